@@ -1,0 +1,3 @@
+export function App() {
+  return <h1>RoPE Lab</h1>;
+}
