@@ -25,6 +25,8 @@ export interface RopeConfig {
   /** yarn */
   betaFast?: number;
   betaSlow?: number;
+  /** yarn: floor/ceil the correction range to whole pairs (transformers' `truncate`, default true). */
+  truncate?: boolean;
   mscale?: number;
   mscaleAllDim?: number;
   /** yarn: explicit attention_factor overrides the mscale rule (and longrope's). */
