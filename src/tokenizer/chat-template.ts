@@ -1,0 +1,48 @@
+// Chat formatting with the model's own Jinja template (GGUF `tokenizer.chat_template`, copied from
+// the Hugging Face tokenizer_config), rendered by @huggingface/jinja: the same engine
+// transformers.js uses, so templates written for Python Jinja render the same way.
+import { Template } from '@huggingface/jinja';
+import { TokenizerError } from './vocab.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | (string & {});
+  content: string;
+}
+
+export interface ChatTemplateOptions {
+  /** End with the header that opens the assistant's turn, so generation continues as the assistant. */
+  addGenerationPrompt?: boolean;
+}
+
+export class ChatTemplate {
+  private readonly template: Template;
+
+  constructor(
+    source: string,
+    private readonly specialTexts: { bos: string; eos: string },
+  ) {
+    try {
+      this.template = new Template(source);
+    } catch (err) {
+      throw new TokenizerError(`tokenizer.chat_template does not parse: ${(err as Error).message}`);
+    }
+  }
+
+  render(messages: ChatMessage[], options: ChatTemplateOptions = {}): string {
+    messages.forEach((m, i) => {
+      if (typeof m?.role !== 'string' || typeof m?.content !== 'string') {
+        throw new TokenizerError(`chat message ${i} needs a string role and a string content`);
+      }
+    });
+    try {
+      return this.template.render({
+        messages,
+        add_generation_prompt: options.addGenerationPrompt ?? false,
+        bos_token: this.specialTexts.bos,
+        eos_token: this.specialTexts.eos,
+      });
+    } catch (err) {
+      throw new TokenizerError(`chat template failed: ${(err as Error).message}`);
+    }
+  }
+}
