@@ -1,0 +1,8 @@
+// Public API of the GGUF layer (browser-safe; Node file access lives in source-node.ts).
+export { GGUFError } from './errors.ts';
+export { blobSource, bytesSource, urlSource, type ByteSource, type UrlSourceOptions } from './source.ts';
+export { GGMLType, QK_K, SUPPORTED_TYPES, ggmlTypeName, isKnownType, tensorByteSize, typeInfo, type TypeInfo } from './types.ts';
+export { GGUFValueType, valueTypeName, type GGUFTypedValue, type GGUFValue } from './values.ts';
+export { readGGUF, type GGUFFile, type ReadGGUFOptions } from './reader.ts';
+export type { GGUFTensorInfo } from './tensor-infos.ts';
+export { readTensorBytes } from './tensor-data.ts';
