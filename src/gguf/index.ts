@@ -6,3 +6,4 @@ export { GGUFValueType, valueTypeName, type GGUFTypedValue, type GGUFValue } fro
 export { readGGUF, type GGUFFile, type ReadGGUFOptions } from './reader.ts';
 export type { GGUFTensorInfo } from './tensor-infos.ts';
 export { readTensorBytes } from './tensor-data.ts';
+export { QUANTIZABLE_TYPES, bf16ToF32, dequantize, f16ToF32, f32ToF16, quantize, type QuantizableType } from './quants/index.ts';
