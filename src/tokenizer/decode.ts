@@ -58,7 +58,8 @@ function parseByteToken(text: string, id: number): number {
  * the text (and after each special token) removed again, so decode(encode(s)) === s.
  */
 export class StreamingDecoder {
-  private readonly decoder = new TextDecoder('utf-8');
+  // ignoreBOM keeps a leading U+FEFF: here it is text, not a byte-order mark.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   private stripSpace: boolean;
 
   constructor(

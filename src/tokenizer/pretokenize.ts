@@ -1,7 +1,8 @@
 // Pre-tokenization for byte-level BPE: the text is cut into "words" by a regex before merging, so
 // merges never cross word boundaries. Patterns are llama.cpp's (llm_tokenizer_bpe) for the
-// pre-tokenizer names we support; `\s` is spelled \p{White_Space} because llama.cpp classifies
-// whitespace by that Unicode property (JS's `\s` adds U+FEFF and misses U+0085).
+// pre-tokenizer names we support. `\s` is spelled \p{White_Space}: llama.cpp's whitespace table was
+// generated from Python's `regex` \s, which is exactly that property (JS's own `\s` adds U+FEFF and
+// misses U+0085, so transformers.js splits differently around those two characters).
 import { isGpt2Pre, isLlama3Pre } from './vocab.ts';
 
 const WS = '\\p{White_Space}';

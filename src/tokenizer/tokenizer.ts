@@ -108,7 +108,7 @@ export class Tokenizer {
    */
   tokenToPiece(id: number): string {
     this.checkId(id);
-    return new TextDecoder().decode(this.bytes.get(id));
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.bytes.get(id));
   }
 
   /** The bytes one token stands for. */
