@@ -70,5 +70,7 @@ describe.skipIf(!haveSharedModels)('readGGUF on the shared stories260K files', (
     expect((f.metadata.get('tokenizer.ggml.scores') as number[]).length).toBe(32000);
     expect(f.metadata.get('tokenizer.ggml.add_bos_token')).toBe(true);
     expect(f.metadataTypes.get('tokenizer.ggml.token_type')).toEqual({ type: 9, elementType: 5 });
+    // U+FEFF is a real token; a default TextDecoder would silently strip it as a byte-order mark.
+    expect((f.metadata.get('tokenizer.ggml.tokens') as string[]).filter((t) => t === '\uFEFF')).toHaveLength(1);
   });
 });

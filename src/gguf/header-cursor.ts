@@ -5,7 +5,8 @@ import { GGUFError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
 const CHUNK_BYTES = 1 << 20;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: it is a real token in SentencePiece vocabularies, not a marker.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class HeaderCursor {
   private buffer: Uint8Array = new Uint8Array(0);

@@ -7,3 +7,12 @@ export { readGGUF, type GGUFFile, type ReadGGUFOptions } from './reader.ts';
 export type { GGUFTensorInfo } from './tensor-infos.ts';
 export { readTensorBytes } from './tensor-data.ts';
 export { QUANTIZABLE_TYPES, bf16ToF32, dequantize, f16ToF32, f32ToF16, quantize, type QuantizableType } from './quants/index.ts';
+export {
+  encodeGGUFHeader,
+  meta,
+  writeGGUF,
+  writeGGUFStream,
+  type GGUFMetadataToWrite,
+  type GGUFTensorDescriptor,
+  type GGUFTensorToWrite,
+} from './writer.ts';
