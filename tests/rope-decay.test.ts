@@ -99,6 +99,15 @@ describe('menB (Men et al. 2024)', () => {
   });
 });
 
+describe('menB and xPos', () => {
+  it('leaves out the xPos decay (pure rotation, as firstNegativeDistance) while allOnesLogit applies it', () => {
+    const xpos = ROPE_PRESETS.find((p) => p.id === 'xpos')!.config;
+    const d = [100, 5000];
+    expect(Array.from(menB(xpos, d))).toEqual(Array.from(menB(llama2, d)));
+    expect(allOnesLogit(xpos, d)[1]).not.toBeCloseTo(allOnesLogit(llama2, d)[1], 3);
+  });
+});
+
 describe('decayCurves', () => {
   it('returns the three curves of the single-curve functions, as plain arrays', () => {
     const d = logSpacedDistances(131072, 50, true);

@@ -12,7 +12,9 @@ export const DEFAULT_MAX_DISTANCE = 1 << 22;
 const ANCHOR_INTERVAL = 1024;
 
 /**
- * First integer Δ ≥ 1 with B(Δ) < 0, or null if B stays ≥ 0 up to maxDistance (inclusive).
+ * First integer Δ ≥ 1 with B(Δ) < 0, or null if B stays ≥ 0 up to maxDistance (inclusive). B is Men et
+ * al.'s, over the config's θ alone: attention factors scale it without changing its sign, and xPos' decay
+ * is left out (the bound is defined for pure rotation).
  * Uses cos((Δ+1)θ) = 2cos θ·cos(Δθ) − cos((Δ−1)θ) — two flops per pair and step instead of a cos call —
  * re-anchored with exact cosines every ANCHOR_INTERVAL steps so rounding cannot accumulate.
  */

@@ -4,7 +4,8 @@
 //    xPos' ζ_i^(Δ/γ)); each unrotated dim (partial rotary) contributes 1.
 //  - roformerBound: RoFormer (Su et al. 2021) §3.4.3 long-term-decay bound, (1/(d/2))·Σ_j |Σ_{k<j} e^{iΔθ_k}|.
 //  - menB: Men et al. 2024 ("Base of RoPE Bounds Context Length") B(Δ) = Σ_i cos(Δθ_i), whose sign says
-//    whether a similar token still gets more attention than a random one at distance Δ (xPos: ζ-weighted).
+//    whether a similar token still gets more attention than a random one at distance Δ (pure rotation:
+//    xPos' decay is left out, as in firstNegativeDistance).
 // All three share one pass over (distance, pair) with θ computed once per config.
 import type { RopeConfig, RopeTable } from './config.ts';
 import { computeRope, rotatedDim } from './frequencies.ts';
@@ -61,14 +62,15 @@ function fillCurves(cfg: RopeConfig, table: RopeTable, distances: ArrayLike<numb
   for (let n = 0; n < distances.length; n++) {
     const delta = distances[n];
     let cosSum = 0;
+    let decayedCosSum = 0;
     let re = 0;
     let im = 0;
     let boundSum = 0;
     for (let i = 0; i < pairs; i++) {
       const angle = delta * theta[i];
       const c = Math.cos(angle);
-      const w = logZeta ? Math.exp(delta * logZeta[i]) : 1;
-      cosSum += c * w;
+      cosSum += c;
+      decayedCosSum += logZeta ? c * Math.exp(delta * logZeta[i]) : c;
       if (wantSin) {
         // |S_{i+1}| with S_j = Σ_{k<j} e^{iΔθ_k}
         re += c;
@@ -76,7 +78,7 @@ function fillCurves(cfg: RopeConfig, table: RopeTable, distances: ArrayLike<numb
         boundSum += Math.sqrt(re * re + im * im);
       }
     }
-    if (allOnes) allOnes[n] = invSqrtD * (amp2 * cosSum + unrotated);
+    if (allOnes) allOnes[n] = invSqrtD * (amp2 * decayedCosSum + unrotated);
     if (menB) menB[n] = cosSum;
     if (roformer) roformer[n] = boundSum / pairs;
   }
@@ -103,7 +105,7 @@ export function roformerBound(cfg: RopeConfig, distances: ArrayLike<number>): Fl
   return roformer;
 }
 
-/** Men et al. B(Δ) = Σ_i cos(Δθ_i) (xPos: weighted by ζ_i^(Δ/γ)). */
+/** Men et al. B(Δ) = Σ_i cos(Δθ_i) over the rotated pairs. */
 export function menB(cfg: RopeConfig, distances: ArrayLike<number>): Float64Array {
   const b = new Float64Array(distances.length);
   fillCurves(cfg, computeRope(cfg), validDistances(distances), { menB: b });

@@ -62,9 +62,11 @@ export function ropeConfigFromGGUF(meta: Metadata, arch?: string, factorTensors:
   let cfg: RopeConfig;
   if (factorTensors.ropeFreqs) {
     // Fixed per-pair divisors are LongRoPE with equal short and long sets and no attention scaling.
+    // (The context only steers LongRoPE's short/long choice, moot when both sets are equal.)
     const divisors = Array.from(factorTensors.ropeFreqs);
-    cfg = { ...common, type: 'longrope', shortFactor: divisors, longFactor: divisors, attentionFactor: 1,
-      originalContext: originalContext ?? context ?? 4096 };
+    const trained = originalContext ?? context;
+    if (trained === undefined) throw new TypeError(`GGUF lacks ${key('context_length')}`);
+    cfg = { ...common, type: 'longrope', shortFactor: divisors, longFactor: divisors, attentionFactor: 1, originalContext: trained };
   } else if (scalingType === 'none' || (scalingType === 'linear' && (factor === undefined || factor === 1))) {
     cfg = { ...common, ...(context ? { maxPositionEmbeddings: context } : {}) };
   } else if (scalingType === 'linear') {

@@ -74,7 +74,7 @@ function distanceToReach(theta: Float64Array, target: number): number {
   return hi;
 }
 
-function describe(config: RopeConfig, targetContext: number, reference: number): MethodGranularity {
+function measure(config: RopeConfig, targetContext: number, reference: number): MethodGranularity {
   const theta = computeRope(config).invFreq;
   let fullTurns = 0;
   for (const t of theta) if ((2 * Math.PI) / t <= targetContext) fullTurns++;
@@ -96,9 +96,9 @@ export function granularityComparison(headDim: number, opts: GranularityOptions)
   if (targetContext < baseContext) throw new RangeError(`targetContext (${targetContext}) must be ≥ baseContext (${baseContext})`);
   const originalConfig: RopeConfig = { headDim, base: origBase, type: 'default' };
   const reference = embeddingDistance(computeRope(originalConfig).invFreq, 1);
-  const original = describe(originalConfig, targetContext, reference);
-  const abf = describe({ headDim, base: abfBase, type: 'default' }, targetContext, reference);
-  const pi = describe({ headDim, base: origBase, type: 'linear', factor: piFactor }, targetContext, reference);
+  const original = measure(originalConfig, targetContext, reference);
+  const abf = measure({ headDim, base: abfBase, type: 'default' }, targetContext, reference);
+  const pi = measure({ headDim, base: origBase, type: 'linear', factor: piFactor }, targetContext, reference);
   const stepRatio = abf.angularStep.map((s, i) => s / pi.angularStep[i]);
   return { pairs: stepRatio.length, original, abf, pi, stepRatio, abfFinerPairs: stepRatio.filter((r) => r > 1).length };
 }
