@@ -1,0 +1,245 @@
+// The CPU reference forward pass of a Llama model, llama2.c style: one token at a time, f32 weights
+// (dequantized from any GGUF type), every buffer's shape in a comment. It is slow and plain on purpose:
+// it is the oracle the GPU kernels are tested against, so it must be obviously right.
+//
+// One step, for token `tok` at position `pos`:
+//   1. x = embedding[tok]
+//   2. for each layer:
+//        xn = rmsnorm(x) * attn_norm
+//        q = Wq xn, k = Wk xn, v = Wv xn           (GGUF llama rotates adjacent pairs (2i, 2i+1))
+//        rotate q, k by θ_i·pos, scaling cos/sin by the attention factor; store k, v in the cache
+//        per query head h (sharing KV head h / (heads / kv_heads)): causal softmax(q·k/√d) · v
+//        x += Wo attn
+//        xn = rmsnorm(x) * ffn_norm
+//        x += Wdown (silu(Wgate xn) ⊙ Wup xn)
+//   3. logits = Wout rmsnorm(x) * output_norm
+import type { GGUFFile } from '../gguf/index.ts';
+import { dequantize, readTensorBytes } from '../gguf/index.ts';
+import type { RopeTable } from '../rope/config.ts';
+import { computeRope } from '../rope/frequencies.ts';
+import { GLOBAL_TENSORS, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
+
+// ---------------------------------------------------------------------------------------------- ops
+
+/** out = x / sqrt(mean(x²) + eps) ⊙ weight. out, x, weight: (n) */
+export function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, eps: number): void {
+  const n = weight.length;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += x[i] * x[i];
+  const scale = 1 / Math.sqrt(ss / n + eps);
+  for (let i = 0; i < n; i++) out[i] = x[i] * scale * weight[i];
+}
+
+/** out = W x. W: (rows, cols) row-major, x: (cols), out: (rows) */
+export function matvec(out: Float32Array, w: Float32Array, x: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) sum += w[base + c] * x[c];
+    out[r] = sum;
+  }
+}
+
+/**
+ * Rotates each head of `vec` in place, adjacent pairs (2i, 2i+1) by angle pos·invFreq[i], with cos and
+ * sin scaled by `attentionFactor` (yarn's mscale). Pairs beyond invFreq (partial rotary) are left alone.
+ * vec: (heads, headDim), invFreq: (rotated pairs ≤ headDim/2)
+ */
+export function applyRope(vec: Float32Array, heads: number, headDim: number, pos: number, invFreq: ArrayLike<number>, attentionFactor: number): void {
+  for (let i = 0; i < invFreq.length; i++) {
+    const angle = pos * invFreq[i];
+    const cos = Math.cos(angle) * attentionFactor;
+    const sin = Math.sin(angle) * attentionFactor;
+    for (let h = 0; h < heads; h++) {
+      const j = h * headDim + 2 * i;
+      const a = vec[j];
+      const b = vec[j + 1];
+      vec[j] = a * cos - b * sin;
+      vec[j + 1] = a * sin + b * cos;
+    }
+  }
+}
+
+/** In-place softmax over x[0..n). */
+export function softmax(x: Float32Array, n = x.length): void {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, x[i]);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    x[i] = Math.exp(x[i] - max);
+    sum += x[i];
+  }
+  for (let i = 0; i < n; i++) x[i] /= sum;
+}
+
+/**
+ * Causal grouped-query attention of one query position over cache positions 0..pos.
+ * q: (heads, headDim), kCache/vCache: (kvHeads, context, headDim), out: (heads, headDim)
+ */
+export function attention(
+  out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array,
+  heads: number, kvHeads: number, headDim: number, context: number, pos: number,
+): void {
+  const scores = new Float32Array(pos + 1); // (pos + 1)
+  const scale = 1 / Math.sqrt(headDim);
+  for (let h = 0; h < heads; h++) {
+    const kvBase = Math.floor(h / (heads / kvHeads)) * context * headDim;
+    for (let t = 0; t <= pos; t++) {
+      let dot = 0;
+      for (let d = 0; d < headDim; d++) dot += q[h * headDim + d] * kCache[kvBase + t * headDim + d];
+      scores[t] = dot * scale;
+    }
+    softmax(scores, pos + 1);
+    for (let d = 0; d < headDim; d++) {
+      let acc = 0;
+      for (let t = 0; t <= pos; t++) acc += scores[t] * vCache[kvBase + t * headDim + d];
+      out[h * headDim + d] = acc;
+    }
+  }
+}
+
+/** gate = silu(gate) ⊙ up, SwiGLU's gating. gate, up: (n) */
+export function swiglu(gate: Float32Array, up: Float32Array): void {
+  for (let i = 0; i < gate.length; i++) gate[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * up[i];
+}
+
+/** log softmax(logits)[target], in float64. logits: (vocab) */
+export function logProb(logits: Float32Array, target: number): number {
+  let max = -Infinity;
+  for (const l of logits) max = Math.max(max, l);
+  let sum = 0;
+  for (const l of logits) sum += Math.exp(l - max);
+  return logits[target] - max - Math.log(sum);
+}
+
+/** Index of the largest value (the first one on ties, as the GPU argmax). */
+export function argmax(x: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  return best;
+}
+
+// -------------------------------------------------------------------------------------------- model
+
+export interface ReferenceLayer {
+  attnNorm: Float32Array; // (dim)
+  wq: Float32Array; // (heads·headDim, dim)
+  wk: Float32Array; // (kvHeads·headDim, dim)
+  wv: Float32Array; // (kvHeads·headDim, dim)
+  wo: Float32Array; // (dim, heads·headDim)
+  ffnNorm: Float32Array; // (dim)
+  wGate: Float32Array; // (ffnDim, dim)
+  wUp: Float32Array; // (ffnDim, dim)
+  wDown: Float32Array; // (dim, ffnDim)
+}
+
+export interface ReferenceWeights {
+  config: LlamaConfig;
+  embedding: Float32Array; // (vocab, dim)
+  layers: ReferenceLayer[];
+  outputNorm: Float32Array; // (dim)
+  output: Float32Array; // (vocab, dim), the embedding itself when tied
+}
+
+/** Reads and dequantizes every tensor to f32 (fine for small models: it is the test oracle). */
+export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWeights> {
+  const read = async (name: string) => {
+    const t = file.tensorsByName.get(name);
+    if (!t) throw new Error(`GGUF lacks the tensor ${name}`);
+    return dequantize(t.type, await readTensorBytes(file, t), t.nElements);
+  };
+  const ropeFreqs = file.tensorsByName.has(GLOBAL_TENSORS.ropeFreqs) ? await read(GLOBAL_TENSORS.ropeFreqs) : undefined;
+  const config = llamaConfigFromGGUF(file, ropeFreqs);
+  const layers: ReferenceLayer[] = [];
+  for (let l = 0; l < config.layers; l++) {
+    const n = layerTensorNames(l);
+    layers.push({
+      attnNorm: await read(n.attnNorm), wq: await read(n.wq), wk: await read(n.wk), wv: await read(n.wv),
+      wo: await read(n.wo), ffnNorm: await read(n.ffnNorm), wGate: await read(n.wGate), wUp: await read(n.wUp),
+      wDown: await read(n.wDown),
+    });
+  }
+  const embedding = await read(GLOBAL_TENSORS.embedding);
+  const output = config.tiedOutput ? embedding : await read(GLOBAL_TENSORS.output);
+  return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output };
+}
+
+/** A KV cache and scratch buffers around the weights; `forward` runs one token. */
+export class ReferenceModel {
+  readonly config: LlamaConfig;
+  private rope: RopeTable;
+  private readonly kCache: Float32Array[]; // layers × (kvHeads, context, headDim)
+  private readonly vCache: Float32Array[]; // layers × (kvHeads, context, headDim)
+  private readonly x: Float32Array; // (dim) residual stream
+  private readonly xn: Float32Array; // (dim) normalized
+  private readonly q: Float32Array; // (heads·headDim)
+  private readonly k: Float32Array; // (kvHeads·headDim)
+  private readonly v: Float32Array; // (kvHeads·headDim)
+  private readonly attn: Float32Array; // (heads·headDim)
+  private readonly proj: Float32Array; // (dim)
+  private readonly gate: Float32Array; // (ffnDim)
+  private readonly up: Float32Array; // (ffnDim)
+
+  constructor(private readonly w: ReferenceWeights, readonly context: number) {
+    const c = w.config;
+    this.config = c;
+    this.rope = computeRope(c.rope);
+    const kvSize = c.kvHeads * context * c.headDim;
+    this.kCache = Array.from({ length: c.layers }, () => new Float32Array(kvSize));
+    this.vCache = Array.from({ length: c.layers }, () => new Float32Array(kvSize));
+    this.x = new Float32Array(c.dim);
+    this.xn = new Float32Array(c.dim);
+    this.q = new Float32Array(c.heads * c.headDim);
+    this.k = new Float32Array(c.kvHeads * c.headDim);
+    this.v = new Float32Array(c.kvHeads * c.headDim);
+    this.attn = new Float32Array(c.heads * c.headDim);
+    this.proj = new Float32Array(c.dim);
+    this.gate = new Float32Array(c.ffnDim);
+    this.up = new Float32Array(c.ffnDim);
+  }
+
+  /** Uses this RoPE table from now on (positions already cached keep their old rotation). */
+  setRope(table: RopeTable): void {
+    this.rope = table;
+  }
+
+  /** Runs token `token` at position `pos`; returns the logits (vocab). */
+  forward(token: number, pos: number): Float32Array {
+    const c = this.config;
+    const { x, xn, q, k, v, attn, proj, gate, up } = this;
+    if (pos >= this.context) throw new Error(`position ${pos} is beyond the reference context ${this.context}`);
+    const kvDim = c.kvHeads * c.headDim;
+    const qDim = c.heads * c.headDim;
+    x.set(this.w.embedding.subarray(token * c.dim, (token + 1) * c.dim));
+
+    for (let l = 0; l < c.layers; l++) {
+      const L = this.w.layers[l];
+      rmsnorm(xn, x, L.attnNorm, c.rmsEps);
+      matvec(q, L.wq, xn, qDim, c.dim);
+      matvec(k, L.wk, xn, kvDim, c.dim);
+      matvec(v, L.wv, xn, kvDim, c.dim);
+      applyRope(q, c.heads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
+      applyRope(k, c.kvHeads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
+      for (let h = 0; h < c.kvHeads; h++) {
+        const at = (h * this.context + pos) * c.headDim;
+        this.kCache[l].set(k.subarray(h * c.headDim, (h + 1) * c.headDim), at);
+        this.vCache[l].set(v.subarray(h * c.headDim, (h + 1) * c.headDim), at);
+      }
+      attention(attn, q, this.kCache[l], this.vCache[l], c.heads, c.kvHeads, c.headDim, this.context, pos);
+      matvec(proj, L.wo, attn, c.dim, qDim);
+      for (let i = 0; i < c.dim; i++) x[i] += proj[i];
+
+      rmsnorm(xn, x, L.ffnNorm, c.rmsEps);
+      matvec(gate, L.wGate, xn, c.ffnDim, c.dim);
+      matvec(up, L.wUp, xn, c.ffnDim, c.dim);
+      swiglu(gate, up);
+      matvec(proj, L.wDown, gate, c.dim, c.ffnDim);
+      for (let i = 0; i < c.dim; i++) x[i] += proj[i];
+    }
+
+    rmsnorm(xn, x, this.w.outputNorm, c.rmsEps);
+    const logits = new Float32Array(c.vocabSize); // (vocab)
+    matvec(logits, this.w.output, xn, c.vocabSize, c.dim);
+    return logits;
+  }
+}

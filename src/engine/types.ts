@@ -1,0 +1,139 @@
+// The engine's public contract. The worker wraps an Engine with comlink, so everything here is plain
+// data (structured-clone friendly) and callbacks are passed as function arguments (comlink.proxy).
+import type { RopeConfig } from '../rope/config.ts';
+
+/** Where the GGUF file comes from. `path` exists only in Node (the CLI and tests). */
+export type ModelSource =
+  | { kind: 'file'; file: Blob; name: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'bytes'; bytes: Uint8Array; name: string };
+
+export interface LoadProgress {
+  phase: 'header' | 'weights' | 'pipelines' | 'ready';
+  /** Bytes of tensor data uploaded so far, and in all. */
+  loadedBytes: number;
+  totalBytes: number;
+  /** The tensor being uploaded (phase 'weights'). */
+  tensor?: string;
+}
+
+export interface KvCacheInfo {
+  /** Context length (positions) the cache holds. */
+  context: number;
+  /** Element type of the stored keys and values. */
+  dtype: 'f32';
+  /** Bytes of one layer's K (equal to its V). */
+  bytesPerLayer: number;
+  /** K and V of every layer. */
+  totalBytes: number;
+}
+
+export interface ModelInfo {
+  architecture: string;
+  name: string;
+  /** `<arch>.context_length` from the metadata (what the file claims it was trained at). */
+  trainedContext: number;
+  /** Context the engine allocated its KV cache for. */
+  context: number;
+  dim: number;
+  headDim: number;
+  heads: number;
+  kvHeads: number;
+  layers: number;
+  ffnDim: number;
+  vocabSize: number;
+  rmsEps: number;
+  /** RoPE as the metadata describes it (the override, if any, is separate: see Engine.setRope). */
+  rope: RopeConfig;
+  /** Llama 3.1 style per-pair frequency divisors stored as the tensor `rope_freqs.weight`. */
+  hasRopeFreqs: boolean;
+  /** Tensor count per GGML type name, e.g. { Q8_0: 35, F32: 11 }. */
+  tensorTypes: Record<string, number>;
+  /** Bytes of tensor data in the file. */
+  totalBytes: number;
+  /** Adapter description (vendor, architecture, device), and whether it is a software fallback. */
+  device: string;
+  kvCache: KvCacheInfo;
+  /** Seconds the load took (header, upload, pipelines). */
+  loadSeconds: number;
+}
+
+export interface SamplingOptions {
+  /** 0 = greedy (argmax). */
+  temperature?: number;
+  /** Keep the k most likely tokens (0 = off). */
+  topK?: number;
+  /** Keep the smallest set of most likely tokens whose probability reaches p (1 = off). */
+  topP?: number;
+  /** Drop tokens whose probability is below minP × the top probability (0 = off). */
+  minP?: number;
+  /** llama.cpp's repetition penalty over the last `repeatLastN` tokens (1 = off). */
+  repeatPenalty?: number;
+  repeatLastN?: number;
+  /** Seed of the sampler's random stream (same seed, same tokens). */
+  seed?: number;
+}
+
+export interface GenerateOptions extends SamplingOptions {
+  maxTokens: number;
+  /** Prepend BOS (default: the tokenizer's add_bos rule). An empty prompt always starts from BOS. */
+  addBos?: boolean;
+  /** Stop at the end-of-sequence token (default true). */
+  stopAtEos?: boolean;
+}
+
+export interface GeneratedToken {
+  id: number;
+  text: string;
+  index: number;
+}
+
+export interface GenerateResult {
+  /** Generated token ids (the prompt excluded). */
+  tokens: number[];
+  text: string;
+  promptTokens: number;
+  /** Decode speed, prompt processing excluded. */
+  tokensPerSecond: number;
+  /** Prompt processing speed. */
+  promptTokensPerSecond: number;
+  stoppedBy: 'eos' | 'maxTokens' | 'context' | 'cancelled';
+}
+
+export interface ScoreOptions {
+  /** Prepend BOS when the input is text (default: the tokenizer's add_bos rule). */
+  addBos?: boolean;
+  /** Score only predictions of positions ≥ this (default 0: every position after the first). */
+  firstScored?: number;
+}
+
+export interface ScoreResult {
+  /** The scored token ids (BOS included when added). */
+  ids: number[];
+  /** logprobs[i] = log p(ids[i + 1] | ids[0..i]), for i = 0 … ids.length − 2. */
+  logprobs: number[];
+  /** −Σ logprobs over the scored positions (i ≥ firstScored). */
+  nll: number;
+  /** Number of positions in nll. */
+  scored: number;
+}
+
+export interface Engine {
+  load(source: ModelSource, onProgress?: (p: LoadProgress) => void, options?: LoadOptions): Promise<ModelInfo>;
+  info(): Promise<ModelInfo | null>;
+  generate(prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void): Promise<GenerateResult>;
+  score(input: string | number[], options?: ScoreOptions): Promise<ScoreResult>;
+  /** Replaces the model's RoPE (null restores the metadata's); rewrites the small frequency table only. */
+  setRope(override: RopeConfig | null): Promise<void>;
+  /** Stops a running generate/score at the next step. */
+  cancel(): void;
+  unload(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Context to allocate the KV cache for (default: the metadata's context length, capped at 4096). */
+  context?: number;
+  /** Tokens per forward pass while processing a prompt (default 32). */
+  batchSize?: number;
+}
