@@ -1,18 +1,21 @@
-// Llama 2 Long (Xiong et al. 2023, arXiv 2309.16039) argues in its Appendix B that adjusting the base
-// frequency (ABF) keeps positions better resolved than position interpolation (PI) when the context grows
-// from L to L'. We could not retrieve the appendix text itself, so this module implements the comparison
-// it describes, in quantities defined here from first principles:
+// Llama 2 Long (Xiong et al. 2023, arXiv 2309.16039), Appendix B compares how finely ABF (raise the base
+// b → b′) and PI (divide positions by s) resolve positions once the context grows from L to L′. Its
+// conclusion, as secondary summaries of the paper state it (we could not retrieve the appendix text): the
+// distance between embedded vectors shrinks linearly in the PI factor but only logarithmically in the
+// ABF base. This module computes that comparison exactly, with quantities defined here:
 //
-//  - per-pair angular step between adjacent positions: θ_i (one position moves pair i by θ_i radians).
-//    PI: θ_i/s for every pair; ABF: (β·b)^(−2i/d) — the highest-frequency pair keeps its step of 1 rad.
-//  - adjacent-position embedding distance: with e(m) = (cos mθ_i, sin mθ_i)_i,
-//    ‖e(m+Δ) − e(m)‖² = Σ_i 2 − 2cos(Δθ_i) = d_rot − 2·B(Δ), independent of m. Its value at Δ = 1 is the
-//    embedding's resolution ("granularity"): how far apart neighbouring positions land.
+//  - per-pair angular step between adjacent positions: θ_i (one position turns pair i by θ_i radians).
+//    PI: θ_i/s for every pair; ABF: b′^(−2i/d) — the highest-frequency pair keeps its step of 1 rad.
+//  - adjacent-position embedding distance ("granularity"): with e(t) = (cos tθ_i, sin tθ_i)_i,
+//    ‖e(t+Δ) − e(t)‖² = Σ_i 4 sin²(Δθ_i/2) = d_rot − 2·B(Δ), independent of t; at Δ = 1 it is how far
+//    apart neighbouring positions land. Small-angle continuum limit: Σ_i θ_i² ≈ (d/4)/ln b, hence
+//      PI:  D_PI / D ≈ 1/s                   (linear in the factor)
+//      ABF: D_ABF / D ≈ √(ln b / ln b′)       (logarithmic in the base)
+//    reported next to the exact ratios.
 //  - minimum distinguishable distance: the smallest Δ at which the scaled embedding separates two
-//    positions as much as the original model separated neighbours (‖e'(Δ) − e'(0)‖ = ‖e(1) − e(0)‖).
+//    positions as much as the original model separated neighbours (‖e′(Δ) − e′(0)‖ = ‖e(1) − e(0)‖).
 //    PI needs Δ = s exactly (it is the original embedding at Δ/s); ABF stays near 1.
-//  - pairs completing a full turn within L': only those can tell positions apart over the whole window
-//    without wrapping ambiguity being resolved by slower pairs.
+//  - pairs completing a full turn within L′.
 import type { RopeConfig } from './config.ts';
 import { computeRope } from './frequencies.ts';
 
@@ -50,6 +53,8 @@ export interface GranularityComparison {
   stepRatio: number[];
   /** Pairs where ABF's per-position step exceeds PI's. */
   abfFinerPairs: number;
+  /** Adjacent-position distance relative to the original model, exact and small-angle prediction. */
+  distanceRatio: { pi: number; piPredicted: number; abf: number; abfPredicted: number };
 }
 
 function embeddingDistance(theta: Float64Array, delta: number): number {
@@ -100,5 +105,11 @@ export function granularityComparison(headDim: number, opts: GranularityOptions)
   const abf = measure({ headDim, base: abfBase, type: 'default' }, targetContext, reference);
   const pi = measure({ headDim, base: origBase, type: 'linear', factor: piFactor }, targetContext, reference);
   const stepRatio = abf.angularStep.map((s, i) => s / pi.angularStep[i]);
-  return { pairs: stepRatio.length, original, abf, pi, stepRatio, abfFinerPairs: stepRatio.filter((r) => r > 1).length };
+  const distanceRatio = {
+    pi: pi.adjacentDistance / original.adjacentDistance,
+    piPredicted: 1 / piFactor,
+    abf: abf.adjacentDistance / original.adjacentDistance,
+    abfPredicted: Math.sqrt(Math.log(origBase) / Math.log(abfBase)),
+  };
+  return { pairs: stepRatio.length, original, abf, pi, stepRatio, abfFinerPairs: stepRatio.filter((r) => r > 1).length, distanceRatio };
 }
