@@ -1,0 +1,55 @@
+// `lab tokenize`: token ids of a text under a model's own tokenizer, as llama.cpp would produce them.
+//   lab tokenize --model <file.gguf> (--text <string> | --text-file <path>) [--parse-special] [--no-bos] [--json]
+// BOS is added when the model's tokenizer says so (tokenizer.ggml.add_bos_token), as llama.cpp does;
+// --no-bos leaves it out. --parse-special turns control-token text such as "<s>" into those tokens.
+// Only the GGUF header is read, never the tensors.
+import { existsSync, readFileSync } from 'node:fs';
+import { readGGUF } from '../../gguf/index.ts';
+import { fileSource } from '../../gguf/source-node.ts';
+import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
+import { CliError, output, parseOptions } from '../args.ts';
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, {
+    model: { type: 'string' },
+    text: { type: 'string' },
+    'text-file': { type: 'string' },
+    'parse-special': { type: 'boolean' },
+    'no-bos': { type: 'boolean' },
+  });
+  if (values.model === undefined) throw new CliError('missing required option --model');
+  if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
+  const text = readText(values.text, values['text-file']);
+
+  const tokenizer = await loadTokenizer(values.model);
+  const ids = tokenizer.encode(text, {
+    parseSpecial: values['parse-special'] ?? false,
+    ...(values['no-bos'] ? { addBos: false } : {}),
+  });
+  output(values.json, { ids }, () => describeTokens(tokenizer, ids));
+}
+
+function readText(text: string | undefined, file: string | undefined): string {
+  if ((text === undefined) === (file === undefined)) throw new CliError('give exactly one of --text or --text-file');
+  if (text !== undefined) return text;
+  try {
+    return readFileSync(file!, 'utf8');
+  } catch (err) {
+    throw new CliError(`--text-file: cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+async function loadTokenizer(path: string): Promise<Tokenizer> {
+  const source = await fileSource(path);
+  try {
+    return createTokenizer((await readGGUF(source)).metadata);
+  } finally {
+    await source.close?.();
+  }
+}
+
+/** "n tokens", then one line per token: id and the text it shows as. */
+function describeTokens(tokenizer: Tokenizer, ids: number[]): string {
+  const lines = ids.map((id) => `${String(id).padStart(7)}  ${JSON.stringify(tokenizer.tokenToPiece(id))}`);
+  return [`${ids.length} tokens`, ...lines].join('\n');
+}
