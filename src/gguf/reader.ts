@@ -42,7 +42,6 @@ export async function readGGUF(source: ByteSource, opts: ReadGGUFOptions = {}): 
     return await parse(cursor, source, opts);
   } catch (err) {
     if (err instanceof GGUFError) throw new GGUFError(`${source.name}: ${err.message}`);
-    if (err instanceof RangeError) throw new GGUFError(`${source.name}: malformed header (${err.message})`);
     throw err;
   }
 }
