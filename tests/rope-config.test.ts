@@ -78,6 +78,15 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     expect(cfg).toMatchObject({ type: 'yarn', factor: 8, originalContext: 4096, betaFast: 16, betaSlow: 2, mscale: 1, mscaleAllDim: 0.5 });
     expect(computeRope(cfg).attentionFactor).toBeCloseTo((0.1 * Math.log(8) + 1) / (0.05 * Math.log(8) + 1), 12);
   });
+  it('yarn attn_factor multiplies onto YaRN\'s own magnitude (ggml semantics)', () => {
+    const meta = new Map(llama2Meta);
+    meta.set('llama.rope.scaling.type', 'yarn');
+    meta.set('llama.rope.scaling.factor', 8);
+    meta.set('llama.rope.scaling.attn_factor', 0.5);
+    const cfg = ropeConfigFromGGUF(meta);
+    expect(cfg.originalContext).toBe(4096); // falls back to context_length
+    expect(computeRope(cfg).attentionFactor).toBeCloseTo(0.5 * (0.1 * Math.log(8) + 1), 12);
+  });
   it("Llama 3.1's rope_freqs tensor reproduces the llama3 θ", () => {
     const llama31: RopeConfig = { headDim: 128, base: 500_000, type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 };
     const plain = computeRope({ headDim: 128, base: 500_000, type: 'default' }).invFreq;

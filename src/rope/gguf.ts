@@ -6,6 +6,7 @@
 // llama.cpp keeps Llama 3.1's per-pair divisors in the `rope_freqs` tensor and Phi-3's in
 // `rope_factors_short/long`, not in metadata; pass them in `factorTensors` to get the exact θ.
 import type { RopeConfig } from './config.ts';
+import { yarnGetMscale } from './frequencies.ts';
 import { validateRopeConfig } from './validate.ts';
 
 export interface RopeFactorTensors {
@@ -72,8 +73,16 @@ export function ropeConfigFromGGUF(meta: Metadata, arch?: string, factorTensors:
   } else if (scalingType === 'linear') {
     cfg = { ...common, type: 'linear', factor };
   } else if (scalingType === 'yarn') {
+    if (factor === undefined) throw new TypeError(`yarn GGUF lacks ${key('rope.scaling.factor')}`);
     const logMultiplier = num(key('rope.scaling.yarn_log_multiplier'));
-    const attnFactor = num(key('rope.scaling.attn_factor'));
+    const attnFactor = num(key('rope.scaling.attn_factor')) ?? 1;
+    // llama.cpp: with a log multiplier the magnitude is get_mscale(s, 1) / get_mscale(s, log_multiplier)
+    // (transformers' mscale / mscale_all_dim ratio), else YaRN's 0.1·ln(s) + 1; ggml multiplies its
+    // attn_factor onto that, so an attn_factor ≠ 1 becomes an explicit total attention factor.
+    const mscaleFields = logMultiplier ? { mscale: 1, mscaleAllDim: logMultiplier } : {};
+    const yarnMagnitude = logMultiplier
+      ? yarnGetMscale(factor, 1) / yarnGetMscale(factor, logMultiplier)
+      : yarnGetMscale(factor);
     cfg = {
       ...common,
       type: 'yarn',
@@ -81,9 +90,8 @@ export function ropeConfigFromGGUF(meta: Metadata, arch?: string, factorTensors:
       originalContext: originalContext ?? context,
       betaFast: num(key('rope.scaling.yarn_beta_fast')),
       betaSlow: num(key('rope.scaling.yarn_beta_slow')),
-      // llama.cpp: attn = get_mscale(s, 1) / get_mscale(s, log_multiplier), transformers' mscale ratio
-      ...(logMultiplier ? { mscale: 1, mscaleAllDim: logMultiplier } : {}),
-      ...(attnFactor !== undefined && attnFactor !== 1 ? { attentionFactor: attnFactor } : {}),
+      ...mscaleFields,
+      ...(attnFactor !== 1 ? { attentionFactor: attnFactor * yarnMagnitude } : {}),
     };
   } else if (scalingType === 'longrope') {
     const { ropeFactorsShort, ropeFactorsLong } = factorTensors;
