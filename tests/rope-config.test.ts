@@ -1,5 +1,8 @@
 // validateRopeConfig, ropeConfigFromGGUF and the presets.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readGGUF } from '../src/gguf/index.ts';
+import { fileSource } from '../src/gguf/source-node.ts';
 import { computeRope, ropeConfigFromGGUF, ROPE_PRESETS, validateRopeConfig, type RopeConfig } from '../src/rope/index.ts';
 
 describe('validateRopeConfig', () => {
@@ -98,6 +101,14 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     const fromGguf = computeRope(cfg).invFreq;
     scaled.forEach((t, i) => expect(Math.abs(fromGguf[i] - t) / t).toBeLessThan(1e-6));
     expect(computeRope(cfg).attentionFactor).toBe(1);
+  });
+  const stories = '../shared/models/stories260K.gguf';
+  if (!existsSync(stories)) console.warn(`skipping the stories260K GGUF test: ${stories} not found (see /work/shared/README.md)`);
+  it.skipIf(!existsSync(stories))('maps the real stories260K GGUF (head 64/8 = 8, rope dims 8, 2048 context)', async () => {
+    const file = await readGGUF(await fileSource(stories));
+    const cfg = ropeConfigFromGGUF(file.metadata);
+    expect(cfg).toEqual({ headDim: 8, base: 10_000, type: 'default', maxPositionEmbeddings: 2048 });
+    expect(Array.from(computeRope(cfg).invFreq)).toEqual([1, 0.1, 0.01, 0.001].map(Math.fround));
   });
   it('names the offending key', () => {
     expect(() => ropeConfigFromGGUF(new Map([['llama.rope.freq_base', 1e4]]))).toThrow(/llama\.rope\.dimension_count/);
