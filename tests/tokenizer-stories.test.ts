@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenizer, type Tokenizer } from '../src/tokenizer/index.ts';
-import { missing, readMetadata, STORIES_GGUF, TINYSTORIES_TEXT } from './tokenizer-helpers.ts';
+import { MODELS, missing, readMetadata, STORIES_GGUF, TINYSTORIES_TEXT } from './tokenizer-helpers.ts';
 
-const absent = missing(STORIES_GGUF, TINYSTORIES_TEXT);
+const GREEDY_REF = MODELS + 'stories260K_greedy_ref.json';
+
+const absent = missing(STORIES_GGUF, TINYSTORIES_TEXT, GREEDY_REF);
 
 describe.skipIf(absent)(`stories260K tokenizer ${absent || ''}`, () => {
   let tokenizer: Tokenizer;
@@ -52,6 +54,14 @@ describe.skipIf(absent)(`stories260K tokenizer ${absent || ''}`, () => {
     // The llama's four byte tokens yield '', '', '' and then the whole emoji.
     const llama = chunks.findIndex((c) => c.includes('🦙'));
     expect(chunks.slice(llama - 3, llama)).toEqual(['', '', '']);
+  });
+
+  it("agrees with the llama2.c reference's decoding of 64 greedy tokens, and re-encodes them", () => {
+    const ref = JSON.parse(readFileSync(GREEDY_REF, 'utf8')) as { greedy_ids: number[]; greedy_text: string };
+    // The reference generated after BOS and kept the first token's space: a continuation.
+    expect(tokenizer.decode(ref.greedy_ids, { continuing: true })).toBe(ref.greedy_text);
+    expect(tokenizer.decode([1, ...ref.greedy_ids])).toBe(ref.greedy_text.slice(1));
+    expect(tokenizer.encode(ref.greedy_text.slice(1))).toEqual([1, ...ref.greedy_ids]);
   });
 
   it('encodes the 60k-character sample well under a second', () => {

@@ -10,6 +10,11 @@ const EMPTY = new Uint8Array(0);
 export interface DecodeOptions {
   /** Render control/unknown tokens (BOS, EOS, ...) as their text instead of dropping them. Default false. */
   special?: boolean;
+  /**
+   * The ids continue text decoded before (generated tokens after a prompt), so the first one's
+   * leading space is real and is kept. Default false: the ids start a text.
+   */
+  continuing?: boolean;
 }
 
 /** Bytes of each token, computed on first use (vocabularies run to 128k tokens). */
@@ -67,7 +72,7 @@ export class StreamingDecoder {
     private readonly bytes: TokenBytes,
     private readonly options: DecodeOptions = {},
   ) {
-    this.stripSpace = vocab.addSpacePrefix;
+    this.stripSpace = vocab.addSpacePrefix && !options.continuing;
   }
 
   push(id: number): string {
