@@ -28,6 +28,10 @@ describe('GPT-2 and default pre-tokenizers', () => {
     expect(preTokenizer('gpt-2')("I'm 12345 ok!?  \n")).toEqual(['I', "'m", ' 12345', ' ok', '!?', '  \n']);
   });
 
+  it('SmolLM / StarCoder: every digit alone, then GPT-2 on the rest', () => {
+    expect(preTokenizer('smollm')('abc 123x')).toEqual(['abc', ' ', '1', '2', '3', 'x']);
+  });
+
   it("default: punctuation first, then GPT-2, then digits in threes", () => {
     expect(preTokenizer('default')('Hi, 1234567!')).toEqual(['Hi', ',', ' ', '123', '456', '7', '!']);
   });

@@ -1,9 +1,10 @@
-// Pre-tokenization for byte-level BPE: the text is cut into "words" by a regex before merging, so
-// merges never cross word boundaries. Patterns are llama.cpp's (llm_tokenizer_bpe) for the
-// pre-tokenizer names we support. `\s` is spelled \p{White_Space}: llama.cpp's whitespace table was
-// generated from Python's `regex` \s, which is exactly that property (JS's own `\s` adds U+FEFF and
-// misses U+0085, so transformers.js splits differently around those two characters).
-import { isGpt2Pre, isLlama3Pre } from './vocab.ts';
+// Pre-tokenization for byte-level BPE: the text is cut into "words" by regexes before merging, so
+// merges never cross word boundaries. Names and patterns are llama.cpp's (llama_vocab::impl::load
+// and llm_tokenizer_bpe) for the Llama-family pre-tokenizers we support.
+//
+// `\s` is spelled \p{White_Space}: llama.cpp's whitespace table was generated from Python's `regex`
+// \s, which is exactly that property (JS's own `\s` adds U+FEFF and misses U+0085, so transformers.js
+// splits differently around those two characters).
 
 const WS = '\\p{White_Space}';
 const NOT_WS = '\\P{White_Space}';
@@ -17,14 +18,36 @@ const LLAMA3 =
 // GPT-2's pattern; llama.cpp's hand-written scanner for it also takes a lone run of whitespace (`\s+`).
 const GPT2 = `'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^${WS}\\p{L}\\p{N}]+|${WS}+(?!${NOT_WS})|${WS}+`;
 
-// llama.cpp's fallback for an unnamed pre-tokenizer: four patterns applied one after another, each
-// splitting the pieces the previous one produced.
-const DEFAULT = ['[\\p{P}\\$\\+<=>\\^~\\|]+', GPT2, '\\p{N}+', '[0-9][0-9][0-9]'];
+export interface PreTokenizerKind {
+  /** Applied one after another, each splitting the pieces the previous one produced. */
+  patterns: string[];
+  /** A pre-token that is itself a token skips the merges (HF "ignore_merges"). */
+  ignoreMerges: boolean;
+  /** llama.cpp's add_bos default for this kind, before tokenizer.ggml.add_bos_token overrides it. */
+  addBos: boolean;
+}
+
+const KINDS: [names: string[], kind: PreTokenizerKind][] = [
+  [['llama3', 'llama-v3', 'llama-bpe', 'falcon3', 'pixtral'], { patterns: [LLAMA3], ignoreMerges: true, addBos: true }],
+  [['gpt-2', 'gpt2', 'phi-2', 'mpt', 'olmo'], { patterns: [GPT2], ignoreMerges: false, addBos: false }],
+  // Single digits first, then GPT-2 (SmolLM, StarCoder and relatives).
+  [['smollm', 'starcoder', 'refact', 'codeshell'], { patterns: ['\\p{N}', GPT2], ignoreMerges: false, addBos: false }],
+  // llama.cpp's fallback for an unnamed or 'default' pre-tokenizer.
+  [['default'], { patterns: ['[\\p{P}\\$\\+<=>\\^~\\|]+', GPT2, '\\p{N}+', '[0-9][0-9][0-9]'], ignoreMerges: false, addBos: false }],
+];
+
+export const PRE_TOKENIZER_NAMES: readonly string[] = KINDS.flatMap(([names]) => names);
+
+/** The pre-tokenizer llama.cpp uses for a `tokenizer.ggml.pre` name, or undefined if we lack it. */
+export function preTokenizerKind(name: string): PreTokenizerKind | undefined {
+  return KINDS.find(([names]) => names.includes(name))?.[1];
+}
 
 /** Returns a function that cuts text into pre-tokens for the named pre-tokenizer. */
-export function preTokenizer(pre: string): (text: string) => string[] {
-  const patterns = isLlama3Pre(pre) ? [LLAMA3] : isGpt2Pre(pre) ? [GPT2] : DEFAULT;
-  const regexes = patterns.map((p) => new RegExp(p, 'gu'));
+export function preTokenizer(name: string): (text: string) => string[] {
+  const kind = preTokenizerKind(name);
+  if (!kind) throw new Error(`unsupported pre-tokenizer '${name}'`);
+  const regexes = kind.patterns.map((p) => new RegExp(p, 'gu'));
   return (text) => regexes.reduce<string[]>((pieces, re) => pieces.flatMap((piece) => splitKeepingGaps(piece, re)), [text]);
 }
 

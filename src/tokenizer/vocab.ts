@@ -1,6 +1,7 @@
 // The vocabulary a GGUF file describes under `tokenizer.*`, read and checked the way llama.cpp's
 // llama_vocab::impl::load does (defaults per tokenizer model, metadata overrides, auto-detected
 // end-of-generation tokens), except that inconsistencies llama.cpp only warns about are errors here.
+import { PRE_TOKENIZER_NAMES, preTokenizerKind } from './pretokenize.ts';
 
 /** GGUF `tokenizer.ggml.token_type` values (llama.cpp's llama_token_type). */
 export enum TokenType {
@@ -51,18 +52,6 @@ const END_OF_TURN_TEXTS = [
   '<EOT>', '<|end_of_text|>',
 ];
 
-// Pre-tokenizer names llama.cpp maps to the Llama 3 regex (and for which it turns on ignore_merges and BOS).
-const LLAMA3_PRE_NAMES = new Set(['llama3', 'llama-v3', 'llama-bpe', 'falcon3', 'pixtral']);
-const GPT2_PRE_NAMES = new Set(['gpt-2', 'gpt2', 'phi-2', 'mpt', 'olmo']);
-
-export function isLlama3Pre(pre: string): boolean {
-  return LLAMA3_PRE_NAMES.has(pre);
-}
-
-export function isGpt2Pre(pre: string): boolean {
-  return GPT2_PRE_NAMES.has(pre);
-}
-
 export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
   const model = readModel(metadata);
   const tokens = readStringArray(metadata, KEY + 'tokens', true)!;
@@ -103,9 +92,10 @@ export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
   const pre = model === 'gpt2' ? readPre(metadata) : '';
   const mergeRanks = model === 'gpt2' ? readMerges(metadata) : new Map<string, number>();
 
+  const preKind = model === 'gpt2' ? preTokenizerKind(pre)! : undefined;
   const defaults = model === 'llama'
     ? { bos: 1, eos: 2, unk: 0, addBos: true, addSpacePrefix: true }
-    : { bos: 11, eos: 11, unk: null, addBos: isLlama3Pre(pre), addSpacePrefix: false };
+    : { bos: 11, eos: 11, unk: null, addBos: preKind!.addBos, addSpacePrefix: false };
 
   const bos = readTokenId(metadata, 'bos_token_id', defaults.bos, n);
   const eos = readTokenId(metadata, 'eos_token_id', defaults.eos, n);
@@ -136,7 +126,7 @@ export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
 
   return {
     model, pre, tokens, scores, types, tokenToId, mergeRanks, bos, eos, unk, pad, endOfGeneration,
-    addBos, addEos, addSpacePrefix, ignoreMerges: isLlama3Pre(pre), chatTemplate: template ?? null,
+    addBos, addEos, addSpacePrefix, ignoreMerges: preKind?.ignoreMerges ?? false, chatTemplate: template ?? null,
   };
 }
 
@@ -153,8 +143,8 @@ function readPre(metadata: Map<string, unknown>): string {
   const pre = metadata.get(KEY + 'pre');
   if (pre === undefined) return 'default'; // llama.cpp falls back the same way (with a loud warning)
   if (typeof pre !== 'string') throw new TokenizerError(`${KEY}pre must be a string, got ${describe(pre)}`);
-  if (pre !== 'default' && !isLlama3Pre(pre) && !isGpt2Pre(pre)) {
-    throw new TokenizerError(`unsupported pre-tokenizer '${pre}' (supported: llama-bpe/llama3, gpt-2, default)`);
+  if (!preTokenizerKind(pre)) {
+    throw new TokenizerError(`unsupported pre-tokenizer '${pre}' (supported: ${PRE_TOKENIZER_NAMES.join(', ')})`);
   }
   return pre;
 }
