@@ -46,10 +46,11 @@ export interface Vocabulary {
 
 const KEY = 'tokenizer.ggml.';
 
-// Texts llama.cpp treats as end-of-turn markers (forcing them to CONTROL) whatever the file says.
-const END_OF_TURN_TEXTS = [
-  '<|eot_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<|eom_id|>',
-  '<EOT>', '<|end_of_text|>',
+// Token texts llama.cpp treats as end of generation, forcing them to CONTROL whatever the file says
+// (the Llama-family subset of its list in llama_vocab::impl::load).
+const END_OF_GENERATION_TEXTS = [
+  '<|eot_id|>', '<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<|end_of_text|>',
+  '</s>', '<eos>', '<EOT>', '_<EOT>',
 ];
 
 export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
@@ -108,16 +109,15 @@ export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
   if (addEos && eos === null) throw new TokenizerError(`${KEY}add_eos_token is true, but there is no EOS token`);
 
   const endOfGeneration = new Set<number>();
-  for (const name of ['eot_token_id', 'eom_token_id']) {
-    const id = readTokenId(metadata, name, null, n);
+  for (const text of END_OF_GENERATION_TEXTS) {
+    const id = tokenToId.get(text);
+    if (id === undefined) continue;
+    endOfGeneration.add(id);
+    types[id] = TokenType.Control;
+  }
+  for (const id of [eos, readTokenId(metadata, 'eot_token_id', null, n), readTokenId(metadata, 'eom_token_id', null, n)]) {
     if (id !== null) endOfGeneration.add(id);
   }
-  for (const text of END_OF_TURN_TEXTS) {
-    const id = tokenToId.get(text);
-    if (id !== undefined) endOfGeneration.add(id);
-  }
-  for (const id of endOfGeneration) types[id] = TokenType.Control;
-  if (eos !== null) endOfGeneration.add(eos);
 
   const template = metadata.get('tokenizer.chat_template');
   if (template !== undefined && typeof template !== 'string') {
