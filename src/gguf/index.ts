@@ -16,3 +16,6 @@ export {
   type GGUFTensorDescriptor,
   type GGUFTensorToWrite,
 } from './writer.ts';
+export { ggufModelSource, writeModelStream, type ModelSource, type TensorSource } from './model-source.ts';
+export { readLlama2c, readLlama2cConfig, readLlama2cTokenizer, type Llama2cConfig, type Llama2cOptions } from './llama2c.ts';
+export { CONVERT_TARGETS, convertModel, targetTypeFor, type ConvertTarget } from './convert.ts';

@@ -173,7 +173,8 @@ function writeScalar(w: ByteWriter, key: string, type: GGUFValueType, v: GGUFVal
 export const meta = {
   u32: (value: number): GGUFTypedValue => ({ type: GGUFValueType.UINT32, value }),
   i32: (value: number): GGUFTypedValue => ({ type: GGUFValueType.INT32, value }),
-  f32: (value: number): GGUFTypedValue => ({ type: GGUFValueType.FLOAT32, value }),
+  // Rounded now, so the in-memory value equals what a reader will get back.
+  f32: (value: number): GGUFTypedValue => ({ type: GGUFValueType.FLOAT32, value: Math.fround(value) }),
   bool: (value: boolean): GGUFTypedValue => ({ type: GGUFValueType.BOOL, value }),
   str: (value: string): GGUFTypedValue => ({ type: GGUFValueType.STRING, value }),
   array: (elementType: GGUFValueType, value: GGUFValue[]): GGUFTypedValue => ({ type: GGUFValueType.ARRAY, elementType, value }),
