@@ -1,9 +1,30 @@
+// Start-up: read the page mode and the experiment from the URL, create this page's lab store, connect
+// it to the browser history and (when framed) to the host page, then render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/App';
+import { connectEmbedBridge } from './embed/embedBridge.ts';
+import { createLabStore } from './state/labStore.ts';
+import { connectModelUrl } from './state/modelUrl.ts';
+import { readPageMode } from './state/pageMode.ts';
+import { connectUrlSync, experimentFromLocation, invalidUrlNotice } from './state/urlSync.ts';
+import { App } from './ui/App.tsx';
+import { ExportRegistry } from './ui/export/ExportRegistry.tsx';
+import './ui/styles/lab.css';
+
+const mode = readPageMode(window.location.search);
+const { experiment, error } = experimentFromLocation(window.location.search);
+const store = createLabStore(experiment);
+const exports = new ExportRegistry();
+const { notify } = store.getState().actions;
+if (error) notify('error', invalidUrlNotice(error));
+connectUrlSync(store, window, { replaceOnly: mode.embed });
+connectModelUrl(store, window);
+// An unusable ?origin= means the host wanted a restriction we cannot honour: listen to nobody.
+if (mode.originError) notify('error', `Embedding messages are disabled: ${mode.originError}.`);
+else connectEmbedBridge(store, exports, { origin: mode.origin });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App store={store} exports={exports} mode={mode} />
   </StrictMode>,
 );

@@ -1,0 +1,27 @@
+// The model and playground slices of the lab store, created together because they share one engine.
+// labStore.ts spreads `createModelSlices(set, get)` into its state; components read them with the
+// selectors below through useLab().
+import { createModelSlice } from './modelSlice.ts';
+import { createPlaygroundSlice, type PlaygroundSlices } from './modelPlayground.ts';
+import { browserModelServices, type ModelServices } from './modelServices.ts';
+
+export type ModelLabSlices = PlaygroundSlices;
+
+type Setter<T> = (fn: (state: T) => Partial<T>) => void;
+
+/** `services` defaults to the page's (a worker engine, spawned on the first load, and the OPFS cache). */
+export function createModelSlices<T extends ModelLabSlices>(
+  set: Setter<T>,
+  get: () => T,
+  services: ModelServices = browserModelServices(),
+): ModelLabSlices {
+  return { model: createModelSlice(set, get, services), playground: createPlaygroundSlice(set, get, services) };
+}
+
+export const selectModel = (s: ModelLabSlices) => s.model;
+export const selectModelInfo = (s: ModelLabSlices) => s.model.info;
+export const selectModelLoading = (s: ModelLabSlices) => s.model.loading;
+export const selectModelActions = (s: ModelLabSlices) => s.model.actions;
+export const selectCachedModels = (s: ModelLabSlices) => s.model.cached;
+export const selectPlayground = (s: ModelLabSlices) => s.playground;
+export const selectPlaygroundActions = (s: ModelLabSlices) => s.playground.actions;

@@ -1,0 +1,47 @@
+// Keeps the browser URL and the store in step: experiment changes become history entries (pushed for
+// discrete changes, replaced while one control keeps changing), back/forward restores the experiment,
+// and an unusable URL leaves the current experiment alone and raises a notice.
+import { defaultExperiment } from './defaults.ts';
+import type { ExperimentState } from './experiment.ts';
+import type { LabStore } from './labStore.ts';
+import { decodeExperimentFromSearch, urlWithExperiment } from './urlCodec.ts';
+
+/** The experiment a page load starts with, and the problem with its URL, if any. */
+export function experimentFromLocation(search: string): { experiment: ExperimentState; error?: string } {
+  const decoded = decodeExperimentFromSearch(search);
+  if (decoded.kind === 'ok') return { experiment: decoded.experiment };
+  const fallback = defaultExperiment();
+  const experiment = decoded.view ? { ...fallback, view: decoded.view } : fallback;
+  return decoded.kind === 'invalid' ? { experiment, error: decoded.error } : { experiment };
+}
+
+export function invalidUrlNotice(error: string): string {
+  return `The link's lab state was ignored: ${error}.`;
+}
+
+export interface UrlSyncOptions {
+  /** Inside an iframe every change replaces the entry, so the host page's back button stays the host's. */
+  replaceOnly?: boolean;
+}
+
+/** Starts syncing; returns the function that stops it. */
+export function connectUrlSync(store: LabStore, win: Window = window, options: UrlSyncOptions = {}): () => void {
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.experiment === previous.experiment || state.historyMode === 'none') return;
+    const url = urlWithExperiment(win.location.href, state.experiment);
+    if (url === win.location.href) return;
+    if (state.historyMode === 'push' && !options.replaceOnly) win.history.pushState(null, '', url);
+    else win.history.replaceState(null, '', url);
+  });
+  const onPopState = () => {
+    const { experiment, error } = experimentFromLocation(win.location.search);
+    const { actions } = store.getState();
+    if (error) actions.notify('error', invalidUrlNotice(error));
+    else actions.replaceExperiment(experiment, 'none');
+  };
+  win.addEventListener('popstate', onPopState);
+  return () => {
+    unsubscribe();
+    win.removeEventListener('popstate', onPopState);
+  };
+}

@@ -1,0 +1,28 @@
+// Awaits an answer from the analytics worker for the current inputs; answers for inputs that have
+// since changed are dropped. Reports how long the latest answer took (performance.now, wall clock).
+import { useEffect, useState } from 'react';
+
+export interface WorkerAnswer<T> {
+  value: T | null;
+  pending: boolean;
+  error: string | null;
+  milliseconds: number | null;
+}
+
+export function useWorkerAnswer<T>(ask: () => Promise<T>, deps: readonly unknown[]): WorkerAnswer<T> {
+  const [answer, setAnswer] = useState<WorkerAnswer<T>>({ value: null, pending: true, error: null, milliseconds: null });
+  useEffect(() => {
+    let current = true;
+    const start = performance.now();
+    setAnswer((old) => ({ ...old, pending: true }));
+    ask().then(
+      (value) => current && setAnswer({ value, pending: false, error: null, milliseconds: performance.now() - start }),
+      (err: Error) => current && setAnswer({ value: null, pending: false, error: err.message, milliseconds: null }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's
+  }, deps);
+  return answer;
+}

@@ -1,0 +1,41 @@
+// The full page: header with the lab's name, section navigation, notices, the section, a status line.
+import { useState } from 'react';
+import { NoticeArea } from './NoticeArea.tsx';
+import { SECTIONS } from './sections.tsx';
+import { StatusLine } from './StatusLine.tsx';
+
+export function LabShell() {
+  const [sectionId, setSectionId] = useState(SECTIONS[0].id);
+  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
+  const Section = section.component;
+  return (
+    <div className="lab">
+      <header className="lab-header">
+        <div className="lab-title">
+          <h1>RoPE Lab</h1>
+          <p className="lab-tagline">What rotary position embeddings do to long-range dependencies</p>
+        </div>
+        <nav className="lab-nav" aria-label="Lab sections">
+          {SECTIONS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              className={s.id === section.id ? 'nav-item active' : 'nav-item'}
+              aria-current={s.id === section.id ? 'page' : undefined}
+              onClick={() => setSectionId(s.id)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <NoticeArea />
+      <main className="lab-main">
+        <Section />
+      </main>
+      <footer className="lab-footer">
+        <StatusLine />
+      </footer>
+    </div>
+  );
+}

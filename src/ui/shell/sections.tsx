@@ -1,0 +1,11 @@
+// The lab's top-level sections. Later issues add the model panel, the playground and the probes here.
+import type { ComponentType } from 'react';
+import { AnalyticsSection } from '../AnalyticsSection.tsx';
+
+export interface Section {
+  id: string;
+  label: string;
+  component: ComponentType;
+}
+
+export const SECTIONS: readonly Section[] = [{ id: 'analytics', label: 'RoPE analytics', component: AnalyticsSection }];

@@ -1,0 +1,160 @@
+// View 3: how a logit depends on relative distance. Three measures, per series: Llama 2 Long's Fig. 4
+// (all-ones q and k), RoFormer's long-term-decay bound, and Men et al.'s B(Δ) whose sign matters.
+import { extent, line, scaleLinear, scaleLog } from 'd3';
+import { useMemo, useRef, useState } from 'react';
+import { useLab } from '../../state/LabStoreContext.tsx';
+import { DECAY_METRICS, type DecayMetric } from '../../state/experiment.ts';
+import {
+  selectActions,
+  selectContexts,
+  selectDecayMetric,
+  selectMaxDistance,
+  selectSeries,
+  selectXScale,
+} from '../../state/labStore.ts';
+import { cachedDecay } from '../analytics/cache.ts';
+import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
+import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { pointerX, Readout } from '../charts/Readout.tsx';
+import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
+import { useRegisterExporter } from '../export/ExportRegistry.tsx';
+import type { ViewExporter } from '../export/viewExport.ts';
+import { DistanceControls } from './DistanceControls.tsx';
+import { distanceGrid, nearestIndex } from './distanceGrid.ts';
+import { ViewFrame } from './ViewFrame.tsx';
+
+export const DECAY_METRIC_LABELS: Record<DecayMetric, { name: string; axis: string }> = {
+  allOnesLogit: { name: 'all-ones logit (Llama 2 Long Fig. 4)', axis: 'logit q·R(Δ)k/√d, q = k = 1' },
+  roformerBound: { name: 'RoFormer decay bound', axis: 'relative upper bound (1/(d/2))·Σⱼ|Sⱼ|' },
+  menB: { name: "Men et al. B(Δ) = Σ cos(Δθᵢ)", axis: 'B(Δ) = Σᵢ cos(Δθᵢ)' },
+};
+
+const SAMPLES = { log: 1000, linear: 2000 } as const;
+
+export function DecayView() {
+  const series = useLab(selectSeries);
+  const contexts = useLab(selectContexts);
+  const metric = useLab(selectDecayMetric);
+  const xScale = useLab(selectXScale);
+  const maxDistance = useLab(selectMaxDistance);
+  const { setDecayMetric } = useLab(selectActions);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [hoverIndex, setHoverIndex] = useState<number | null>(null);
+
+  const grid = useMemo(() => distanceGrid(xScale, maxDistance, SAMPLES[xScale]), [xScale, maxDistance]);
+  const curves = useMeasuredMemo(
+    () => series.map((s) => ({ ...s, curves: cachedDecay(s.config, grid.key, grid.distances) })),
+    [series, grid],
+  );
+
+  const exporter = useMemo<ViewExporter>(
+    () => ({
+      view: 'decay',
+      svg: () => svgRef.current,
+      table: () => ({
+        columns: ['distance', ...curves.flatMap((c) => DECAY_METRICS.map((m) => `${c.name} ${m}`))],
+        rows: Array.from(grid.distances, (d, n) => [d, ...curves.flatMap((c) => DECAY_METRICS.map((m) => c.curves[m][n]))]),
+      }),
+      json: () => ({
+        view: 'decay',
+        metric,
+        xScale,
+        distance: Array.from(grid.distances),
+        series: curves.map((c) => ({ name: c.name, color: c.color, config: c.config, ...pickCurves(c.curves) })),
+      }),
+    }),
+    [curves, grid, metric, xScale],
+  );
+  useRegisterExporter(exporter);
+
+  const hoverDistance = hoverIndex === null ? null : grid.distances[hoverIndex];
+  return (
+    <ViewFrame
+      title="Decay over distance"
+      controls={
+        <>
+          <label className="inline-field">
+            measure
+            <select value={metric} onChange={(e) => setDecayMetric(e.target.value as DecayMetric)}>
+              {DECAY_METRICS.map((m) => (
+                <option key={m} value={m}>
+                  {DECAY_METRIC_LABELS[m].name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <DistanceControls />
+        </>
+      }
+      readout={
+        <Readout
+          heading={hoverDistance === null ? null : `Δ = ${formatNumber(Math.round(hoverDistance * 100) / 100)} tokens`}
+          rows={
+            hoverIndex === null
+              ? []
+              : curves.map((c) => ({ key: c.id, color: c.color, name: c.name, value: c.curves[metric][hoverIndex].toFixed(4) }))
+          }
+          hint="Hover the chart to read every series at one distance."
+        />
+      }
+      explanation={
+        <>
+          <p>
+            <b>All-ones logit</b> (Llama 2 Long, Fig. 4): with q = k = (1,…,1) the attention logit at distance Δ is
+            (1/√d)·Σᵢ 2cos(Δθᵢ). A larger base makes it decay more slowly and stay positive far longer, which the
+            paper links to ABF's better long-context results; PI instead stretches the curve by its factor.
+          </p>
+          <p>
+            <b>RoFormer bound</b> is the upper bound on |q·R(Δ)k| relative to max |qᵢkᵢ| (Su et al., §3.4.3).
+            <b> B(Δ)</b> (Men et al. 2024): while B ≥ 0 a similar token still beats a random one, so the first
+            negative Δ bounds the usable context. Curves are sampled at {SAMPLES[xScale]} {xScale}-spaced
+            distances; fast oscillations are aliased on the linear axis.
+          </p>
+        </>
+      }
+      chart={(size) => {
+        const box = plotBox(size.width, size.height);
+        const x =
+          xScale === 'log'
+            ? scaleLog().domain([1, maxDistance]).range([0, box.innerWidth])
+            : scaleLinear().domain([0, maxDistance]).range([0, box.innerWidth]);
+        const [lo, hi] = extent(curves.flatMap((c) => c.curves[metric])) as [number, number];
+        const y = scaleLinear().domain([Math.min(lo, 0), hi]).nice().range([box.innerHeight, 0]);
+        const path = line<number>()
+          .x((_, n) => x(grid.distances[n]))
+          .y((v) => y(v));
+        return (
+          <ChartSvg box={box} title={`${DECAY_METRIC_LABELS[metric].name} over distance`} svgRef={svgRef}>
+            <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 8)} x={x} box={box} label="distance Δ (tokens)" />
+            <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={DECAY_METRIC_LABELS[metric].axis} />
+            <line className="zero-line" x1={0} x2={box.innerWidth} y1={y(0)} y2={y(0)} />
+            {contexts
+              .filter((c) => c <= maxDistance)
+              .map((c) => (
+                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} />
+              ))}
+            {curves.map((c) => (
+              <path key={c.id} className="series" data-series={c.name} stroke={c.color} strokeWidth={1.4} d={path(c.curves[metric]) ?? ''} />
+            ))}
+            {hoverDistance !== null && (
+              <line className="crosshair" data-export="skip" x1={x(hoverDistance)} x2={x(hoverDistance)} y1={0} y2={box.innerHeight} />
+            )}
+            <Legend items={curves.map((c) => ({ key: c.id, name: c.name, color: c.color }))} box={box} align="left" valign={metric === 'roformerBound' ? 'top' : 'bottom'} />
+            <rect
+              width={box.innerWidth}
+              height={box.innerHeight}
+              fill="transparent"
+              data-export="skip"
+              onPointerMove={(e) => setHoverIndex(nearestIndex(grid.distances, x.invert(pointerX(e))))}
+              onPointerLeave={() => setHoverIndex(null)}
+            />
+          </ChartSvg>
+        );
+      }}
+    />
+  );
+}
+
+function pickCurves(c: { allOnesLogit: number[]; roformerBound: number[]; menB: number[] }) {
+  return { allOnesLogit: c.allOnesLogit, roformerBound: c.roformerBound, menB: c.menB };
+}

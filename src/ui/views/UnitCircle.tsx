@@ -1,0 +1,36 @@
+// One rotated pair on the unit circle: a hand per series at angle Δ·θᵢ (counter-clockwise from +x).
+export interface CircleHand {
+  key: string;
+  name: string;
+  color: string;
+  /** Radians. */
+  angle: number;
+}
+
+export function UnitCircle({ size, hands, caption }: { size: number; hands: CircleHand[]; caption: string }) {
+  const r = Math.max(20, size / 2);
+  return (
+    <g className="unit-circle" transform={`translate(${r},${r + 24})`}>
+      <text className="axis-label" x={0} y={-r - 10} textAnchor="middle">
+        {caption}
+      </text>
+      <circle r={r} fill="none" stroke="#9aa5b1" />
+      <line className="grid" x1={-r} x2={r} />
+      <line className="grid" y1={-r} y2={r} />
+      {hands.map((h) => {
+        const hx = r * Math.cos(h.angle);
+        const hy = -r * Math.sin(h.angle);
+        return (
+          <g key={h.key} data-series={h.name}>
+            <line x1={0} y1={0} x2={hx} y2={hy} stroke={h.color} strokeWidth={2.2} />
+            <circle cx={hx} cy={hy} r={4} fill={h.color} />
+          </g>
+        );
+      })}
+      <circle r={2.5} fill="#1f2933" />
+      <text className="tick-label" x={r + 4} y={4}>
+        0
+      </text>
+    </g>
+  );
+}
