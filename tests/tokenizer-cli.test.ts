@@ -1,24 +1,50 @@
-// `lab tokenize`: ids as llama.cpp produces them (BOS per the model), and one-line errors, exit 2.
+// `lab tokenize`: ids as llama.cpp produces them (BOS per the model), and one-line errors. Most
+// cases call the command in-process (spawning tsx costs about a second each on CI's two cores);
+// one run goes through the real CLI to check the JSON output and the exit code.
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CliError } from '../src/cli/args.ts';
+import { run } from '../src/cli/commands/tokenize.ts';
 import { LLAMA_SPM_VOCAB, missing } from './tokenizer-helpers.ts';
 
-const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', ...args], { encoding: 'utf8' });
 const absent = missing(LLAMA_SPM_VOCAB);
 
+/** Runs the command in-process and returns what it printed. */
+async function tokenize(...args: string[]): Promise<string> {
+  let printed = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed += String(chunk);
+    return true;
+  });
+  await run(args);
+  return printed;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe('lab tokenize', () => {
-  it.skipIf(absent)(`prints llama.cpp's ids with BOS for --text and --text-file ${absent || ''}`, () => {
+  it.skipIf(absent)(`prints llama.cpp's ids, with BOS, through the real CLI ${absent || ''}`, () => {
     // llama.cpp's vector for "Hello world" is 15043 3186; the Llama vocabulary adds BOS (1).
-    const fromText = lab('--model', LLAMA_SPM_VOCAB, '--text', 'Hello world', '--json');
-    expect(fromText.status).toBe(0);
-    expect(JSON.parse(fromText.stdout)).toEqual({ ids: [1, 15043, 3186] });
+    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', '--model', LLAMA_SPM_VOCAB, '--text', 'Hello world', '--json'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ids: [1, 15043, 3186] });
+  });
 
+  it('exits 2 with one line for a bad option', () => {
+    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', '--text', 'x'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('missing required option --model');
+  });
+
+  it.skipIf(absent)('reads --text-file, honours --no-bos and --parse-special', async () => {
     // The file ends with a newline, which SentencePiece spells as byte token <0x0A> = 13.
-    const fromFile = lab('--model', LLAMA_SPM_VOCAB, '--text-file', 'tests/fixtures/tokenizer/hello.txt', '--json', '--no-bos');
-    expect(JSON.parse(fromFile.stdout)).toEqual({ ids: [15043, 3186, 13] });
-
-    const human = lab('--model', LLAMA_SPM_VOCAB, '--text', '<s>Hi', '--parse-special');
-    expect(human.stdout).toMatch(/^2 tokens\n\s+1 {2}"<s>"\n\s+6324 {2}" Hi"\n$/);
+    const fromFile = await tokenize('--model', LLAMA_SPM_VOCAB, '--text-file', 'tests/fixtures/tokenizer/hello.txt', '--json', '--no-bos');
+    expect(JSON.parse(fromFile)).toEqual({ ids: [15043, 3186, 13] });
+    const human = await tokenize('--model', LLAMA_SPM_VOCAB, '--text', '<s>Hi', '--parse-special');
+    expect(human).toMatch(/^2 tokens\n\s+1 {2}"<s>"\n\s+6324 {2}" Hi"\n$/);
   });
 
   it.each([
@@ -27,18 +53,14 @@ describe('lab tokenize', () => {
     [['--model', 'package.json'], 'give exactly one of --text or --text-file'],
     [['--model', 'package.json', '--text', 'x', '--text-file', 'y'], 'give exactly one of --text or --text-file'],
     [['--model', 'package.json', '--text-file', 'no/such.txt'], "--text-file: cannot read 'no/such.txt'"],
-    [['--model', 'package.json', '--text', 'x', '--bogus'], '--bogus'],
-  ])('rejects %j with exit 2 and one line', (args, message) => {
-    const r = lab(...args);
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(message);
+    [['--model', 'package.json', '--text', 'x', '--bogus'], "'--bogus'"],
+  ])('rejects %j with a CliError naming the problem', async (args, message) => {
+    const call = tokenize(...args);
+    await expect(call).rejects.toBeInstanceOf(CliError);
+    await expect(call).rejects.toThrow(message);
   });
 
-  it('fails with one line on a file that is not a GGUF model', () => {
-    const r = lab('--model', 'package.json', '--text', 'x');
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('not a GGUF file');
+  it('names a file that is not a GGUF model', async () => {
+    await expect(tokenize('--model', 'package.json', '--text', 'x')).rejects.toThrow(/not a GGUF file/);
   });
 });
