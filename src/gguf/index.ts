@@ -19,3 +19,4 @@ export {
 export { ggufModelSource, writeModelStream, type ModelSource, type TensorSource } from './model-source.ts';
 export { readLlama2c, readLlama2cConfig, readLlama2cTokenizer, type Llama2cConfig, type Llama2cOptions } from './llama2c.ts';
 export { CONVERT_TARGETS, convertModel, targetTypeFor, type ConvertTarget } from './convert.ts';
+export { summarizeGGUF, summarizeModel, type ContainerInfo, type JsonValue, type ModelSummary, type TensorSummary } from './summary.ts';
