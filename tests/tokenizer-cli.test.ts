@@ -5,9 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../src/cli/args.ts';
 import { run } from '../src/cli/commands/tokenize.ts';
-import { LLAMA_SPM_VOCAB, missing } from './tokenizer-helpers.ts';
+import { LLAMA_SPM_VOCAB, missing, MODELS, STORIES_GGUF, TINYSTORIES_TEXT } from './tokenizer-helpers.ts';
 
 const absent = missing(LLAMA_SPM_VOCAB);
+const STORIES_BIN = MODELS + 'stories260K.bin';
+const TOK512 = MODELS + 'tok512.bin';
+const llama2cAbsent = missing(STORIES_BIN, TOK512, STORIES_GGUF, TINYSTORIES_TEXT);
 
 /** Runs the command in-process and returns what it printed. */
 async function tokenize(...args: string[]): Promise<string> {
@@ -47,9 +50,19 @@ describe('lab tokenize', () => {
     expect(human).toMatch(/^2 tokens\n\s+1 {2}"<s>"\n\s+6324 {2}" Hi"\n$/);
   });
 
+  it.skipIf(llama2cAbsent)(`gives a llama2.c checkpoint + tokenizer.bin the same ids as its GGUF ${llama2cAbsent || ''}`, async () => {
+    const viaBin = JSON.parse(await tokenize('--model', STORIES_BIN, '--tokenizer', TOK512, '--text-file', TINYSTORIES_TEXT, '--json'));
+    const viaGguf = JSON.parse(await tokenize('--model', STORIES_GGUF, '--text-file', TINYSTORIES_TEXT, '--json'));
+    expect(viaBin.ids.length).toBeGreaterThan(10_000);
+    expect(viaBin).toEqual(viaGguf);
+    await expect(tokenize('--model', STORIES_BIN, '--text', 'x')).rejects.toThrow(/llama2\.c checkpoint, which has no vocabulary/);
+    await expect(tokenize('--model', STORIES_GGUF, '--tokenizer', TOK512, '--text', 'x')).rejects.toThrow(/GGUF file with its own vocabulary/);
+  });
+
   it.each([
     [['--text', 'x'], 'missing required option --model'],
     [['--model', 'nope.gguf', '--text', 'x'], "--model: no such file 'nope.gguf'"],
+    [['--model', 'package.json', '--tokenizer', 'nope.bin', '--text', 'x'], "--tokenizer: no such file 'nope.bin'"],
     [['--model', 'package.json'], 'give exactly one of --text or --text-file'],
     [['--model', 'package.json', '--text', 'x', '--text-file', 'y'], 'give exactly one of --text or --text-file'],
     [['--model', 'package.json', '--text-file', 'no/such.txt'], "--text-file: cannot read 'no/such.txt'"],
@@ -60,7 +73,7 @@ describe('lab tokenize', () => {
     await expect(call).rejects.toThrow(message);
   });
 
-  it('names a file that is not a GGUF model', async () => {
-    await expect(tokenize('--model', 'package.json', '--text', 'x')).rejects.toThrow(/not a GGUF file/);
+  it('names a file that is no model at all', async () => {
+    await expect(tokenize('--model', 'package.json', '--text', 'x')).rejects.toThrow(/neither a GGUF file .* nor a llama2\.c checkpoint/);
   });
 });

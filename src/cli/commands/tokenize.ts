@@ -1,10 +1,11 @@
 // `lab tokenize`: token ids of a text under a model's own tokenizer, as llama.cpp would produce them.
-//   lab tokenize --model <file.gguf> (--text <string> | --text-file <path>) [--parse-special] [--no-bos] [--json]
+//   lab tokenize --model <file.gguf | llama2c.bin --tokenizer tokenizer.bin>
+//                (--text <string> | --text-file <path>) [--parse-special] [--no-bos] [--json]
 // BOS is added when the model's tokenizer says so (tokenizer.ggml.add_bos_token), as llama.cpp does;
 // --no-bos leaves it out. --parse-special turns control-token text such as "<s>" into those tokens.
-// Only the GGUF header is read, never the tensors.
+// Only the model's metadata is read, never the tensors.
 import { existsSync, readFileSync } from 'node:fs';
-import { readGGUF } from '../../gguf/index.ts';
+import { isGGUF, openModelFile } from '../../gguf/open-model-node.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { CliError, output, parseOptions } from '../args.ts';
@@ -12,6 +13,7 @@ import { CliError, output, parseOptions } from '../args.ts';
 export async function run(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
     model: { type: 'string' },
+    tokenizer: { type: 'string' },
     text: { type: 'string' },
     'text-file': { type: 'string' },
     'parse-special': { type: 'boolean' },
@@ -19,9 +21,10 @@ export async function run(args: string[]): Promise<void> {
   });
   if (values.model === undefined) throw new CliError('missing required option --model');
   if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
+  if (values.tokenizer !== undefined && !existsSync(values.tokenizer)) throw new CliError(`--tokenizer: no such file '${values.tokenizer}'`);
   const text = readText(values.text, values['text-file']);
 
-  const tokenizer = await loadTokenizer(values.model);
+  const tokenizer = await loadTokenizer(values.model, values.tokenizer);
   const ids = tokenizer.encode(text, {
     parseSpecial: values['parse-special'] ?? false,
     ...(values['no-bos'] ? { addBos: false } : {}),
@@ -39,10 +42,25 @@ function readText(text: string | undefined, file: string | undefined): string {
   }
 }
 
-async function loadTokenizer(path: string): Promise<Tokenizer> {
+async function loadTokenizer(path: string, tokenizerPath: string | undefined): Promise<Tokenizer> {
+  if (tokenizerPath !== undefined && (await fileIsGGUF(path))) {
+    throw new CliError(`--tokenizer applies to llama2.c checkpoints only; '${path}' is a GGUF file with its own vocabulary`);
+  }
+  const opened = await openModelFile(path, { tokenizer: tokenizerPath, allowUnsupportedTypes: true });
+  try {
+    if (opened.format === 'llama2c' && !tokenizerPath) {
+      throw new CliError(`--model '${path}' is a llama2.c checkpoint, which has no vocabulary: give its tokenizer.bin with --tokenizer`);
+    }
+    return createTokenizer(new Map(opened.model.metadata.map(([key, typed]) => [key, typed.value])));
+  } finally {
+    await opened.close();
+  }
+}
+
+async function fileIsGGUF(path: string): Promise<boolean> {
   const source = await fileSource(path);
   try {
-    return createTokenizer((await readGGUF(source)).metadata);
+    return await isGGUF(source);
   } finally {
     await source.close?.();
   }
