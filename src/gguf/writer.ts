@@ -93,7 +93,7 @@ export async function writeGGUFStream(
 }
 
 /** A whole GGUF file in memory (tests, small models). */
-export function writeGGUF(metadata: GGUFMetadataToWrite, tensors: GGUFTensorToWrite[]): Uint8Array {
+export function writeGGUF(metadata: GGUFMetadataToWrite, tensors: GGUFTensorToWrite[]): Uint8Array<ArrayBuffer> {
   const { header, alignment, relativeOffsets, byteSizes } = encodeGGUFHeader(metadata, tensors);
   const last = tensors.length - 1;
   const dataBytes = last >= 0 ? Math.ceil((relativeOffsets[last] + byteSizes[last]) / alignment) * alignment : 0;
