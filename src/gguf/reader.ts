@@ -5,7 +5,7 @@
 import { GGUFError } from './errors.ts';
 import { HeaderCursor } from './header-cursor.ts';
 import type { ByteSource } from './source.ts';
-import { readTensorInfos, type GGUFTensorInfo } from './tensor-infos.ts';
+import { MAX_TENSORS, readTensorInfos, type GGUFTensorInfo } from './tensor-infos.ts';
 import { FIXED_VALUE_SIZE, GGUFValueType, isValueType, valueTypeName, type GGUFTypedValue, type GGUFValue } from './values.ts';
 
 export interface GGUFFile {
@@ -22,7 +22,10 @@ export interface GGUFFile {
 }
 
 export interface ReadGGUFOptions {
-  /** Refuse headers (metadata + tensor directory) larger than this; default 256 MiB. */
+  /**
+   * Refuse headers (metadata + tensor directory) larger than this; default 64 MiB, ~8x a 128k-token
+   * vocabulary with its merges. Bounds memory: header values become JS objects several times their size.
+   */
   maxMetadataBytes?: number;
   /** List tensors of types the lab cannot compute with (for `lab inspect`) instead of throwing. */
   allowUnsupportedTypes?: boolean;
@@ -30,7 +33,7 @@ export interface ReadGGUFOptions {
 
 const MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
 const DEFAULT_ALIGNMENT = 32;
-const DEFAULT_MAX_METADATA_BYTES = 256 << 20;
+const DEFAULT_MAX_METADATA_BYTES = 64 << 20;
 /** Smallest possible key/value pair: empty key (8-byte length) + type (4) + a 1-byte value. */
 const MIN_KV_BYTES = 13;
 /** Smallest possible tensor info: name length (8) + n_dims (4) + one dim (8) + type (4) + offset (8). */
@@ -57,6 +60,7 @@ async function parse(cursor: HeaderCursor, source: ByteSource, opts: ReadGGUFOpt
 
   const tensorCount = await cursor.count('tensor count');
   const kvCount = await cursor.count('metadata count');
+  if (tensorCount > MAX_TENSORS) throw new GGUFError(`header claims ${tensorCount} tensors; more than ${MAX_TENSORS} is not a real model`);
   const minBytes = tensorCount * MIN_TENSOR_INFO_BYTES + kvCount * MIN_KV_BYTES;
   if (minBytes > cursor.remaining) {
     throw new GGUFError(

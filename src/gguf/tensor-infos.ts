@@ -19,6 +19,9 @@ export interface GGUFTensorInfo {
 const MAX_DIMS = 4;
 /** ggml's GGML_MAX_NAME includes the terminating NUL, so names have at most 63 bytes. */
 const MAX_NAME_BYTES = 63;
+/** Far above any real model (MoE models have a few thousand); keeps a forged count from costing GBs of objects. */
+export const MAX_TENSORS = 1 << 20;
+const utf8 = new TextEncoder();
 
 interface RawTensorInfo {
   name: string;
@@ -40,7 +43,7 @@ export async function readTensorInfos(cursor: HeaderCursor, count: number) {
   for (let i = 0; i < count; i++) {
     const name = await cursor.string(`name of tensor #${i}`);
     if (name.length === 0) throw new GGUFError(`tensor #${i} has an empty name`);
-    if (new TextEncoder().encode(name).byteLength > MAX_NAME_BYTES) {
+    if (utf8.encode(name).byteLength > MAX_NAME_BYTES) {
       throw new GGUFError(`tensor name '${name.slice(0, 80)}' is longer than ${MAX_NAME_BYTES} bytes`);
     }
     if (names.has(name)) throw new GGUFError(`duplicate tensor '${name}'`);
@@ -64,7 +67,7 @@ function validateLayout(raw: RawTensorInfo[], ctx: LayoutContext): GGUFTensorInf
   for (let i = 1; i < byOffset.length; i++) {
     const prev = byOffset[i - 1];
     const next = byOffset[i];
-    if (prev.offset + prev.byteSize > next.offset && prev.byteSize > 0 && next.byteSize > 0) {
+    if (prev.offset + prev.byteSize > next.offset) {
       throw new GGUFError(`tensors '${prev.name}' and '${next.name}' overlap (bytes ${next.offset}..${prev.offset + prev.byteSize})`);
     }
   }
