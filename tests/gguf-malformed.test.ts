@@ -22,6 +22,8 @@ describe('readGGUF rejects malformed files with a message naming the problem', (
   it('accepts the well-formed baseline the cases below break', async () => {
     const f = await readGGUF(bytesSource(rawGGUF({ tensors: [f32Tensor('a', [4, 2])], dataBytes: 32 })));
     expect(f.tensors[0]).toMatchObject({ name: 'a', dims: [4, 2], byteSize: 32, nElements: 8 });
+    // Version 2 has the same layout as 3 (3 only added big-endian variants).
+    expect((await readGGUF(bytesSource(rawGGUF({ version: 2 })))).version).toBe(2);
   });
 
   it('not a GGUF file', async () => {
