@@ -36,8 +36,10 @@ function render(s: ModelSummary): string {
     `heads ${s.headCount ?? '?'} (kv ${s.headCountKv ?? '?'}), head dim ${s.headDim ?? '?'}, vocabulary ${s.vocabSize ?? '?'}` +
       (s.fileType === null ? '' : `, file type ${s.fileTypeName} (${s.fileType})`),
     `rope: ${Object.entries(s.rope).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') || '(no rope keys: defaults apply)'}`,
-    `${s.tensorCount} tensors, ${s.parameters.toLocaleString('en-US')} parameters, ${mb(s.totalTensorBytes)}: ` +
-      Object.entries(s.bytesByType).map(([type, bytes]) => `${type} ${s.tensorsByType[type]} tensors ${mb(bytes)}`).join(', '),
+    s.tensorCount === 0
+      ? 'no tensors (a vocabulary-only file)'
+      : `${s.tensorCount} tensors, ${s.parameters.toLocaleString('en-US')} parameters, ${mb(s.totalTensorBytes)}: ` +
+        Object.entries(s.bytesByType).map(([type, bytes]) => `${type} ${s.tensorsByType[type]} tensors ${mb(bytes)}`).join(', '),
   ];
   if (s.unsupportedTensors.length) lines.push(`NOT SUPPORTED by RoPE Lab: ${s.unsupportedTensors.join(', ')}`);
   lines.push('', 'metadata:');
