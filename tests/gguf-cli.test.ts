@@ -1,14 +1,14 @@
 // `lab inspect` and `lab convert`: end to end through the CLI (exit codes, one-line errors) and
 // in-process for the many option checks (fast), with outputs compared against llama.cpp's files.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../src/cli/args.ts';
 import { run as convert } from '../src/cli/commands/convert.ts';
 import { run as inspect } from '../src/cli/commands/inspect.ts';
-import { bytesSource, readGGUF, readTensorBytes, type ModelSummary } from '../src/gguf/index.ts';
+import { GGMLType, bytesSource, meta, readGGUF, readTensorBytes, writeGGUF, type ModelSummary } from '../src/gguf/index.ts';
 import { haveSharedModels, sharedModel } from './gguf-shared-files.ts';
 
 const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
@@ -41,6 +41,42 @@ async function expectTensorsEqual(ours: string, reference: string) {
   }
   return a;
 }
+
+describe('lab inspect on a synthetic long-context model', () => {
+  const path = join(work, 'rope.gguf');
+  writeFileSync(
+    path,
+    writeGGUF(
+      [
+        ['general.architecture', meta.str('llama')],
+        ['llama.context_length', meta.u32(32768)],
+        ['llama.embedding_length', meta.u32(256)],
+        ['llama.attention.head_count', meta.u32(4)],
+        ['llama.rope.freq_base', meta.f32(500000)],
+        ['llama.rope.scaling.type', meta.str('linear')],
+        ['llama.rope.scaling.factor', meta.f32(4)],
+      ],
+      [
+        { name: 'blk.0.attn_q.weight', dims: [256, 4], type: GGMLType.IQ2_XXS, data: new Uint8Array(4 * 66) },
+        { name: 'blk.0.attn_norm.weight', dims: [256], type: GGMLType.F32, data: new Uint8Array(1024) },
+      ],
+    ),
+  );
+
+  it('reports every rope key and lists tensors of unsupported types instead of failing', async () => {
+    const s = JSON.parse(await captured(inspect, [path, '--json'])) as ModelSummary;
+    expect(s.rope).toEqual({ 'rope.freq_base': 500000, 'rope.scaling.type': 'linear', 'rope.scaling.factor': 4 });
+    expect(s).toMatchObject({ contextLength: 32768, headDim: 64, headCountKv: 4, vocabSize: null, tensorsByType: { IQ2_XXS: 1, F32: 1 } });
+    expect(s.unsupportedTensors).toEqual(['blk.0.attn_q.weight (IQ2_XXS)']);
+  });
+
+  it('convert refuses the unsupported tensor, naming it and its type', async () => {
+    await expect(convert([path, '-o', join(work, 'iq.gguf'), '--type', 'q8_0'])).rejects.toThrow(
+      /tensor 'blk.0.attn_q.weight' has type IQ2_XXS \(16\), which RoPE Lab does not support/,
+    );
+    expect(existsSync(join(work, 'iq.gguf'))).toBe(false);
+  });
+});
 
 describe.skipIf(!haveSharedModels)('lab inspect', () => {
   it('summarizes a mixed-type GGUF as JSON', async () => {
