@@ -1,5 +1,6 @@
 // The original 32-element block formats (ggml-common.h): one F16 scale `d` per block, then packed
-// integers. Dequantization mirrors ggml-quants.c dequantize_row_*; quantization of Q8_0 and Q4_0
+// integers. Dequantization mirrors ggml-quants.c dequantize_row_* (int x F16 products are exact in
+// float32, so plain JS arithmetic gives C's results); quantization of Q8_0 and Q4_0
 // mirrors quantize_row_*_ref, the deterministic reference llama-quantize uses, step for step in
 // float32 (Math.fround) so the bytes come out identical.
 import { f16ToF32, f32ToF16 } from './float.ts';
@@ -41,7 +42,10 @@ export function dequantizeQ4_0(bytes: Uint8Array, n: number): Float32Array {
   return out;
 }
 
-/** block_q4_1: F16 d, F16 m, 16 bytes of nibbles. value = q * d + m. */
+/**
+ * block_q4_1: F16 d, F16 m, 16 bytes of nibbles. value = q * d + m. Both terms are F16-scale values,
+ * so the double sum is exact and the store to float32 rounds once, as C's float arithmetic does.
+ */
 export function dequantizeQ4_1(bytes: Uint8Array, n: number): Float32Array {
   const out = new Float32Array(n);
   for (let b = 0, at = 0; b < n / QK; b++, at += 20) {
@@ -49,8 +53,8 @@ export function dequantizeQ4_1(bytes: Uint8Array, n: number): Float32Array {
     const m = halfAt(bytes, at + 2);
     for (let j = 0; j < QK / 2; j++) {
       const q = bytes[at + 4 + j];
-      out[b * QK + j] = fround((q & 0x0f) * d) + m;
-      out[b * QK + j + QK / 2] = fround((q >> 4) * d) + m;
+      out[b * QK + j] = (q & 0x0f) * d + m;
+      out[b * QK + j + QK / 2] = (q >> 4) * d + m;
     }
   }
   return out;
