@@ -110,5 +110,7 @@ describe.skipIf(!haveSharedModels)('llama2.c import', () => {
     await expect(readLlama2c(bytesSource(ak42, 'v1.bin'))).rejects.toThrow(/magic "ak42"/);
     await expect(readLlama2c(bytesSource(bin), bytesSource(tok.subarray(0, 3000), 'tok.bin'))).rejects.toThrow(/tok.bin: (tokenizer ends after|token \d+ has length)/);
     await expect(readLlama2c(bytesSource(bin), bytesSource(Buffer.concat([tok, Buffer.alloc(5)]), 'tok.bin'))).rejects.toThrow(/5 bytes left after 512 tokens/);
+    const hugeTokenizer = { name: 'model.bin', size: 2 ** 31, read: () => Promise.reject(new Error('must not be read')) };
+    await expect(readLlama2c(bytesSource(bin), hugeTokenizer)).rejects.toThrow(/model.bin: 2147483648 bytes is too large for a llama2.c tokenizer/);
   });
 });

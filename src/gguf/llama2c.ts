@@ -152,12 +152,17 @@ const enum TokenType {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const MAX_TOKENIZER_BYTES = 64 << 20;
 
 /**
  * tokenizer.bin -> tokenizer.ggml.* entries, as llama.cpp's load_vocab does: ids 0-2 renamed to
  * <unk>, <s>, </s>; "<0xXX>" tokens typed BYTE; spaces written as U+2581 (SentencePiece's ▁).
  */
 export async function readLlama2cTokenizer(source: ByteSource, vocabSize: number): Promise<Array<[string, GGUFTypedValue]>> {
+  // Real tokenizer.bin files are well under a megabyte; refuse to slurp a model passed by mistake.
+  if (source.size > MAX_TOKENIZER_BYTES) {
+    throw new GGUFError(`${source.name}: ${source.size} bytes is too large for a llama2.c tokenizer file (at most ${MAX_TOKENIZER_BYTES})`);
+  }
   const bytes = await source.read(0, source.size);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tokens: string[] = [];
