@@ -1,6 +1,6 @@
 // Broken files: each must fail fast with a GGUFError whose message names the problem.
 import { describe, expect, it } from 'vitest';
-import { GGMLType, GGUFError, bytesSource, readGGUF, type ReadGGUFOptions } from '../src/gguf/index.ts';
+import { GGMLType, GGUFError, bytesSource, readGGUF, type ByteSource, type ReadGGUFOptions } from '../src/gguf/index.ts';
 import { kv, rawGGUF, type RawFile, type RawTensor } from './gguf-raw-builder.ts';
 
 const f32Tensor = (name: string, dims: Array<number | bigint>, offset: number | bigint = 0): RawTensor => ({ name, dims, type: GGMLType.F32, offset });
@@ -109,5 +109,27 @@ describe('readGGUF rejects malformed files with a message naming the problem', (
     expect(await rejects({ tensors: [f32Tensor('a', [16], 0), f32Tensor('b', [8], 32)], dataBytes: 96 })).toMatch(/tensors 'a' and 'b' overlap/);
     expect(await rejects({ tensors: [f32Tensor('a', [8], 0), f32Tensor('a', [8], 32)], dataBytes: 64 })).toMatch(/duplicate tensor 'a'/);
     expect(await rejects({ tensors: [f32Tensor('t', [4], 2n ** 53n)], dataBytes: 32 })).toMatch(/data offset of tensor 't' 9007199254740992 is too large/);
+  });
+
+  it('huge claims inside a huge file stop at the metadata limit, after reading little', async () => {
+    // A 1 TB "file" whose header declares a 64 GB array: within the file, but no reader should try.
+    const floats64GB = (w: { u32(v: number): void; u64(v: bigint): void }) => {
+      w.u32(6); // FLOAT32 elements
+      w.u64(2n ** 34n);
+    };
+    const header = rawGGUF({ kvs: [{ key: 'tokenizer.ggml.scores', type: 9, write: floats64GB }] });
+    let bytesRead = 0;
+    const huge: ByteSource = {
+      name: 'huge.gguf',
+      size: 2 ** 40,
+      async read(offset, length) {
+        bytesRead += length;
+        const out = new Uint8Array(length);
+        out.set(header.subarray(offset, offset + length));
+        return out;
+      },
+    };
+    await expect(readGGUF(huge)).rejects.toThrow(/huge.gguf: header too large: metadata array 'tokenizer.ggml.scores' at offset \d+ goes past the 67108864-byte metadata limit/);
+    expect(bytesRead).toBeLessThanOrEqual(2 ** 20);
   });
 });
