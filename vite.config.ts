@@ -12,6 +12,9 @@ export default defineConfig({
   plugins: [react()],
   server: { port: 5173, strictPort: false },
   worker: { format: 'es' },
+  // Workers' imports are not crawled by default: a dependency first seen inside a worker (comlink, jinja)
+  // would be optimized mid-run and the worker's module load would fail once. Crawl them up front.
+  optimizeDeps: { entries: ['index.html', 'src/**/*.worker.ts'] },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',

@@ -1,0 +1,168 @@
+// The model panel and playground in real Chromium (WebGPU on SwiftShader): load stories260K (Q8_0) by
+// URL and by ?model=, check greedy output against the independent fp32 reference, Stop, a broken file,
+// the OPFS cache, and recovery from a crashed engine worker.
+import { expect, test, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
+
+test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf and stories260K_greedy_ref.json (see shared/README.md)');
+
+async function openModelSection(page: Page) {
+  await page.getByRole('button', { name: 'Model & playground' }).click();
+}
+
+const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model', exact: true });
+const loadedModel = (page: Page) => page.getByRole('region', { name: 'Loaded model' });
+const output = (page: Page) => page.getByLabel('Generated text');
+const stat = (page: Page, name: string) => page.locator(`[data-stat="${name}"]`);
+
+async function loadByUrl(page: Page, url = MODEL_PATH) {
+  await page.getByLabel('Model URL').fill(url);
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+}
+
+async function setSampling(page: Page, label: string, value: number) {
+  await page.getByLabel(label, { exact: true }).fill(String(value));
+}
+
+/** Greedy from BOS (empty prompt) must reproduce the reference text token for token. */
+async function expectGreedyReference(page: Page, maxTokens: number) {
+  await page.getByLabel('Prompt').fill('');
+  await setSampling(page, 'Temperature', 0);
+  await setSampling(page, 'Max tokens', maxTokens);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(stat(page, 'stopped-by')).toHaveText('max tokens', { timeout: 60_000 });
+  await expect(stat(page, 'tokens')).toHaveText(`${maxTokens} tokens`);
+  const text = (await output(page).textContent())!.trim();
+  expect(text.length).toBeGreaterThan(2 * maxTokens);
+  expect(greedyReferenceText().trim().startsWith(text), `"${text}" is not a prefix of the reference`).toBe(true);
+}
+
+test('loads a model by URL, shows its metadata, generates the reference greedy text', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  const started = Date.now();
+  await loadByUrl(page);
+  console.log(`stories260K-Q8_0: load by URL (download + cache + GPU upload) ${((Date.now() - started) / 1000).toFixed(2)} s`);
+
+  const info = loadedModel(page);
+  await expect(info).toContainText('llama');
+  await expect(info.getByText('Heads / KV heads').locator('..')).toContainText('8 / 4 (head dim 8)');
+  await expect(info.getByText('Layers', { exact: true }).locator('..')).toContainText('5');
+  await expect(info.getByText('Vocabulary').locator('..')).toContainText('512');
+  await expect(info.getByText('Trained context').locator('..')).toContainText('2,048');
+  await expect(info.getByText('RoPE', { exact: true }).locator('..')).toContainText('base 10,000, no scaling');
+  await expect(info.getByText('Tensor types').locator('..')).toContainText('Q8_0');
+  await expect(info.getByText('Device').locator('..')).toContainText(/swiftshader/i);
+
+  await expectGreedyReference(page, 24);
+  const rate = Number((await stat(page, 'tokens-per-second').textContent())!.split(' ')[0]);
+  expect(rate).toBeGreaterThan(0);
+  console.log(`stories260K-Q8_0 on SwiftShader: ${await stat(page, 'tokens-per-second').textContent()}, ${await stat(page, 'prompt').textContent()}`);
+});
+
+test('?model= loads the model on page open and keeps the parameter', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}`);
+  await openModelSection(page);
+  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  expect(new URL(page.url()).searchParams.get('model')).toMatch(new RegExp(`${MODEL_PATH}$`));
+  await expectGreedyReference(page, 8);
+});
+
+test('Stop interrupts a running generation and keeps what was produced', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  await setSampling(page, 'Max tokens', 2000);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(stat(page, 'stopped-by')).toHaveText('stopped');
+  const produced = Number((await stat(page, 'tokens').textContent())!.split(' ')[0]);
+  expect(produced).toBeLessThan(2000);
+  expect((await output(page).textContent())!.length).toBeGreaterThan(0);
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled();
+});
+
+test('a broken file shows an error naming the problem, and the page keeps working', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await page.getByLabel('Prompt').fill('My own prompt');
+  await page.getByLabel('GGUF file').setInputFiles({ name: 'broken.gguf', mimeType: 'application/octet-stream', buffer: randomBytes(4096) });
+  const alert = modelPanel(page).getByRole('alert');
+  await expect(alert).toContainText('broken.gguf is not a usable GGUF model');
+  await expect(alert).toContainText(/magic/i);
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeDisabled();
+  // The broken file is not left in the cache; a good model still loads; the prompt is untouched.
+  await expect(page.getByRole('region', { name: 'Cached models' })).not.toContainText('broken.gguf');
+  await loadByUrl(page);
+  await expect(alert).toHaveCount(0);
+  await expect(page.getByLabel('Prompt')).toHaveValue('My own prompt');
+});
+
+test('a failed download is reported in the panel', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await page.getByLabel('Model URL').fill('/test-models/missing.gguf');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await expect(modelPanel(page).getByRole('alert')).toContainText('HTTP 404');
+});
+
+test('models are cached in OPFS: listed, loaded without downloading, deleted', async ({ page }) => {
+  const requests = await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  const cache = page.getByRole('region', { name: 'Cached models' });
+  const entry = cache.getByRole('listitem').filter({ hasText: MODEL_FILE });
+  await expect(entry).toContainText(/\d+\.\d+ MB/);
+  const downloads = requests.length;
+
+  // Reloading the page keeps the cache; loading from it makes no request.
+  await page.reload();
+  await openModelSection(page);
+  await entry.getByRole('button', { name: 'Load' }).click();
+  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  expect(requests.length).toBe(downloads);
+
+  await entry.getByRole('button', { name: `Delete ${MODEL_FILE}` }).click();
+  await expect(entry).toHaveCount(0);
+  await expect(cache).toContainText('No cached models yet');
+  const left = await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('rope-lab-models');
+    const names: string[] = [];
+    for await (const name of dir.keys()) names.push(name);
+    return names;
+  });
+  expect(left).toEqual([]);
+});
+
+test('a crashed engine worker is reported and replaced on the next load; user state survives', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  await page.getByLabel('Prompt').fill('Keep this prompt');
+  const worker = page.workers().find((w) => w.url().includes('engine.worker'));
+  expect(worker, 'the engine runs in a worker').toBeDefined();
+  await worker!.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated worker crash');
+    });
+  });
+  const alert = modelPanel(page).getByRole('alert');
+  await expect(alert).toContainText('The engine stopped');
+  await expect(alert).toContainText('simulated worker crash');
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeDisabled();
+  await expect(page.getByLabel('Prompt')).toHaveValue('Keep this prompt');
+
+  await loadByUrl(page);
+  await expect(alert).toHaveCount(0);
+  await expectGreedyReference(page, 8);
+});

@@ -1,0 +1,55 @@
+// The model panel: pick a model (file, drop, URL, cache), watch it load, read what it is. Errors are
+// announced (role="alert") and leave everything else usable.
+import { useState, type DragEvent } from 'react';
+import { useLab } from '../../state/LabStoreContext.tsx';
+import { selectModel } from '../../state/modelStore.ts';
+import { CachedModels } from './CachedModels.tsx';
+import { LoadProgress } from './LoadProgress.tsx';
+import { ModelInfoTable } from './ModelInfoTable.tsx';
+import { ModelSourcePicker } from './ModelSourcePicker.tsx';
+
+const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+
+export function ModelPanel() {
+  const { error, notice, loading, actions } = useLab(selectModel);
+  const [dragging, setDragging] = useState(false);
+
+  const onDrop = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file && !loading) void actions.load({ kind: 'file', file });
+  };
+
+  return (
+    <section
+      className={dragging ? 'model-panel dragging' : 'model-panel'}
+      aria-label="Model"
+      onDragOver={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <h2>Model</h2>
+      <ModelSourcePicker />
+      <LoadProgress />
+      {error && (
+        <div className="model-error" role="alert">
+          <span>{error}</span>
+          <button type="button" aria-label="Dismiss error" onClick={actions.dismissError}>
+            ×
+          </button>
+        </div>
+      )}
+      {notice && <p className="model-notice">{notice}</p>}
+      <ModelInfoTable />
+      <CachedModels />
+    </section>
+  );
+}

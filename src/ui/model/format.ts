@@ -1,0 +1,38 @@
+// Text for sizes, dates, load stages and RoPE settings, shared by the model panel's components.
+import type { RopeConfig } from '../../rope/config.ts';
+import type { LoadingState } from '../../state/modelSlice.ts';
+
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+}
+
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const STAGE_LABELS: Record<LoadingState['stage'], string> = {
+  check: 'Checking WebGPU',
+  download: 'Downloading into the cache',
+  cache: 'Copying into the cache',
+  header: 'Reading the header',
+  weights: 'Uploading weights to the GPU',
+  pipelines: 'Compiling GPU kernels',
+  ready: 'Ready',
+};
+
+export function stageLabel(stage: LoadingState['stage']): string {
+  return STAGE_LABELS[stage];
+}
+
+/** "10000 (default)", "500000, linear ×8 from 4096", … */
+export function describeRope(rope: RopeConfig): string {
+  const parts = [`base ${rope.base.toLocaleString('en-US')}`];
+  if (rope.type === 'default') parts.push('no scaling');
+  else {
+    const factor = rope.factor !== undefined ? ` ×${rope.factor}` : '';
+    const from = rope.originalContext !== undefined ? ` from ${rope.originalContext.toLocaleString('en-US')}` : '';
+    parts.push(`${rope.type} scaling${factor}${from}`);
+  }
+  if (rope.partialRotaryFactor !== undefined && rope.partialRotaryFactor !== 1) parts.push(`rotary fraction ${rope.partialRotaryFactor}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,40 @@
+// The playground: a prompt, sampling settings, Generate / Stop, and the model's streamed continuation.
+import { useId } from 'react';
+import { useLab } from '../../state/LabStoreContext.tsx';
+import { selectModel, selectPlayground } from '../../state/modelStore.ts';
+import { GenerationStats } from './GenerationStats.tsx';
+import { SamplingControls } from './SamplingControls.tsx';
+
+export function Playground() {
+  const { prompt, output, status, error, actions } = useLab(selectPlayground);
+  const { info, loading } = useLab(selectModel);
+  const promptId = useId();
+  const canGenerate = info !== null && loading === null && status === 'idle';
+
+  return (
+    <section className="playground" aria-label="Playground">
+      <h2>Playground</h2>
+      <label htmlFor={promptId}>Prompt</label>
+      <textarea id={promptId} rows={4} value={prompt} onChange={(event) => actions.setPrompt(event.target.value)} />
+      <SamplingControls />
+      <div className="playground-buttons">
+        <button type="button" disabled={!canGenerate} onClick={() => void actions.generate()}>
+          Generate
+        </button>
+        <button type="button" disabled={status !== 'running'} onClick={actions.stop}>
+          Stop
+        </button>
+        {!info && <span className="playground-hint">Load a model to generate.</span>}
+      </div>
+      {error && (
+        <p className="playground-error" role="alert">
+          {error}
+        </p>
+      )}
+      <output className="playground-output" aria-label="Generated text" aria-live="polite" aria-busy={status !== 'idle'}>
+        {output}
+      </output>
+      <GenerationStats />
+    </section>
+  );
+}

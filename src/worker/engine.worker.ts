@@ -1,0 +1,44 @@
+// The engine's Web Worker: the WebGPU engine, exposed through comlink, so uploads, GPU submission and
+// tokenization never block the page. The page talks to it through WorkerEngine (engine-client.ts).
+//
+// Cancellation needs no shared memory: the engine awaits the GPU after every step, which returns this
+// worker to its event loop, where comlink delivers a pending cancel() call.
+//
+// Failures nobody awaits are sent to the page as a fatal message, after which the page replaces this
+// worker: a lost GPU device (the page is told at once, not at the next generate), and unhandled
+// rejections (the engine's state can no longer be trusted).
+import * as Comlink from 'comlink';
+import { viteShaders } from '../engine/gpu/shaders-vite.ts';
+import { WebGpuEngine } from '../engine/webgpu-engine.ts';
+import { describeError, FATAL_MESSAGE, type FatalMessage } from './engine-protocol.ts';
+
+const reportFatal = (message: string) => self.postMessage({ type: FATAL_MESSAGE, message } satisfies FatalMessage);
+
+/** navigator.gpu, with every device it hands out watched for loss. */
+function watchedGpu(): GPU {
+  const gpu = navigator.gpu;
+  if (!gpu) throw new Error('this browser offers no WebGPU in workers');
+  return {
+    wgslLanguageFeatures: gpu.wgslLanguageFeatures,
+    getPreferredCanvasFormat: () => gpu.getPreferredCanvasFormat(),
+    requestAdapter: async (options) => {
+      const adapter = await gpu.requestAdapter(options);
+      if (!adapter) return null;
+      const requestDevice = adapter.requestDevice.bind(adapter);
+      adapter.requestDevice = async (descriptor) => {
+        const device = await requestDevice(descriptor);
+        void device.lost.then((info) => {
+          if (info.reason !== 'destroyed') reportFatal(`the GPU device was lost (${info.message || 'no reason given'})`);
+        });
+        return device;
+      };
+      return adapter;
+    },
+  } as GPU;
+}
+
+const engine = new WebGpuEngine({ gpu: async () => watchedGpu(), shaders: viteShaders });
+
+self.addEventListener('unhandledrejection', (event) => reportFatal(describeError(event.reason)));
+
+Comlink.expose(engine);
