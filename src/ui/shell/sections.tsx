@@ -1,6 +1,7 @@
 // The lab's top-level sections. Later issues add the model panel, the playground and the probes here.
 import type { ComponentType } from 'react';
 import { AnalyticsSection } from '../AnalyticsSection.tsx';
+import { ModelSection } from '../model/ModelSection.tsx';
 
 export interface Section {
   id: string;
@@ -8,4 +9,7 @@ export interface Section {
   component: ComponentType;
 }
 
-export const SECTIONS: readonly Section[] = [{ id: 'analytics', label: 'RoPE analytics', component: AnalyticsSection }];
+export const SECTIONS: readonly Section[] = [
+  { id: 'analytics', label: 'RoPE analytics', component: AnalyticsSection },
+  { id: 'model', label: 'Model & playground', component: ModelSection },
+];
