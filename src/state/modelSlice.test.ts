@@ -1,0 +1,255 @@
+// The model and playground slices with an in-process engine, an in-memory cache and a scripted fetch:
+// the load pipeline (download into the cache, cache hits, the no-cache fallback), error messages,
+// cancellation, crash recovery, and streaming/stopping generation.
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo, ModelSource } from '../engine/types.ts';
+import { ModelCacheError, type CachedModel } from '../storage/model-cache.ts';
+import { createModelSlices, type ModelLabSlices } from './modelStore.ts';
+import type { ModelCache, ModelServices } from './modelServices.ts';
+import { clampSetting } from './modelPlayground.ts';
+
+const INFO = { architecture: 'llama', name: 'tiny' } as ModelInfo;
+const MODEL_BYTES = new Uint8Array([0x47, 0x47, 0x55, 0x46, 1, 2, 3, 4]); // starts with "GGUF"
+
+class FakeEngine implements Engine {
+  sources: ModelSource[] = [];
+  loaded = false;
+  loadError: Error | null = null;
+  cancelled = false;
+  async load(source: ModelSource, onProgress?: (p: LoadProgress) => void) {
+    this.sources.push(source);
+    onProgress?.({ phase: 'weights', loadedBytes: 4, totalBytes: 8, tensor: 'blk.0.attn_q.weight' });
+    if (this.loadError) throw this.loadError;
+    this.loaded = true;
+    return INFO;
+  }
+  async info() {
+    return this.loaded ? INFO : null;
+  }
+  async generate(_prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
+    this.cancelled = false;
+    const tokens: number[] = [];
+    while (tokens.length < options.maxTokens && !this.cancelled) {
+      await new Promise((r) => setTimeout(r, 1));
+      tokens.push(tokens.length);
+      onToken?.({ id: tokens.length - 1, text: 'ab'[tokens.length % 2], index: tokens.length - 1 });
+    }
+    const text = tokens.map((t) => 'ab'[(t + 1) % 2]).join('');
+    return { tokens, text, promptTokens: 3, tokensPerSecond: 10, promptTokensPerSecond: 30, stoppedBy: this.cancelled ? ('cancelled' as const) : ('maxTokens' as const) };
+  }
+  async score(): Promise<never> {
+    throw new Error('not used');
+  }
+  async setRope() {}
+  cancel() {
+    this.cancelled = true;
+  }
+  async unload() {}
+}
+
+/** The OPFS cache's contract over a Map; `quotaBytes` makes saves fail like a full disk. */
+function memoryCache(quotaBytes = Infinity): ModelCache & { entries: Map<string, CachedModel & { file: File }> } {
+  const entries = new Map<string, CachedModel & { file: File }>();
+  const list = async () => [...entries.values()].map(({ file: _f, ...m }) => m);
+  return {
+    entries,
+    isCacheAvailable: () => true,
+    listCachedModels: list,
+    findCachedBySource: async (source) => (await list()).find((m) => m.source === source) ?? null,
+    cachedModelFile: async (name) => {
+      const e = entries.get(name);
+      if (!e) throw new ModelCacheError(`'${name}' is not in the model cache`);
+      return e.file;
+    },
+    deleteCachedModel: async (name) => void entries.delete(name),
+    saveToCache: async (preferredName, source, body, expectedSize, options = {}) => {
+      if (expectedSize > quotaBytes) throw new ModelCacheError('not enough browser storage to cache the model');
+      const chunks: Uint8Array[] = [];
+      let written = 0;
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        options.signal?.throwIfAborted();
+        chunks.push(chunk);
+        written += chunk.byteLength;
+        options.onProgress?.(written, expectedSize);
+      }
+      const name = preferredName.split('/').pop()!;
+      const file = new File(chunks as BlobPart[], name);
+      const model = { name, size: file.size, savedAt: 1, source };
+      entries.set(name, { ...model, file });
+      return { model, file };
+    },
+  };
+}
+
+function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof fetch } = {}) {
+  const engine = new FakeEngine();
+  const cache = memoryCache(options.quota);
+  const fetches: string[] = [];
+  let crash: (message: string) => void = () => {};
+  const services: ModelServices = {
+    engine,
+    abortEngine: () => {},
+    onEngineCrash: (listener) => {
+      crash = listener;
+      return () => {};
+    },
+    cache,
+    fetch:
+      options.fetch ??
+      (async (input) => {
+        fetches.push(String(input));
+        return new Response(MODEL_BYTES, { headers: { 'Content-Length': String(MODEL_BYTES.length) } });
+      }),
+    webgpuProblem: async () => options.webgpu ?? null,
+  };
+  const store = createStore<ModelLabSlices>()((set, get) => createModelSlices(set, get, services));
+  const stages: string[] = [];
+  store.subscribe((s) => {
+    const stage = s.model.loading?.stage;
+    if (stage && stages.at(-1) !== stage) stages.push(stage);
+  });
+  return { store, engine, cache, fetches, stages, crash: (m: string) => crash(m), model: () => store.getState().model };
+}
+
+const URL_ = 'https://models.example/tiny.gguf';
+
+describe('model slice: loading', () => {
+  it('downloads a URL into the cache, loads the cached file, and lists it', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.model().error).toBeNull();
+    expect(t.model().info).toEqual(INFO);
+    expect(t.model().source).toBe(URL_);
+    expect(t.stages).toEqual(['check', 'download', 'weights']);
+    const source = t.engine.sources[0];
+    expect(source.kind).toBe('file');
+    expect(new Uint8Array(await (source as { file: Blob }).file.arrayBuffer())).toEqual(MODEL_BYTES);
+    expect(t.model().cached.map((m) => [m.name, m.size, m.source])).toEqual([['tiny.gguf', 8, URL_]]);
+  });
+
+  it('loads a cached URL again without downloading it', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.fetches).toEqual([URL_]);
+    expect(t.engine.sources).toHaveLength(2);
+  });
+
+  it('falls back to reading the URL directly when the cache is full, and says so', async () => {
+    const t = setup({ quota: 4 });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.engine.sources[0]).toEqual({ kind: 'url', url: URL_ });
+    expect(t.model().info).toEqual(INFO);
+    expect(t.model().notice).toMatch(/^Loaded without caching: not enough browser storage/);
+  });
+
+  it('names a broken file and removes it from the cache', async () => {
+    const t = setup();
+    t.engine.loadError = Object.assign(new Error('bad magic 0x12345678, expected "GGUF"'), { name: 'GGUFError' });
+    const file = new File([MODEL_BYTES], 'broken.gguf');
+    await t.model().actions.load({ kind: 'file', file });
+    expect(t.model().error).toBe('broken.gguf is not a usable GGUF model: bad magic 0x12345678, expected "GGUF"');
+    expect(t.model().loading).toBeNull();
+    expect(t.cache.entries.size).toBe(0);
+  });
+
+  it('reports HTTP errors and refuses non-http URLs', async () => {
+    const t = setup({ fetch: async () => new Response('nope', { status: 404, statusText: 'Not Found' }) });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.model().error).toBe(`Loading ${URL_} failed: the server answered HTTP 404 Not Found`);
+    await t.model().actions.load({ kind: 'url', url: 'ftp://x/y.gguf' });
+    expect(t.model().error).toContain('model URLs must be http(s), got ftp:');
+  });
+
+  it('explains a missing WebGPU and does not touch the engine', async () => {
+    const t = setup({ webgpu: 'This browser does not offer WebGPU' });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.model().error).toBe('This browser does not offer WebGPU');
+    expect(t.engine.sources).toEqual([]);
+    expect(t.fetches).toEqual([]);
+  });
+
+  it('cancelling a download leaves no model, no error and no cache entry', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await gate;
+        controller.enqueue(MODEL_BYTES);
+        controller.close();
+      },
+    });
+    const t = setup({ fetch: async () => new Response(body, { headers: { 'Content-Length': '8' } }) });
+    const loading = t.model().actions.load({ kind: 'url', url: URL_ });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(t.model().loading?.stage).toBe('download');
+    t.model().actions.cancelLoad();
+    release();
+    await loading;
+    expect(t.model()).toMatchObject({ info: null, error: null, loading: null, notice: `Loading ${URL_} was cancelled.` });
+    expect(t.cache.entries.size).toBe(0);
+  });
+
+  it('a crashed engine clears the model but keeps the prompt and settings', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    t.store.getState().playground.actions.setPrompt('my prompt');
+    t.store.getState().playground.actions.setSampling('temperature', 0.3);
+    t.crash('the GPU device was lost (test)');
+    expect(t.model().info).toBeNull();
+    expect(t.model().error).toBe('The engine stopped: the GPU device was lost (test). Load the model again.');
+    expect(t.store.getState().playground.prompt).toBe('my prompt');
+    expect(t.store.getState().playground.sampling.temperature).toBe(0.3);
+  });
+});
+
+describe('playground slice', () => {
+  it('streams tokens into the output and records the engine rates', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    const { actions } = t.store.getState().playground;
+    actions.setSampling('maxTokens', 5);
+    const outputs: string[] = [];
+    t.store.subscribe((s) => outputs.push(s.playground.output));
+    await actions.generate();
+    const p = t.store.getState().playground;
+    expect(outputs).toContain('ba');
+    expect(p.output).toBe('babab');
+    expect(p.generated).toBe(5);
+    expect(p.result).toEqual({ promptTokens: 3, tokensPerSecond: 10, promptTokensPerSecond: 30, stoppedBy: 'maxTokens' });
+    expect(p.status).toBe('idle');
+  });
+
+  it('stop() cancels a running generation and keeps its text', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    const { actions } = t.store.getState().playground;
+    actions.setSampling('maxTokens', 4000);
+    const running = actions.generate();
+    await new Promise((r) => setTimeout(r, 20));
+    actions.stop();
+    expect(t.store.getState().playground.status).toBe('stopping');
+    await running;
+    const p = t.store.getState().playground;
+    expect(p.result?.stoppedBy).toBe('cancelled');
+    expect(p.generated).toBeGreaterThan(0);
+    expect(p.generated).toBeLessThan(4000);
+    expect(p.output.length).toBe(p.generated);
+  });
+
+  it('does not generate without a model', async () => {
+    const t = setup();
+    await t.store.getState().playground.actions.generate();
+    expect(t.store.getState().playground.status).toBe('idle');
+    expect(t.engine.sources).toEqual([]);
+  });
+
+  it('clamps settings to their ranges, rounds integers, and ignores NaN', () => {
+    expect(clampSetting('temperature', 5, 1)).toBe(2);
+    expect(clampSetting('temperature', -1, 1)).toBe(0);
+    expect(clampSetting('maxTokens', 12.6, 1)).toBe(13);
+    expect(clampSetting('topP', Number.NaN, 0.9)).toBe(0.9);
+    expect(clampSetting('repeatPenalty', 0.5, 1.1)).toBe(1);
+  });
+});
