@@ -1,0 +1,137 @@
+// The embed protocol (docs/embed.md) from a real host page on another origin: e2e/fixtures/host.html,
+// served by the dev server at http://localhost:4179, frames the lab from http://127.0.0.1:4179 (a
+// different origin on the same loopback server, which Chromium's local-network checks allow).
+import { expect, test, type Page } from '@playwright/test';
+import { sampleState } from './labState.ts';
+
+interface Received {
+  origin: string;
+  data: { type: string; [key: string]: unknown };
+}
+
+/** The dev server's origin under another host name (localhost vs 127.0.0.1). */
+function otherHostOrigin(origin: string): string {
+  const url = new URL(origin);
+  url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  return url.origin;
+}
+
+/**
+ * Opens the host page at `hostOrigin` framing the lab at `labOrigin`; by default the lab accepts only
+ * `hostOrigin` (?origin=).
+ */
+async function openHost(page: Page, labOrigin: string, hostOrigin: string, allowedOrigin = hostOrigin) {
+  const lab = `${labOrigin}/?embed=1&view=decay&origin=${encodeURIComponent(allowedOrigin)}`;
+  await page.goto(`${hostOrigin}/e2e/fixtures/host.html?lab=${encodeURIComponent(lab)}`);
+}
+
+const received = (page: Page) => page.evaluate(() => (window as unknown as { received: Received[] }).received);
+
+/** Sends `message` from the host and returns the first reply of `type` (or an error) after it. */
+async function request(page: Page, message: unknown, type: string): Promise<Received['data']> {
+  const start = (await received(page)).length;
+  await page.evaluate((m) => (window as unknown as { send(m: unknown): void }).send(m), message);
+  let reply: Received | undefined;
+  await expect
+    .poll(async () => {
+      reply = (await received(page)).slice(start).find((r) => r.data.type === type || r.data.type === 'rope-lab:error');
+      return reply !== undefined;
+    })
+    .toBe(true);
+  return reply!.data;
+}
+
+async function waitForReady(page: Page) {
+  await expect.poll(async () => (await received(page)).some((r) => r.data.type === 'rope-lab:ready')).toBe(true);
+}
+
+test('ready, get and set; the frame shows one view sized to the iframe', async ({ page, baseURL }) => {
+  await openHost(page, baseURL!, otherHostOrigin(baseURL!));
+  await waitForReady(page);
+  const frame = page.frameLocator('#lab');
+  await expect(frame.getByRole('heading', { name: 'RoPE Lab' })).toHaveCount(0);
+  const svg = frame.locator('svg.chart-svg');
+  await expect(svg).toHaveAttribute('width', '640');
+  await page.evaluate(() => Object.assign(document.getElementById('lab')!.style, { width: '800px', height: '500px' }));
+  await expect(svg).toHaveAttribute('width', '800');
+
+  const state = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
+  expect((await received(page))[0].origin).toBe(new URL(baseURL!).origin);
+  const current = state.state as ReturnType<typeof sampleState>;
+  expect(current.view).toBe('decay');
+  const url = new URL(state.url as string);
+  expect(url.searchParams.get('s')).toBeTruthy();
+  expect(url.searchParams.has('embed')).toBe(false);
+
+  const path = frame.locator('path.series').first();
+  const before = await path.getAttribute('d');
+  const next = sampleState({ maxDistance: 65536 });
+  const changed = await request(page, { type: 'rope-lab:set', state: next }, 'rope-lab:changed');
+  expect(changed.state).toEqual(next);
+  await expect(path).not.toHaveAttribute('d', before!);
+  const after = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
+  expect(after.state).toEqual(next);
+});
+
+test('invalid requests get rope-lab:error and change nothing', async ({ page, baseURL }) => {
+  await openHost(page, baseURL!, otherHostOrigin(baseURL!));
+  await waitForReady(page);
+  const bad = sampleState();
+  bad.series[0].config.base = -1;
+  const error = await request(page, { type: 'rope-lab:set', state: bad }, 'rope-lab:changed');
+  expect(error).toMatchObject({ type: 'rope-lab:error', message: expect.stringMatching(/invalid state: series\[0\]\.config: base must be/) });
+  const unknown = await request(page, { type: 'rope-lab:launch' }, 'never');
+  expect(unknown).toMatchObject({ type: 'rope-lab:error', message: expect.stringContaining('unknown message type') });
+  const format = await request(page, { type: 'rope-lab:export', format: 'gif' }, 'rope-lab:export');
+  expect(format).toMatchObject({ type: 'rope-lab:error' });
+  const state = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
+  expect((state.state as { series: unknown[] }).series).toHaveLength(3);
+});
+
+test('exports in every format', async ({ page, baseURL }) => {
+  await openHost(page, baseURL!, otherHostOrigin(baseURL!));
+  await waitForReady(page);
+  const svg = await request(page, { type: 'rope-lab:export', format: 'svg' }, 'rope-lab:export');
+  expect(svg.format).toBe('svg');
+  expect(svg.data).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const png = await request(page, { type: 'rope-lab:export', format: 'png' }, 'rope-lab:export');
+  expect(png.data).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+  const csv = await request(page, { type: 'rope-lab:export', format: 'csv' }, 'rope-lab:export');
+  const lines = (csv.data as string).trim().split('\n');
+  expect(lines[0].split(',')[0]).toBe('distance');
+  expect(lines).toHaveLength(1001);
+  // Δ = 1 on the log grid: the all-ones logit of plain RoPE is (2/√128)·Σ cos(θᵢ) > 0.
+  expect(Number(lines[1].split(',')[0])).toBe(1);
+  const json = await request(page, { type: 'rope-lab:export', format: 'json' }, 'rope-lab:export');
+  const data = json.data as { view: string; distance: number[]; series: Array<{ allOnesLogit: number[] }> };
+  expect(data.view).toBe('decay');
+  expect(data.distance).toHaveLength(1000);
+  expect(data.series[0].allOnesLogit[0]).toBeCloseTo(Number(lines[1].split(',')[1]), 12);
+});
+
+test('messages from anyone but the parent are ignored', async ({ page, baseURL }) => {
+  await openHost(page, baseURL!, otherHostOrigin(baseURL!));
+  await waitForReady(page);
+  const countBefore = (await received(page)).length;
+  const hostile = sampleState({ maxDistance: 4096 });
+  // A sibling frame of the same host, and the lab frame posting to itself.
+  const sibling = page.frames().find((f) => f.url().endsWith('/sibling.html'))!;
+  await sibling.evaluate((m) => (window as unknown as { attack(m: unknown): void }).attack(m), { type: 'rope-lab:set', state: hostile });
+  await sibling.evaluate(() => (window as unknown as { attack(m: unknown): void }).attack({ type: 'rope-lab:get' }));
+  const lab = page.frames().find((f) => f.url().includes('embed=1'))!;
+  await lab.evaluate((m) => window.postMessage(m, '*'), { type: 'rope-lab:set', state: hostile });
+  await page.waitForTimeout(400);
+  expect((await received(page)).length).toBe(countBefore);
+  const state = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
+  expect((state.state as { maxDistance: number }).maxDistance).toBe(131072);
+});
+
+test('?origin= restricts the lab to one host origin', async ({ page, baseURL }) => {
+  // The link names one host origin, but the page framing it is another: no ready, no answers.
+  await openHost(page, baseURL!, new URL(baseURL!).origin, otherHostOrigin(baseURL!));
+  const frame = page.frameLocator('#lab');
+  await expect(frame.locator('svg.chart-svg')).toBeVisible();
+  await page.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ type: 'rope-lab:get' }));
+  await page.waitForTimeout(500);
+  expect(await received(page)).toEqual([]);
+});
