@@ -1,0 +1,158 @@
+// Attention over distance: per layer and head, how a query position's attention splits over relative
+// distances (power-of-two buckets, see distanceBucket), how spread it is (entropy) and how much lands on
+// position 0 (the "attention sink"). The GPU gathers these sums inside its attention kernel, so no N×N
+// matrix exists; this file fixes the layout both sides fill and does the math on plain probability rows
+// (the CPU oracle, and the tests by hand).
+//
+// Everything is a SUM over the query positions of a query bin (log-spaced positions by default), never a
+// mean: sums add across workgroups and chunks, and the mean is one division by queryCount at the end.
+import { binIndex, distanceBucket, distanceBucketCount, logBinEdges } from './bins.ts';
+
+export interface AttentionStats {
+  layers: number;
+  heads: number;
+  /** Tokens of the input (query positions 0 … tokens − 1). */
+  tokens: number;
+  /** Distance buckets (distanceBucketCount(tokens)). */
+  buckets: number;
+  /** Query-position bins: bin i holds positions [queryBinEdges[i], queryBinEdges[i + 1]). */
+  queryBinEdges: number[];
+  /** Query positions per bin: (queryBins). */
+  queryCount: Float32Array;
+  /** Σ attention weight per distance bucket: (layers, heads, queryBins, buckets). */
+  bucketMass: Float32Array;
+  /** Σ entropy −Σ p ln p of each query's attention row, in nats: (layers, heads, queryBins). */
+  entropy: Float32Array;
+  /** Σ attention weight on key position 0: (layers, heads, queryBins). */
+  sinkMass: Float32Array;
+}
+
+export interface AttentionStatsShape {
+  layers: number;
+  heads: number;
+  tokens: number;
+  /** Default: logBinEdges(0, tokens) = [0, 1, 2, 4, …, tokens]. */
+  queryBinEdges?: number[];
+}
+
+/** Zeroed stats of this shape (the accumulator the oracle and the GPU read-back fill). */
+export function emptyAttentionStats(shape: AttentionStatsShape): AttentionStats {
+  const { layers, heads, tokens } = shape;
+  for (const [name, v] of Object.entries({ layers, heads, tokens })) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`attention stats need a positive integer ${name}, got ${v}`);
+  }
+  const queryBinEdges = shape.queryBinEdges ?? logBinEdges(0, tokens);
+  if (queryBinEdges[0] !== 0 || queryBinEdges[queryBinEdges.length - 1] !== tokens || queryBinEdges.some((e, i) => i > 0 && e <= queryBinEdges[i - 1])) {
+    throw new RangeError(`queryBinEdges must rise strictly from 0 to tokens (${tokens}), got [${queryBinEdges.join(', ')}]`);
+  }
+  const bins = queryBinEdges.length - 1;
+  const buckets = distanceBucketCount(tokens);
+  const queryCount = new Float32Array(bins);
+  for (let b = 0; b < bins; b++) queryCount[b] = queryBinEdges[b + 1] - queryBinEdges[b];
+  return {
+    layers, heads, tokens, buckets, queryBinEdges: [...queryBinEdges], queryCount,
+    bucketMass: new Float32Array(layers * heads * bins * buckets),
+    entropy: new Float32Array(layers * heads * bins),
+    sinkMass: new Float32Array(layers * heads * bins),
+  };
+}
+
+/** The statistics of one attention row: probabilities over key positions 0 … query. */
+export interface RowStats {
+  /** Mass per distance bucket (length: buckets). */
+  bucketMass: Float64Array;
+  entropy: number;
+  sinkMass: number;
+}
+
+/**
+ * Bucket masses, entropy and sink mass of the causal attention row of query position `query`:
+ * `probs[k]` is the weight on key position k, for k = 0 … query (entries beyond are ignored).
+ */
+export function rowStats(probs: ArrayLike<number>, query: number, buckets = distanceBucket(query) + 1): RowStats {
+  if (probs.length < query + 1) throw new RangeError(`an attention row of query ${query} needs ${query + 1} weights, got ${probs.length}`);
+  const bucketMass = new Float64Array(buckets);
+  let entropy = 0;
+  for (let key = 0; key <= query; key++) {
+    const p = probs[key];
+    bucketMass[distanceBucket(query - key)] += p;
+    if (p > 0) entropy -= p * Math.log(p); // 0 ln 0 = 0
+  }
+  return { bucketMass, entropy, sinkMass: probs[0] };
+}
+
+/** Adds one attention row of (layer, head, query) to `stats`. */
+export function accumulateRow(stats: AttentionStats, layer: number, head: number, query: number, probs: ArrayLike<number>): void {
+  const bin = binIndex(stats.queryBinEdges, query);
+  if (bin < 0) throw new RangeError(`query position ${query} is outside 0 … ${stats.tokens - 1}`);
+  const row = rowStats(probs, query, stats.buckets);
+  const bins = stats.queryBinEdges.length - 1;
+  const cell = (layer * stats.heads + head) * bins + bin;
+  for (let b = 0; b < stats.buckets; b++) stats.bucketMass[cell * stats.buckets + b] += row.bucketMass[b];
+  stats.entropy[cell] += row.entropy;
+  stats.sinkMass[cell] += row.sinkMass;
+}
+
+/**
+ * Stats of full causal attention matrices, one per (layer, head): probs[layer][head] is (tokens, tokens)
+ * row-major, row q holding the weights of query q over keys 0 … q (the upper triangle is ignored).
+ */
+export function attentionStatsFromProbabilities(probs: Float32Array[][], tokens: number, queryBinEdges?: number[]): AttentionStats {
+  const layers = probs.length;
+  const heads = probs[0]?.length ?? 0;
+  const stats = emptyAttentionStats({ layers, heads, tokens, queryBinEdges });
+  for (let l = 0; l < layers; l++) {
+    if (probs[l].length !== heads) throw new RangeError(`layer ${l} has ${probs[l].length} heads, layer 0 has ${heads}`);
+    for (let h = 0; h < heads; h++) {
+      const m = probs[l][h];
+      if (m.length !== tokens * tokens) throw new RangeError(`attention of layer ${l} head ${h} has ${m.length} entries, expected ${tokens}² = ${tokens * tokens}`);
+      for (let q = 0; q < tokens; q++) accumulateRow(stats, l, h, q, m.subarray(q * tokens, q * tokens + q + 1));
+    }
+  }
+  return stats;
+}
+
+/** Per-query means over a range of query bins for one (layer, head): what a chart plots. */
+export interface HeadSummary {
+  /** Mean mass per distance bucket (sums to 1 up to rounding). */
+  bucketMass: number[];
+  /** Mean entropy in nats. */
+  entropy: number;
+  sinkMass: number;
+  /** Query positions averaged. */
+  queries: number;
+}
+
+/** Means of (layer, head) over query bins [fromBin, toBin) (default: all). */
+export function headSummary(stats: AttentionStats, layer: number, head: number, fromBin = 0, toBin = stats.queryBinEdges.length - 1): HeadSummary {
+  if (layer < 0 || layer >= stats.layers || head < 0 || head >= stats.heads) throw new RangeError(`no layer ${layer} head ${head} in ${stats.layers} layers × ${stats.heads} heads`);
+  const bins = stats.queryBinEdges.length - 1;
+  const bucketMass = new Array<number>(stats.buckets).fill(0);
+  let entropy = 0;
+  let sinkMass = 0;
+  let queries = 0;
+  for (let bin = fromBin; bin < toBin; bin++) {
+    const cell = (layer * stats.heads + head) * bins + bin;
+    for (let b = 0; b < stats.buckets; b++) bucketMass[b] += stats.bucketMass[cell * stats.buckets + b];
+    entropy += stats.entropy[cell];
+    sinkMass += stats.sinkMass[cell];
+    queries += stats.queryCount[bin];
+  }
+  const mean = (x: number) => (queries > 0 ? x / queries : NaN);
+  return { bucketMass: bucketMass.map(mean), entropy: mean(entropy), sinkMass: mean(sinkMass), queries };
+}
+
+/**
+ * Mean attention distance implied by the buckets (each bucket's mass at its midpoint distance): a one-number
+ * summary per head for sorting and colouring, coarse by construction.
+ */
+export function meanBucketDistance(bucketMass: readonly number[]): number {
+  let total = 0;
+  let mass = 0;
+  bucketMass.forEach((m, b) => {
+    const mid = b === 0 ? 0 : (2 ** (b - 1) + 2 ** b - 1) / 2;
+    total += m * mid;
+    mass += m;
+  });
+  return mass > 0 ? total / mass : NaN;
+}

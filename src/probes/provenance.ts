@@ -1,0 +1,61 @@
+// What produced a probe result: enough to label it, persist it, put it in a URL and re-run it. Every
+// result type carries one of these.
+import type { RopeConfig } from '../rope/config.ts';
+
+/** One RoPE a probe ran under: `rope` null means the model's own; the label is what charts show. */
+export interface RopeVariant {
+  label: string;
+  rope: RopeConfig | null;
+}
+
+export type ProbeKind = 'loss-by-position' | 'perplexity' | 'attention-distance' | 'passkey' | 'first-sentence';
+
+export interface ModelLabel {
+  /** general.name, or the file name. */
+  name: string;
+  /** The file or URL the model was loaded from, when known. */
+  source?: string;
+  trainedContext: number;
+  /** The model's own RoPE (from its metadata). */
+  rope: RopeConfig;
+}
+
+export interface TextLabel {
+  /** Built-in text id (see src/data/texts.ts), or 'user' for pasted/opened text. */
+  id: string;
+  /** SHA-256 of the UTF-8 text, hex: tells a re-run whether it sees the same text. */
+  sha256: string;
+  /** Tokens of the text the probe used, under the model's tokenizer (BOS included when added, after any cut). */
+  tokens: number;
+}
+
+/** A text a probe reads: a built-in document or the visitor's own. */
+export interface ProbeText {
+  id: string;
+  text: string;
+}
+
+export interface Provenance {
+  probe: ProbeKind;
+  model: ModelLabel;
+  texts: TextLabel[];
+  seed: number | null;
+  /** The probe's options, exactly as given (after defaults). */
+  options: Record<string, unknown>;
+  /** ISO time the run finished. */
+  finishedAt: string;
+}
+
+/** SHA-256 of a string's UTF-8 bytes as lowercase hex (Web Crypto: browser, worker and Node ≥ 20). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Provenance of a finished run; `tokens[i]` labels texts[i]. */
+export async function makeProvenance(
+  ctx: { model: ModelLabel }, probe: Provenance['probe'], texts: ProbeText[], tokens: number[], seed: number | null, options: Record<string, unknown>,
+): Promise<Provenance> {
+  const labels: TextLabel[] = await Promise.all(texts.map(async (t, i) => ({ id: t.id, sha256: await sha256Hex(t.text), tokens: tokens[i] })));
+  return { probe, model: ctx.model, texts: labels, seed, options, finishedAt: new Date().toISOString() };
+}
