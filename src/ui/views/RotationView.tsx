@@ -22,7 +22,7 @@ import type { ViewExporter } from '../export/viewExport.ts';
 import { DistanceControls } from './DistanceControls.tsx';
 import { distanceGrid, nearestIndex } from './distanceGrid.ts';
 import { heatColor, heatmapDataUrl } from './heatmapImage.ts';
-import { UnitCircle, type CircleHand } from './UnitCircle.tsx';
+import { LEGEND_ROW, UnitCircle, type CircleHand } from './UnitCircle.tsx';
 import { ViewFrame } from './ViewFrame.tsx';
 
 const COLUMNS = 480;
@@ -179,7 +179,7 @@ export function RotationView() {
             />
             <ColorKey x={box.innerWidth + 24} height={box.innerHeight} />
             <g transform={`translate(${box.innerWidth + 70},0)`}>
-              <UnitCircle size={Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40)} hands={hands} caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
+              <UnitCircle size={Math.max(40, Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40 - hands.length * LEGEND_ROW))} hands={hands} caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
             </g>
           </ChartSvg>
         );

@@ -1,4 +1,5 @@
-// One rotated pair on the unit circle: a hand per series at angle Δ·θᵢ (counter-clockwise from +x).
+// One rotated pair on the unit circle: a hand per series at angle Δ·θᵢ (counter-clockwise from +x),
+// with a legend underneath (the embedded view has no readout table to name the colours).
 export interface CircleHand {
   key: string;
   name: string;
@@ -6,6 +7,9 @@ export interface CircleHand {
   /** Radians. */
   angle: number;
 }
+
+/** Height of one legend row under the circle. */
+export const LEGEND_ROW = 15;
 
 export function UnitCircle({ size, hands, caption }: { size: number; hands: CircleHand[]; caption: string }) {
   const r = Math.max(20, size / 2);
@@ -28,6 +32,14 @@ export function UnitCircle({ size, hands, caption }: { size: number; hands: Circ
         );
       })}
       <circle r={2.5} fill="#1f2933" />
+      {hands.map((h, k) => (
+        <g key={h.key} transform={`translate(${-r},${r + 22 + k * LEGEND_ROW})`}>
+          <rect y={-5} width={10} height={10} rx={2} fill={h.color} />
+          <text className="legend-text" x={16} dy="0.32em">
+            {h.name.length > 23 ? `${h.name.slice(0, 22)}…` : h.name}
+          </text>
+        </g>
+      ))}
       <text className="tick-label" x={r + 4} y={4}>
         0
       </text>
