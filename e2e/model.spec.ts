@@ -166,3 +166,54 @@ test('a crashed engine worker is reported and replaced on the next load; user st
   await expect(alert).toHaveCount(0);
   await expectGreedyReference(page, 8);
 });
+
+test('a GGUF file dropped on the panel loads', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  const dataTransfer = await page.evaluateHandle(async (path) => {
+    const bytes = await (await fetch(path)).blob();
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'dropped.gguf'));
+    return transfer;
+  }, MODEL_PATH);
+  await modelPanel(page).dispatchEvent('dragover', { dataTransfer });
+  await modelPanel(page).dispatchEvent('drop', { dataTransfer });
+  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Cached models' })).toContainText('dropped.gguf');
+  expect(new URL(page.url()).searchParams.has('model')).toBe(false);
+});
+
+test('a slow download can be cancelled', async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/test-models/slow.gguf', async (route) => {
+    await held;
+    await route.fulfill({ status: 200, body: 'too late' }).catch(() => {});
+  });
+  await page.goto('/');
+  await openModelSection(page);
+  await page.getByLabel('Model URL').fill('/test-models/slow.gguf');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  const progress = page.getByRole('status', { name: 'Model loading progress' });
+  await expect(progress).toContainText('Downloading into the cache');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toHaveCount(0);
+  await expect(modelPanel(page)).toContainText('was cancelled');
+  await expect(modelPanel(page).getByRole('alert')).toHaveCount(0);
+  release();
+});
+
+test('without WebGPU the panel explains how to enable it', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await page.getByLabel('Model URL').fill(MODEL_PATH);
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  const alert = modelPanel(page).getByRole('alert');
+  await expect(alert).toContainText('does not offer WebGPU');
+  await expect(alert).toContainText('chrome://flags/#enable-unsafe-webgpu');
+  await page.getByRole('button', { name: 'RoPE analytics' }).click();
+  await expect(page.getByRole('region', { name: 'Configurations' })).toBeVisible();
+});
