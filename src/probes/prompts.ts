@@ -67,11 +67,23 @@ export function recalledNumber(continuation: string): number | null {
 
 export const FIRST_SENTENCE_QUESTION = '\n\nQuestion: What is the first sentence of the text above?\nAnswer: The first sentence of the text above is "';
 
-/** The first sentence of a text: up to and including the first '.', '!' or '?' followed by whitespace or the end. */
+// Periods that do not end a sentence: titles ("Mr. Speaker" opens many State of the Union addresses),
+// initials ("Harry S. Truman") and dotted abbreviations ("U.S.").
+const NOT_A_SENTENCE_END = /(?:^|[\s("'“‘])(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Hon|Prof|Rev|Col|Capt|Lt|No|vs|etc|[A-Z]|(?:[A-Za-z]\.)+[A-Za-z])\.$/;
+
+/**
+ * The first sentence of a text: up to the first '.', '!' or '?' (and closing quotes or brackets) that is
+ * followed by whitespace or the end and is not an abbreviation's period; whitespace runs become one space.
+ */
 export function firstSentence(text: string): string {
   const trimmed = text.trimStart();
-  const match = /^[\s\S]*?[.!?]["'”’)]*(?=\s|$)/.exec(trimmed);
-  return (match ? match[0] : trimmed).replace(/\s+/g, ' ').trim();
+  const ends = /[.!?]["'”’)]*(?=\s|$)/g;
+  for (let m = ends.exec(trimmed); m; m = ends.exec(trimmed)) {
+    const upTo = trimmed.slice(0, m.index + m[0].length);
+    if (m[0] === '.' && NOT_A_SENTENCE_END.test(upTo)) continue;
+    return upTo.replace(/\s+/g, ' ').trim();
+  }
+  return trimmed.replace(/\s+/g, ' ').trim();
 }
 
 export interface FirstSentencePrompt {

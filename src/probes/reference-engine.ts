@@ -1,0 +1,107 @@
+// The probes' view of the CPU reference: score, greedy generate and setRope of the Engine interface, and
+// the ProbeHooks through the traced forward pass. It runs every probe without a GPU — the CLI's
+// `--engine cpu` for small models, and the oracle the GPU engine's results are compared with. Each call
+// runs its ids from position 0 (no cache kept between calls); inputs are token ids, as the runners pass.
+import type { GenerateOptions, GenerateResult, ScoreOptions, ScoreResult } from '../engine/types.ts';
+import { ReferenceModel, argmax, logProb, type ReferenceWeights } from '../engine/reference.ts';
+import type { RopeConfig, RopeTable } from '../rope/config.ts';
+import { computeRope } from '../rope/frequencies.ts';
+import type { AttentionStats } from './attention-stats.ts';
+import type { AttentionStatsOptions, ProbeHooks } from './hooks.ts';
+import type { QkPairNorms } from './qk-norms.ts';
+import { traceReference } from './reference-trace.ts';
+
+export interface EndOfGeneration {
+  isEndOfGeneration(id: number): boolean;
+  decode(ids: readonly number[]): string;
+}
+
+export class ReferenceProbeEngine implements ProbeHooks {
+  private rope: RopeTable;
+  private cancelled = false;
+
+  constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration) {
+    this.rope = computeRope(weights.config.rope);
+  }
+
+  async setRope(override: RopeConfig | null): Promise<void> {
+    this.rope = computeRope(override ?? this.weights.config.rope);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  async score(input: string | number[], options: ScoreOptions = {}): Promise<ScoreResult> {
+    const ids = idsOnly(input);
+    this.cancelled = false;
+    const model = this.model(ids.length);
+    const logprobs: number[] = [];
+    for (let i = 0; i + 1 < ids.length; i++) {
+      await this.yieldToAbort();
+      if (this.cancelled) throw new Error('scoring was cancelled');
+      logprobs.push(logProb(model.forward(ids[i], i), ids[i + 1]));
+    }
+    const first = options.firstScored ?? 0;
+    let nll = 0;
+    for (let i = first; i < logprobs.length; i++) nll -= logprobs[i];
+    return { ids, logprobs, nll, scored: Math.max(0, logprobs.length - first) };
+  }
+
+  /** Greedy decoding only: the probes never sample. */
+  async generate(prompt: string | number[], options: GenerateOptions): Promise<GenerateResult> {
+    const ids = idsOnly(prompt);
+    if ((options.temperature ?? 0) > 0) throw new Error('the CPU reference engine decodes greedily only (temperature 0)');
+    if (ids.length === 0) throw new Error('the CPU reference engine needs a non-empty prompt');
+    this.cancelled = false;
+    const started = performance.now();
+    const model = this.model(ids.length + options.maxTokens);
+    let logits: Float32Array = new Float32Array(0);
+    for (let i = 0; i < ids.length; i++) logits = model.forward(ids[i], i);
+    const promptSeconds = (performance.now() - started) / 1000;
+    const tokens: number[] = [];
+    let stoppedBy: GenerateResult['stoppedBy'] = 'maxTokens';
+    while (tokens.length < options.maxTokens) {
+      await this.yieldToAbort();
+      if (this.cancelled) { stoppedBy = 'cancelled'; break; }
+      const next = argmax(logits);
+      if ((options.stopAtEos ?? true) && this.tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
+      tokens.push(next);
+      logits = model.forward(next, ids.length + tokens.length - 1);
+    }
+    const decodeSeconds = (performance.now() - started) / 1000 - promptSeconds;
+    return {
+      tokens, text: this.tokenizer.decode(tokens), promptTokens: ids.length, stoppedBy,
+      tokensPerSecond: tokens.length / Math.max(decodeSeconds, 1e-9),
+      promptTokensPerSecond: ids.length / Math.max(promptSeconds, 1e-9),
+    };
+  }
+
+  async attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {
+    return traceReference(this.weights, this.rope, ids, { queryBinEdges: options.queryBinEdges }).stats;
+  }
+
+  async attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
+    return traceReference(this.weights, this.rope, ids, { mapOf: { layer, head } }).map!;
+  }
+
+  async qkPairNorms(ids: number[]): Promise<QkPairNorms> {
+    return traceReference(this.weights, this.rope, ids).qkNorms;
+  }
+
+  private model(context: number): ReferenceModel {
+    const model = new ReferenceModel(this.weights, context);
+    model.setRope(this.rope);
+    return model;
+  }
+
+  /** A macrotask break, so an abort (engine.cancel from a signal listener) lands between steps. */
+  private yieldToAbort(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+function idsOnly(input: string | number[]): number[] {
+  if (typeof input === 'string') throw new Error('the CPU reference engine takes token ids (the probe runners tokenize)');
+  return input;
+}
