@@ -1,0 +1,123 @@
+// Causal grouped-query attention over the KV cache, split-K ("flash decoding"): the positions a query
+// sees are cut into chunks of CHUNK; one workgroup handles one (chunk, head, token) and walks its chunk
+// in tiles of 256 positions with an online softmax (running max m and sum l, the accumulator rescaled
+// by e^(m_old − m_new) as the max grows), then writes its partial (m, l, acc). attention_combine.wgsl
+// merges the partials of all chunks. Scores live only per tile in workgroup memory: nothing
+// positions × positions is ever materialised. Query t of the batch sits at position pos0 + t and
+// sees cache positions 0 … pos0 + t (the batch's own keys are already stored).
+
+const WG: u32 = 64u;
+const TILE: u32 = 256u;
+const MAX_DIMS_PER_THREAD: u32 = 4u; // HEAD_DIM ≤ 256
+
+override HEADS: u32;
+override KV_HEADS: u32;
+override HEAD_DIM: u32;
+override CONTEXT: u32;     // cache positions per head
+override CHUNK: u32;       // positions per split (a multiple of TILE)
+override SPLITS: u32;      // partial slots per (token, head)
+override Q_STRIDE: u32;    // floats between consecutive tokens' queries
+override SCALE: f32;       // 1/√head_dim
+
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<storage, read> q: array<f32>;
+@group(0) @binding(2) var<storage, read> k_cache: array<f32>;
+@group(0) @binding(3) var<storage, read> v_cache: array<f32>;
+@group(0) @binding(4) var<storage, read_write> part_ml: array<vec2<f32>>; // (tokens, heads, SPLITS)
+@group(0) @binding(5) var<storage, read_write> part_acc: array<f32>;      // (tokens, heads, SPLITS, HEAD_DIM)
+
+var<workgroup> scores: array<f32, 256>;
+var<workgroup> reduce: array<f32, 64>;
+
+fn workgroup_max(v: f32, lid: u32) -> f32 {
+  reduce[lid] = v;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half >>= 1u) {
+    if (lid < half) {
+      reduce[lid] = max(reduce[lid], reduce[lid + half]);
+    }
+    workgroupBarrier();
+  }
+  let r = reduce[0];
+  workgroupBarrier();
+  return r;
+}
+
+fn workgroup_sum(v: f32, lid: u32) -> f32 {
+  reduce[lid] = v;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half >>= 1u) {
+    if (lid < half) {
+      reduce[lid] += reduce[lid + half];
+    }
+    workgroupBarrier();
+  }
+  let r = reduce[0];
+  workgroupBarrier();
+  return r;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let split = wg.x;
+  let h = wg.y;
+  let t = wg.z;
+  var end = 0u;
+  if (t < step.n_tokens) {
+    end = min(step.pos0 + t + 1u, (split + 1u) * CHUNK);
+  }
+  let start = split * CHUNK;
+  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * HEAD_DIM;
+  let q_base = t * Q_STRIDE + h * HEAD_DIM;
+
+  var m = -1e30;
+  var l = 0.0;
+  var acc: array<f32, 4>;
+  for (var tile = start; tile < end; tile += TILE) {
+    let n = min(TILE, end - tile);
+    var tile_max = -1e30;
+    for (var i = lid; i < n; i += WG) {
+      let k_base = kv_base + (tile + i) * HEAD_DIM;
+      var dot = 0.0;
+      for (var d = 0u; d < HEAD_DIM; d++) {
+        dot += q[q_base + d] * k_cache[k_base + d];
+      }
+      scores[i] = dot * SCALE;
+      tile_max = max(tile_max, dot * SCALE);
+    }
+    let m_new = max(m, workgroup_max(tile_max, lid));
+    var tile_sum = 0.0;
+    for (var i = lid; i < n; i += WG) {
+      let p = exp(scores[i] - m_new);
+      scores[i] = p;
+      tile_sum += p;
+    }
+    let correction = exp(m - m_new);
+    l = l * correction + workgroup_sum(tile_sum, lid); // the sum's barriers also publish scores[]
+    for (var j = 0u; j < MAX_DIMS_PER_THREAD; j++) {
+      let d = lid + j * WG;
+      if (d < HEAD_DIM) {
+        var a = acc[j] * correction;
+        for (var i = 0u; i < n; i++) {
+          a += scores[i] * v_cache[kv_base + (tile + i) * HEAD_DIM + d];
+        }
+        acc[j] = a;
+      }
+    }
+    m = m_new;
+    workgroupBarrier(); // scores[] is rewritten by the next tile
+  }
+
+  if (t < step.n_tokens) {
+    let slot = (t * HEADS + h) * SPLITS + split;
+    if (lid == 0u) {
+      part_ml[slot] = vec2<f32>(m, l);
+    }
+    for (var j = 0u; j < MAX_DIMS_PER_THREAD; j++) {
+      let d = lid + j * WG;
+      if (d < HEAD_DIM) {
+        part_acc[slot * HEAD_DIM + d] = acc[j];
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// Shared helpers of the dequantization libraries (quant/<type>.wgsl). Weights live in a storage buffer
+// `weights: array<u32>` declared by the kernel that includes a library; every library exposes
+//   const BLOCK_ELEMS: u32   elements per block (8 for F32/F16, 32 for the _0/_1 types, 256 for K-quants)
+//   const BLOCK_WORDS: u32   u32 words per block after the loader's repacking (blocks are 4-byte aligned)
+//   fn dequant8(block: u32, chunk: u32) -> Eight   elements [8·chunk, 8·chunk + 8) of the block starting at word `block`
+// so a kernel walks any row as chunks of 8 values without knowing the type.
+
+struct Eight {
+  lo: vec4<f32>,
+  hi: vec4<f32>,
+}
+
+// Byte `i` (little-endian) counted from the start of word `base`.
+fn byte_at(base: u32, i: u32) -> u32 {
+  return (weights[base + (i >> 2u)] >> ((i & 3u) * 8u)) & 0xffu;
+}
+
+// Four consecutive bytes starting at byte `i` (i a multiple of 4) as a vec4 of unsigned values.
+fn bytes4(base: u32, i: u32) -> vec4<u32> {
+  let w = weights[base + (i >> 2u)];
+  return vec4<u32>(w & 0xffu, (w >> 8u) & 0xffu, (w >> 16u) & 0xffu, w >> 24u);
+}
+
+// The f16 in the low half of word `base` (the block scale d).
+fn f16_low(base: u32) -> f32 {
+  return unpack2x16float(weights[base]).x;
+}
+
+fn f16_high(base: u32) -> f32 {
+  return unpack2x16float(weights[base]).y;
+}

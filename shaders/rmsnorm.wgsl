@@ -1,0 +1,38 @@
+// RMSNorm: out[t] = x[t] / sqrt(mean(x[t]²) + eps) ⊙ weight, one workgroup per token: each thread
+// sums squares over a strided slice, a tree reduction in workgroup memory gives the mean.
+
+override DIM: u32;
+override STRIDE: u32; // floats between consecutive tokens (x and out)
+override EPS: f32;
+
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+var<workgroup> partial: array<f32, 64>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = wg.x;
+  if (t >= step.n_tokens) {
+    return;
+  }
+  let base = t * STRIDE;
+  var ss = 0.0;
+  for (var i = lid; i < DIM; i += 64u) {
+    ss += x[base + i] * x[base + i];
+  }
+  partial[lid] = ss;
+  workgroupBarrier();
+  for (var half = 32u; half > 0u; half >>= 1u) {
+    if (lid < half) {
+      partial[lid] += partial[lid + half];
+    }
+    workgroupBarrier();
+  }
+  let scale = inverseSqrt(partial[0] / f32(DIM) + EPS);
+  for (var i = lid; i < DIM; i += 64u) {
+    out[base + i] = x[base + i] * scale * weight[i];
+  }
+}

@@ -1,0 +1,69 @@
+// Compute pipelines, made once at load time: one per (kernel file, weight type, override constants),
+// shared between the layers that have the same shapes.
+import type { GGMLType } from '../../gguf/index.ts';
+import { composeKernel, type ShaderLibrary } from './shader-library.ts';
+
+export type Constants = Record<string, number | boolean>;
+
+export class KernelCache {
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  constructor(private readonly device: GPUDevice, private readonly lib: ShaderLibrary) {}
+
+  /** The pipeline of `kernel` (e.g. 'matmul.wgsl') for a weight type and override constants. */
+  pipeline(kernel: string, constants: Constants, weightType?: GGMLType): Promise<GPUComputePipeline> {
+    const moduleKey = `${kernel}|${weightType ?? ''}`;
+    const key = `${moduleKey}|${JSON.stringify(constants)}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      let module = this.modules.get(moduleKey);
+      if (!module) {
+        module = this.device.createShaderModule({ label: moduleKey, code: composeKernel(this.lib, kernel, weightType) });
+        this.modules.set(moduleKey, module);
+      }
+      const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));
+      // createComputePipelineAsync crashes Dawn's Node binding (webgpu 0.6.2) here; errors come through an error scope.
+      this.device.pushErrorScope('validation');
+      const created = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants: numeric } });
+      const compiled = module;
+      pipeline = this.device.popErrorScope().then(async (error) => {
+        if (!error) return created;
+        const info = await compiled.getCompilationInfo();
+        const messages = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ');
+        throw new Error(`kernel ${kernel} failed to compile: ${messages || error.message}`);
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+}
+
+/** A recorded dispatch: pipeline, its bind group (made once) and the grid, which may depend on the step. */
+export interface Dispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  grid: (nTokens: number, pos0: number) => [number, number, number];
+}
+
+export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, buffers: GPUBuffer[], label: string): GPUBindGroup {
+  return device.createBindGroup({
+    label,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+}
+
+export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispatch[], nTokens: number, pos0: number): void {
+  for (const d of dispatches) {
+    const [x, y, z] = d.grid(nTokens, pos0);
+    if (x === 0 || y === 0 || z === 0) continue;
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+  }
+}
+
+/** Workgroups for `n` threads of 64. */
+export const groupsOf64 = (n: number) => Math.ceil(n / 64);

@@ -1,0 +1,245 @@
+// The forward pass on the GPU: activation buffers, KV cache, pipelines and bind groups are all made
+// once in `createGpuModel`; a step only writes the small Step uniforms (and the token ids), records one
+// command buffer of dispatches and submits it. See ARCHITECTURE.md for the data flow.
+import type { RopeTable } from '../../rope/config.ts';
+import type { LlamaConfig } from '../model-config.ts';
+import type { KvCacheInfo } from '../types.ts';
+import { checkBindingSize, storageBuffer, uniformBuffer } from './device.ts';
+import { bindGroup, encodeDispatches, groupsOf64, type Dispatch, type KernelCache } from './kernels.ts';
+import { packStep, STEP_BYTES } from './shader-library.ts';
+import { roundUp, type GpuMatrix } from './weights.ts';
+
+export interface GpuLayerWeights {
+  attnNorm: GPUBuffer; // (dim) f32
+  wq: GpuMatrix; // (heads·headDim, dim)
+  wk: GpuMatrix; // (kvHeads·headDim, dim)
+  wv: GpuMatrix; // (kvHeads·headDim, dim)
+  wo: GpuMatrix; // (dim, heads·headDim)
+  ffnNorm: GPUBuffer; // (dim) f32
+  wGate: GpuMatrix; // (ffnDim, dim)
+  wUp: GpuMatrix; // (ffnDim, dim)
+  wDown: GpuMatrix; // (dim, ffnDim)
+}
+
+export interface GpuWeights {
+  embedding: GpuMatrix; // (vocab, dim)
+  layers: GpuLayerWeights[];
+  outputNorm: GPUBuffer; // (dim) f32
+  output: GpuMatrix; // (vocab, dim); the embedding when tied
+}
+
+/** What a forward pass ends with. */
+export type Head =
+  | 'none' // only fill the KV cache (all but the last batch of a prompt)
+  | 'sample' // logits of the last token → next token id (the only read-back of a decode step)
+  | 'logits' // logits of every token of the batch (tests, analysis)
+  | 'logprob'; // log p(target_t | …) of every token into the score buffer
+
+const ATTENTION_TILE = 256; // positions per tile in attention.wgsl
+const TARGET_SPLITS = 32; // chunks per query at full context: enough workgroups to fill a GPU
+
+export interface GpuModel {
+  readonly context: number;
+  readonly batch: number;
+  readonly kvCache: KvCacheInfo;
+  /** Uploads a RoPE table (θ per pair and the attention factor): a few hundred bytes. */
+  setRope(table: RopeTable): void;
+  /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
+  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number }): void;
+  /** The token id chosen by the last 'sample' pass. */
+  readSampled(): Promise<number>;
+  /** Logits (n, vocab) of the last 'logits' pass. */
+  readLogits(n: number): Promise<Float32Array>;
+  /** Score buffer entries [0, count). */
+  readLogprobs(count: number): Promise<Float32Array>;
+  destroy(): void;
+}
+
+export interface GpuModelOptions {
+  context: number;
+  /** Tokens per forward pass. */
+  batch: number;
+  /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
+  threadsPerRow?: number;
+}
+
+export async function createGpuModel(
+  device: GPUDevice, kernels: KernelCache, c: LlamaConfig, w: GpuWeights, opts: GpuModelOptions,
+): Promise<GpuModel> {
+  const { context, batch: B } = opts;
+  const tpr = opts.threadsPerRow ?? 8;
+  const qDim = c.heads * c.headDim;
+  const kvDim = c.kvHeads * c.headDim;
+  // Row strides padded to 8 floats: the matmul reads inputs as pairs of vec4 per 8-value chunk.
+  const dimS = roundUp(c.dim, 8);
+  const qS = roundUp(qDim, 8);
+  const kvS = roundUp(kvDim, 8);
+  const ffnS = roundUp(c.ffnDim, 8);
+  const vocab = c.vocabSize;
+  const pairs = c.headDim / 2;
+  const chunk = ATTENTION_TILE * Math.max(1, Math.ceil(context / (ATTENTION_TILE * TARGET_SPLITS)));
+  const splits = Math.ceil(context / chunk);
+  if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
+
+  // ---- buffers (zero-initialised: the padding of every row stays 0)
+  const f32 = (n: number, label: string) => storageBuffer(device, n * 4, label);
+  const x = f32(B * dimS, 'x (batch, dim) residual stream');
+  const xn = f32(B * dimS, 'xn (batch, dim) normalized');
+  const q = f32(B * qS, 'q (batch, heads·head_dim)');
+  const k = f32(B * kvS, 'k (batch, kv_heads·head_dim)');
+  const v = f32(B * kvS, 'v (batch, kv_heads·head_dim)');
+  const attn = f32(B * qS, 'attn (batch, heads·head_dim)');
+  const gate = f32(B * ffnS, 'gate (batch, ffn)');
+  const up = f32(B * ffnS, 'up (batch, ffn)');
+  const xLast = f32(dimS, 'x_last (dim)');
+  const xnLast = f32(dimS, 'xn_last (dim)');
+  checkBindingSize(device, B * vocab * 4, 'the logits buffer (batch × vocab)');
+  const logits = f32(B * vocab, 'logits (batch, vocab)');
+  const partMl = f32(B * c.heads * splits * 2, 'attention partial (m, l) (batch, heads, splits)');
+  const partAcc = f32(B * c.heads * splits * c.headDim, 'attention partial acc (batch, heads, splits, head_dim)');
+  const tokenIds = storageBuffer(device, B * 4, 'token ids (batch)');
+  const targets = storageBuffer(device, B * 4, 'score targets (batch)');
+  const sampled = storageBuffer(device, 4, 'sampled token id');
+  const logprobs = f32(context, 'logprobs (context)');
+  const invFreq = f32(pairs, 'rope θ (head_dim/2)');
+  const ropeUniform = uniformBuffer(device, 8, 'rope uniform');
+  const stepBatch = uniformBuffer(device, STEP_BYTES, 'step (batch)');
+  const stepLast = uniformBuffer(device, STEP_BYTES, 'step (last token)');
+  const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+
+  const kvBytes = c.kvHeads * context * c.headDim * 4;
+  checkBindingSize(device, kvBytes, `the KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} × 4 bytes per position)`);
+  const kCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `k cache ${l} (kv_heads, context, head_dim)`));
+  const vCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `v cache ${l} (kv_heads, context, head_dim)`));
+
+  // ---- dispatches
+  const dispatchOf = async (label: string, kernel: string, constants: Record<string, number | boolean>, buffers: GPUBuffer[],
+    grid: Dispatch['grid'], weights?: GpuMatrix): Promise<Dispatch> => {
+    const pipeline = await kernels.pipeline(kernel, constants, weights?.type);
+    return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
+  };
+  const matmul = (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch) =>
+    dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
+      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
+      [step, m.buffer, input, output],
+      (n) => {
+        const groups = Math.ceil(m.rows / (64 / tpr));
+        return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
+      }, m);
+  const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
+    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps }, [step, input, weight, output], (n) => [n, 1, 1]);
+  const rope = (vec: GPUBuffer, heads: number, stride: number) =>
+    dispatchOf('rope', 'rope.wgsl', { HEADS: heads, HEAD_DIM: c.headDim, PAIRS: pairs, STRIDE: stride },
+      [stepBatch, ropeUniform, invFreq, vec], (n) => [groupsOf64(n * heads * pairs), 1, 1]);
+
+  const embed = await dispatchOf('embed', 'embed.wgsl',
+    { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
+    [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
+  const layerDispatches: Dispatch[] = [embed];
+  for (let l = 0; l < c.layers; l++) {
+    const L = w.layers[l];
+    layerDispatches.push(
+      await rmsnorm(L.attnNorm, x, xn),
+      await matmul(L.wq, xn, q, dimS, qS, false),
+      await matmul(L.wk, xn, k, dimS, kvS, false),
+      await matmul(L.wv, xn, v, dimS, kvS, false),
+      await rope(q, c.heads, qS),
+      await rope(k, c.kvHeads, kvS),
+      await dispatchOf('kv_store', 'kv_store.wgsl', { KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, STRIDE: kvS },
+        [stepBatch, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * kvDim), 1, 1]),
+      await dispatchOf('attention', 'attention.wgsl',
+        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => [Math.ceil((pos0 + n) / chunk), c.heads, n]),
+      await dispatchOf('attention_combine', 'attention_combine.wgsl',
+        { HEADS: c.heads, HEAD_DIM: c.headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qS },
+        [stepBatch, partMl, partAcc, attn], (n) => [groupsOf64(n * qDim), 1, 1]),
+      await matmul(L.wo, attn, x, qS, dimS, true),
+      await rmsnorm(L.ffnNorm, x, xn),
+      await matmul(L.wGate, xn, gate, dimS, ffnS, false),
+      await matmul(L.wUp, xn, up, dimS, ffnS, false),
+      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) => [groupsOf64(n * c.ffnDim), 1, 1]),
+      await matmul(L.wDown, gate, x, ffnS, dimS, true),
+    );
+  }
+  const batchHead = [
+    await rmsnorm(w.outputNorm, x, xn),
+    await matmul(w.output, xn, logits, dimS, vocab, false),
+  ];
+  const logprobDispatch = await dispatchOf('logprob', 'logprob.wgsl', { VOCAB: vocab, STRIDE: vocab },
+    [stepBatch, logits, targets, logprobs], (n) => [n, 1, 1]);
+  const sampleHead = [
+    await rmsnorm(w.outputNorm, xLast, xnLast, stepLast),
+    await matmul(w.output, xnLast, logits, dimS, vocab, false, stepLast),
+    await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]),
+  ];
+
+  const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
+    device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset }));
+
+  async function read(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ, 0, bytes);
+    const copy = readback.getMappedRange(0, bytes).slice(0);
+    readback.unmap();
+    return copy;
+  }
+
+  return {
+    context,
+    batch: B,
+    kvCache: { context, dtype: 'f32', bytesPerLayer: kvBytes, totalBytes: 2 * kvBytes * c.layers },
+
+    setRope(table) {
+      if (table.xposZeta) throw new Error('the GPU engine does not implement xPos decay');
+      if (table.invFreq.length > pairs) throw new Error(`RoPE table has ${table.invFreq.length} pairs, the head has ${pairs}`);
+      const theta = new Float32Array(pairs);
+      theta.set(table.invFreq);
+      device.queue.writeBuffer(invFreq, 0, theta);
+      const uniform = new ArrayBuffer(8);
+      new Float32Array(uniform, 0, 1)[0] = table.attentionFactor;
+      new Uint32Array(uniform, 4, 1)[0] = table.invFreq.length;
+      device.queue.writeBuffer(ropeUniform, 0, uniform);
+    },
+
+    forward(tokens, pos0, head, options = {}) {
+      const n = tokens.length;
+      if (n < 1 || n > B) throw new Error(`a forward pass takes 1 to ${B} tokens, got ${n}`);
+      if (pos0 + n > context) throw new Error(`positions ${pos0}…${pos0 + n - 1} exceed the context of ${context}`);
+      device.queue.writeBuffer(tokenIds, 0, Uint32Array.from(tokens));
+      writeStep(stepBatch, n, pos0, options.scoreOffset ?? 0);
+      writeStep(stepLast, 1, pos0 + n - 1, 0);
+      if (head === 'logprob') {
+        if (!options.targets || options.targets.length !== n) throw new Error('a logprob pass needs one target per token');
+        device.queue.writeBuffer(targets, 0, Uint32Array.from(options.targets));
+      }
+      const encoder = device.createCommandEncoder();
+      let pass = encoder.beginComputePass();
+      encodeDispatches(pass, layerDispatches, n, pos0);
+      if (head === 'logits' || head === 'logprob') encodeDispatches(pass, head === 'logprob' ? [...batchHead, logprobDispatch] : batchHead, n, pos0);
+      pass.end();
+      if (head === 'sample') {
+        encoder.copyBufferToBuffer(x, (n - 1) * dimS * 4, xLast, 0, dimS * 4);
+        pass = encoder.beginComputePass();
+        encodeDispatches(pass, sampleHead, 1, pos0 + n - 1);
+        pass.end();
+      }
+      device.queue.submit([encoder.finish()]);
+    },
+
+    async readSampled() {
+      return new Uint32Array(await read(sampled, 4))[0];
+    },
+    async readLogits(n) {
+      return new Float32Array(await read(logits, n * vocab * 4));
+    },
+    async readLogprobs(count) {
+      return new Float32Array(await read(logprobs, count * 4));
+    },
+
+    destroy() {
+      for (const b of [x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, readback, ...kCache, ...vCache]) b.destroy();
+    },
+  };
+}

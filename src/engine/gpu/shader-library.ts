@@ -1,0 +1,53 @@
+// WGSL sources, and how a kernel file is composed with the pieces it needs.
+//
+// The engine never imports .wgsl itself: a ShaderLibrary (file name → text) is handed to it, so the same
+// engine code runs in Vite (shaders-vite.ts, import.meta.glob ?raw, also used by Vitest) and in Node
+// under tsx, which cannot import ?raw (shaders-node.ts, reads shaders/ with fs).
+import { GGMLType, ggmlTypeName } from '../../gguf/index.ts';
+
+/** 'matmul.wgsl', 'quant/q8_0.wgsl', … → WGSL text. */
+export type ShaderLibrary = Readonly<Record<string, string>>;
+
+/**
+ * The per-step values every kernel reads (the batch's size and first position, and so on): one uniform
+ * struct, written once per forward pass, declared to WGSL from this list so TS and WGSL cannot drift.
+ */
+export const STEP_FIELDS = ['n_tokens', 'pos0', 'sample_row', 'out_offset'] as const;
+export type StepValues = Record<(typeof STEP_FIELDS)[number], number>;
+export const STEP_BYTES = 16;
+const STEP_WGSL = `struct Step {\n${STEP_FIELDS.map((f) => `  ${f}: u32,`).join('\n')}\n}\n`;
+
+export function packStep(v: StepValues): Uint32Array {
+  return Uint32Array.from(STEP_FIELDS.map((f) => v[f]));
+}
+
+/** The dequantization library of each weight type the GPU kernels read directly. */
+const QUANT_FILES = new Map<GGMLType, string>([
+  [GGMLType.F32, 'quant/f32.wgsl'],
+  [GGMLType.F16, 'quant/f16.wgsl'],
+  [GGMLType.Q8_0, 'quant/q8_0.wgsl'],
+  [GGMLType.Q4_0, 'quant/q4_0.wgsl'],
+  [GGMLType.Q4_1, 'quant/q4_1.wgsl'],
+  [GGMLType.Q5_0, 'quant/q5_0.wgsl'],
+  [GGMLType.Q4_K, 'quant/q4_k.wgsl'],
+  [GGMLType.Q5_K, 'quant/q5_k.wgsl'],
+  [GGMLType.Q6_K, 'quant/q6_k.wgsl'],
+]);
+
+function source(lib: ShaderLibrary, file: string): string {
+  const text = lib[file];
+  if (text === undefined) throw new Error(`shader ${file} is missing from the shader library`);
+  return text;
+}
+
+/** A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, then the kernel. */
+export function composeKernel(lib: ShaderLibrary, kernel: string, weightType?: GGMLType): string {
+  const parts = [STEP_WGSL];
+  if (weightType !== undefined) {
+    const quant = QUANT_FILES.get(weightType);
+    if (!quant) throw new Error(`no GPU kernel reads ${ggmlTypeName(weightType)} weights`);
+    parts.push(source(lib, 'quant/common.wgsl'), source(lib, quant));
+  }
+  parts.push(source(lib, kernel));
+  return parts.join('\n');
+}

@@ -1,0 +1,100 @@
+// Weights on the GPU: each tensor is read from the file, repacked to a word-aligned layout the
+// dequant libraries (shaders/quant/*.wgsl) read, and written to its own storage buffer — one tensor in
+// memory at a time, never the whole file.
+//
+// Repacking: ggml blocks of 18, 22, 34 or 210 bytes are not 4-byte aligned, and WGSL reads storage as
+// u32 words, so two bytes of padding go after the f16 scale (Q4_0, Q5_0, Q8_0) or after the block
+// (Q6_K). F32/F16 rows are padded with zeros to a multiple of 8 values (the kernels' chunk); BF16 is
+// widened to F32 (no kernel reads it directly).
+import { GGMLType, dequantize, ggmlTypeName, readTensorBytes, typeInfo, type GGUFFile, type GGUFTensorInfo } from '../../gguf/index.ts';
+import { checkBindingSize, storageBuffer } from './device.ts';
+
+/** A weight matrix as the kernels see it. */
+export interface GpuMatrix {
+  name: string;
+  buffer: GPUBuffer;
+  /** The layout the kernel reads (BF16 arrives as F32). */
+  type: GGMLType;
+  rows: number;
+  cols: number;
+  /** Chunks of 8 values per row (the padded row length / 8). */
+  chunks: number;
+  /** u32 words per row. */
+  rowWords: number;
+  bytes: number;
+}
+
+/** Padding per block for the types whose blocks are not word aligned: insert `pad` bytes after byte `at`. */
+const BLOCK_PADDING = new Map<GGMLType, { at: number; pad: number }>([
+  [GGMLType.Q4_0, { at: 2, pad: 2 }],
+  [GGMLType.Q5_0, { at: 2, pad: 2 }],
+  [GGMLType.Q8_0, { at: 2, pad: 2 }],
+  [GGMLType.Q6_K, { at: 210, pad: 2 }],
+]);
+
+const ALIGNED_BLOCK_TYPES = new Set([GGMLType.Q4_1, GGMLType.Q4_K, GGMLType.Q5_K]);
+
+export const GPU_WEIGHT_TYPES: ReadonlySet<GGMLType> = new Set([
+  GGMLType.F32, GGMLType.F16, GGMLType.BF16, ...BLOCK_PADDING.keys(), ...ALIGNED_BLOCK_TYPES,
+]);
+
+export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/** The word-aligned GPU layout of a (rows, cols) tensor in ggml type `type`. */
+export function repack(name: string, type: GGMLType, bytes: Uint8Array, rows: number, cols: number): { type: GGMLType; data: Uint8Array; rowWords: number; chunks: number } {
+  if (type === GGMLType.BF16) return repack(name, GGMLType.F32, new Uint8Array(dequantize(type, bytes, rows * cols).buffer), rows, cols);
+  if (type === GGMLType.F32 || type === GGMLType.F16) {
+    const elemBytes = type === GGMLType.F32 ? 4 : 2;
+    const padded = roundUp(cols, 8);
+    const data = new Uint8Array(rows * padded * elemBytes);
+    if (padded === cols) data.set(bytes.subarray(0, data.length));
+    else for (let r = 0; r < rows; r++) data.set(bytes.subarray(r * cols * elemBytes, (r + 1) * cols * elemBytes), r * padded * elemBytes);
+    return { type, data, rowWords: (padded * elemBytes) / 4, chunks: padded / 8 };
+  }
+  if (!GPU_WEIGHT_TYPES.has(type))
+    throw new Error(`tensor ${name} has type ${ggmlTypeName(type)}, which the GPU engine cannot read (supported: ${[...GPU_WEIGHT_TYPES].map(ggmlTypeName).join(', ')})`);
+  const { blockSize, bytesPerBlock } = typeInfo(type);
+  if (cols % blockSize !== 0) throw new Error(`tensor ${name}: row length ${cols} is not a multiple of ${ggmlTypeName(type)}'s block of ${blockSize}`);
+  const blocks = (rows * cols) / blockSize;
+  const padding = BLOCK_PADDING.get(type);
+  let data: Uint8Array;
+  let blockBytes = bytesPerBlock;
+  if (!padding) {
+    data = bytes.slice(0, blocks * bytesPerBlock); // a copy: the source may sit at an unaligned offset
+  } else {
+    blockBytes = bytesPerBlock + padding.pad;
+    data = new Uint8Array(blocks * blockBytes);
+    for (let b = 0; b < blocks; b++) {
+      const src = b * bytesPerBlock;
+      const dst = b * blockBytes;
+      data.set(bytes.subarray(src, src + padding.at), dst);
+      data.set(bytes.subarray(src + padding.at, src + bytesPerBlock), dst + padding.at + padding.pad);
+    }
+  }
+  return { type, data, rowWords: ((cols / blockSize) * blockBytes) / 4, chunks: cols / 8 };
+}
+
+/** (rows, cols) of a tensor: ggml dims are [row length, rows]. */
+export function matrixShape(t: GGUFTensorInfo): { rows: number; cols: number } {
+  return { cols: t.dims[0], rows: t.dims.slice(1).reduce((a, b) => a * b, 1) };
+}
+
+export async function uploadMatrix(device: GPUDevice, file: GGUFFile, t: GGUFTensorInfo): Promise<GpuMatrix> {
+  const { rows, cols } = matrixShape(t);
+  const packed = repack(t.name, t.type, await readTensorBytes(file, t), rows, cols);
+  checkBindingSize(device, packed.data.byteLength, `tensor ${t.name}`);
+  const buffer = storageBuffer(device, packed.data.byteLength, t.name);
+  device.queue.writeBuffer(buffer, 0, packed.data);
+  return { name: t.name, buffer, type: packed.type, rows, cols, chunks: packed.chunks, rowWords: packed.rowWords, bytes: packed.data.byteLength };
+}
+
+/** A 1-D tensor (a norm's weights, rope_freqs) as f32, on the CPU. */
+export async function readVector(file: GGUFFile, t: GGUFTensorInfo): Promise<Float32Array> {
+  return dequantize(t.type, await readTensorBytes(file, t), t.nElements);
+}
+
+export function uploadF32(device: GPUDevice, values: Float32Array, label: string): GPUBuffer {
+  const buffer = storageBuffer(device, values.byteLength, label);
+  device.queue.writeBuffer(buffer, 0, values);
+  return buffer;
+}

@@ -1,0 +1,286 @@
+// The Engine on WebGPU: loads a GGUF Llama model onto the GPU and runs generation and scoring. The
+// same class serves the browser worker (behind comlink) and Node (CLI, tests); what differs is
+// injected: how to get a GPU, the WGSL sources, and (Node only) how to open a file path.
+import { blobSource, bytesSource, ggmlTypeName, readGGUF, urlSource, type ByteSource, type GGUFFile } from '../gguf/index.ts';
+import type { RopeConfig } from '../rope/config.ts';
+import { computeRope } from '../rope/frequencies.ts';
+import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
+import { openDevice, type GpuContext } from './gpu/device.ts';
+import { KernelCache } from './gpu/kernels.ts';
+import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
+import type { ShaderLibrary } from './gpu/shader-library.ts';
+import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, type GpuMatrix } from './gpu/weights.ts';
+import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
+import type {
+  Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
+} from './types.ts';
+
+export interface EngineHost {
+  gpu: () => Promise<GPU>;
+  shaders: ShaderLibrary;
+  /** Opens a file path (Node only). */
+  openPath?: (path: string) => Promise<ByteSource>;
+}
+
+const DEFAULT_MAX_CONTEXT = 4096;
+const DEFAULT_BATCH = 32;
+
+interface Loaded {
+  config: LlamaConfig;
+  tokenizer: Tokenizer;
+  model: GpuModel;
+  info: ModelInfo;
+  buffers: GPUBuffer[];
+}
+
+export class WebGpuEngine implements Engine {
+  private gpuContext: GpuContext | null = null;
+  private loaded: Loaded | null = null;
+  private lostMessage: string | null = null;
+  private cancelled = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly host: EngineHost) {}
+
+  /** Runs calls one after another: a generate and a score must not interleave their GPU steps. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private ready(): Loaded {
+    if (this.lostMessage) throw new Error(`the GPU device was lost (${this.lostMessage}); load the model again`);
+    if (!this.loaded) throw new Error('no model is loaded');
+    return this.loaded;
+  }
+
+  load(source: ModelSource, onProgress?: (p: LoadProgress) => void, options: LoadOptions = {}): Promise<ModelInfo> {
+    return this.serial(() => this.loadNow(source, onProgress, options));
+  }
+
+  private async openSource(source: ModelSource): Promise<ByteSource> {
+    switch (source.kind) {
+      case 'file': return blobSource(source.file, source.name);
+      case 'bytes': return bytesSource(source.bytes, source.name);
+      case 'url': return urlSource(source.url);
+      case 'path':
+        if (!this.host.openPath) throw new Error('file paths can only be opened in Node');
+        return this.host.openPath(source.path);
+    }
+  }
+
+  private async loadNow(source: ModelSource, onProgress: ((p: LoadProgress) => void) | undefined, options: LoadOptions): Promise<ModelInfo> {
+    const started = performance.now();
+    this.unloadNow();
+    onProgress?.({ phase: 'header', loadedBytes: 0, totalBytes: 0 });
+    const file = await readGGUF(await this.openSource(source));
+    const ropeFreqsTensor = file.tensorsByName.get(GLOBAL_TENSORS.ropeFreqs);
+    const config = llamaConfigFromGGUF(file, ropeFreqsTensor ? await readVector(file, ropeFreqsTensor) : undefined);
+    const shapes = expectedShapes(config);
+    for (const name of shapes.keys()) {
+      const t = file.tensorsByName.get(name)!;
+      if (t.dims.length > 1 && !GPU_WEIGHT_TYPES.has(t.type))
+        throw new Error(`tensor ${name} has type ${ggmlTypeName(t.type)}, which the GPU engine cannot read`);
+    }
+    const tokenizer = createTokenizer(file.metadata);
+    const context = options.context ?? Math.min(config.trainedContext, DEFAULT_MAX_CONTEXT);
+    if (!Number.isInteger(context) || context < 2) throw new Error(`context must be an integer ≥ 2, got ${context}`);
+
+    if (!this.gpuContext) {
+      this.gpuContext = await openDevice(await this.host.gpu());
+      const ctx = this.gpuContext;
+      this.lostMessage = null;
+      void ctx.lost.then((info) => {
+        if (this.gpuContext !== ctx) return; // an old device we replaced or destroyed on purpose
+        this.gpuContext = null;
+        this.loaded = null;
+        this.lostMessage = info.message || info.reason || 'unknown reason';
+      });
+    }
+    const { device } = this.gpuContext;
+    const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
+    onProgress?.({ phase: 'pipelines', loadedBytes: totalBytes, totalBytes });
+    const model = await createGpuModel(device, new KernelCache(device, this.host.shaders), config, weights, {
+      context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: this.gpuContext.software ? 1 : 8,
+    });
+    model.setRope(computeRope(config.rope));
+    await device.queue.onSubmittedWorkDone();
+    const info: ModelInfo = {
+      architecture: config.architecture, name: config.name, trainedContext: config.trainedContext, context,
+      dim: config.dim, headDim: config.headDim, heads: config.heads, kvHeads: config.kvHeads, layers: config.layers,
+      ffnDim: config.ffnDim, vocabSize: config.vocabSize, rmsEps: config.rmsEps, rope: config.rope, hasRopeFreqs: config.hasRopeFreqs,
+      tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
+      loadSeconds: (performance.now() - started) / 1000,
+    };
+    this.loaded = { config, tokenizer, model, info, buffers };
+    onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
+    return info;
+  }
+
+  async info(): Promise<ModelInfo | null> {
+    return this.loaded?.info ?? null;
+  }
+
+  setRope(override: RopeConfig | null): Promise<void> {
+    return this.serial(async () => {
+      const { model, config } = this.ready();
+      if (override && override.headDim !== config.headDim)
+        throw new Error(`RoPE override has headDim ${override.headDim}, the model's heads have ${config.headDim}`);
+      model.setRope(computeRope(override ?? config.rope));
+    });
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  unload(): Promise<void> {
+    return this.serial(async () => this.unloadNow());
+  }
+
+  private unloadNow(): void {
+    if (!this.loaded) return;
+    this.loaded.model.destroy();
+    for (const b of this.loaded.buffers) b.destroy();
+    this.loaded = null;
+  }
+
+  private encode(tokenizer: Tokenizer, input: string | number[], addBos: boolean | undefined): number[] {
+    const ids = typeof input === 'string' ? tokenizer.encode(input, addBos === undefined ? {} : { addBos }) : [...input];
+    if (ids.length === 0) {
+      if (tokenizer.bos === null) throw new Error('empty prompt and the model has no BOS token to start from');
+      ids.push(tokenizer.bos);
+    }
+    for (const id of ids)
+      if (!Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize) throw new Error(`token id ${id} is outside the vocabulary (0…${tokenizer.vocabSize - 1})`);
+    return ids;
+  }
+
+  generate(prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void): Promise<GenerateResult> {
+    return this.serial(async () => {
+      const { model, tokenizer } = this.ready();
+      this.cancelled = false;
+      const ids = this.encode(tokenizer, prompt, options.addBos);
+      if (ids.length >= model.context) throw new Error(`the prompt has ${ids.length} tokens; the context holds ${model.context}`);
+      const decoder = tokenizer.streamingDecoder();
+      const tokens: number[] = [];
+      let text = '';
+      let stoppedBy: GenerateResult['stoppedBy'] = 'maxTokens';
+
+      const promptStart = performance.now();
+      for (let i = 0; i < ids.length; i += model.batch) {
+        const batch = ids.slice(i, i + model.batch);
+        model.forward(batch, i, i + batch.length === ids.length ? 'sample' : 'none');
+      }
+      let next = await model.readSampled();
+      const decodeStart = performance.now();
+      let pos = ids.length;
+      while (tokens.length < options.maxTokens) {
+        if (this.cancelled) { stoppedBy = 'cancelled'; break; }
+        if ((options.stopAtEos ?? true) && tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
+        tokens.push(next);
+        const piece = decoder.push(next);
+        text += piece;
+        onToken?.({ id: next, text: piece, index: tokens.length - 1 });
+        if (tokens.length === options.maxTokens) break;
+        if (pos >= model.context) { stoppedBy = 'context'; break; }
+        model.forward([next], pos, 'sample');
+        pos++;
+        next = await model.readSampled();
+      }
+      text += decoder.flush();
+      const decodeSeconds = (performance.now() - decodeStart) / 1000;
+      return {
+        tokens, text, promptTokens: ids.length, stoppedBy,
+        tokensPerSecond: tokens.length > 1 ? (tokens.length - 1) / decodeSeconds : 0,
+        promptTokensPerSecond: ids.length / ((decodeStart - promptStart) / 1000),
+      };
+    });
+  }
+
+  score(input: string | number[], options: ScoreOptions = {}): Promise<ScoreResult> {
+    return this.serial(async () => {
+      const { model, tokenizer } = this.ready();
+      this.cancelled = false;
+      const ids = this.encode(tokenizer, input, options.addBos);
+      if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
+      const predicted = ids.length - 1;
+      for (let i = 0; i < predicted; i += model.batch) {
+        if (this.cancelled) throw new Error('scoring was cancelled');
+        const end = Math.min(i + model.batch, predicted);
+        model.forward(ids.slice(i, end), i, 'logprob', { targets: ids.slice(i + 1, end + 1), scoreOffset: i });
+      }
+      const logprobs = predicted > 0 ? Array.from(await model.readLogprobs(predicted)) : [];
+      const first = options.firstScored ?? 0;
+      let nll = 0;
+      for (let i = first; i < predicted; i++) nll -= logprobs[i];
+      return { ids, logprobs, nll, scored: Math.max(0, predicted - first) };
+    });
+  }
+
+  /** Logits (vocab each) at every position of `ids` from position 0: for tests and analysis. */
+  logits(ids: number[]): Promise<Float32Array[]> {
+    return this.serial(async () => {
+      const { model, config } = this.ready();
+      const out: Float32Array[] = [];
+      for (let i = 0; i < ids.length; i += model.batch) {
+        const batch = ids.slice(i, i + model.batch);
+        model.forward(batch, i, 'logits');
+        const all = await model.readLogits(batch.length);
+        for (let t = 0; t < batch.length; t++) out.push(all.slice(t * config.vocabSize, (t + 1) * config.vocabSize));
+      }
+      return out;
+    });
+  }
+
+  /** The tokenizer of the loaded model (CLI: perplexity tokenizes once, then scores chunks). */
+  tokenizer(): Tokenizer {
+    return this.ready().tokenizer;
+  }
+
+  /** Releases the model and the GPU device. */
+  async destroy(): Promise<void> {
+    await this.unload();
+    const ctx = this.gpuContext;
+    this.gpuContext = null;
+    ctx?.device.destroy();
+  }
+}
+
+async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, onProgress?: (p: LoadProgress) => void) {
+  const names = [...expectedShapes(c).keys()];
+  const totalBytes = names.reduce((sum, n) => sum + file.tensorsByName.get(n)!.byteSize, 0);
+  const tensorTypes: Record<string, number> = {};
+  for (const t of file.tensors) tensorTypes[ggmlTypeName(t.type)] = (tensorTypes[ggmlTypeName(t.type)] ?? 0) + 1;
+  const buffers: GPUBuffer[] = [];
+  let loadedBytes = 0;
+  const progress = (name: string) => {
+    loadedBytes += file.tensorsByName.get(name)!.byteSize;
+    onProgress?.({ phase: 'weights', loadedBytes, totalBytes, tensor: name });
+  };
+  const matrix = async (name: string): Promise<GpuMatrix> => {
+    const m = await uploadMatrix(device, file, file.tensorsByName.get(name)!);
+    buffers.push(m.buffer);
+    progress(name);
+    return m;
+  };
+  const vector = async (name: string): Promise<GPUBuffer> => {
+    const b = uploadF32(device, await readVector(file, file.tensorsByName.get(name)!), name);
+    buffers.push(b);
+    progress(name);
+    return b;
+  };
+  const embedding = await matrix(GLOBAL_TENSORS.embedding);
+  const layers: GpuLayerWeights[] = [];
+  for (let l = 0; l < c.layers; l++) {
+    const n = layerTensorNames(l);
+    layers.push({
+      attnNorm: await vector(n.attnNorm), wq: await matrix(n.wq), wk: await matrix(n.wk), wv: await matrix(n.wv), wo: await matrix(n.wo),
+      ffnNorm: await vector(n.ffnNorm), wGate: await matrix(n.wGate), wUp: await matrix(n.wUp), wDown: await matrix(n.wDown),
+    });
+  }
+  const outputNorm = await vector(GLOBAL_TENSORS.outputNorm);
+  const output = c.tiedOutput ? embedding : await matrix(GLOBAL_TENSORS.output);
+  return { weights: { embedding, layers, outputNorm, output }, buffers, totalBytes, tensorTypes };
+}

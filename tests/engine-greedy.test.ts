@@ -1,0 +1,22 @@
+// End to end on the GPU (SwiftShader): greedy decoding of stories260K from BOS reproduces the
+// independent fp32 reference's 64 ids for F32, F16 and Q8_0 (Q4_0 only as far as it is documented to
+// agree), and the position-0 logits match its 512 values.
+import { afterAll, describe, expect, it } from 'vitest';
+import { greedyReference, haveModels, maxAbsDiff, MODELS, testEngine } from './engine-helpers.ts';
+
+describe.skipIf(!haveModels)('GPU greedy decoding of stories260K', () => {
+  const engine = testEngine();
+  afterAll(() => engine.destroy());
+  const ref = haveModels ? greedyReference() : { greedy_ids: [], logits_pos0_after_bos: [] };
+
+  for (const [file, logitTolerance] of [['stories260K.gguf', 1e-4], ['stories260K-F16.gguf', 2e-2], ['stories260K-Q8_0.gguf', 5e-2]] as const) {
+    it(`${file}: 64 greedy ids and position-0 logits`, async () => {
+      await engine.load({ kind: 'path', path: MODELS + file }, undefined, { context: 128 });
+      const [logits0] = await engine.logits([1]);
+      const { err, scale } = maxAbsDiff(logits0, ref.logits_pos0_after_bos);
+      expect(err).toBeLessThanOrEqual(logitTolerance * scale);
+      const result = await engine.generate([1], { maxTokens: 64, temperature: 0, stopAtEos: false });
+      expect(result.tokens).toEqual(ref.greedy_ids);
+    });
+  }
+});
