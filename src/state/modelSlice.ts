@@ -79,7 +79,9 @@ export function createModelSlice<T extends ModelSlices>(set: Setter<T>, get: () 
     const progress = (change: Partial<LoadingState>) => {
       if (isCurrent()) patch({ loading: { ...(get().model.loading ?? emptyLoading(label)), ...change } });
     };
-    patch({ loading: emptyLoading(label), error: null, notice: null });
+    // The engine drops its current model when the new one starts loading; a load that fails before
+    // reaching the engine puts it back on screen (safeInfo below).
+    patch({ loading: emptyLoading(label), info: null, error: null, notice: null });
     let freshlyCached: string | null = null;
     try {
       const problem = await services.webgpuProblem();
