@@ -70,6 +70,14 @@ describe('parseExperiment', () => {
     expect(errorOf({ ...small, focus: 1, pair: 32 })).toMatch(/series 1 has 32 pairs/);
   });
 
+  it('keeps messages short when they quote a huge value', () => {
+    const huge = valid();
+    huge.series[0].config = { headDim: 128, base: 'x'.repeat(100_000), type: 'default' };
+    const error = errorOf(huge);
+    expect(error).toMatch(/^series\[0\]\.config: base must be a finite number > 1, got "xxx/);
+    expect(error.length).toBe(300);
+  });
+
   it('bounds the size of what it walks', () => {
     expect(errorOf({ ...valid(), contexts: new Array(2000).fill(4096) })).toMatch(/state\.contexts has 2000 entries/);
     let deep: unknown = 1;

@@ -128,9 +128,15 @@ export function parseExperiment(input: unknown): ParseResult {
     };
     return { ok: true, experiment };
   } catch (err) {
-    if (err instanceof InvalidExperiment) return { ok: false, error: err.message };
+    if (err instanceof InvalidExperiment) return { ok: false, error: shorten(err.message) };
     throw err;
   }
+}
+
+/** Messages quote the offending value; a hostile value could be megabytes long. */
+const MAX_ERROR_LENGTH = 300;
+function shorten(message: string): string {
+  return message.length <= MAX_ERROR_LENGTH ? message : `${message.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }
 
 /** The JSON form of an experiment (with its version), as the URL and the embed protocol carry it. */

@@ -1,6 +1,7 @@
 // Per-configuration memo of the analytics the views draw. Configs are keyed by their JSON, so editing
 // one series recomputes only that series, and dragging back to an earlier value is a cache hit.
-import { computeRope, decayCurves, rotationMatrix, type DecayCurves, type RopeConfig, type RopeTable } from '../../rope/index.ts';
+import { allOnesLogit, computeRope, menB, roformerBound, rotationMatrix, type RopeConfig, type RopeTable } from '../../rope/index.ts';
+import type { DecayMetric } from '../../state/experiment.ts';
 
 class LruCache<V> {
   private entries = new Map<string, V>();
@@ -23,16 +24,26 @@ class LruCache<V> {
 const configKey = (config: RopeConfig) => JSON.stringify(config);
 
 const tables = new LruCache<RopeTable>(128);
-const decays = new LruCache<DecayCurves>(48);
+const decays = new LruCache<Float64Array>(96);
 const rotations = new LruCache<ReturnType<typeof rotationMatrix>>(8);
 
 export function cachedTable(config: RopeConfig): RopeTable {
   return tables.getOrCompute(configKey(config), () => computeRope(config));
 }
 
-/** `gridKey` names the distance grid (e.g. "log:131072:1000"); the grid must be a function of it. */
-export function cachedDecay(config: RopeConfig, gridKey: string, distances: ArrayLike<number>): DecayCurves {
-  return decays.getOrCompute(`${configKey(config)}|${gridKey}`, () => decayCurves(config, distances));
+const DECAY_FUNCTIONS: Record<DecayMetric, (config: RopeConfig, distances: ArrayLike<number>) => Float64Array> = {
+  allOnesLogit,
+  roformerBound,
+  menB,
+};
+
+/**
+ * One decay curve. Computed per metric (not all three at once) because the chart shows one and the
+ * RoFormer bound's extra sin/sqrt per pair would double the cost of a slider step.
+ * `gridKey` names the distance grid (e.g. "log:131072:1000"); the grid must be a function of it.
+ */
+export function cachedDecay(config: RopeConfig, metric: DecayMetric, gridKey: string, distances: ArrayLike<number>): Float64Array {
+  return decays.getOrCompute(`${configKey(config)}|${metric}|${gridKey}`, () => DECAY_FUNCTIONS[metric](config, distances));
 }
 
 export function cachedRotation(config: RopeConfig, gridKey: string, distances: ArrayLike<number>) {

@@ -1,5 +1,6 @@
 // Editor of one series: name, colour, preset, rope type and every field that type uses, plus a log
 // slider for the base. Each edit is validated with validateRopeConfig before it reaches the store.
+import { memo } from 'react';
 import { ROPE_PRESETS, ROPE_TYPES, validateRopeConfig, type RopeConfig, type RopeType } from '../../rope/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { LIMITS } from '../../state/experiment.ts';
@@ -10,7 +11,9 @@ import { DuplicateIcon, RemoveIcon } from './icons.tsx';
 
 const BASE_SLIDER = { min: 1, max: 7, step: 0.01 } as const;
 
-export function SeriesCard({ series, index, canAdd, canRemove }: { series: Series; index: number; canAdd: boolean; canRemove: boolean }) {
+/** Memoised: dragging one series' slider re-renders only that card. */
+export const SeriesCard = memo(function SeriesCard(props: { series: Series; index: number; canAdd: boolean; canRemove: boolean }) {
+  const { series, index, canAdd, canRemove } = props;
   const { setSeriesConfig, renameSeries, recolorSeries, applyPreset, duplicateSeries, removeSeries } = useLab(selectActions);
   const { config } = series;
 
@@ -98,4 +101,4 @@ export function SeriesCard({ series, index, canAdd, canRemove }: { series: Serie
       </label>
     </article>
   );
-}
+});

@@ -29,7 +29,7 @@ export const DECAY_METRIC_LABELS: Record<DecayMetric, { name: string; axis: stri
   menB: { name: "Men et al. B(Δ) = Σ cos(Δθᵢ)", axis: 'B(Δ) = Σᵢ cos(Δθᵢ)' },
 };
 
-const SAMPLES = { log: 1000, linear: 2000 } as const;
+const SAMPLES = { log: 1000, linear: 1000 } as const;
 
 export function DecayView() {
   const series = useLab(selectSeries);
@@ -43,7 +43,19 @@ export function DecayView() {
 
   const grid = useMemo(() => distanceGrid(xScale, maxDistance, SAMPLES[xScale]), [xScale, maxDistance]);
   const curves = useMeasuredMemo(
-    () => series.map((s) => ({ ...s, curves: cachedDecay(s.config, grid.key, grid.distances) })),
+    () => series.map((s) => ({ ...s, values: cachedDecay(s.config, metric, grid.key, grid.distances) })),
+    [series, grid, metric],
+  );
+  /** All three measures of every series, for the exports (computed on demand, cached). */
+  const allMeasures = useMemo(
+    () => () =>
+      series.map((s) => ({
+        ...s,
+        measures: Object.fromEntries(DECAY_METRICS.map((m) => [m, cachedDecay(s.config, m, grid.key, grid.distances)])) as Record<
+          DecayMetric,
+          Float64Array
+        >,
+      })),
     [series, grid],
   );
 
@@ -51,19 +63,27 @@ export function DecayView() {
     () => ({
       view: 'decay',
       svg: () => svgRef.current,
-      table: () => ({
-        columns: ['distance', ...curves.flatMap((c) => DECAY_METRICS.map((m) => `${c.name} ${m}`))],
-        rows: Array.from(grid.distances, (d, n) => [d, ...curves.flatMap((c) => DECAY_METRICS.map((m) => c.curves[m][n]))]),
-      }),
+      table: () => {
+        const all = allMeasures();
+        return {
+          columns: ['distance', ...all.flatMap((c) => DECAY_METRICS.map((m) => `${c.name} ${m}`))],
+          rows: Array.from(grid.distances, (d, n) => [d, ...all.flatMap((c) => DECAY_METRICS.map((m) => c.measures[m][n]))]),
+        };
+      },
       json: () => ({
         view: 'decay',
         metric,
         xScale,
         distance: Array.from(grid.distances),
-        series: curves.map((c) => ({ name: c.name, color: c.color, config: c.config, ...pickCurves(c.curves) })),
+        series: allMeasures().map((c) => ({
+          name: c.name,
+          color: c.color,
+          config: c.config,
+          ...Object.fromEntries(DECAY_METRICS.map((m) => [m, Array.from(c.measures[m])])),
+        })),
       }),
     }),
-    [curves, grid, metric, xScale],
+    [allMeasures, grid, metric, xScale],
   );
   useRegisterExporter(exporter);
 
@@ -92,7 +112,7 @@ export function DecayView() {
           rows={
             hoverIndex === null
               ? []
-              : curves.map((c) => ({ key: c.id, color: c.color, name: c.name, value: c.curves[metric][hoverIndex].toFixed(4) }))
+              : curves.map((c) => ({ key: c.id, color: c.color, name: c.name, value: c.values[hoverIndex].toFixed(4) }))
           }
           hint="Hover the chart to read every series at one distance."
         />
@@ -118,7 +138,7 @@ export function DecayView() {
           xScale === 'log'
             ? scaleLog().domain([1, maxDistance]).range([0, box.innerWidth])
             : scaleLinear().domain([0, maxDistance]).range([0, box.innerWidth]);
-        const [lo, hi] = extent(curves.flatMap((c) => c.curves[metric])) as [number, number];
+        const [lo, hi] = extent(curves.flatMap((c) => Array.from(c.values))) as [number, number];
         const y = scaleLinear().domain([Math.min(lo, 0), hi]).nice().range([box.innerHeight, 0]);
         const path = line<number>()
           .x((_, n) => x(grid.distances[n]))
@@ -134,7 +154,7 @@ export function DecayView() {
                 <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} />
               ))}
             {curves.map((c) => (
-              <path key={c.id} className="series" data-series={c.name} stroke={c.color} strokeWidth={1.4} d={path(c.curves[metric]) ?? ''} />
+              <path key={c.id} className="series" data-series={c.name} stroke={c.color} strokeWidth={1.4} d={path(c.values) ?? ''} />
             ))}
             {hoverDistance !== null && (
               <line className="crosshair" data-export="skip" x1={x(hoverDistance)} x2={x(hoverDistance)} y1={0} y2={box.innerHeight} />
@@ -153,8 +173,4 @@ export function DecayView() {
       }}
     />
   );
-}
-
-function pickCurves(c: { allOnesLogit: number[]; roformerBound: number[]; menB: number[] }) {
-  return { allOnesLogit: c.allOnesLogit, roformerBound: c.roformerBound, menB: c.menB };
 }
