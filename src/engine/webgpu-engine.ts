@@ -74,7 +74,15 @@ export class WebGpuEngine implements Engine {
     const started = performance.now();
     this.unloadNow();
     onProgress?.({ phase: 'header', loadedBytes: 0, totalBytes: 0 });
-    const file = await readGGUF(await this.openSource(source));
+    const bytes = await this.openSource(source);
+    try {
+      return await this.loadFile(await readGGUF(bytes), started, onProgress, options);
+    } finally {
+      await bytes.close?.(); // every tensor is on the GPU (or the load failed): the file is done with
+    }
+  }
+
+  private async loadFile(file: GGUFFile, started: number, onProgress: ((p: LoadProgress) => void) | undefined, options: LoadOptions): Promise<ModelInfo> {
     const ropeFreqsTensor = file.tensorsByName.get(GLOBAL_TENSORS.ropeFreqs);
     const config = llamaConfigFromGGUF(file, ropeFreqsTensor ? await readVector(file, ropeFreqsTensor) : undefined);
     const shapes = expectedShapes(config);
@@ -171,7 +179,8 @@ export class WebGpuEngine implements Engine {
       const promptStart = performance.now();
       for (let i = 0; i < ids.length; i += model.batch) {
         const batch = ids.slice(i, i + model.batch);
-        model.forward(batch, i, i + batch.length === ids.length ? 'sample' : 'none');
+        const last = i + batch.length === ids.length;
+        model.forward(batch, i, last ? 'sample' : 'none', last ? { sampling: { options, counter: 0, recent: ids } } : {});
       }
       let next = await model.readSampled();
       const decodeStart = performance.now();
@@ -185,7 +194,7 @@ export class WebGpuEngine implements Engine {
         onToken?.({ id: next, text: piece, index: tokens.length - 1 });
         if (tokens.length === options.maxTokens) break;
         if (pos >= model.context) { stoppedBy = 'context'; break; }
-        model.forward([next], pos, 'sample');
+        model.forward([next], pos, 'sample', { sampling: { options, counter: tokens.length, recent: [...ids, ...tokens] } });
         pos++;
         next = await model.readSampled();
       }

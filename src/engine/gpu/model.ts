@@ -3,7 +3,7 @@
 // command buffer of dispatches and submits it. See ARCHITECTURE.md for the data flow.
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { KvCacheInfo } from '../types.ts';
+import type { KvCacheInfo, SamplingOptions } from '../types.ts';
 import { checkBindingSize, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodeDispatches, groupsOf64, type Dispatch, type KernelCache } from './kernels.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
@@ -35,6 +35,16 @@ export type Head =
   | 'logits' // logits of every token of the batch (tests, analysis)
   | 'logprob'; // log p(target_t | …) of every token into the score buffer
 
+/** Most recent tokens the repetition penalty can look at. */
+export const MAX_PENALTY_WINDOW = 256;
+
+/** What a 'sample' pass draws with: the options, the draw's index (the RNG counter) and recent ids. */
+export interface SamplingStep {
+  options: SamplingOptions;
+  counter: number;
+  recent: ArrayLike<number>;
+}
+
 const ATTENTION_TILE = 256; // positions per tile in attention.wgsl
 const TARGET_SPLITS = 32; // chunks per query at full context: enough workgroups to fill a GPU
 
@@ -45,7 +55,7 @@ export interface GpuModel {
   /** Uploads a RoPE table (θ per pair and the attention factor): a few hundred bytes. */
   setRope(table: RopeTable): void;
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
-  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number }): void;
+  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep }): void;
   /** The token id chosen by the last 'sample' pass. */
   readSampled(): Promise<number>;
   /** Logits (n, vocab) of the last 'logits' pass. */
@@ -105,6 +115,8 @@ export async function createGpuModel(
   const ropeUniform = uniformBuffer(device, 8, 'rope uniform');
   const stepBatch = uniformBuffer(device, STEP_BYTES, 'step (batch)');
   const stepLast = uniformBuffer(device, STEP_BYTES, 'step (last token)');
+  const samplerUniform = uniformBuffer(device, 32, 'sampler uniform');
+  const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
   const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
 
   const kvBytes = c.kvHeads * context * c.headDim * 4;
@@ -170,8 +182,33 @@ export async function createGpuModel(
   const sampleHead = [
     await rmsnorm(w.outputNorm, xLast, xnLast, stepLast),
     await matmul(w.output, xnLast, logits, dimS, vocab, false, stepLast),
-    await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]),
   ];
+  const argmax = await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]);
+  const sample = await dispatchOf('sample', 'sample.wgsl', { VOCAB: vocab, STRIDE: vocab },
+    [stepLast, samplerUniform, logits, recent, sampled], () => [1, 1, 1]);
+
+  /** Writes the sampler uniform; false when plain argmax does the same job. */
+  function writeSampler(s: SamplingStep | undefined): boolean {
+    const o = s?.options ?? {};
+    const temperature = o.temperature ?? 0;
+    const penalty = o.repeatPenalty ?? 1;
+    if (!s || (temperature <= 0 && penalty === 1)) return false;
+    const window = Array.from(s.recent).slice(-Math.min(o.repeatLastN ?? 64, MAX_PENALTY_WINDOW));
+    const data = new ArrayBuffer(32);
+    const f = new Float32Array(data);
+    const u = new Uint32Array(data);
+    f[0] = temperature;
+    u[1] = o.topK ?? 0;
+    f[2] = o.topP ?? 1;
+    f[3] = o.minP ?? 0;
+    f[4] = penalty;
+    u[5] = window.length;
+    u[6] = (o.seed ?? 0) >>> 0;
+    u[7] = s.counter >>> 0;
+    device.queue.writeBuffer(samplerUniform, 0, data);
+    if (window.length > 0) device.queue.writeBuffer(recent, 0, Uint32Array.from(window));
+    return true;
+  }
 
   const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
     device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset }));
@@ -222,7 +259,7 @@ export async function createGpuModel(
       if (head === 'sample') {
         encoder.copyBufferToBuffer(x, (n - 1) * dimS * 4, xLast, 0, dimS * 4);
         pass = encoder.beginComputePass();
-        encodeDispatches(pass, sampleHead, 1, pos0 + n - 1);
+        encodeDispatches(pass, [...sampleHead, writeSampler(options.sampling) ? sample : argmax], 1, pos0 + n - 1);
         pass.end();
       }
       device.queue.submit([encoder.finish()]);
@@ -239,7 +276,7 @@ export async function createGpuModel(
     },
 
     destroy() {
-      for (const b of [x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, readback, ...kCache, ...vCache]) b.destroy();
+      for (const b of [x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, samplerUniform, recent, readback, ...kCache, ...vCache]) b.destroy();
     },
   };
 }
