@@ -106,3 +106,13 @@ test('each export format downloads', async ({ page }) => {
   // PI ×8 divides every θ by 8 (θ₁₀ = 10000^(−20/128) / 8), to float32 precision.
   expect(json.series[2].theta[10]).toBeCloseTo(10000 ** (-20 / 128) / 8, 7);
 });
+
+test('Copy link puts the reproducing URL on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?view=granularity');
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(page.url());
+  expect(stateFromUrl(copied).view).toBe('granularity');
+});

@@ -6,7 +6,7 @@ import { connectEmbedBridge } from './embed/embedBridge.ts';
 import { createLabStore } from './state/labStore.ts';
 import { connectModelUrl } from './state/modelUrl.ts';
 import { readPageMode } from './state/pageMode.ts';
-import { connectUrlSync, experimentFromLocation, invalidUrlNotice } from './state/urlSync.ts';
+import { connectUrlSync, experimentFromLocation, invalidUrlNotice, writeCanonicalUrl } from './state/urlSync.ts';
 import { App } from './ui/App.tsx';
 import { ExportRegistry } from './ui/export/ExportRegistry.tsx';
 import './ui/styles/lab.css';
@@ -17,6 +17,7 @@ const store = createLabStore(experiment);
 const exports = new ExportRegistry();
 const { notify } = store.getState().actions;
 if (error) notify('error', invalidUrlNotice(error));
+writeCanonicalUrl(store);
 connectUrlSync(store, window, { replaceOnly: mode.embed });
 connectModelUrl(store, window);
 // An unusable ?origin= means the host wanted a restriction we cannot honour: listen to nobody.

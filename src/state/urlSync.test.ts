@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLabStore } from './labStore.ts';
 import { serialiseExperiment } from './parseExperiment.ts';
-import { connectUrlSync } from './urlSync.ts';
+import { connectUrlSync, experimentFromLocation, writeCanonicalUrl } from './urlSync.ts';
 
 /** Just enough of window for the sync: a location, a history stack and popstate listeners. */
 function fakeWindow(href: string) {
@@ -81,5 +81,17 @@ describe('URL sync', () => {
     expect(entries[0]).toContain('s=%%%');
     expect(store.getState().experiment.view).toBe('decay');
     expect(store.getState().notices[0].text).toMatch(/ignored: the s parameter is not valid base64url/);
+  });
+
+  it('writes the full link of a default or repaired start-up state into the current entry', () => {
+    const { win, entries } = fakeWindow('https://lab.example/?view=base&embed=1');
+    const { experiment, error } = experimentFromLocation(new URL(entries[0]).search);
+    expect(error).toBeUndefined();
+    const store = createLabStore(experiment);
+    writeCanonicalUrl(store, win);
+    expect(entries).toHaveLength(1);
+    expect(new URL(entries[0]).searchParams.get('embed')).toBe('1');
+    expect(stateOf(entries[0])).toEqual(serialiseExperiment(store.getState().experiment));
+    expect(stateOf(entries[0]).view).toBe('base');
   });
 });

@@ -19,6 +19,16 @@ export function invalidUrlNotice(error: string): string {
   return `The link's lab state was ignored: ${error}.`;
 }
 
+/**
+ * Rewrites the current entry to the full link of the experiment now shown (a default filled in, a
+ * broken link replaced), so the address bar can always be copied to reproduce the view, even after the
+ * default experiment changes in a later version.
+ */
+export function writeCanonicalUrl(store: LabStore, win: Window = window): void {
+  const url = urlWithExperiment(win.location.href, store.getState().experiment);
+  if (url !== win.location.href) win.history.replaceState(null, '', url);
+}
+
 export interface UrlSyncOptions {
   /** Inside an iframe every change replaces the entry, so the host page's back button stays the host's. */
   replaceOnly?: boolean;

@@ -2,6 +2,7 @@
 // container), a hover readout and the explanation. Embedded, only the chart and readout remain.
 import { useRef, type ReactNode } from 'react';
 import { useElementSize, type Size } from '../charts/useElementSize.ts';
+import { CopyLinkButton } from '../export/CopyLinkButton.tsx';
 import { ExportButtons } from '../export/ExportButtons.tsx';
 import { useIsEmbedded } from '../PageModeContext.tsx';
 
@@ -36,7 +37,10 @@ export function ViewFrame(props: {
     <section className="view" aria-label={props.title}>
       <header className="view-head">
         <h2>{props.title}</h2>
-        <ExportButtons />
+        <div className="view-actions">
+          <CopyLinkButton />
+          <ExportButtons />
+        </div>
       </header>
       {props.controls && <div className="view-controls">{props.controls}</div>}
       <div className="view-body">
