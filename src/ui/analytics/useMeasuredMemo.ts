@@ -9,7 +9,7 @@ export function useMeasuredMemo<T>(compute: () => T, deps: readonly unknown[]): 
     const start = performance.now();
     const value = compute();
     return { value, milliseconds: performance.now() - start };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's
+    // The dependency list is the caller's (like useMemo's own).
   }, deps);
   useEffect(() => store.getState().actions.reportRecompute(milliseconds), [store, milliseconds, value]);
   return value;

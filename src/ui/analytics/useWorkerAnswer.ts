@@ -22,7 +22,7 @@ export function useWorkerAnswer<T>(ask: () => Promise<T>, deps: readonly unknown
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's
+    // The dependency list is the caller's (like useMemo's own).
   }, deps);
   return answer;
 }

@@ -2,7 +2,7 @@
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { MAX_DISTANCE_CHOICES } from '../../state/experiment.ts';
 import { selectActions, selectMaxDistance, selectXScale } from '../../state/labStore.ts';
-import { formatNumber, formatTokens } from '../charts/ticks.ts';
+import { formatTokens } from '../charts/ticks.ts';
 
 export function DistanceControls() {
   const xScale = useLab(selectXScale);
