@@ -34,6 +34,7 @@ test('malformed links are ignored with a notice', async ({ page }) => {
   await expectIgnoredWithNotice(page, `?s=${Buffer.from('{"v":1,').toString('base64url')}`, /not hold valid JSON/);
   await expectIgnoredWithNotice(page, `?s=${encodeState({ ...sampleState(), v: 99 })}`, /version must be 1/);
   await expectIgnoredWithNotice(page, '?view=%3Cscript%3E', /view must be one of/);
+  await expectIgnoredWithNotice(page, '?origin=javascript:window.__pwned=1', /Embedding messages are disabled: origin must be/);
 });
 
 test('an oversized state reached through back/forward is refused before decoding', async ({ page }) => {

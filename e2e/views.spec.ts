@@ -1,0 +1,56 @@
+// Every analytics view renders from the same state, and the interactive parts (heat-map rows, worker
+// scans, Appendix B inputs) reach the URL.
+import { expect, test } from '@playwright/test';
+import { encodeState, sampleState, stateFromUrl } from './labState.ts';
+
+test('clicking a heat-map row pins that pair on the unit circle and in the URL', async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'rotation', pair: 10 }))}`);
+  await expect(page.locator('.unit-circle')).toContainText('pair 10');
+  const overlay = page.locator('.chart-svg rect[style*="cursor"]');
+  const box = (await overlay.boundingBox())!;
+  // 64 rows: the middle of row 40 is at (40.5/64) of the height.
+  await page.mouse.click(box.x + box.width / 2, box.y + (box.height * 40.5) / 64);
+  await expect.poll(() => stateFromUrl(page.url()).pair).toBe(40);
+  await page.mouse.move(0, 0);
+  await expect(page.locator('.unit-circle')).toContainText('pair 40');
+  await expect(page.getByLabel('pair i')).toHaveValue('40');
+});
+
+test('base vs context fills in from the worker, with Men et al.-sized minimum bases', async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'base', contexts: [4096, 32768] }))}`);
+  await expect(page.getByTestId('base-status')).toContainText(/Scanned in \d+ ms \(worker\)/, { timeout: 60_000 });
+  const table = page.getByRole('table', { name: /Smallest base per context/ });
+  // Men et al. 2024, Table 1 (d = 128): 4K needs a base of about 2.7e4, 32K about 6.4e5; our grid is 4.7% wide.
+  const base4k = await table.getByRole('row', { name: /^4K/ }).getByRole('cell').nth(2).textContent();
+  const base32k = await table.getByRole('row', { name: /^32K/ }).getByRole('cell').nth(2).textContent();
+  const parse = (text: string | null) => Number(text!.replace('k', 'e3').replace('M', 'e6'));
+  expect(parse(base4k)).toBeGreaterThan(2.7e4 * 0.9);
+  expect(parse(base4k)).toBeLessThan(2.7e4 * 1.1);
+  expect(parse(base32k)).toBeGreaterThan(6.4e5 * 0.9);
+  expect(parse(base32k)).toBeLessThan(6.4e5 * 1.1);
+  // Each series' own first negative distance, against the marked contexts.
+  const series = page.getByRole('table', { name: 'Your series' });
+  await expect(series.getByRole('row', { name: /Llama 2/ })).toContainText('B < 0 first at Δ = 1707');
+  await expect(page.locator('.chart-svg circle[data-series="ABF"]')).toHaveCount(1);
+});
+
+test('the Appendix B inputs are validated and reach the chart and the URL', async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'granularity' }))}`);
+  const pi = page.locator('.chart-svg path[data-series="pi"]');
+  const before = await pi.getAttribute('d');
+  await page.getByLabel('PI factor s').fill('4');
+  await expect(pi).not.toHaveAttribute('d', before!);
+  await expect.poll(() => (stateFromUrl(page.url()).granularity as { piFactor: number }).piFactor).toBe(4);
+  await page.getByLabel('target context').fill('1024');
+  await expect(page.getByText('the target context must exceed the trained context')).toBeVisible();
+  expect((stateFromUrl(page.url()).granularity as { targetContext: number }).targetContext).toBe(32768);
+});
+
+test('all five views draw a chart', async ({ page }) => {
+  for (const view of ['spectrum', 'rotation', 'decay', 'base', 'granularity']) {
+    await page.goto(`/?s=${encodeState(sampleState({ view }))}`);
+    await expect(page.getByRole('tab', { selected: true })).toHaveCount(1);
+    await expect(page.locator('.chart-svg')).toHaveCount(1);
+    await expect(page.locator('.chart-svg .axis-label').first()).not.toBeEmpty();
+  }
+});
