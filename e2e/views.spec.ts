@@ -54,3 +54,20 @@ test('all five views draw a chart', async ({ page }) => {
     await expect(page.locator('.chart-svg .axis-label').first()).not.toBeEmpty();
   }
 });
+
+test('the decay readout works from the keyboard', async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'decay', maxDistance: 32768 }))}`);
+  const overlay = page.getByRole('slider', { name: 'Read the curves at a distance (arrow keys)' });
+  await overlay.focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('.readout-heading')).toHaveText('Δ = 32.77k tokens');
+  await page.keyboard.press('Home');
+  await expect(page.locator('.readout-heading')).toHaveText('Δ = 1 token');
+  // At Δ = 1 both series' logits are (2/√128)·Σᵢ cos θᵢ, a bit under the Δ = 0 value of 2·64/√128 ≈ 11.31.
+  const values = await page.locator('.readout-table td').allTextContents();
+  expect(values).toHaveLength(2);
+  for (const v of values) {
+    expect(Number(v)).toBeGreaterThan(10);
+    expect(Number(v)).toBeLessThan(11.32);
+  }
+});

@@ -9,6 +9,7 @@ import { selectContexts, selectSeries } from '../../state/labStore.ts';
 import { analyticsWorker, type MinBaseAnswer } from '../../worker/analyticsClient.ts';
 import { useWorkerAnswer } from '../analytics/useWorkerAnswer.ts';
 import { BottomAxis, ChartSvg, Legend, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
@@ -166,6 +167,8 @@ export function BaseContextView() {
               data-export="skip"
               onPointerMove={(e) => setHoverIndex(nearestIndex(SWEEP_BASES, x.invert(pointerX(e))))}
               onPointerLeave={() => setHoverIndex(null)}
+              aria-label="Read the first negative distance at a base (arrow keys)"
+              {...keyboardHover(hoverIndex, SWEEP_BASES.length, setHoverIndex)}
             />
           </ChartSvg>
         );

@@ -15,6 +15,7 @@ import {
 import { cachedDecay } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
@@ -108,7 +109,7 @@ export function DecayView() {
       }
       readout={
         <Readout
-          heading={hoverDistance === null ? null : `Δ = ${formatNumber(Math.round(hoverDistance * 100) / 100)} tokens`}
+          heading={hoverDistance === null ? null : `Δ = ${formatNumber(Math.round(hoverDistance * 100) / 100)} ${hoverDistance === 1 ? 'token' : 'tokens'}`}
           rows={
             hoverIndex === null
               ? []
@@ -167,6 +168,8 @@ export function DecayView() {
               data-export="skip"
               onPointerMove={(e) => setHoverIndex(nearestIndex(grid.distances, x.invert(pointerX(e))))}
               onPointerLeave={() => setHoverIndex(null)}
+              aria-label="Read the curves at a distance (arrow keys)"
+              {...keyboardHover(hoverIndex, grid.distances.length, setHoverIndex)}
             />
           </ChartSvg>
         );

@@ -8,6 +8,7 @@ import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectFocus, selectGranularity, selectSeries } from '../../state/labStore.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, Legend, LeftAxis, plotBox } from '../charts/chartKit.tsx';
+import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
@@ -148,6 +149,8 @@ export function GranularityView() {
                 setHoverPair(Math.max(0, Math.min(comparison.pairs - 1, Math.round(x.invert(pointerX(e))))))
               }
               onPointerLeave={() => setHoverPair(null)}
+              aria-label="Read the per-token angles at a pair (arrow keys)"
+              {...keyboardHover(hoverPair, comparison.pairs, setHoverPair)}
             />
           </ChartSvg>
         );

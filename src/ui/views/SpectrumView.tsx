@@ -8,6 +8,7 @@ import { selectContexts, selectSeries } from '../../state/labStore.ts';
 import { cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
@@ -113,6 +114,8 @@ export function SpectrumView() {
               data-export="skip"
               onPointerMove={(e) => setHoverPair(Math.max(0, Math.min(pairs - 1, Math.round(x.invert(pointerX(e))))))}
               onPointerLeave={() => setHoverPair(null)}
+              aria-label="Read the wavelengths at a pair (arrow keys)"
+              {...keyboardHover(hoverPair, pairs, setHoverPair)}
             />
           </ChartSvg>
         );
