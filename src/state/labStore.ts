@@ -59,7 +59,13 @@ export interface LabActions {
   removeSeries(id: string): void;
   notify(kind: Notice['kind'], text: string): void;
   dismissNotice(id: number): void;
-  reportRecompute(milliseconds: number): void;
+  reportRecompute(milliseconds: number, where?: RecomputeReport['where']): void;
+}
+
+export interface RecomputeReport {
+  milliseconds: number;
+  /** Main-thread work must fit a frame; worker scans only delay their own view. */
+  where: 'main thread' | 'worker';
 }
 
 /** The model and playground slices (modelStore.ts) sit beside the experiment. */
@@ -68,7 +74,7 @@ export interface LabState extends ModelLabSlices {
   historyMode: HistoryMode;
   notices: Notice[];
   /** Time of the latest analytics recompute (performance.now difference), null before the first. */
-  lastRecomputeMs: number | null;
+  lastRecompute: RecomputeReport | null;
   actions: LabActions;
 }
 
@@ -145,13 +151,13 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
       notify: (kind, text) =>
         set((state) => ({ notices: [...state.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) })),
       dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
-      reportRecompute: (milliseconds) => set({ lastRecomputeMs: milliseconds }),
+      reportRecompute: (milliseconds, where = 'main thread') => set({ lastRecompute: { milliseconds, where } }),
     };
     return {
       experiment: fromState(initial),
       historyMode: 'none',
       notices: [],
-      lastRecomputeMs: null,
+      lastRecompute: null,
       actions,
       ...createModelSlices<LabState>(set, get),
     };
@@ -181,5 +187,5 @@ export const selectFocus = (s: LabState) => s.experiment.focus;
 export const selectPair = (s: LabState) => s.experiment.pair;
 export const selectGranularity = (s: LabState) => s.experiment.granularity;
 export const selectNotices = (s: LabState) => s.notices;
-export const selectRecomputeMs = (s: LabState) => s.lastRecomputeMs;
+export const selectRecompute = (s: LabState) => s.lastRecompute;
 export const selectActions = (s: LabState) => s.actions;

@@ -111,6 +111,8 @@ export interface LegendItem {
   name: string;
   color: string;
   dashed?: boolean;
+  /** How the series is drawn: a line (default) or dots. */
+  marker?: 'line' | 'dot';
 }
 
 /** Legend in the top-right corner of the plot (inside the SVG, so exports keep it). */
@@ -126,7 +128,11 @@ export function Legend(props: { items: LegendItem[]; box: PlotBox; align?: 'left
       <rect width={width} height={height} fill="#ffffff" fillOpacity={0.88} stroke="#cbd2d9" rx={4} />
       {items.map((item, i) => (
         <g key={item.key} transform={`translate(8,${i * rowHeight + 13})`}>
-          <line x1={0} x2={18} stroke={item.color} strokeWidth={2.5} strokeDasharray={item.dashed ? '4 3' : undefined} />
+          {item.marker === 'dot' ? (
+            <circle cx={9} r={5} fill={item.color} />
+          ) : (
+            <line x1={0} x2={18} stroke={item.color} strokeWidth={2.5} strokeDasharray={item.dashed ? '4 3' : undefined} />
+          )}
           <text className="legend-text" x={24} dy="0.32em">
             {item.name}
           </text>

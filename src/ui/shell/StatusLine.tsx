@@ -1,12 +1,12 @@
 // Small status text: how long the last analytics recompute took (measured with performance.now).
 import { useLab } from '../../state/LabStoreContext.tsx';
-import { selectRecomputeMs } from '../../state/labStore.ts';
+import { selectRecompute } from '../../state/labStore.ts';
 
 export function StatusLine() {
-  const milliseconds = useLab(selectRecomputeMs);
+  const report = useLab(selectRecompute);
   return (
     <p className="status-line" data-testid="recompute-status">
-      {milliseconds === null ? 'Computing…' : `Last recompute: ${milliseconds.toFixed(1)} ms`}
+      {report === null ? 'Computing…' : `Last recompute: ${report.milliseconds.toFixed(1)} ms (${report.where})`}
     </p>
   );
 }

@@ -84,7 +84,7 @@ export function BaseContextView() {
   const store = useLabStoreApi();
   const workerMs = pending ? null : Math.max(sweep.milliseconds ?? 0, minBases.milliseconds ?? 0, seriesNegatives.milliseconds ?? 0);
   useEffect(() => {
-    if (workerMs !== null) store.getState().actions.reportRecompute(workerMs);
+    if (workerMs !== null) store.getState().actions.reportRecompute(workerMs, 'worker');
   }, [store, workerMs]);
   const hoverBase = hoverIndex === null ? null : SWEEP_BASES[hoverIndex];
   return (
@@ -157,7 +157,7 @@ export function BaseContextView() {
               box={box}
               items={[
                 ...lines.map((l, k) => ({ key: `d${l.headDim}`, name: `plain RoPE, d = ${l.headDim}`, color: '#1f2933', dashed: k > 0 })),
-                ...series.map((s) => ({ key: s.id, name: s.name, color: s.color })),
+                ...series.map((s) => ({ key: s.id, name: s.name, color: s.color, marker: 'dot' as const })),
               ]}
             />
             <rect
