@@ -18,7 +18,8 @@ const exports = new ExportRegistry();
 const { notify } = store.getState().actions;
 if (error) notify('error', invalidUrlNotice(error));
 writeCanonicalUrl(store);
-connectUrlSync(store, window, { replaceOnly: mode.embed });
+// Framed (embedded or not), history entries would land in the host page's back button: replace only.
+connectUrlSync(store, window, { replaceOnly: window.parent !== window });
 connectModelUrl(store, window);
 // An unusable ?origin= means the host wanted a restriction we cannot honour: listen to nobody.
 if (mode.originError) notify('error', `Embedding messages are disabled: ${mode.originError}.`);
