@@ -55,6 +55,8 @@ export interface PlaygroundState {
   prompt: string;
   sampling: SamplingSettings;
   status: RunStatus;
+  /** The prompt of the current (or last) run, shown before its output. */
+  runPrompt: string;
   output: string;
   /** Tokens generated in the current (or last) run. */
   generated: number;
@@ -94,7 +96,7 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
     generate: async () => {
       const { playground, model } = get();
       if (playground.status !== 'idle' || !model.info || model.loading) return;
-      patch({ status: 'running', output: '', generated: 0, firstTokenAt: null, lastTokenAt: null, result: null, error: null });
+      patch({ status: 'running', runPrompt: playground.prompt, output: '', generated: 0, firstTokenAt: null, lastTokenAt: null, result: null, error: null });
       const { maxTokens, temperature, topK, topP, minP, repeatPenalty, seed } = playground.sampling;
       try {
         const result = await services.engine.generate(
@@ -123,6 +125,7 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
     prompt: 'Once upon a time',
     sampling: { ...DEFAULT_SAMPLING },
     status: 'idle',
+    runPrompt: '',
     output: '',
     generated: 0,
     firstTokenAt: null,

@@ -90,6 +90,7 @@ export function createModelSlice<T extends ModelSlices>(set: Setter<T>, get: () 
       freshlyCached = prepared.freshlyCached;
       if (!isCurrent()) return;
       if (prepared.notice) patch({ notice: prepared.notice });
+      services.engine.cancel(); // a running generation would hold the engine's queue until it ends
       const info = await services.engine.load(prepared.source, (p) =>
         progress({ stage: p.phase, loadedBytes: p.loadedBytes, totalBytes: p.totalBytes, tensor: p.tensor }),
       );

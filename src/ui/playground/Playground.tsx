@@ -6,7 +6,7 @@ import { GenerationStats } from './GenerationStats.tsx';
 import { SamplingControls } from './SamplingControls.tsx';
 
 export function Playground() {
-  const { prompt, output, status, error, actions } = useLab(selectPlayground);
+  const { prompt, runPrompt, output, status, error, actions } = useLab(selectPlayground);
   const { info, loading } = useLab(selectModel);
   const promptId = useId();
   const canGenerate = info !== null && loading === null && status === 'idle';
@@ -31,9 +31,12 @@ export function Playground() {
           {error}
         </p>
       )}
-      <output className="playground-output" aria-label="Generated text" aria-live="polite" aria-busy={status !== 'idle'}>
-        {output}
-      </output>
+      <div className="playground-transcript">
+        <span className="playground-echo">{runPrompt}</span>
+        <output aria-label="Generated text" aria-live="polite" aria-busy={status !== 'idle'}>
+          {output}
+        </output>
+      </div>
       <GenerationStats />
     </section>
   );
