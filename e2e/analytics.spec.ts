@@ -76,6 +76,25 @@ test('typing into one field coalesces into a single history entry', async ({ pag
   expect(await page.evaluate(() => history.length)).toBe(start + 1);
 });
 
+test('dragging the base slider rewrites one history entry and redraws on every step', async ({ page }) => {
+  await page.goto('/?view=decay');
+  const start = await page.evaluate(() => history.length);
+  const path = seriesPath(page, 'Llama 2 Long ABF (base 500K)');
+  const slider = page.getByRole('slider', { name: 'Base of series 2 (log scale)' });
+  await slider.focus();
+  let previous = await path.getAttribute('d');
+  for (let step = 0; step < 5; step++) {
+    await slider.press('ArrowRight'); // log10(base) += 0.01 per step
+    await expect(path).not.toHaveAttribute('d', previous!);
+    previous = await path.getAttribute('d');
+  }
+  // The range snaps log10(500000) = 5.699 to its 0.01 grid (5.70); five steps later the base is 10^5.75,
+  // which the slider rounds to 4 significant digits.
+  await expect.poll(() => stateFromUrl(page.url()).series[1].config.base).toBe(562_300);
+  expect(await page.evaluate(() => history.length)).toBe(start + 1);
+  await expect(page.getByTestId('recompute-status')).toHaveText(/Last recompute: \d+\.\d ms \(main thread\)/);
+});
+
 test('each export format downloads', async ({ page }) => {
   await page.goto('/?view=spectrum');
   const exports = page.getByRole('group', { name: 'Export this view' });
