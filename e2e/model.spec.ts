@@ -217,3 +217,17 @@ test('without WebGPU the panel explains how to enable it', async ({ page }) => {
   await page.getByRole('button', { name: 'RoPE analytics' }).click();
   await expect(page.getByRole('region', { name: 'Configurations' })).toBeVisible();
 });
+
+test('when storage is full the model loads straight from the URL (range requests) and the panel says it was not cached', async ({ page }) => {
+  await page.addInitScript(() => {
+    StorageManager.prototype.estimate = async () => ({ quota: 100_000, usage: 90_000 });
+  });
+  const requests = await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  await expect(modelPanel(page)).toContainText('Loaded without caching: not enough browser storage to cache the model (needs 0.5 MB, 0.0 MB available)');
+  await expect(page.getByRole('region', { name: 'Cached models' })).toContainText('No cached models yet');
+  expect(requests.length).toBeGreaterThan(2); // the header and then each tensor, by range
+  await expectGreedyReference(page, 8);
+});

@@ -15,6 +15,11 @@ export const NO_ADAPTER =
   'WebGPU is available but found no usable GPU adapter (the GPU may be blocklisted or its driver too old). ' +
   'Check chrome://gpu, update the graphics driver, or enable chrome://flags/#enable-unsafe-webgpu.';
 
+/** The browser cannot run the engine at all; the message says how to fix that. */
+export class WebGPUUnavailableError extends Error {
+  override readonly name = 'WebGPUUnavailable';
+}
+
 /** Why this browser cannot run the engine, or null when it can (as far as the page can tell). */
 export async function webgpuProblem(): Promise<string | null> {
   if (typeof window !== 'undefined' && !window.isSecureContext) return NO_SECURE_CONTEXT;
@@ -27,13 +32,14 @@ export async function webgpuProblem(): Promise<string | null> {
 export function describeLoadError(err: unknown, what: string): string {
   const name = err instanceof Error ? err.name : '';
   const message = err instanceof Error ? err.message : String(err);
+  if (name === 'WebGPUUnavailable') return message;
   if (name === 'GGUFError') return `${what} is not a usable GGUF model: ${message}`;
   if (name === 'EngineCrashError') return `${capitalize(message)}. Load the model again.`;
   if (name === 'ModelCacheError') return `Model cache: ${message}`;
   if (name === 'TypeError' && /fetch|network/i.test(message)) {
     return `Could not download ${what}: the request failed (offline, a wrong address, or a server that does not allow cross-origin requests).`;
   }
-  if (/out of memory|maxBufferSize|maxStorageBufferBindingSize|too (big|large)/i.test(message)) {
+  if (/out of memory|maxBufferSize|maxStorageBufferBindingSize|per storage binding|too (big|large)/i.test(message)) {
     return `The model is too big for this GPU: ${message}`;
   }
   return `Loading ${what} failed: ${message}`;

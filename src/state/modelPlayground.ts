@@ -4,7 +4,7 @@
 import type { GenerateResult } from '../engine/types.ts';
 import { errorMessage } from './modelErrors.ts';
 import type { ModelSlices } from './modelSlice.ts';
-import type { ModelServices } from './modelServices.ts';
+import type { ModelServices, SliceSetter } from './modelServices.ts';
 
 export interface SamplingSettings {
   maxTokens: number;
@@ -79,10 +79,8 @@ export interface PlaygroundSlices extends ModelSlices {
   playground: PlaygroundState;
 }
 
-type Setter<T> = (fn: (state: T) => Partial<T>) => void;
-
 export function createPlaygroundSlice<T extends PlaygroundSlices>(
-  set: Setter<T>,
+  set: SliceSetter<T>,
   get: () => T,
   services: ModelServices,
 ): PlaygroundState {

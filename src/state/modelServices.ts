@@ -10,6 +10,9 @@ export type ModelCache = Pick<
   'isCacheAvailable' | 'listCachedModels' | 'findCachedBySource' | 'cachedModelFile' | 'deleteCachedModel' | 'saveToCache'
 >;
 
+/** zustand's `set`, narrowed to the functional form the slices use. */
+export type SliceSetter<T> = (fn: (state: T) => Partial<T>) => void;
+
 export interface ModelServices {
   engine: Engine;
   /** Stops the engine at once, failing a load in progress (Engine.load has no cancel of its own). */

@@ -3,15 +3,13 @@
 // selectors below through useLab().
 import { createModelSlice } from './modelSlice.ts';
 import { createPlaygroundSlice, type PlaygroundSlices } from './modelPlayground.ts';
-import { browserModelServices, type ModelServices } from './modelServices.ts';
+import { browserModelServices, type ModelServices, type SliceSetter } from './modelServices.ts';
 
 export type ModelLabSlices = PlaygroundSlices;
 
-type Setter<T> = (fn: (state: T) => Partial<T>) => void;
-
 /** `services` defaults to the page's (a worker engine, spawned on the first load, and the OPFS cache). */
 export function createModelSlices<T extends ModelLabSlices>(
-  set: Setter<T>,
+  set: SliceSetter<T>,
   get: () => T,
   services: ModelServices = browserModelServices(),
 ): ModelLabSlices {
