@@ -71,3 +71,10 @@ test('the decay readout works from the keyboard', async ({ page }) => {
     expect(Number(v)).toBeLessThan(11.32);
   }
 });
+
+test("the spectrum table shows Liu et al.'s critical dimension for Llama 2", async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'spectrum', contexts: [4096] }))}`);
+  const row = page.getByRole('table', { name: /critical dimension for 4K/ }).getByRole('row', { name: /Llama 2/ });
+  // Liu et al. 2023, §3: Llama 2 (b = 10000, d = 128, T_train = 4K) has d_extra = 92; 46 of 64 pairs turn fully.
+  await expect(row.getByRole('cell')).toHaveText(['46 / 64', '92', /^47\d\d tokens$/]);
+});

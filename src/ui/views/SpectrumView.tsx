@@ -13,6 +13,7 @@ import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
 import type { ViewExporter } from '../export/viewExport.ts';
+import { SpectrumTable } from './SpectrumTable.tsx';
 import { ViewFrame } from './ViewFrame.tsx';
 
 export function SpectrumView() {
@@ -82,6 +83,7 @@ export function SpectrumView() {
           every frequency by its factor, shifting the whole curve up, including the fast pairs.
         </p>
       }
+      footer={<SpectrumTable series={series} contexts={contexts} />}
       chart={(size) => {
         const box = plotBox(size.width, size.height);
         const pairs = Math.max(...curves.map((c) => c.wavelength.length));
