@@ -24,7 +24,7 @@ export function ModelPanel() {
 
   return (
     <section
-      className={dragging ? 'model-panel dragging' : 'model-panel'}
+      className={dragging ? 'panel model-panel dragging' : 'panel model-panel'}
       aria-label="Model"
       onDragOver={(event) => {
         if (!hasFiles(event)) return;

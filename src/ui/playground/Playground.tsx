@@ -12,7 +12,7 @@ export function Playground() {
   const canGenerate = info !== null && loading === null && status === 'idle';
 
   return (
-    <section className="playground" aria-label="Playground">
+    <section className="panel playground" aria-label="Playground">
       <h2>Playground</h2>
       <label htmlFor={promptId}>Prompt</label>
       <textarea id={promptId} rows={4} value={prompt} onChange={(event) => actions.setPrompt(event.target.value)} />
