@@ -109,7 +109,7 @@ function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof
     const stage = s.model.loading?.stage;
     if (stage && stages.at(-1) !== stage) stages.push(stage);
   });
-  return { store, engine, cache, fetches, stages, crash: (m: string) => crash(m), model: () => store.getState().model };
+  return { store, engine, cache, services, fetches, stages, crash: (m: string) => crash(m), model: () => store.getState().model };
 }
 
 const URL_ = 'https://models.example/tiny.gguf';
@@ -189,6 +189,27 @@ describe('model slice: loading', () => {
     await loading;
     expect(t.model()).toMatchObject({ info: null, error: null, loading: null, notice: `Loading ${URL_} was cancelled.` });
     expect(t.cache.entries.size).toBe(0);
+  });
+
+  it('cancelling while the engine reads the model stops the engine (its worker)', async () => {
+    const t = setup();
+    let failLoad!: (err: Error) => void;
+    t.engine.load = (source) => {
+      t.engine.sources.push(source);
+      return new Promise((_, reject) => (failLoad = reject));
+    };
+    const aborted: string[] = [];
+    t.services.abortEngine = (reason) => {
+      aborted.push(reason);
+      failLoad(Object.assign(new Error(reason), { name: 'EngineCrashError' }));
+    };
+    const loading = t.model().actions.load({ kind: 'url', url: URL_ });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(t.engine.sources).toHaveLength(1);
+    t.model().actions.cancelLoad();
+    await loading;
+    expect(aborted).toEqual(['loading was cancelled']);
+    expect(t.model()).toMatchObject({ info: null, error: null, loading: null, notice: `Loading ${URL_} was cancelled.` });
   });
 
   it('a crashed engine clears the model but keeps the prompt and settings', async () => {
