@@ -29,6 +29,20 @@ function spawnEngineWorker(): EngineWorker {
   return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'rope-lab-engine' });
 }
 
+/**
+ * A callback whose errors stay on this side: the engine does not await its callbacks, so a throw would
+ * surface in the worker as an unhandled rejection, which the worker treats as fatal.
+ */
+function contained<A>(callback: (arg: A) => void): (arg: A) => void {
+  return (arg) => {
+    try {
+      callback(arg);
+    } catch (err) {
+      console.error('engine callback failed:', err);
+    }
+  };
+}
+
 interface Connection {
   worker: EngineWorker;
   remote: Comlink.Remote<Engine>;
@@ -58,7 +72,7 @@ export class WorkerEngine implements Engine {
 
   load(source: ModelSource, onProgress?: (p: LoadProgress) => void, options?: LoadOptions): Promise<ModelInfo> {
     if (!this.#connection || this.#connection.dead) this.#connection = this.#connect();
-    const progress = onProgress && Comlink.proxy(onProgress);
+    const progress = onProgress && Comlink.proxy(contained(onProgress));
     return this.#call((remote) => remote.load(source, progress, options));
   }
 
@@ -68,7 +82,7 @@ export class WorkerEngine implements Engine {
   }
 
   generate(prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
-    const callback = onToken && Comlink.proxy(onToken);
+    const callback = onToken && Comlink.proxy(contained(onToken));
     return this.#call((remote) => remote.generate(prompt, options, callback), true);
   }
 
