@@ -64,6 +64,8 @@ export interface PerplexityOptions {
   contexts: number[];
   /** Sliding only: tokens between window starts (default ⌊ctx/2⌋). */
   stride?: number;
+  /** Score only the first N windows of each context (llama.cpp's --chunks); default all. */
+  maxWindows?: number;
   variants: RopeVariant[];
 }
 
@@ -91,9 +93,11 @@ export async function runPerplexity(ctx: ProbeContext, options: PerplexityOption
   const { tokenizer } = ctx;
   // chunked: llama.cpp tokenizes with BOS and overwrites each chunk's first token; sliding: text tokens only
   const tokens = tokenizer.encode(text.text, { addBos: method === 'chunked' && tokenizer.addsBos });
-  const plans = new Map<number, ScoreWindow[]>(contexts.map((c) => [c, method === 'chunked'
+  const { maxWindows = Infinity } = options;
+  if (maxWindows !== Infinity && (!Number.isInteger(maxWindows) || maxWindows < 1)) throw new RangeError(`maxWindows must be a positive integer, got ${maxWindows}`);
+  const plans = new Map<number, ScoreWindow[]>(contexts.map((c) => [c, (method === 'chunked'
     ? chunkedPlan(tokens.length, c, tokenizer.addsBos)
-    : slidingPlan(tokens.length, c, options.stride ?? Math.floor(c / 2), tokenizer.addsBos)]));
+    : slidingPlan(tokens.length, c, options.stride ?? Math.floor(c / 2), tokenizer.addsBos)).slice(0, maxWindows)]));
   const windowCount = [...plans.values()].reduce((s, p) => s + p.length, 0);
   const progress = new ProgressCounter(ctx, 'perplexity', variants.length * windowCount);
 
@@ -118,7 +122,7 @@ export async function runPerplexity(ctx: ProbeContext, options: PerplexityOption
     return { variant, points };
   });
   return {
-    provenance: await makeProvenance(ctx, 'perplexity', [text], [tokens.length], null, { method, contexts, stride: options.stride ?? null, variants }),
+    provenance: await makeProvenance(ctx, 'perplexity', [text], [tokens.length], null, { method, contexts, stride: options.stride ?? null, maxWindows: options.maxWindows ?? null, variants }),
     method,
     series,
   };

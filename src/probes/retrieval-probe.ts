@@ -1,7 +1,7 @@
 // Runners of the retrieval probes: passkey over context length × depth, and first-sentence retrieval
 // over context length. Greedy generation; every trial is kept (prompt size, answer, verdict), so a
 // heatmap cell's accuracy can be traced to the generations behind it.
-import { firstSentencePrompt, passkeyPrompt, quotedAnswer, recalledNumber } from './prompts.ts';
+import { firstSentencePrompt, passkeyPrompt, quotedAnswer, recalledNumber, type FirstSentencePrompt } from './prompts.ts';
 import { makeProvenance, type ProbeText, type Provenance, type RopeVariant } from './provenance.ts';
 import { mulberry32, randomInt } from './random.ts';
 import { rougeL } from './rouge.ts';
@@ -76,7 +76,7 @@ export async function runPasskey(ctx: ProbeContext, options: PasskeyOptions): Pr
 }
 
 export interface FirstSentenceOptions {
-  /** Documents to draw from (each trial takes a different one, in a seeded order). */
+  /** Documents to draw from: each trial takes the next one long enough, in a seeded order. */
   texts: ProbeText[];
   lengths: number[];
   trials: number;
@@ -111,10 +111,7 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
   checkGrid(lengths, trials);
   if (texts.length === 0) throw new RangeError('first-sentence retrieval needs at least one text');
   const order = seededShuffle(texts.map((_, i) => i), seed);
-  const prompts = lengths.map((length) => Array.from({ length: trials }, (_, trial) => {
-    const text = texts[order[trial % order.length]];
-    return { text, prompt: firstSentencePrompt(ctx.tokenizer, text.text, length) };
-  }));
+  const prompts = lengths.map((length) => pickDocuments(ctx, texts, order, length, trials));
   const progress = new ProgressCounter(ctx, 'first-sentence', variants.length * lengths.length * trials);
 
   const series = await forEachVariant(ctx, variants, async (variant) => {
@@ -137,11 +134,30 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
     }
     return { variant, meanRougeL, trials: records };
   });
-  const used = [...new Set(order.slice(0, Math.min(trials, order.length)))].map((i) => texts[i]);
+  const used = [...new Set(prompts.flat().map((p) => p.text))];
   return {
     provenance: await makeProvenance(ctx, 'first-sentence', used, used.map((t) => ctx.tokenizer.encode(t.text).length), seed, { lengths, trials, extraTokens, variants }),
     series,
   };
+}
+
+/**
+ * `trials` prompts of `length` tokens from the documents in seeded order, skipping documents too short
+ * for the length (each tokenized once, only as far as the search goes) and cycling when fewer qualify.
+ */
+function pickDocuments(ctx: ProbeContext, texts: ProbeText[], order: number[], length: number, trials: number) {
+  const picked: Array<{ text: ProbeText; prompt: FirstSentencePrompt }> = [];
+  for (const i of order) {
+    if (picked.length === trials) break;
+    try {
+      picked.push({ text: texts[i], prompt: firstSentencePrompt(ctx.tokenizer, texts[i].text, length) });
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err; // too short for this length: try the next document
+    }
+  }
+  if (picked.length === 0) throw new RangeError(`no text is long enough for a first-sentence prompt of ${length} tokens`);
+  for (let i = picked.length; i < trials; i++) picked.push(picked[i % picked.length]);
+  return picked;
 }
 
 function checkGrid(lengths: number[], trials: number): void {

@@ -1,0 +1,260 @@
+// `lab probe`: the long-context probes, headless, on the WebGPU engine (Dawn; SwiftShader when no GPU) or
+// on the CPU reference (`--engine cpu`, exact and slow: small models). With a RoPE override, every probe
+// runs the model's own RoPE and the override side by side.
+//   lab probe loss-by-position|perplexity|attention-distance|passkey|first-sentence --model <file.gguf>
+//     [--engine gpu|cpu] [--ctx N] [--text-file f | --text id[,id…]]
+//     [--rope-base B] [--rope-scaling none|linear|dynamic|yarn|longrope|llama3|ntk|xpos] [--rope-factor F]
+//     [--rope-original-context N]
+//     loss-by-position:   [--bins-per-octave n]
+//     perplexity:         [--method chunked|sliding] [--contexts a,b,…] [--stride S] [--max-windows N]
+//     attention-distance: [--map L:H]
+//     passkey:            [--lengths a,b,…] [--depths a,b,…] [--trials n] [--seed s] [--max-tokens n]
+//     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
+//   [--json]
+// Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
+// 'moby-dick'; without --text the probes read the four latest addresses (loss, perplexity: the longest one).
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { findText } from '../../data/texts.ts';
+import { nodeBuiltinTexts } from '../../data/texts-node.ts';
+import { llamaConfigFromGGUF } from '../../engine/model-config.ts';
+import { loadReferenceWeights, type ReferenceWeights } from '../../engine/reference.ts';
+import { readGGUF } from '../../gguf/index.ts';
+import { fileSource } from '../../gguf/source-node.ts';
+import {
+  hasProbeHooks, headSummary, meanBucketDistance, probeResultJson, runAttentionProbe, runFirstSentence, runLossByPosition, runPasskey,
+  runPerplexity, type ProbeContext, type ProbeText, type RopeVariant,
+} from '../../probes/index.ts';
+import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
+import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
+import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
+import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../args.ts';
+import { formatTable } from '../rope-options.ts';
+
+const KINDS = ['loss-by-position', 'perplexity', 'attention-distance', 'passkey', 'first-sentence'] as const;
+type Kind = (typeof KINDS)[number];
+
+const OPTIONS = {
+  model: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
+  'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
+  'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
+  map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
+} as const;
+
+/** The options only some probes take. */
+const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, Kind[]>> = {
+  'bins-per-octave': ['loss-by-position'], method: ['perplexity'], contexts: ['perplexity'], stride: ['perplexity'], 'max-windows': ['perplexity'],
+  map: ['attention-distance'], lengths: ['passkey', 'first-sentence'], depths: ['passkey'], trials: ['passkey', 'first-sentence'],
+  seed: ['passkey', 'first-sentence'], 'max-tokens': ['passkey'], 'text-file': ['loss-by-position', 'perplexity', 'attention-distance', 'first-sentence'],
+  text: ['loss-by-position', 'perplexity', 'attention-distance', 'first-sentence'],
+};
+
+const SCALING: Record<string, RopeConfig['type']> = { none: 'default', ...Object.fromEntries(ROPE_TYPES.map((t) => [t, t])) };
+
+type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
+
+export async function run(args: string[]): Promise<void> {
+  const [kind, ...rest] = args;
+  if (!KINDS.includes(kind as Kind)) throw new CliError(`probe needs one of ${KINDS.join(', ')} first, got '${kind ?? ''}'`);
+  const { values } = parseOptions(rest, OPTIONS);
+  for (const [flag, kinds] of Object.entries(ONLY_FOR)) {
+    if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind)) throw new CliError(`--${flag} does not apply to ${kind}`);
+  }
+  if (values.model === undefined) throw new CliError('missing required option --model');
+  if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
+  const engineKind = values.engine ?? 'gpu';
+  if (engineKind !== 'gpu' && engineKind !== 'cpu') throw new CliError(`--engine must be gpu or cpu, got '${engineKind}'`);
+
+  const source = await fileSource(values.model);
+  let setup;
+  try {
+    const file = await readGGUF(source);
+    const tokenizer = createTokenizer(file.metadata);
+    const own = llamaConfigFromGGUF(file);
+    const ctxLength = values.ctx === undefined ? own.trainedContext : intOption('ctx', values.ctx);
+    const request = await probeRequest(kind as Kind, values, ctxLength, ropeVariants(values, own.rope, own.trainedContext));
+    // the CPU reference reads every tensor now; the GPU engine opens the file itself
+    const weights = engineKind === 'cpu' ? await loadReferenceWeights(file) : null;
+    setup = { tokenizer, own, request, weights };
+  } finally {
+    await source.close?.();
+  }
+  const { tokenizer, own, request, weights } = setup;
+
+  const progress = values.json ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
+  const model = { name: own.name || basename(values.model), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
+  const { engine, hooks, close } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(values.model, request.contextNeeded);
+  const ctx: ProbeContext = { engine, hooks, tokenizer, model, onProgress: progress };
+  try {
+    const result = await request.run(ctx);
+    if (progress) process.stderr.write('\n');
+    if (values.json) process.stdout.write(probeResultJson(result) + '\n');
+    else process.stdout.write(request.render(result) + '\n');
+  } finally {
+    await close();
+  }
+}
+
+/** The model's own RoPE, plus the override the --rope-* flags describe (if any). */
+function ropeVariants(values: Values, own: RopeConfig, trainedContext: number): RopeVariant[] {
+  const flags = [values['rope-base'], values['rope-scaling'], values['rope-factor'], values['rope-original-context']];
+  if (flags.every((f) => f === undefined)) return [{ label: 'own', rope: null }];
+  const scaling = values['rope-scaling'];
+  if (scaling !== undefined && !(scaling in SCALING)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
+  const type = scaling === undefined ? own.type : SCALING[scaling];
+  const raw: Record<string, unknown> = { ...own, type };
+  if (values['rope-base'] !== undefined) raw.base = numberOption('rope-base', values['rope-base']);
+  if (values['rope-factor'] !== undefined) raw.factor = numberOption('rope-factor', values['rope-factor']);
+  if (values['rope-original-context'] !== undefined) raw.originalContext = intOption('rope-original-context', values['rope-original-context']);
+  else if (['yarn', 'llama3', 'longrope', 'dynamic'].includes(type) && raw.originalContext === undefined) raw.originalContext = trainedContext;
+  if (type === 'default') delete raw.factor;
+  const checked = validateRopeConfig(raw);
+  if (!checked.ok) throw new CliError(`rope override: ${checked.error}`);
+  const c = checked.config;
+  const label = c.type === 'default' ? `base ${c.base}` : `${c.type} ×${c.factor}${c.base !== own.base ? `, base ${c.base}` : ''}`;
+  return [{ label: 'own', rope: null }, { label, rope: c }];
+}
+
+interface ProbeRequest {
+  /** Positions the engine's KV cache must hold. */
+  contextNeeded: number;
+  run(ctx: ProbeContext): Promise<unknown>;
+  render(result: unknown): string;
+}
+
+async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: RopeVariant[]): Promise<ProbeRequest> {
+  const lengths = numberListOption('lengths', v.lengths) ?? [ctxLength / 4, ctxLength / 2, ctxLength].map(Math.floor);
+  const trials = intOption('trials', v.trials, 4);
+  const seed = numberOption('seed', v.seed, 1);
+  if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${v.seed}'`);
+  const guard = <T>(fn: () => Promise<T>) => fn().catch((err: unknown) => {
+    throw err instanceof RangeError ? new CliError(err.message) : err; // the probes' RangeErrors are bad options
+  });
+  switch (kind) {
+    case 'loss-by-position': {
+      const texts = await readTexts(v, 4);
+      const binsPerOctave = intOption('bins-per-octave', v['bins-per-octave'], 2);
+      return {
+        contextNeeded: ctxLength,
+        run: (ctx) => guard(() => runLossByPosition(ctx, { texts, ctx: ctxLength, variants, binsPerOctave })),
+        render: (r) => renderLoss(r as Awaited<ReturnType<typeof runLossByPosition>>),
+      };
+    }
+    case 'perplexity': {
+      const [text] = await readTexts(v, 1, true);
+      const contexts = numberListOption('contexts', v.contexts) ?? [ctxLength];
+      const method = v.method ?? 'chunked';
+      if (method !== 'chunked' && method !== 'sliding') throw new CliError(`--method must be chunked or sliding, got '${method}'`);
+      const stride = v.stride === undefined ? undefined : intOption('stride', v.stride);
+      const maxWindows = v['max-windows'] === undefined ? undefined : intOption('max-windows', v['max-windows']);
+      return {
+        contextNeeded: Math.max(...contexts),
+        run: (ctx) => guard(() => runPerplexity(ctx, { text, method, contexts, stride, maxWindows, variants })),
+        render: (r) => {
+          const res = r as Awaited<ReturnType<typeof runPerplexity>>;
+          return formatTable(['rope', 'ctx', 'ppl', 'scored', 'windows'], res.series.flatMap((s) => s.points.map((p) => [s.variant.label, p.ctx, p.ppl, p.scored, p.windows])));
+        },
+      };
+    }
+    case 'attention-distance': {
+      const [text] = await readTexts(v, 1);
+      const mapOf = v.map === undefined ? undefined : parseHead(v.map);
+      return {
+        contextNeeded: ctxLength,
+        run: (ctx) => guard(() => runAttentionProbe(ctx, { text, ctx: ctxLength, variants, mapOf })),
+        render: (r) => renderAttention(r as Awaited<ReturnType<typeof runAttentionProbe>>),
+      };
+    }
+    case 'passkey': {
+      const depths = numberListOption('depths', v.depths) ?? [0, 0.25, 0.5, 0.75, 1];
+      const maxTokens = intOption('max-tokens', v['max-tokens'], 8);
+      return {
+        contextNeeded: Math.max(...lengths) + maxTokens,
+        run: (ctx) => guard(() => runPasskey(ctx, { lengths, depths, trials, seed, variants, maxTokens })),
+        render: (r) => {
+          const res = r as Awaited<ReturnType<typeof runPasskey>>;
+          return formatTable(['rope', 'length', ...depths.map((d) => `depth ${d}`)],
+            res.series.flatMap((s) => lengths.map((l, li) => [s.variant.label, l, ...s.accuracy[li]])));
+        },
+      };
+    }
+    case 'first-sentence': {
+      const texts = v.text === undefined && v['text-file'] === undefined
+        ? await Promise.all(nodeBuiltinTexts().filter((t) => t.corpus === 'sotu').map(async (t) => ({ id: t.id, text: await t.load() })))
+        : await readTexts(v, 1);
+      return {
+        contextNeeded: Math.max(...lengths) + 256, // the answer: the first sentence and some slack
+        run: (ctx) => guard(() => runFirstSentence(ctx, { texts, lengths, trials, seed, variants })),
+        render: (r) => {
+          const res = r as Awaited<ReturnType<typeof runFirstSentence>>;
+          return formatTable(['rope', ...lengths.map((l) => `ROUGE-L @${l}`)], res.series.map((s) => [s.variant.label, ...s.meanRougeL]));
+        },
+      };
+    }
+  }
+}
+
+/** --text-file, or --text ids, or the `count` latest addresses (the longest one when `longest`). */
+async function readTexts(v: Values, count: number, longest = false): Promise<ProbeText[]> {
+  if (v['text-file'] !== undefined && v.text !== undefined) throw new CliError('give --text-file or --text, not both');
+  if (v['text-file'] !== undefined) {
+    try {
+      return [{ id: 'user', text: readFileSync(v['text-file'], 'utf8') }];
+    } catch (err) {
+      throw new CliError(`--text-file: cannot read '${v['text-file']}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  const builtin = nodeBuiltinTexts();
+  if (v.text !== undefined) {
+    return Promise.all(v.text.split(',').map(async (id) => {
+      try {
+        return { id, text: await findText(builtin, id.trim()).load() };
+      } catch (err) {
+        throw new CliError(`--text: ${(err as Error).message}`);
+      }
+    }));
+  }
+  const sotu = builtin.filter((t) => t.corpus === 'sotu');
+  const chosen = longest ? [findText(sotu, 'sotu-1981-jimmy-carter')] : sotu.slice(-count); // Carter 1981: the longest, ~46K Llama tokens
+  return Promise.all(chosen.map(async (t) => ({ id: t.id, text: await t.load() })));
+}
+
+function parseHead(value: string): { layer: number; head: number } {
+  const m = /^(\d+):(\d+)$/.exec(value);
+  if (!m) throw new CliError(`--map must be LAYER:HEAD (e.g. 3:5), got '${value}'`);
+  return { layer: Number(m[1]), head: Number(m[2]) };
+}
+
+function cpuEngine(weights: ReferenceWeights, tokenizer: Tokenizer) {
+  const engine = new ReferenceProbeEngine(weights, tokenizer);
+  return { engine, hooks: engine, close: async () => {} };
+}
+
+async function gpuEngine(path: string, context: number) {
+  const [{ WebGpuEngine }, { nodeGpu }, { nodeShaders }] = await Promise.all([
+    import('../../engine/webgpu-engine.ts'), import('../../engine/gpu/node-gpu.ts'), import('../../engine/gpu/shaders-node.ts'),
+  ]);
+  const engine = new WebGpuEngine({ gpu: () => nodeGpu(), shaders: nodeShaders(), openPath: fileSource });
+  await engine.load({ kind: 'path', path }, undefined, { context });
+  return { engine, hooks: hasProbeHooks(engine) ? engine : undefined, close: () => engine.destroy() };
+}
+
+function renderLoss(r: Awaited<ReturnType<typeof runLossByPosition>>): string {
+  const { edges } = r.series[0].binned;
+  const rows = edges.slice(0, -1).map((lo, b) => [`${lo}–${edges[b + 1] - 1}`, ...r.series.map((s) => s.binned.mean[b])]);
+  return [formatTable(['positions', ...r.series.map((s) => s.variant.label)], rows),
+    `mean loss: ${r.series.map((s) => `${s.variant.label} ${s.meanLoss.toFixed(4)}`).join(', ')} (nats, ${r.provenance.texts.length} texts)`].join('\n');
+}
+
+function renderAttention(r: Awaited<ReturnType<typeof runAttentionProbe>>): string {
+  const rows: Array<Array<string | number>> = [];
+  for (const s of r.series) {
+    for (let l = 0; l < s.stats.layers; l++) {
+      for (let h = 0; h < s.stats.heads; h++) {
+        const sum = headSummary(s.stats, l, h);
+        rows.push([s.variant.label, l, h, meanBucketDistance(sum.bucketMass), sum.entropy, sum.sinkMass]);
+      }
+    }
+  }
+  return formatTable(['rope', 'layer', 'head', 'mean distance', 'entropy', 'sink'], rows);
+}

@@ -1,0 +1,22 @@
+// Public API of the long-context probes (no DOM, no GPU): what the worker, the CLI and the page import.
+export { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges, type BinnedMean } from './bins.ts';
+export {
+  accumulateRow, attentionStatsFromProbabilities, emptyAttentionStats, headSummary, meanBucketDistance, rowStats,
+  type AttentionStats, type AttentionStatsShape, type HeadSummary, type RowStats,
+} from './attention-stats.ts';
+export { addPairNorms, emptyQkPairNorms, pairContribution, type QkPairNorms } from './qk-norms.ts';
+export { hasProbeHooks, type AttentionStatsOptions, type ProbeHooks } from './hooks.ts';
+export { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds, type PositionLosses, type ScoreWindow } from './loss.ts';
+export { runLossByPosition, runPerplexity, type LossByPositionOptions, type LossByPositionResult, type LossSeries, type PerplexityOptions, type PerplexityPoint, type PerplexityResult } from './loss-probe.ts';
+export { MAX_MAP_TOKENS, runAttentionProbe, type AttentionProbeOptions, type AttentionProbeResult, type AttentionSeries } from './attention-probe.ts';
+export {
+  runFirstSentence, runPasskey, seededShuffle,
+  type FirstSentenceOptions, type FirstSentenceResult, type FirstSentenceTrial, type PasskeyOptions, type PasskeyResult, type PasskeyTrial,
+} from './retrieval-probe.ts';
+export * from './prompts.ts';
+export { lcsLength, rougeL, rougeTokens, type RougeScore } from './rouge.ts';
+export { mulberry32, randomInt } from './random.ts';
+export { makeProvenance, sha256Hex, type ModelLabel, type ProbeKind, type ProbeText, type Provenance, type RopeVariant, type TextLabel } from './provenance.ts';
+export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress } from './run-context.ts';
+export type { ProbeTokenizer } from './tokenizer.ts';
+export { probeResultJson } from './serialize.ts';
