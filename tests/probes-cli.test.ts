@@ -48,6 +48,8 @@ describe('lab probe: option errors', () => {
     [['--map', '3'], /--map must be LAYER:HEAD/],
     [['--engine', 'tpu'], /--engine must be gpu or cpu/],
     [['--text', 'sotu-1700'], /--text: no built-in text 'sotu-1700'/],
+    [['--variants', 'linear:4,wobble:2'], /--variants: 'wobble:2' is not base:B or TYPE:FACTOR/],
+    [['--variants', 'yarn:0'], /--variants yarn:0: factor must be a finite number > 0/],
     [['--ctx', '1', '--text-file', TEXT], /fewer than 2 tokens/],
   ])('attention-distance %j', async (extra, message) => {
     await expect(probe('attention-distance', '--model', STORIES, '--engine', 'cpu', ...extra)).rejects.toThrow(message);
@@ -67,6 +69,14 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
     expect(own.perPosition[0]).toBeNull(); // NaN (position 0 is never predicted) written as null
     expect(own.meanLoss).toBeGreaterThan(0);
     expect(own.meanLoss).not.toBe(result.series[1].meanLoss);
+  });
+
+  it('--variants adds one series per override, labelled, after the own RoPE', async () => {
+    const result = JSON.parse(await probe('perplexity', '--model', STORIES, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TEXT,
+      '--rope-original-context', '512', '--variants', 'base:40000,linear:4,yarn:4', '--json'));
+    expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40000', 'linear ×4', 'yarn ×4']);
+    expect(result.series[3].variant.rope).toMatchObject({ type: 'yarn', factor: 4, originalContext: 512, base: 10000 });
+    expect(result.series[0].points[0]).toMatchObject({ ctx: 64, windows: 2, scored: 62 });
   });
 
   it('passkey --json keeps every trial', async () => {

@@ -1,10 +1,10 @@
 // `lab probe`: the long-context probes, headless, on the WebGPU engine (Dawn; SwiftShader when no GPU) or
-// on the CPU reference (`--engine cpu`, exact and slow: small models). With a RoPE override, every probe
-// runs the model's own RoPE and the override side by side.
+// on the CPU reference (`--engine cpu`, exact and slow: small models). Every probe runs the model's own
+// RoPE first, then each override (--rope-* flags, --variants list) on the same inputs, side by side.
 //   lab probe loss-by-position|perplexity|attention-distance|passkey|first-sentence --model <file.gguf>
 //     [--engine gpu|cpu] [--ctx N] [--text-file f | --text id[,id…]]
 //     [--rope-base B] [--rope-scaling none|linear|dynamic|yarn|longrope|llama3|ntk|xpos] [--rope-factor F]
-//     [--rope-original-context N]
+//     [--rope-original-context N] [--variants base:B,TYPE:FACTOR,…]
 //     loss-by-position:   [--bins-per-octave n]
 //     perplexity:         [--method chunked|sliding] [--contexts a,b,…] [--stride S] [--max-windows N]
 //     attention-distance: [--map L:H]
@@ -37,7 +37,7 @@ type Kind = (typeof KINDS)[number];
 const OPTIONS = {
   model: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
   'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
-  'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
+  variants: { type: 'string' }, 'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
   map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
 } as const;
 
@@ -95,24 +95,58 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-/** The model's own RoPE, plus the override the --rope-* flags describe (if any). */
+/**
+ * The model's own RoPE, then the override the --rope-* flags describe (if any), then one per --variants
+ * spec ("base:40000", "linear:4", "yarn:4": a new base, or a scaling type and factor, applied to the
+ * model's RoPE; --rope-original-context applies to every scaled variant).
+ */
 function ropeVariants(values: Values, own: RopeConfig, trainedContext: number): RopeVariant[] {
-  const flags = [values['rope-base'], values['rope-scaling'], values['rope-factor'], values['rope-original-context']];
-  if (flags.every((f) => f === undefined)) return [{ label: 'own', rope: null }];
-  const scaling = values['rope-scaling'];
-  if (scaling !== undefined && !(scaling in SCALING)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
-  const type = scaling === undefined ? own.type : SCALING[scaling];
+  const variants: RopeVariant[] = [{ label: 'own', rope: null }];
+  const originalContext = values['rope-original-context'] === undefined ? undefined : intOption('rope-original-context', values['rope-original-context']);
+  const flags = [values['rope-base'], values['rope-scaling'], values['rope-factor']];
+  if (flags.some((f) => f !== undefined)) {
+    const scaling = values['rope-scaling'];
+    if (scaling !== undefined && !(scaling in SCALING)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
+    variants.push(overrideVariant(own, {
+      type: scaling === undefined ? undefined : SCALING[scaling],
+      base: values['rope-base'] === undefined ? undefined : numberOption('rope-base', values['rope-base']),
+      factor: values['rope-factor'] === undefined ? undefined : numberOption('rope-factor', values['rope-factor']),
+      originalContext,
+    }, trainedContext, 'rope override'));
+  }
+  for (const spec of values.variants?.split(',') ?? []) {
+    const m = /^\s*([a-z0-9]+):([0-9.e+]+)\s*$/.exec(spec);
+    const value = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(value) || !(m[1] === 'base' || m[1] in SCALING)) {
+      throw new CliError(`--variants: '${spec}' is not base:B or TYPE:FACTOR with TYPE one of ${Object.keys(SCALING).join(', ')}`);
+    }
+    const change = m[1] === 'base' ? { base: value } : { type: SCALING[m[1]], factor: value };
+    variants.push(overrideVariant(own, { ...change, originalContext }, trainedContext, `--variants ${spec}`));
+  }
+  return variants;
+}
+
+interface RopeChange {
+  type?: RopeConfig['type'];
+  base?: number;
+  factor?: number;
+  originalContext?: number;
+}
+
+/** The model's RoPE with `change` applied, validated, and labelled as a chart legend would say it. */
+function overrideVariant(own: RopeConfig, change: RopeChange, trainedContext: number, what: string): RopeVariant {
+  const type = change.type ?? own.type;
   const raw: Record<string, unknown> = { ...own, type };
-  if (values['rope-base'] !== undefined) raw.base = numberOption('rope-base', values['rope-base']);
-  if (values['rope-factor'] !== undefined) raw.factor = numberOption('rope-factor', values['rope-factor']);
-  if (values['rope-original-context'] !== undefined) raw.originalContext = intOption('rope-original-context', values['rope-original-context']);
+  if (change.base !== undefined) raw.base = change.base;
+  if (change.factor !== undefined) raw.factor = change.factor;
+  if (change.originalContext !== undefined) raw.originalContext = change.originalContext;
   else if (['yarn', 'llama3', 'longrope', 'dynamic'].includes(type) && raw.originalContext === undefined) raw.originalContext = trainedContext;
   if (type === 'default') delete raw.factor;
   const checked = validateRopeConfig(raw);
-  if (!checked.ok) throw new CliError(`rope override: ${checked.error}`);
+  if (!checked.ok) throw new CliError(`${what}: ${checked.error}`);
   const c = checked.config;
   const label = c.type === 'default' ? `base ${c.base}` : `${c.type} ×${c.factor}${c.base !== own.base ? `, base ${c.base}` : ''}`;
-  return [{ label: 'own', rope: null }, { label, rope: c }];
+  return { label, rope: c };
 }
 
 interface ProbeRequest {
