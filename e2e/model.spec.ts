@@ -80,6 +80,9 @@ test('Stop interrupts a running generation and keeps what was produced', async (
   await setSampling(page, 'Max tokens', 2000);
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  // Streamed: text is on screen while the run is still going.
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  expect((await output(page).textContent())!.length).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(stat(page, 'stopped-by')).toHaveText('stopped');
   const produced = Number((await stat(page, 'tokens').textContent())!.split(' ')[0]);

@@ -23,7 +23,7 @@ export const SAMPLING_FIELDS: Record<SamplingKey, { label: string; min: number; 
   maxTokens: { label: 'Max tokens', min: 1, max: 4096, step: 1, hint: 'tokens to generate at most' },
   temperature: { label: 'Temperature', min: 0, max: 2, step: 0.05, hint: '0 = greedy (always the most likely token)' },
   topK: { label: 'Top-k', min: 0, max: 1000, step: 1, hint: 'keep the k most likely tokens (0 = off)' },
-  topP: { label: 'Top-p', min: 0, max: 1, step: 0.01, hint: 'keep the most likely tokens up to this probability (1 = off)' },
+  topP: { label: 'Top-p', min: 0.01, max: 1, step: 0.01, hint: 'keep the most likely tokens up to this probability (1 = off)' },
   minP: { label: 'Min-p', min: 0, max: 1, step: 0.01, hint: 'drop tokens below min-p × the top probability (0 = off)' },
   repeatPenalty: { label: 'Repetition penalty', min: 1, max: 2, step: 0.01, hint: 'penalise the last 64 tokens (1 = off)' },
   seed: { label: 'Seed', min: 0, max: 2 ** 32 - 1, step: 1, hint: 'same seed, same sampled text' },
