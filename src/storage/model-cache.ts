@@ -46,6 +46,7 @@ export async function listCachedModels(): Promise<CachedModel[]> {
     if (handle.kind !== 'file' || name.endsWith(META_SUFFIX)) continue;
     const file = await (handle as FileSystemFileHandle).getFile();
     const meta = await readMeta(dir, name);
+    if (!meta && file.size === 0) continue; // a download cut off by closing the tab: nothing was committed
     models.push({ name, size: file.size, savedAt: meta?.savedAt ?? file.lastModified, source: meta?.source ?? name });
   }
   return models.sort((a, b) => b.savedAt - a.savedAt);
@@ -107,6 +108,8 @@ export async function saveToCache(
   }
   const savedAt = Date.now();
   await writeMeta(dir, name, { source, savedAt });
+  // Ask the browser not to evict the cache under storage pressure (granted silently or not at all).
+  await navigator.storage.persist?.().catch(() => false);
   const file = await handle.getFile();
   return { model: { name, size: file.size, savedAt, source }, file };
 }
@@ -130,8 +133,11 @@ async function uniqueName(dir: FileSystemDirectoryHandle, name: string, source: 
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? name : `${stem}-${i}${ext}`;
-    if (!(await exists(dir, candidate))) return candidate;
-    if ((await readMeta(dir, candidate))?.source === source) return candidate;
+    const size = await fileSize(dir, candidate);
+    if (size === null) return candidate;
+    const meta = await readMeta(dir, candidate);
+    // Same source: replace it. No metadata and empty: an interrupted download, free to take over.
+    if (meta?.source === source || (!meta && size === 0)) return candidate;
   }
 }
 
@@ -153,12 +159,12 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-async function exists(dir: FileSystemDirectoryHandle, name: string): Promise<boolean> {
+/** The entry's size, or null when there is no such file. */
+async function fileSize(dir: FileSystemDirectoryHandle, name: string): Promise<number | null> {
   try {
-    await dir.getFileHandle(name);
-    return true;
+    return (await (await dir.getFileHandle(name)).getFile()).size;
   } catch {
-    return false;
+    return null;
   }
 }
 
