@@ -66,7 +66,7 @@ test('loads a model by URL, shows its metadata, generates the reference greedy t
 test('?model= loads the model on page open and keeps the parameter', async ({ page }) => {
   await serveTestModels(page);
   await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}`);
-  await openModelSection(page);
+  await expect(page.getByRole('button', { name: 'Model & playground' })).toHaveAttribute('aria-current', 'page');
   await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
   expect(new URL(page.url()).searchParams.get('model')).toMatch(new RegExp(`${MODEL_PATH}$`));
   await expectGreedyReference(page, 8);
