@@ -84,6 +84,10 @@ export async function run(args: string[]): Promise<void> {
   const progress = values.json ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
   const model = { name: own.name || basename(values.model), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
   const { engine, hooks, close } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(values.model, request.contextNeeded);
+  if (kind === 'attention-distance' && !hooks) {
+    await close();
+    throw new Error('the WebGPU engine does not gather attention statistics yet (no ProbeHooks); --engine cpu runs them on the CPU reference');
+  }
   const ctx: ProbeContext = { engine, hooks, tokenizer, model, onProgress: progress };
   try {
     const result = await request.run(ctx);
@@ -265,11 +269,8 @@ function cpuEngine(weights: ReferenceWeights, tokenizer: Tokenizer) {
 }
 
 async function gpuEngine(path: string, context: number) {
-  const [{ WebGpuEngine }, { nodeGpu }, { nodeShaders }] = await Promise.all([
-    import('../../engine/webgpu-engine.ts'), import('../../engine/gpu/node-gpu.ts'), import('../../engine/gpu/shaders-node.ts'),
-  ]);
-  const engine = new WebGpuEngine({ gpu: () => nodeGpu(), shaders: nodeShaders(), openPath: fileSource });
-  await engine.load({ kind: 'path', path }, undefined, { context });
+  const { loadModel } = await import('../engine-node.ts'); // Dawn loads only when the GPU engine is asked for
+  const { engine } = await loadModel(path, { context });
   return { engine, hooks: hasProbeHooks(engine) ? engine : undefined, close: () => engine.destroy() };
 }
 
