@@ -1,0 +1,142 @@
+// The GPU forward pass against the CPU reference (src/engine/reference.ts) on the same weights:
+// logits at every position for every stories260K file (batched prompt processing included), a model
+// built here with every other supported weight type (K-quants, Q4_1, Q5_0, BF16), a RoPE override,
+// and perplexity computed llama.cpp's way.
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { perplexity } from '../src/engine/perplexity.ts';
+import { ReferenceModel, loadReferenceWeights, logProb } from '../src/engine/reference.ts';
+import { GGMLType, GGUFValueType, bytesSource, meta, readGGUF, writeGGUF, type GGUFFile, type GGUFTypedValue } from '../src/gguf/index.ts';
+import { computeRope } from '../src/rope/frequencies.ts';
+import { createTokenizer } from '../src/tokenizer/index.ts';
+import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, testEngine } from './engine-helpers.ts';
+import { randomF32, rng } from './engine-kernel-harness.ts';
+import { randomTensor } from './engine-random-tensors.ts';
+
+/** CPU reference logits at positions 0 … ids.length − 1. */
+async function referenceLogits(file: GGUFFile, ids: number[], rope?: Parameters<typeof computeRope>[0]): Promise<Float32Array[]> {
+  const model = new ReferenceModel(await loadReferenceWeights(file), ids.length);
+  if (rope) model.setRope(computeRope(rope));
+  return ids.map((id, pos) => model.forward(id, pos));
+}
+
+function expectLogitsClose(gpu: Float32Array[], cpu: Float32Array[], relTolerance: number): void {
+  expect(gpu.length).toBe(cpu.length);
+  for (let p = 0; p < cpu.length; p++) {
+    const { err, scale } = maxAbsDiff(gpu[p], cpu[p]);
+    expect(err, `position ${p}`).toBeLessThanOrEqual(relTolerance * scale);
+  }
+}
+
+const PROMPT = 'Once upon a time, there was a little dog named Max. He liked to run in the park with his friends.';
+
+describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', () => {
+  const engine = testEngine();
+  afterAll(() => engine.destroy());
+
+  for (const name of STORIES_FILES) {
+    it(`${name}: every position of a 2-batch prompt (|err| ≤ 1e-5·max|logit|)`, async () => {
+      const file = await openStories(name);
+      const ids = createTokenizer(file.metadata).encode(PROMPT);
+      await engine.load({ kind: 'path', path: MODELS + name }, undefined, { context: 64, batchSize: 16 });
+      expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
+    });
+  }
+
+  it('a RoPE override (base 500000, linear ×4) changes the GPU as it changes the reference', async () => {
+    const file = await openStories('stories260K.gguf');
+    const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 24);
+    const rope = { headDim: 8, base: 500_000, type: 'linear' as const, factor: 4 };
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
+    await engine.setRope(rope);
+    const gpu = await engine.logits(ids);
+    expectLogitsClose(gpu, await referenceLogits(file, ids, rope), 1e-5);
+    await engine.setRope(null);
+    expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
+  });
+
+  it('perplexity (llama.cpp chunking, ctx 64, 3 chunks) equals the CPU reference to 2e-6 relative', async () => {
+    const file = await openStories('stories260K.gguf');
+    const tokenizer = createTokenizer(file.metadata);
+    const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 3 * 64 + 10);
+    const bos = tokenizer.addsBos ? tokenizer.bos : null;
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64 });
+    const gpu = await perplexity(tokens, 64, bos, (chunk, first) => engine.score(chunk, { firstScored: first }));
+    const weights = await loadReferenceWeights(file);
+    const cpu = await perplexity(tokens, 64, bos, async (chunk, first) => {
+      const model = new ReferenceModel(weights, 64);
+      let nll = 0;
+      for (let pos = 0; pos < chunk.length - 1; pos++) {
+        const logits = model.forward(chunk[pos], pos);
+        if (pos >= first) nll -= logProb(logits, chunk[pos + 1]);
+      }
+      return { nll, scored: chunk.length - 1 - first };
+    });
+    expect(gpu.chunks).toBe(3);
+    expect(gpu.scored).toBe(3 * 31);
+    expect(cpu.scored).toBe(gpu.scored);
+    expect(Math.abs(gpu.perplexity - cpu.perplexity) / cpu.perplexity).toBeLessThanOrEqual(2e-6);
+  });
+});
+
+/** A one-layer Llama whose tensors use the remaining GPU weight types, with stories260K's vocabulary. */
+async function mixedTypeModel(types: Record<string, GGMLType>): Promise<Uint8Array> {
+  const stories = await openStories('stories260K.gguf');
+  const dim = 256, ffn = 512, heads = 4, kvHeads = 2, vocab = 512, headDim = dim / heads;
+  const random = rng(42);
+  const metadata: [string, GGUFTypedValue][] = [
+    ['general.architecture', meta.str('llama')],
+    ['general.name', meta.str('mixed-types')],
+    ['llama.embedding_length', meta.u32(dim)],
+    ['llama.block_count', meta.u32(1)],
+    ['llama.feed_forward_length', meta.u32(ffn)],
+    ['llama.attention.head_count', meta.u32(heads)],
+    ['llama.attention.head_count_kv', meta.u32(kvHeads)],
+    ['llama.context_length', meta.u32(256)],
+    ['llama.rope.freq_base', meta.f32(10_000)],
+    ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
+    ['tokenizer.ggml.model', meta.str('llama')],
+    ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, stories.metadata.get('tokenizer.ggml.tokens') as string[])],
+    ['tokenizer.ggml.scores', meta.array(GGUFValueType.FLOAT32, stories.metadata.get('tokenizer.ggml.scores') as number[])],
+    ['tokenizer.ggml.token_type', meta.array(GGUFValueType.INT32, stories.metadata.get('tokenizer.ggml.token_type') as number[])],
+    ['tokenizer.ggml.bos_token_id', meta.u32(1)],
+    ['tokenizer.ggml.eos_token_id', meta.u32(2)],
+  ];
+  const shapes: Record<string, number[]> = {
+    'token_embd.weight': [dim, vocab], 'output.weight': [dim, vocab],
+    'blk.0.attn_q.weight': [dim, dim], 'blk.0.attn_k.weight': [dim, kvHeads * headDim], 'blk.0.attn_v.weight': [dim, kvHeads * headDim],
+    'blk.0.attn_output.weight': [dim, dim], 'blk.0.ffn_gate.weight': [dim, ffn], 'blk.0.ffn_up.weight': [dim, ffn], 'blk.0.ffn_down.weight': [ffn, dim],
+  };
+  const tensors = Object.entries(shapes).map(([name, dims]) => ({ name, dims, type: types[name], data: randomTensor(types[name], dims[0] * dims[1], random) }));
+  for (const name of ['blk.0.attn_norm.weight', 'blk.0.ffn_norm.weight', 'output_norm.weight'])
+    tensors.push({ name, dims: [dim], type: GGMLType.F32, data: new Uint8Array(Float32Array.from(randomF32(dim, random), (v) => 1 + 0.5 * v).buffer) });
+  return writeGGUF(metadata, tensors);
+}
+
+describe.skipIf(!haveModels)('GPU logits = CPU reference logits (synthetic model, every other weight type)', () => {
+  const engine = testEngine();
+  afterAll(() => engine.destroy());
+
+  it('Q4_K, Q5_K, Q6_K, Q4_1, Q5_0, BF16, F16, Q8_0 in one model: every position (|err| ≤ 1e-5·max|logit|)', async () => {
+    const bytes = await mixedTypeModel({
+      'token_embd.weight': GGMLType.Q6_K, 'output.weight': GGMLType.Q8_0,
+      'blk.0.attn_q.weight': GGMLType.Q4_K, 'blk.0.attn_k.weight': GGMLType.Q5_K, 'blk.0.attn_v.weight': GGMLType.Q6_K,
+      'blk.0.attn_output.weight': GGMLType.Q4_1, 'blk.0.ffn_gate.weight': GGMLType.Q5_0, 'blk.0.ffn_up.weight': GGMLType.BF16,
+      'blk.0.ffn_down.weight': GGMLType.F16,
+    });
+    const file = await readGGUF(bytesSource(bytes, 'mixed.gguf'));
+    const ids = [1, 5, 300, 42, 42, 7, 511, 100, 2, 64, 65, 66];
+    const info = await engine.load({ kind: 'bytes', bytes, name: 'mixed.gguf' }, undefined, { context: 16, batchSize: 5 });
+    expect(info.tensorTypes).toMatchObject({ Q4_K: 1, Q5_K: 1, Q6_K: 2, Q4_1: 1, Q5_0: 1, BF16: 1, F16: 1, Q8_0: 1, F32: 3 });
+    expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
+  });
+
+  it('a tensor of a type no kernel reads fails the load naming the tensor and the type', async () => {
+    const bytes = await mixedTypeModel({
+      'token_embd.weight': GGMLType.F32, 'output.weight': GGMLType.F32, 'blk.0.attn_q.weight': GGMLType.F32, 'blk.0.attn_k.weight': GGMLType.F32,
+      'blk.0.attn_v.weight': GGMLType.F32, 'blk.0.attn_output.weight': GGMLType.F32, 'blk.0.ffn_gate.weight': GGMLType.Q2_K,
+      'blk.0.ffn_up.weight': GGMLType.F32, 'blk.0.ffn_down.weight': GGMLType.F32,
+    });
+    await expect(engine.load({ kind: 'bytes', bytes, name: 'q2k.gguf' })).rejects.toThrow(/blk\.0\.ffn_gate\.weight.*Q2_K/);
+  });
+});

@@ -1,0 +1,188 @@
+// Each WGSL kernel against the CPU reference's ops (src/engine/reference.ts) on random shapes.
+// Tolerances are stated per test, relative to the scale of the values involved.
+import { describe, expect, it } from 'vitest';
+import { roundUp, repack } from '../src/engine/gpu/weights.ts';
+import { applyRope, attention, logProb, rmsnorm, swiglu } from '../src/engine/reference.ts';
+import { GGMLType, dequantize, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
+import { randomF32, rng, runKernel } from './engine-kernel-harness.ts';
+import { randomTensor } from './engine-random-tensors.ts';
+
+const WEIGHT_TYPES = [GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K];
+
+describe('matmul.wgsl: fused dequantize × batch of vectors', () => {
+  for (const [i, type] of WEIGHT_TYPES.entries()) {
+    it(`${ggmlTypeName(type)}: random shape equals dequantize + CPU matmul (|err| ≤ 1e-5·Σ|w·x|)`, async () => {
+      const random = rng(100 + i);
+      const block = typeInfo(type).blockSize;
+      const cols = block === 1 ? 5 + Math.floor(random() * 90) : block * (1 + Math.floor(random() * (block === 256 ? 3 : 6)));
+      const rows = 3 + Math.floor(random() * 70);
+      const tokens = 1 + Math.floor(random() * 11); // crosses the 8-token tile
+      const bytes = randomTensor(type, rows * cols, random);
+      const w = dequantize(type, bytes, rows * cols);
+      const packed = repack('w', type, bytes, rows, cols);
+      const stride = roundUp(cols, 8);
+      const x = new Float32Array(tokens * stride);
+      for (let t = 0; t < tokens; t++) x.set(randomF32(cols, random), t * stride);
+      const y0 = randomF32(tokens * rows, random);
+      for (const [tpr, accumulate] of [[1, false], [8, true]] as const) {
+        const [out] = await runKernel({
+          kernel: 'matmul.wgsl', weightType: packed.type, step: { n_tokens: tokens },
+          constants: { TPR: tpr, CHUNKS: packed.chunks, ROWS: rows, ROW_WORDS: packed.rowWords, IN_STRIDE: stride, OUT_STRIDE: rows, ACCUMULATE: accumulate },
+          bindings: [{ data: packed.data }, { data: x }, { outBytes: tokens * rows * 4, init: y0 }],
+          grid: [Math.ceil(rows / (64 / tpr)), 1, Math.ceil(tokens / 8)],
+        });
+        const y = new Float32Array(out);
+        for (let t = 0; t < tokens; t++)
+          for (let r = 0; r < rows; r++) {
+            let dot = accumulate ? y0[t * rows + r] : 0;
+            let scale = Math.abs(dot);
+            for (let c = 0; c < cols; c++) {
+              dot += w[r * cols + c] * x[t * stride + c];
+              scale += Math.abs(w[r * cols + c] * x[t * stride + c]);
+            }
+            expect(Math.abs(y[t * rows + r] - dot)).toBeLessThanOrEqual(1e-5 * scale + 1e-30);
+          }
+      }
+    });
+  }
+});
+
+describe('embed.wgsl', () => {
+  for (const type of [GGMLType.F16, GGMLType.Q5_0, GGMLType.Q6_K]) {
+    it(`${ggmlTypeName(type)}: rows of the dequantized table, exactly`, async () => {
+      const random = rng(7 + type);
+      const block = typeInfo(type).blockSize;
+      const dim = block === 1 ? 44 : block * 2;
+      const vocab = 37;
+      const bytes = randomTensor(type, vocab * dim, random);
+      const table = dequantize(type, bytes, vocab * dim);
+      const packed = repack('emb', type, bytes, vocab, dim);
+      const ids = Uint32Array.of(0, 36, 5, 5, 20);
+      const stride = roundUp(dim, 8);
+      const [out] = await runKernel({
+        kernel: 'embed.wgsl', weightType: packed.type, step: { n_tokens: ids.length },
+        constants: { CHUNKS: packed.chunks, ROW_WORDS: packed.rowWords, OUT_STRIDE: stride, VOCAB: vocab },
+        bindings: [{ data: packed.data }, { data: ids }, { outBytes: ids.length * stride * 4 }], grid: [ids.length, 1, 1],
+      });
+      const x = new Float32Array(out);
+      ids.forEach((id, t) => expect(Array.from(x.subarray(t * stride, t * stride + dim))).toEqual(Array.from(table.subarray(id * dim, (id + 1) * dim))));
+    });
+  }
+});
+
+describe('elementwise kernels', () => {
+  it('rmsnorm.wgsl equals the reference (|err| ≤ 1e-5·max|out|)', async () => {
+    const random = rng(3);
+    const dim = 77, stride = 80, tokens = 3;
+    const x = new Float32Array(tokens * stride);
+    for (let t = 0; t < tokens; t++) x.set(randomF32(dim, random, 3), t * stride);
+    const weight = randomF32(dim, random);
+    const [out] = await runKernel({
+      kernel: 'rmsnorm.wgsl', constants: { DIM: dim, STRIDE: stride, EPS: 1e-5 }, step: { n_tokens: tokens },
+      bindings: [{ data: x }, { data: weight }, { outBytes: tokens * stride * 4 }], grid: [tokens, 1, 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < tokens; t++) {
+      const ref = new Float32Array(dim);
+      rmsnorm(ref, x.subarray(t * stride, t * stride + dim), weight, 1e-5);
+      const scale = Math.max(...ref.map(Math.abs));
+      ref.forEach((v, i) => expect(Math.abs(gpu[t * stride + i] - v)).toBeLessThanOrEqual(1e-5 * scale));
+    }
+  });
+
+  it('swiglu.wgsl equals the reference (|err| ≤ 1e-6·max|out|)', async () => {
+    const random = rng(4);
+    const dim = 50, stride = 56, tokens = 2;
+    const gate = randomF32(tokens * stride, random, 6);
+    const up = randomF32(tokens * stride, random, 2);
+    const [out] = await runKernel({
+      kernel: 'swiglu.wgsl', constants: { DIM: dim, STRIDE: stride }, step: { n_tokens: tokens },
+      bindings: [{ outBytes: gate.byteLength, init: gate }, { data: up }], grid: [Math.ceil((tokens * dim) / 64), 1, 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < tokens; t++) {
+      const g = gate.slice(t * stride, t * stride + dim);
+      swiglu(g, up.subarray(t * stride, t * stride + dim));
+      const scale = Math.max(...g.map(Math.abs));
+      g.forEach((v, i) => expect(Math.abs(gpu[t * stride + i] - v)).toBeLessThanOrEqual(1e-6 * scale));
+    }
+  });
+
+  it('rope.wgsl: partial rotary, attention factor, far positions (|err| ≤ (1e-6 + 1e-7·pos)·max|x|)', async () => {
+    const random = rng(5);
+    const heads = 3, headDim = 12, pairs = headDim / 2, rotated = 4, tokens = 4, pos0 = 40_000, stride = 40;
+    const invFreq = Float32Array.from({ length: pairs }, (_, i) => (i < rotated ? 10_000 ** (-i / rotated) : 0));
+    const vec = new Float32Array(tokens * stride);
+    for (let t = 0; t < tokens; t++) vec.set(randomF32(heads * headDim, random), t * stride);
+    const ropeUniform = new ArrayBuffer(8);
+    new Float32Array(ropeUniform, 0, 1)[0] = 1.25;
+    new Uint32Array(ropeUniform, 4, 1)[0] = rotated;
+    const [out] = await runKernel({
+      kernel: 'rope.wgsl', constants: { HEADS: heads, HEAD_DIM: headDim, PAIRS: pairs, STRIDE: stride }, step: { n_tokens: tokens, pos0 },
+      bindings: [{ data: new Uint8Array(ropeUniform), uniform: true }, { data: invFreq }, { outBytes: vec.byteLength, init: vec }],
+      grid: [Math.ceil((tokens * heads * pairs) / 64), 1, 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < tokens; t++) {
+      const ref = vec.slice(t * stride, t * stride + heads * headDim);
+      applyRope(ref, heads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
+      ref.forEach((v, i) => expect(Math.abs(gpu[t * stride + i] - v)).toBeLessThanOrEqual((1e-6 + 1e-7 * (pos0 + t)) * 1.25));
+    }
+  });
+});
+
+describe('attention.wgsl + attention_combine.wgsl', () => {
+  it('split-K GQA over 3 chunks equals the reference softmax attention (|err| ≤ 1e-5·max|v|)', async () => {
+    const random = rng(6);
+    const heads = 6, kvHeads = 2, headDim = 16, context = 700, chunk = 256, splits = 3, tokens = 3, pos0 = 600;
+    const qStride = heads * headDim;
+    const q = randomF32(tokens * qStride, random, 2);
+    const kCache = randomF32(kvHeads * context * headDim, random);
+    const vCache = randomF32(kvHeads * context * headDim, random);
+    const [ml, acc] = await runKernel({
+      kernel: 'attention.wgsl', step: { n_tokens: tokens, pos0 },
+      constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
+      bindings: [{ data: q }, { data: kCache }, { data: vCache }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
+      grid: [Math.ceil((pos0 + tokens) / chunk), heads, tokens],
+    });
+    const [out] = await runKernel({
+      kernel: 'attention_combine.wgsl', step: { n_tokens: tokens, pos0 },
+      constants: { HEADS: heads, HEAD_DIM: headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qStride },
+      bindings: [{ data: new Float32Array(ml) }, { data: new Float32Array(acc) }, { outBytes: tokens * qStride * 4 }],
+      grid: [Math.ceil((tokens * qStride) / 64), 1, 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < tokens; t++) {
+      const ref = new Float32Array(qStride);
+      attention(ref, q.subarray(t * qStride, (t + 1) * qStride), kCache, vCache, heads, kvHeads, headDim, context, pos0 + t);
+      ref.forEach((v, i) => expect(Math.abs(gpu[t * qStride + i] - v)).toBeLessThanOrEqual(1e-5));
+    }
+  });
+});
+
+describe('logits kernels', () => {
+  const vocab = 300;
+  const random = rng(8);
+  const logits = randomF32(2 * vocab, random, 8);
+
+  it('logprob.wgsl equals log-softmax in float64 (|err| ≤ 1e-5)', async () => {
+    const targets = Uint32Array.of(17, 299);
+    const [out] = await runKernel({
+      kernel: 'logprob.wgsl', constants: { VOCAB: vocab, STRIDE: vocab }, step: { n_tokens: 2, out_offset: 3 },
+      bindings: [{ data: logits }, { data: targets }, { outBytes: 5 * 4 }], grid: [2, 1, 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < 2; t++) expect(Math.abs(gpu[3 + t] - logProb(logits.subarray(t * vocab, (t + 1) * vocab), targets[t]))).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('argmax.wgsl picks the first maximum of the sample row', async () => {
+    const row = logits.slice(vocab);
+    row[123] = 50;
+    row[200] = 50;
+    const [out] = await runKernel({
+      kernel: 'argmax.wgsl', constants: { VOCAB: vocab, STRIDE: vocab }, step: { sample_row: 1 },
+      bindings: [{ data: Float32Array.of(...logits.subarray(0, vocab), ...row) }, { outBytes: 4 }], grid: [1, 1, 1],
+    });
+    expect(new Uint32Array(out)[0]).toBe(123);
+  });
+});
