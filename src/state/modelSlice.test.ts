@@ -144,6 +144,16 @@ describe('model slice: loading', () => {
     expect(t.model().notice).toMatch(/^Loaded without caching: not enough browser storage/);
   });
 
+  it('without OPFS the engine reads the URL itself and the cache list explains why it is empty', async () => {
+    const t = setup();
+    t.cache.isCacheAvailable = () => false;
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.engine.sources).toEqual([{ kind: 'url', url: URL_ }]);
+    expect(t.fetches).toEqual([]);
+    expect(t.model().info).toEqual(INFO);
+    expect(t.model().cacheError).toBe('This browser has no Origin Private File System, so models are not cached.');
+  });
+
   it('names a broken file and removes it from the cache', async () => {
     const t = setup();
     t.engine.loadError = Object.assign(new Error('bad magic 0x12345678, expected "GGUF"'), { name: 'GGUFError' });
