@@ -9,6 +9,7 @@ import { attentionStatsFromProbabilities, headSummary } from '../src/probes/atte
 import { traceReference } from '../src/probes/reference-trace.ts';
 import { runLossByPosition, runPerplexity } from '../src/probes/loss-probe.ts';
 import { runFirstSentence, runPasskey } from '../src/probes/retrieval-probe.ts';
+import { MAX_MAP_TOKENS, runAttentionProbe } from '../src/probes/attention-probe.ts';
 import { haveStories, loadStories, referenceContext, tinyStories } from './probes-helpers.ts';
 
 describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
@@ -139,6 +140,36 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
       expect(t.rougeL).toBeLessThanOrEqual(1);
     }
     expect(series.meanRougeL[0]).toBeCloseTo((series.trials[0].rougeL + series.trials[1].rougeL) / 2, 12);
+  });
+
+  it('attention over distance through the hooks: one series per variant, a longer reach under PI', async () => {
+    const ctx = referenceContext(weights, tokenizer);
+    const text = { id: 'tiny', text: tinyStories() };
+    const pi = { ...weights.config.rope, type: 'linear' as const, factor: 4 };
+    const result = await runAttentionProbe(ctx, { text, ctx: 128, variants: [{ label: 'own', rope: null }, { label: 'PI ×4', rope: pi }], mapOf: { layer: 0, head: 1 } });
+    expect(result.ids).toHaveLength(128);
+    const [own, interpolated] = result.series;
+    expect(own.map).toHaveLength(128 * 128);
+    expect(own.qkNorms.tokens).toBe(128);
+    // the same oracle, called directly, gives the same sums
+    const direct = traceReference(weights, computeRope(weights.config.rope), result.ids).stats;
+    expect(Array.from(own.stats.bucketMass)).toEqual(Array.from(direct.bucketMass));
+    // PI divides every rotation angle by 4, so the mass at distances ≥ 8 moves (in either direction)
+    const far = (s: typeof own) => s.stats.bucketMass.reduce((sum, m, i) => sum + (i % s.stats.buckets >= 4 ? m : 0), 0);
+    expect(Math.abs(far(interpolated) - far(own))).toBeGreaterThan(1e-3);
+    // q/k norms are taken before the rotation: layer 0's (8 heads × 4 pairs) do not depend on the RoPE,
+    // later layers' do, through the attention output of the layers below
+    expect(Array.from(interpolated.qkNorms.q.subarray(0, 32))).toEqual(Array.from(own.qkNorms.q.subarray(0, 32)));
+    expect(Array.from(interpolated.qkNorms.q.subarray(32))).not.toEqual(Array.from(own.qkNorms.q.subarray(32)));
+    expect(ctx.engine.calls.setRope).toEqual([null, pi, null]);
+  });
+
+  it('attention probe refuses an engine without hooks and over-long maps', async () => {
+    const text = { id: 'tiny', text: tinyStories() };
+    const variants = [{ label: 'own', rope: null }];
+    await expect(runAttentionProbe({ ...referenceContext(weights, tokenizer), hooks: undefined }, { text, ctx: 64, variants })).rejects.toThrow(/lacks the probe hooks/);
+    await expect(runAttentionProbe(referenceContext(weights, tokenizer), { text, ctx: MAX_MAP_TOKENS + 1, variants, mapOf: { layer: 0, head: 0 } }))
+      .rejects.toThrow(/at most 2048 tokens/);
   });
 
   it('an abort stops a run with the AbortError and restores the RoPE', async () => {
