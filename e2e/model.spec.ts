@@ -31,7 +31,7 @@ async function expectGreedyReference(page: Page, maxTokens: number) {
   await page.getByLabel('Prompt').fill('');
   await setSampling(page, 'Temperature', 0);
   await setSampling(page, 'Max tokens', maxTokens);
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByLabel('Prompt').press('Control+Enter');
   await expect(stat(page, 'stopped-by')).toHaveText('max tokens', { timeout: 60_000 });
   await expect(stat(page, 'tokens')).toHaveText(`${maxTokens} tokens`);
   const text = (await output(page).textContent())!.trim();

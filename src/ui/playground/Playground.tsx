@@ -15,7 +15,22 @@ export function Playground() {
     <section className="panel playground" aria-label="Playground">
       <h2>Playground</h2>
       <label htmlFor={promptId}>Prompt</label>
-      <textarea id={promptId} rows={4} value={prompt} onChange={(event) => actions.setPrompt(event.target.value)} />
+      <textarea
+        id={promptId}
+        rows={4}
+        value={prompt}
+        aria-describedby={`${promptId}-keys`}
+        onChange={(event) => actions.setPrompt(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && canGenerate) {
+            event.preventDefault();
+            void actions.generate();
+          }
+        }}
+      />
+      <span id={`${promptId}-keys`} className="playground-hint">
+        Ctrl+Enter generates. An empty prompt starts from the beginning-of-text token.
+      </span>
       <SamplingControls />
       <div className="playground-buttons">
         <button type="button" disabled={!canGenerate} onClick={() => void actions.generate()}>
