@@ -154,6 +154,20 @@ describe('model slice: loading', () => {
     expect(t.model().cacheError).toBe('This browser has no Origin Private File System, so models are not cached.');
   });
 
+  it('throttles byte progress to a few store updates, keeping the final count', async () => {
+    const t = setup();
+    const save = t.cache.saveToCache;
+    t.cache.saveToCache = async (name, source, body, size, options = {}) => {
+      for (let i = 1; i <= 5000; i++) options.onProgress?.(i, 5000);
+      return save(name, source, body, size, {});
+    };
+    const updates: number[] = [];
+    t.store.subscribe((s) => s.model.loading?.stage === 'download' && updates.push(s.model.loading.loadedBytes));
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(updates.length).toBeLessThan(10);
+    expect(updates.at(-1)).toBe(5000);
+  });
+
   it('names a broken file and removes it from the cache', async () => {
     const t = setup();
     t.engine.loadError = Object.assign(new Error('bad magic 0x12345678, expected "GGUF"'), { name: 'GGUFError' });

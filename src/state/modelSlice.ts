@@ -48,6 +48,8 @@ export interface ModelSlices {
   model: ModelState;
 }
 
+const PROGRESS_INTERVAL_MS = 100;
+
 export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get: () => T, services: ModelServices): ModelState {
   const patch = (change: Partial<ModelState>) => set((s) => ({ model: { ...s.model, ...change } }) as Partial<T>);
   /** The load in progress; `inEngine` once the bytes are the engine's to read. */
@@ -75,8 +77,17 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
     current = run;
     const isCurrent = () => current === run;
     const label = requestLabel(request);
+    let lastPatch = 0;
     const progress = (change: Partial<LoadingState>) => {
-      if (isCurrent()) patch({ loading: { ...(get().model.loading ?? emptyLoading(label)), ...change } });
+      if (!isCurrent()) return;
+      const loading = get().model.loading ?? emptyLoading(label);
+      // A download reports every network chunk (tens of thousands for a large model): re-render ≤ 10×/s.
+      const now = performance.now();
+      const sameStage = change.stage === undefined || change.stage === loading.stage;
+      const finished = change.loadedBytes !== undefined && change.loadedBytes === change.totalBytes;
+      if (sameStage && !finished && now - lastPatch < PROGRESS_INTERVAL_MS) return;
+      lastPatch = now;
+      patch({ loading: { ...loading, ...change } });
     };
     // The engine drops its current model when the new one starts loading; a load that fails before
     // reaching the engine puts it back on screen (safeInfo below).
