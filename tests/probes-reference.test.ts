@@ -93,7 +93,7 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
 
   it("chunked perplexity adds llama.cpp's per-chunk NLL; a RoPE override changes it and is undone", async () => {
     const ctx = referenceContext(weights, tokenizer);
-    const text = { id: 'tiny', text: tinyStories().slice(0, 4000) };
+    const text = { id: 'tiny', text: tinyStories().slice(0, 1500) };
     const base4 = { ...weights.config.rope, base: 40000 };
     const result = await runPerplexity(ctx, { text, method: 'chunked', contexts: [64], variants: [{ label: 'own', rope: null }, { label: 'base ×4', rope: base4 }] });
     const tokens = tokenizer.encode(text.text);

@@ -9,7 +9,7 @@ import { computeRope } from '../rope/frequencies.ts';
 import type { AttentionStats } from './attention-stats.ts';
 import type { AttentionStatsOptions, ProbeHooks } from './hooks.ts';
 import type { QkPairNorms } from './qk-norms.ts';
-import { traceReference } from './reference-trace.ts';
+import { traceReference, type ReferenceTrace } from './reference-trace.ts';
 
 export interface EndOfGeneration {
   isEndOfGeneration(id: number): boolean;
@@ -19,6 +19,7 @@ export interface EndOfGeneration {
 export class ReferenceProbeEngine implements ProbeHooks {
   private rope: RopeTable;
   private cancelled = false;
+  private lastTrace: { rope: RopeTable; ids: string; edges: string; trace: ReferenceTrace } | null = null;
 
   constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration) {
     this.rope = computeRope(weights.config.rope);
@@ -38,7 +39,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
     const model = this.model(ids.length);
     const logprobs: number[] = [];
     for (let i = 0; i + 1 < ids.length; i++) {
-      await this.yieldToAbort();
+      await this.yieldToAbort(i);
       if (this.cancelled) throw new Error('scoring was cancelled');
       logprobs.push(logProb(model.forward(ids[i], i), ids[i + 1]));
     }
@@ -62,7 +63,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
     const tokens: number[] = [];
     let stoppedBy: GenerateResult['stoppedBy'] = 'maxTokens';
     while (tokens.length < options.maxTokens) {
-      await this.yieldToAbort();
+      await this.yieldToAbort(0);
       if (this.cancelled) { stoppedBy = 'cancelled'; break; }
       const next = argmax(logits);
       if ((options.stopAtEos ?? true) && this.tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
@@ -78,7 +79,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
   }
 
   async attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {
-    return traceReference(this.weights, this.rope, ids, { queryBinEdges: options.queryBinEdges }).stats;
+    return this.trace(ids, options.queryBinEdges, false).stats;
   }
 
   async attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
@@ -86,7 +87,21 @@ export class ReferenceProbeEngine implements ProbeHooks {
   }
 
   async qkPairNorms(ids: number[]): Promise<QkPairNorms> {
-    return traceReference(this.weights, this.rope, ids).qkNorms;
+    return this.trace(ids, undefined, true).qkNorms;
+  }
+
+  /**
+   * One traced pass serves the stats and the q/k norms of the same ids under the same RoPE (the attention
+   * runner asks for both in a row); norms do not depend on the query bins, so any cached pass serves them.
+   */
+  private trace(ids: number[], queryBinEdges: number[] | undefined, anyBins: boolean): ReferenceTrace {
+    const cached = this.lastTrace;
+    const idsKey = ids.join(',');
+    const edgesKey = queryBinEdges?.join(',') ?? 'default';
+    if (cached && cached.rope === this.rope && cached.ids === idsKey && (cached.edges === edgesKey || anyBins)) return cached.trace;
+    const trace = traceReference(this.weights, this.rope, ids, { queryBinEdges });
+    this.lastTrace = { rope: this.rope, ids: idsKey, edges: edgesKey, trace };
+    return trace;
   }
 
   private model(context: number): ReferenceModel {
@@ -95,9 +110,12 @@ export class ReferenceProbeEngine implements ProbeHooks {
     return model;
   }
 
-  /** A macrotask break, so an abort (engine.cancel from a signal listener) lands between steps. */
-  private yieldToAbort(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 0));
+  /**
+   * A macrotask break every 32 steps, so an abort (engine.cancel from a signal listener) lands between
+   * steps without a timer's ~1 ms per token.
+   */
+  private async yieldToAbort(step: number): Promise<void> {
+    if (step % 32 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 
