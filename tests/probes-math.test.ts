@@ -2,7 +2,7 @@
 // entropy, sink), loss averaging, perplexity window arithmetic, ROUGE-L and the seeded generator.
 import { describe, expect, it } from 'vitest';
 import { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges } from '../src/probes/bins.ts';
-import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowStats } from '../src/probes/attention-stats.ts';
+import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowStats, rowStatsFromScores } from '../src/probes/attention-stats.ts';
 import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds } from '../src/probes/loss.ts';
 import { lcsLength, rougeL, rougeTokens } from '../src/probes/rouge.ts';
 import { mulberry32, randomInt } from '../src/probes/random.ts';
@@ -63,6 +63,25 @@ describe('attention row statistics', () => {
   it('entropy: one-hot is 0, uniform over k keys is ln k', () => {
     expect(rowStats([0, 0, 1], 2).entropy).toBe(0);
     expect(rowStats([0.25, 0.25, 0.25, 0.25], 3).entropy).toBeCloseTo(Math.log(4), 12);
+  });
+
+  it('the online (tiled) softmax statistics equal those of the normalised row', () => {
+    const random = mulberry32(5);
+    for (const [query, tile, spread] of [[0, 32, 1], [5, 2, 3], [100, 32, 8], [257, 16, 30], [40, 1, 0.01]]) {
+      const scores = Array.from({ length: query + 1 }, () => (random() - 0.5) * 2 * spread);
+      const max = Math.max(...scores);
+      const exps = scores.map((s) => Math.exp(s - max));
+      const total = exps.reduce((a, b) => a + b, 0);
+      const direct = rowStats(exps.map((e) => e / total), query);
+      const online = rowStatsFromScores(scores, query, undefined, tile);
+      expect(online.entropy).toBeCloseTo(direct.entropy, 10);
+      expect(online.sinkMass).toBeCloseTo(direct.sinkMass, 12);
+      online.bucketMass.forEach((m, b) => expect(m).toBeCloseTo(direct.bucketMass[b], 12));
+    }
+    // a row whose later tile holds a far larger score: the rescale must shrink the earlier sums
+    const jump = rowStatsFromScores([0, 0, 0, 50], 3, undefined, 2);
+    expect(jump.bucketMass[0]).toBeCloseTo(1, 12);
+    expect(jump.entropy).toBeCloseTo(0, 12);
   });
 
   it('whole matrices: sums per query bin, means per head', () => {

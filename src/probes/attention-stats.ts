@@ -81,6 +81,44 @@ export function rowStats(probs: ArrayLike<number>, query: number, buckets = dist
   return { bucketMass, entropy, sinkMass: probs[0] };
 }
 
+/**
+ * rowStats from raw attention scores s_k (q·k/√d) by the online softmax a tiled GPU kernel uses: keys
+ * arrive `tile` at a time, and the running sums l = Σ e^(s−m), bucket Σ e^(s−m) and Σ e^(s−m)·s are
+ * rescaled by e^(m_old − m_new) whenever the running max m grows. At the end p_k = e^(s_k−m)/l, so
+ * bucket masses are the sums / l and the entropy −Σ p ln p = ln l + m − (Σ e^(s−m)·s)/l. The sink is
+ * e^(s_0 − m)/l. This is the reference for the kernel's arithmetic (same order of operations).
+ */
+export function rowStatsFromScores(scores: ArrayLike<number>, query: number, buckets = distanceBucket(query) + 1, tile = 32): RowStats {
+  if (scores.length < query + 1) throw new RangeError(`a score row of query ${query} needs ${query + 1} scores, got ${scores.length}`);
+  let m = -Infinity;
+  let l = 0;
+  let weighted = 0;
+  const bucketSum = new Float64Array(buckets);
+  for (let start = 0; start <= query; start += tile) {
+    const end = Math.min(start + tile, query + 1);
+    let tileMax = -Infinity;
+    for (let k = start; k < end; k++) tileMax = Math.max(tileMax, scores[k]);
+    if (tileMax > m) {
+      const rescale = Math.exp(m - tileMax); // 0 on the first tile (m = −∞)
+      l *= rescale;
+      weighted *= rescale;
+      for (let b = 0; b < buckets; b++) bucketSum[b] *= rescale;
+      m = tileMax;
+    }
+    for (let k = start; k < end; k++) {
+      const e = Math.exp(scores[k] - m);
+      l += e;
+      weighted += e * scores[k];
+      bucketSum[distanceBucket(query - k)] += e;
+    }
+  }
+  return {
+    bucketMass: bucketSum.map((x) => x / l),
+    entropy: Math.log(l) + m - weighted / l,
+    sinkMass: Math.exp(scores[0] - m) / l,
+  };
+}
+
 /** Adds one attention row of (layer, head, query) to `stats`. */
 export function accumulateRow(stats: AttentionStats, layer: number, head: number, query: number, probs: ArrayLike<number>): void {
   const bin = binIndex(stats.queryBinEdges, query);

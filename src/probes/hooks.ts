@@ -1,7 +1,24 @@
 // What a probe needs from an engine beyond the Engine interface: attention statistics gathered inside the
 // attention kernel, one head's full attention map for short inputs, and the q/k norms per rotary pair.
 // Separate and optional, so the loss and retrieval probes run on any Engine and the attention probes
-// light up when an engine implements these. Everything crosses comlink as plain data.
+// light up when an engine implements these. Everything crosses comlink as plain data (typed arrays).
+//
+// The contract a GPU implementation meets (ReferenceProbeEngine is the oracle to test it against):
+// - Run `ids` from position 0 under the current RoPE, as score() does (same batching, same KV cache).
+// - In the attention kernel, for every (layer, query head, query position q) with softmax weights p_k over
+//   keys k = 0 … q, add into per-(layer, head, query bin) f32 sums:
+//     bucketMass[((layer·heads + head)·bins + bin)·buckets + b] += Σ_{k: 32 − clz(q − k) = b} p_k
+//     entropy[(layer·heads + head)·bins + bin] += −Σ_k p_k ln p_k      (terms with p_k = 0 add nothing)
+//     sinkMass[(layer·heads + head)·bins + bin] += p_0
+//   where bin = binIndex(queryBinEdges, q) and buckets = distanceBucketCount(ids.length). With the online
+//   (flash) softmax, p_k = exp(s_k − m)/l is known only after the last key tile: keep the per-bucket sums
+//   of exp(s_k − m_running) and Σ exp(s_k − m)·s_k, rescale them with m as the running max moves, and
+//   finish with bucket /= l and entropy = ln l + m − (Σ exp(s_k − m)·s_k)/l (rowStatsFromScores spells
+//   this out in the kernel's order of operations). No N×N matrix is stored.
+// - queryCount[bin] = edges[bin+1] − edges[bin] (emptyAttentionStats fills it; the GPU need not).
+// - qkPairNorms: after the q/k projections and BEFORE the rotation, add ‖(x_2i, x_2i+1)‖ per (layer,
+//   head, pair) over positions, then divide by ids.length; q per query head, k per KV head.
+// - attentionMap: the (n, n) weights of one (layer, head), zeros above the diagonal; n ≤ MAX_MAP_TOKENS.
 import type { AttentionStats } from './attention-stats.ts';
 import type { QkPairNorms } from './qk-norms.ts';
 
@@ -11,11 +28,7 @@ export interface AttentionStatsOptions {
 }
 
 export interface ProbeHooks {
-  /**
-   * Runs `ids` (BOS included when wanted) from position 0 under the current RoPE and returns, per layer
-   * and head, the attention sums of AttentionStats. Must not keep an N×N matrix: the kernel adds each
-   * query row's bucket masses, entropy and position-0 weight into per-(layer, head, query bin) sums.
-   */
+  /** Per layer and head, the attention sums of AttentionStats for `ids` (see the contract above). */
   attentionStats(ids: number[], options?: AttentionStatsOptions): Promise<AttentionStats>;
   /** The full causal attention of one head, (ids.length)² row-major (zeros above the diagonal); short inputs only. */
   attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array>;

@@ -1,7 +1,7 @@
 // Public API of the long-context probes (no DOM, no GPU): what the worker, the CLI and the page import.
 export { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges, type BinnedMean } from './bins.ts';
 export {
-  accumulateRow, attentionStatsFromProbabilities, emptyAttentionStats, headSummary, meanBucketDistance, rowStats,
+  accumulateRow, attentionStatsFromProbabilities, emptyAttentionStats, headSummary, meanBucketDistance, rowStats, rowStatsFromScores,
   type AttentionStats, type AttentionStatsShape, type HeadSummary, type RowStats,
 } from './attention-stats.ts';
 export { addPairNorms, emptyQkPairNorms, pairContribution, type QkPairNorms } from './qk-norms.ts';
