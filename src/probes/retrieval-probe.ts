@@ -53,7 +53,7 @@ export async function runPasskey(ctx: ProbeContext, options: PasskeyOptions): Pr
 
   const series = await forEachVariant(ctx, variants, async (variant) => {
     const records: PasskeyTrial[] = [];
-    const accuracy = lengths.map(() => depths.map(() => 0));
+    const correctCount = lengths.map(() => depths.map(() => 0));
     for (const [li, length] of lengths.entries()) {
       for (const [di, depth] of depths.entries()) {
         for (let trial = 0; trial < trials; trial++) {
@@ -61,16 +61,16 @@ export async function runPasskey(ctx: ProbeContext, options: PasskeyOptions): Pr
           const label = `${variant.label} · ${length} tokens · depth ${depth} · trial ${trial + 1}`;
           progress.start(label);
           const out = await ctx.engine.generate(prompt.ids, { maxTokens, temperature: 0, addBos: false });
-          if (out.stoppedBy === 'cancelled') ctx.signal?.throwIfAborted();
+          if (out.stoppedBy === 'cancelled') cancelled(ctx);
           const recalled = recalledNumber(out.text);
           const correct = recalled === prompt.key;
-          if (correct) accuracy[li][di] += 1 / trials;
+          if (correct) correctCount[li][di]++;
           records.push({ length, depth, trial, key: prompt.key, promptTokens: prompt.ids.length, answer: out.text, recalled, correct });
           progress.finish(label);
         }
       }
     }
-    return { variant, accuracy, trials: records };
+    return { variant, accuracy: correctCount.map((row) => row.map((c) => c / trials)), trials: records };
   });
   return { provenance: await makeProvenance(ctx, 'passkey', [], [], seed, { lengths, depths, trials, maxTokens, variants }), series };
 }
@@ -116,7 +116,7 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
 
   const series = await forEachVariant(ctx, variants, async (variant) => {
     const records: FirstSentenceTrial[] = [];
-    const meanRougeL = lengths.map(() => 0);
+    const rougeSum = lengths.map(() => 0);
     for (const [li, length] of lengths.entries()) {
       for (let trial = 0; trial < trials; trial++) {
         const { text, prompt } = prompts[li][trial];
@@ -124,15 +124,15 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
         progress.start(label);
         const maxTokens = ctx.tokenizer.encode(prompt.answer, { addBos: false }).length + extraTokens;
         const out = await ctx.engine.generate(prompt.ids, { maxTokens, temperature: 0, addBos: false });
-        if (out.stoppedBy === 'cancelled') ctx.signal?.throwIfAborted();
+        if (out.stoppedBy === 'cancelled') cancelled(ctx);
         const answer = quotedAnswer(out.text);
         const score = rougeL(answer, prompt.answer).f1;
-        meanRougeL[li] += score / trials;
+        rougeSum[li] += score;
         records.push({ length, trial, textId: text.id, promptTokens: prompt.ids.length, reference: prompt.answer, answer, rougeL: score });
         progress.finish(label);
       }
     }
-    return { variant, meanRougeL, trials: records };
+    return { variant, meanRougeL: rougeSum.map((sum) => sum / trials), trials: records };
   });
   const used = [...new Set(prompts.flat().map((p) => p.text))];
   return {
@@ -158,6 +158,12 @@ function pickDocuments(ctx: ProbeContext, texts: ProbeText[], order: number[], l
   if (picked.length === 0) throw new RangeError(`no text is long enough for a first-sentence prompt of ${length} tokens`);
   for (let i = picked.length; i < trials; i++) picked.push(picked[i % picked.length]);
   return picked;
+}
+
+/** A cut-short generation is no answer: never record it as the model's failure. */
+function cancelled(ctx: ProbeContext): never {
+  ctx.signal?.throwIfAborted();
+  throw new Error('the generation was cancelled');
 }
 
 function checkGrid(lengths: number[], trials: number): void {
