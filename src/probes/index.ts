@@ -20,3 +20,4 @@ export { makeProvenance, sha256Hex, type ModelLabel, type ProbeKind, type ProbeT
 export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress } from './run-context.ts';
 export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';
+export { PROBE_KINDS, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
