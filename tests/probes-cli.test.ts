@@ -87,6 +87,14 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
     expect(result.series[0].trials[0].key).toBeGreaterThanOrEqual(10000);
   });
 
+  it('--csv writes one row per trial', async () => {
+    const csv = await probe('passkey', '--model', STORIES, '--engine', 'cpu', '--lengths', '160', '--depths', '0.5', '--trials', '2', '--max-tokens', '2', '--csv');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^own,160,0\.5,0,\d{5},\d+,/);
+  });
+
   it('attention-distance renders a table per head', async () => {
     const text = await probe('attention-distance', '--model', STORIES, '--engine', 'cpu', '--ctx', '64', '--text-file', TEXT);
     const lines = text.trim().split('\n');

@@ -6,6 +6,10 @@ import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowSt
 import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds } from '../src/probes/loss.ts';
 import { lcsLength, rougeL, rougeTokens } from '../src/probes/rouge.ts';
 import { mulberry32, randomInt } from '../src/probes/random.ts';
+import { csvField, probeResultCsv } from '../src/probes/csv.ts';
+import type { AttentionProbeResult } from '../src/probes/attention-probe.ts';
+import type { PasskeyResult } from '../src/probes/retrieval-probe.ts';
+import type { Provenance } from '../src/probes/provenance.ts';
 
 describe('bins', () => {
   it('log bin edges by hand', () => {
@@ -200,5 +204,37 @@ describe('seeded randomness', () => {
     const r = mulberry32(7);
     const ints = Array.from({ length: 1000 }, () => randomInt(r, 10000, 99999));
     expect(ints.every((k) => Number.isInteger(k) && k >= 10000 && k <= 99999)).toBe(true);
+  });
+});
+
+describe('CSV export', () => {
+  const provenance = (probe: Provenance['probe']): Provenance => ({
+    probe, model: { name: 'm', trainedContext: 8, rope: { headDim: 8, base: 10000, type: 'default' } }, texts: [], seed: 1, options: {}, finishedAt: '2026-01-01T00:00:00Z',
+  });
+
+  it('quotes fields as RFC 4180 says', () => {
+    expect([csvField('plain'), csvField('a,b'), csvField('say "hi"'), csvField('two\nlines'), csvField(Number.NaN), csvField(null), csvField(false)])
+      .toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', '', '', 'false']);
+  });
+
+  it('passkey: one row per trial', () => {
+    const result: PasskeyResult = {
+      provenance: provenance('passkey'),
+      series: [{ variant: { label: 'base ×4', rope: null }, accuracy: [[1]], trials: [
+        { length: 512, depth: 0.5, trial: 0, key: 12345, promptTokens: 500, answer: ' 12345. Remember', recalled: 12345, correct: true },
+      ] }],
+    };
+    expect(probeResultCsv(result)).toBe('variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer\r\nbase ×4,512,0.5,0,12345,500,12345,true, 12345. Remember\r\n');
+  });
+
+  it('attention: per-query means with distance columns', () => {
+    const stats = attentionStatsFromProbabilities([[new Float32Array([1, 0, 0.25, 0.75])]], 2); // 2 tokens, 1 layer, 1 head
+    const result = { provenance: provenance('attention-distance'), ids: [1, 2], series: [{ variant: { label: 'own', rope: null }, stats, qkNorms: {} }] } as unknown as AttentionProbeResult;
+    const lines = probeResultCsv(result).trim().split('\r\n');
+    expect(lines[0]).toBe('variant,layer,head,query_from,query_to,queries,entropy,sink,mass_d0,mass_d1');
+    expect(lines[1]).toBe('own,0,0,0,0,1,0,1,1,0');
+    const [entropy, sink, d0, d1] = lines[2].split(',').slice(6).map(Number);
+    expect(entropy).toBeCloseTo(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)), 6);
+    expect([sink, d0, d1]).toEqual([0.25, 0.75, 0.25]);
   });
 });

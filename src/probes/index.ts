@@ -21,3 +21,4 @@ export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress 
 export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';
 export { PROBE_KINDS, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
+export { csvField, probeResultCsv } from './csv.ts';

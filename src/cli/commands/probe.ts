@@ -10,7 +10,7 @@
 //     attention-distance: [--map L:H]
 //     passkey:            [--lengths a,b,…] [--depths a,b,…] [--trials n] [--seed s] [--max-tokens n]
 //     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
-//   [--json]
+//   [--json | --csv]
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
 // 'moby-dick'; without --text the probes read the four latest addresses (loss, perplexity: the longest one).
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,8 +22,8 @@ import { loadReferenceWeights, type ReferenceWeights } from '../../engine/refere
 import { readGGUF } from '../../gguf/index.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import {
-  hasProbeHooks, headSummary, meanBucketDistance, probeResultJson, runAttentionProbe, runFirstSentence, runLossByPosition, runPasskey,
-  runPerplexity, type ProbeContext, type ProbeText, type RopeVariant,
+  hasProbeHooks, headSummary, meanBucketDistance, probeResultCsv, probeResultJson, runAttentionProbe, runFirstSentence, runLossByPosition,
+  runPasskey, runPerplexity, type ProbeContext, type ProbeResult, type ProbeText, type RopeVariant,
 } from '../../probes/index.ts';
 import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
@@ -38,7 +38,7 @@ const OPTIONS = {
   model: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
   'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
   variants: { type: 'string' }, 'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
-  map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
+  csv: { type: 'boolean' }, map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
 } as const;
 
 /** The options only some probes take. */
@@ -60,6 +60,7 @@ export async function run(args: string[]): Promise<void> {
   for (const [flag, kinds] of Object.entries(ONLY_FOR)) {
     if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind)) throw new CliError(`--${flag} does not apply to ${kind}`);
   }
+  if (values.json && values.csv) throw new CliError('give --json or --csv, not both');
   if (values.model === undefined) throw new CliError('missing required option --model');
   if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
   const engineKind = values.engine ?? 'gpu';
@@ -81,7 +82,7 @@ export async function run(args: string[]): Promise<void> {
   }
   const { tokenizer, own, request, weights } = setup;
 
-  const progress = values.json ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
+  const progress = values.json || values.csv ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
   const model = { name: own.name || basename(values.model), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
   const { engine, hooks, close } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(values.model, request.contextNeeded);
   if (kind === 'attention-distance' && !hooks) {
@@ -93,6 +94,7 @@ export async function run(args: string[]): Promise<void> {
     const result = await request.run(ctx);
     if (progress) process.stderr.write('\n');
     if (values.json) process.stdout.write(probeResultJson(result) + '\n');
+    else if (values.csv) process.stdout.write(probeResultCsv(result as ProbeResult));
     else process.stdout.write(request.render(result) + '\n');
   } finally {
     await close();
