@@ -109,6 +109,27 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
     expect(ctx.engine.calls.setRope).toEqual([null, base4, null]);
   });
 
+  it('sliding-window perplexity scores every text token once; stride ctx − 1 is plain non-overlapping windows', async () => {
+    const ctx = referenceContext(weights, tokenizer);
+    const text = { id: 'tiny', text: tinyStories().slice(0, 700) };
+    const textIds = tokenizer.encode(text.text, { addBos: false });
+    const variants = [{ label: 'own', rope: null }];
+    const [touching, overlapping] = [
+      await runPerplexity(ctx, { text, method: 'sliding', contexts: [48], stride: 47, variants }),
+      await runPerplexity(ctx, { text, method: 'sliding', contexts: [48], stride: 16, variants }),
+    ].map((r) => r.series[0].points[0]);
+    expect(touching.scored).toBe(textIds.length);
+    expect(overlapping.scored).toBe(textIds.length);
+    // by hand: BOS + 47 text tokens per window, every prediction scored
+    let nll = 0;
+    for (let start = 0; start < textIds.length; start += 47) {
+      nll += (await ctx.engine.score([tokenizer.bos!, ...textIds.slice(start, start + 47)])).nll;
+    }
+    expect(touching.nll).toBeCloseTo(nll / textIds.length, 9);
+    expect(overlapping.windows).toBeGreaterThan(touching.windows);
+    expect(overlapping.nll).not.toBeCloseTo(touching.nll, 6); // more context per token changes the loss
+  });
+
   it('passkey: keys follow the seed and every verdict matches the recorded answer', async () => {
     const ctx = referenceContext(weights, tokenizer);
     const options = { lengths: [160], depths: [0, 1], trials: 2, seed: 7, variants: [{ label: 'own', rope: null }], maxTokens: 6 };
