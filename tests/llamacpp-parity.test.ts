@@ -10,6 +10,11 @@
 // held tightly to the 'f32' run. For F16/Q8_0/Q4_0 weights llama.cpp's CPU matmuls also round the
 // activations to the weights' dot-product type (f16 for F16 weights, Q8_0 blocks for Q8_0 and Q4_0),
 // which our reference does not: those files get tolerances measured and stated below.
+//
+// `lab ppl` (the WebGPU engine, on SwiftShader here) is checked the same way on a few chunks; the
+// whole-text figures, too slow for CI (~4.5 min on SwiftShader), were measured once and are in the
+// commit that added this file.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -179,4 +184,30 @@ describe.skipIf(missing.length > 0)('llama.cpp fixtures themselves', () => {
     expect(firstDiff, `first differing id at ${firstDiff}: ours ${ours.slice(firstDiff, firstDiff + 8)}, llama.cpp ${full.ids.slice(firstDiff, firstDiff + 8)}`).toBe(-1);
     expect(ours.length).toBe(full.ids.length);
   });
+});
+
+/**
+ * `lab ppl --max-chunks N` scores the first N chunks, so its figure compares with llama.cpp's NLL of
+ * those chunks. Against the 'f32' run: F32 weights measured 5.0e-8, Q8_0 7.6e-4 (activation rounding
+ * as above). Against llama-perplexity's defaults (f16 KV cache) on these 2 chunks: 1.2e-4 and 1.1e-3.
+ */
+const LAB_PPL_CHUNKS = 2;
+const LAB_PPL_TOLERANCE = {
+  'stories260K.gguf': { f32: 1e-6, defaults: 3e-4 },
+  'stories260K-Q8_0.gguf': { f32: 2e-3, defaults: 3e-3 },
+} as const;
+
+describe.skipIf(missing.length > 0).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof typeof LAB_PPL_TOLERANCE)[])('lab ppl vs llama.cpp: %s', (file) => {
+  it(`gives llama.cpp's perplexity over the first ${LAB_PPL_CHUNKS} chunks of n_ctx ${PPL_CTX}`, () => {
+    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', MODELS + file, '--text-file', TEXT,
+      '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--json'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const ours = JSON.parse(run.stdout) as { perplexity: number; chunks: number; scored: number };
+    expect([ours.chunks, ours.scored]).toEqual([LAB_PPL_CHUNKS, LAB_PPL_CHUNKS * (PPL_CTX / 2 - 1)]);
+    for (const llama of fixture(file).perplexity.filter((p) => p.nCtx === PPL_CTX)) {
+      const theirs = Math.exp(llama.chunkNll.slice(0, LAB_PPL_CHUNKS).reduce((a, b) => a + b, 0) / (LAB_PPL_CHUNKS * llama.countPerChunk));
+      const tolerance = LAB_PPL_TOLERANCE[file][llama.config as 'f32' | 'defaults'];
+      expect(Math.abs(ours.perplexity / theirs - 1), `${llama.config} run: ours ${ours.perplexity}, llama.cpp ${theirs}`).toBeLessThanOrEqual(tolerance);
+    }
+  }, 120_000);
 });
