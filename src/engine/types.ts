@@ -136,4 +136,6 @@ export interface LoadOptions {
   context?: number;
   /** Tokens per forward pass while processing a prompt (default 32). */
   batchSize?: number;
+  /** Tuning: threads cooperating on one weight row in the matmul kernel (power of two ≤ 64; default by adapter). */
+  threadsPerRow?: number;
 }
