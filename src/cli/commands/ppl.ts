@@ -47,6 +47,8 @@ export async function run(args: string[]): Promise<void> {
   if (!existsSync(textFile)) throw new CliError(`--text-file: no such file '${textFile}'`);
   const ctx = intOption('ctx', values.ctx, 512);
   if (ctx < 4) throw new CliError(`--ctx must be at least 4, got ${ctx}`);
+  if (values['rope-scaling'] !== undefined && !(SCALINGS as readonly string[]).includes(values['rope-scaling']))
+    throw new CliError(`--rope-scaling must be one of ${SCALINGS.join(', ')}, got '${values['rope-scaling']}'`);
   const maxChunks = values['max-chunks'] === undefined ? Infinity : intOption('max-chunks', values['max-chunks']);
 
   const { engine, info } = await loadModel(values.model, { context: ctx });

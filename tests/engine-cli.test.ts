@@ -1,0 +1,66 @@
+// `lab generate` and `lab ppl` end to end (a child process on Dawn/SwiftShader), against the numpy
+// greedy reference and the CPU reference's perplexity.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { perplexity } from '../src/engine/perplexity.ts';
+import { ReferenceModel, loadReferenceWeights, logProb } from '../src/engine/reference.ts';
+import { createTokenizer } from '../src/tokenizer/index.ts';
+import { greedyReference, haveModels, MODELS, openStories, TEXTS } from './engine-helpers.ts';
+
+const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
+  it('generate --temperature 0 from an empty prompt gives the reference greedy ids', () => {
+    const r = lab('generate', '--model', `${MODELS}stories260K-Q8_0.gguf`, '--prompt', '', '--temperature', '0', '--max-tokens', '12', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { tokens: number[]; text: string; tokensPerSecond: number };
+    expect(out.tokens).toEqual(greedyReference().greedy_ids.slice(0, 12));
+    expect(out.text.startsWith('Once upon a time')).toBe(true);
+    expect(out.tokensPerSecond).toBeGreaterThan(0);
+  });
+
+  it('generate with a seed is reproducible and differs across seeds', () => {
+    const run = (seed: string) => JSON.parse(lab('generate', '--model', `${MODELS}stories260K.gguf`, '--prompt', 'Once', '--temperature', '1',
+      '--top-k', '40', '--top-p', '0.95', '--seed', seed, '--max-tokens', '16', '--json').stdout).tokens as number[];
+    const a = run('1');
+    expect(run('1')).toEqual(a);
+    expect(run('2')).not.toEqual(a);
+  });
+
+  it('ppl --ctx 64 --max-chunks 2 equals the CPU reference perplexity to 2e-6 relative', async () => {
+    const r = lab('ppl', '--model', `${MODELS}stories260K.gguf`, '--text-file', `${TEXTS}tinystories-sample-60k.txt`, '--ctx', '64', '--max-chunks', '2', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { perplexity: number; chunks: number; tokens: number };
+    const file = await openStories('stories260K.gguf');
+    const tokenizer = createTokenizer(file.metadata);
+    const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 128);
+    const weights = await loadReferenceWeights(file);
+    const cpu = await perplexity(tokens, 64, tokenizer.bos, async (chunk, first) => {
+      const model = new ReferenceModel(weights, 64);
+      let nll = 0;
+      for (let pos = 0; pos < chunk.length - 1; pos++) {
+        const logits = model.forward(chunk[pos], pos);
+        if (pos >= first) nll -= logProb(logits, chunk[pos + 1]);
+      }
+      return { nll, scored: chunk.length - 1 - first };
+    });
+    expect(out.chunks).toBe(2);
+    expect(Math.abs(out.perplexity - cpu.perplexity) / cpu.perplexity).toBeLessThanOrEqual(2e-6);
+  });
+
+  it('bad options exit 2 with one line naming the problem', () => {
+    for (const [args, message] of [
+      [['ppl', '--model', `${MODELS}stories260K.gguf`, '--text-file', `${TEXTS}tinystories-sample-60k.txt`, '--rope-scaling', 'cubic'], '--rope-scaling'],
+      [['ppl', '--model', `${MODELS}stories260K.gguf`], '--text-file'],
+      [['generate', '--model', `${MODELS}stories260K.gguf`, '--temperature', 'hot'], '--temperature'],
+      [['generate', '--model', '/no/such.gguf'], '--model'],
+    ] as const) {
+      const r = lab(...args);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('lab:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(message);
+    }
+  });
+});
