@@ -15,6 +15,9 @@
 //
 //   LLAMA_REF_DIR=/tmp/llref node scripts/llamacpp-reference/generate.mjs [../shared]
 //
+// (LLAMA_REF_OUT=dir writes elsewhere, e.g. to check that a rerun reproduces the committed fixtures:
+// everything but the `date` fields should come out identical.)
+//
 // For each model file it writes tests/fixtures/llamacpp/<model>.json recording:
 //   - the tokenization of the TinyStories sample exactly as llama-perplexity makes it
 //     (common_tokenize(ctx, text, add_special = true): BOS first when the vocabulary asks for it);
@@ -32,7 +35,7 @@ import { logitsVector, perplexityLikeLlamaCpp, rawLogits } from './perplexity.mj
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHARED = resolve(process.argv[2] ?? join(PROJECT, '../shared'));
-const OUT = join(PROJECT, 'tests/fixtures/llamacpp');
+const OUT = resolve(process.env.LLAMA_REF_OUT ?? join(PROJECT, 'tests/fixtures/llamacpp'));
 const MODEL_FILES = ['stories260K.gguf', 'stories260K-F16.gguf', 'stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'];
 const TEXT_FILE = 'texts/tinystories-sample-60k.txt';
 const PPL_CONTEXTS = [128, 256, 512];
@@ -49,13 +52,13 @@ const GREEDY_TOKENS = 64;
 const LOGITS_PROMPT = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her dog.';
 const LOGITS_POSITIONS = [0, 1, 5, 20];
 
-const { getLlama, nodeLlamaCppVersion } = await importNodeLlamaCpp(process.env.LLAMA_REF_DIR ?? '/tmp/llref');
+const { getLlama, nodeLlamaCppVersion, entry } = await importNodeLlamaCpp(process.env.LLAMA_REF_DIR ?? '/tmp/llref');
 
 // One thread: the machines this runs on are shared, and ggml's thread pool spins badly when
-// oversubscribed (a chunk took 20 ms to 1.5 s with two threads beside other work). Row-parallel
-// matmuls give the same sums whatever the thread count, so this changes speed only.
+// oversubscribed (a chunk took 20 ms to 1.5 s with two threads beside other work). ggml splits its
+// matmuls by rows, so the thread count should change speed, not the figures.
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: 1 });
-const llamaCpp = { ...llama.llamaCppRelease, commit: bundledLlamaCppCommit(), buildType: llama.buildType };
+const llamaCpp = { ...llama.llamaCppRelease, commit: bundledLlamaCppCommit(entry), buildType: llama.buildType };
 const text = readFileSync(join(SHARED, TEXT_FILE), 'utf8');
 mkdirSync(OUT, { recursive: true });
 
@@ -100,7 +103,7 @@ for (const file of MODEL_FILES) {
   await model.dispose();
 
   const outPath = join(OUT, basename(file, '.gguf') + '.json');
-  writeFileSync(outPath, JSON.stringify(fixture, null, 1) + '\n');
+  writeFileSync(outPath, formatFixture(fixture));
   const head = fixture.perplexity.map((p) => `ctx ${p.nCtx} ${p.config}: ${p.perplexity.toFixed(6)}`).join(', ');
   console.log(`${file}: ${tokens.length} tokens; ${head}; ${((performance.now() - started) / 1000).toFixed(1)} s → ${outPath}`);
 }
@@ -123,13 +126,12 @@ async function importNodeLlamaCpp(dir) {
   }
   const lib = await import(pathToFileURL(entry).href);
   const { version } = JSON.parse(readFileSync(join(dirname(entry), '../package.json'), 'utf8'));
-  return { getLlama: lib.getLlama, nodeLlamaCppVersion: version, packageDir: dirname(dirname(entry)) };
+  return { getLlama: lib.getLlama, nodeLlamaCppVersion: version, entry };
 }
 
 /** The llama.cpp source commit node-llama-cpp bundles (HEAD of llama/gitRelease.bundle), or null. */
-function bundledLlamaCppCommit() {
-  const require = createRequire(join(resolve(process.env.LLAMA_REF_DIR ?? '/tmp/llref'), 'package.json'));
-  const bundle = join(dirname(require.resolve('node-llama-cpp')), '../llama/gitRelease.bundle');
+function bundledLlamaCppCommit(entry) {
+  const bundle = join(dirname(entry), '../llama/gitRelease.bundle');
   try {
     // A git bundle opens with "# v2 git bundle" then "<sha> <ref>" lines.
     const head = readFileSync(bundle).subarray(0, 400).toString('latin1').split('\n')[1];
@@ -171,6 +173,11 @@ async function greedyFromBos(sequence, bos) {
     ids.push(token);
   }
   return ids;
+}
+
+/** Indented JSON with each list of numbers on one line: readable, and small enough to commit. */
+export function formatFixture(value) {
+  return JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, list) => `[${list.replace(/\s+/g, '')}]`) + '\n';
 }
 
 function sha256(bytes) {
