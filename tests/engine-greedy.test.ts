@@ -19,4 +19,20 @@ describe.skipIf(!haveModels)('GPU greedy decoding of stories260K', () => {
       expect(result.tokens).toEqual(ref.greedy_ids);
     });
   }
+
+  it('a lost device puts the engine in an error state; the next load recreates the device', async () => {
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
+    const device = (engine as unknown as { gpuContext: { device: GPUDevice } }).gpuContext.device;
+    device.destroy(); // what a driver reset or a lost GPU process looks like to the engine
+    await device.lost;
+    await expect(engine.generate([1], { maxTokens: 2 })).rejects.toThrow(/device was lost.*load the model again/);
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
+    expect((await engine.generate([1], { maxTokens: 3, stopAtEos: false })).tokens).toEqual(ref.greedy_ids.slice(0, 3));
+  });
+
+  it('a context whose KV cache exceeds a storage binding fails with the numbers', async () => {
+    // stories260K: 4 kv heads × 8 dims × 4 bytes = 128 bytes per position and layer; SwiftShader binds ≤ 1 GiB
+    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 1 << 24 }))
+      .rejects.toThrow(/KV cache of one layer for context 16777216 .* needs 2\.00 GiB .* at most 1\.00 GiB/);
+  });
 });

@@ -5,7 +5,7 @@ import { blobSource, bytesSource, ggmlTypeName, readGGUF, urlSource, type ByteSo
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
-import { openDevice, type GpuContext } from './gpu/device.ts';
+import { checkBindingSize, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
@@ -112,11 +112,20 @@ export class WebGpuEngine implements Engine {
       });
     }
     const { device } = this.gpuContext;
+    // Fail on a context that cannot fit before spending time on the weights.
+    checkBindingSize(device, config.kvHeads * context * config.headDim * 4,
+      `the KV cache of one layer for context ${context} (${config.kvHeads} kv heads × ${config.headDim} × 4 bytes per position)`);
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
     onProgress?.({ phase: 'pipelines', loadedBytes: totalBytes, totalBytes });
-    const model = await createGpuModel(device, new KernelCache(device, this.host.shaders), config, weights, {
-      context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
-    });
+    let model: GpuModel;
+    try {
+      model = await createGpuModel(device, new KernelCache(device, this.host.shaders), config, weights, {
+        context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
+      });
+    } catch (err) {
+      for (const b of buffers) b.destroy();
+      throw err;
+    }
     model.setRope(computeRope(config.rope));
     await device.queue.onSubmittedWorkDone();
     const info: ModelInfo = {

@@ -91,6 +91,11 @@ export async function createGpuModel(
   const splits = Math.ceil(context / chunk);
   if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
 
+  // Checked before anything is allocated, so a context that cannot fit leaks nothing.
+  const kvBytes = c.kvHeads * context * c.headDim * 4;
+  checkBindingSize(device, kvBytes, `the KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} × 4 bytes per position)`);
+  checkBindingSize(device, B * vocab * 4, 'the logits buffer (batch × vocab)');
+
   // ---- buffers (zero-initialised: the padding of every row stays 0)
   const f32 = (n: number, label: string) => storageBuffer(device, n * 4, label);
   const x = f32(B * dimS, 'x (batch, dim) residual stream');
@@ -103,7 +108,6 @@ export async function createGpuModel(
   const up = f32(B * ffnS, 'up (batch, ffn)');
   const xLast = f32(dimS, 'x_last (dim)');
   const xnLast = f32(dimS, 'xn_last (dim)');
-  checkBindingSize(device, B * vocab * 4, 'the logits buffer (batch × vocab)');
   const logits = f32(B * vocab, 'logits (batch, vocab)');
   const partMl = f32(B * c.heads * splits * 2, 'attention partial (m, l) (batch, heads, splits)');
   const partAcc = f32(B * c.heads * splits * c.headDim, 'attention partial acc (batch, heads, splits, head_dim)');
@@ -119,8 +123,6 @@ export async function createGpuModel(
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
   const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
 
-  const kvBytes = c.kvHeads * context * c.headDim * 4;
-  checkBindingSize(device, kvBytes, `the KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} × 4 bytes per position)`);
   const kCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `k cache ${l} (kv_heads, context, head_dim)`));
   const vCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `v cache ${l} (kv_heads, context, head_dim)`));
 
