@@ -3,13 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges } from '../src/probes/bins.ts';
 import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowStats, rowStatsFromScores } from '../src/probes/attention-stats.ts';
+import { perplexityChunks, firstScored } from '../src/engine/perplexity.ts';
 import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds } from '../src/probes/loss.ts';
 import { lcsLength, rougeL, rougeTokens } from '../src/probes/rouge.ts';
 import { mulberry32, randomInt } from '../src/probes/random.ts';
 import { csvField, probeResultCsv } from '../src/probes/csv.ts';
 import type { AttentionProbeResult } from '../src/probes/attention-probe.ts';
 import type { PasskeyResult } from '../src/probes/retrieval-probe.ts';
-import type { Provenance } from '../src/probes/provenance.ts';
+import { variantLabel, type Provenance } from '../src/probes/provenance.ts';
 
 describe('bins', () => {
   it('log bin edges by hand', () => {
@@ -148,6 +149,16 @@ describe('perplexity windows', () => {
     expect(() => chunkedPlan(3, 4, true)).toThrow(/at least 4 tokens/);
   });
 
+  it("the same chunks as the engine's llama.cpp perplexity (src/engine/perplexity.ts)", () => {
+    const tokens = Array.from({ length: 2 * 64 + 37 }, (_, i) => 100 + i);
+    tokens[0] = 1;
+    for (const [bos, addsBos] of [[1, true], [null, false]] as const) {
+      const plan = chunkedPlan(tokens.length, 64, addsBos);
+      expect(plan.map((w) => windowIds(tokens, w, bos))).toEqual(perplexityChunks(tokens, 64, bos));
+      expect(plan.every((w) => w.firstScored === firstScored(64))).toBe(true);
+    }
+  });
+
   it('sliding windows score every text token once', () => {
     // 10 text tokens t0..t9, ctx 5 with BOS → 4 text tokens per window, stride 2
     const plan = slidingPlan(10, 5, 2, true);
@@ -236,5 +247,16 @@ describe('CSV export', () => {
     const [entropy, sink, d0, d1] = lines[2].split(',').slice(6).map(Number);
     expect(entropy).toBeCloseTo(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)), 6);
     expect([sink, d0, d1]).toEqual([0.25, 0.75, 0.25]);
+  });
+});
+
+describe('variant labels', () => {
+  it('say what changed against the own RoPE', () => {
+    const own = { headDim: 128, base: 10000, type: 'default' as const };
+    expect(variantLabel(own, null)).toBe('own');
+    expect(variantLabel(own, { ...own, base: 500000 })).toBe('base 500000');
+    expect(variantLabel(own, { ...own, type: 'yarn', factor: 4, originalContext: 4096 })).toBe('yarn ×4');
+    expect(variantLabel(own, { ...own, type: 'linear', factor: 4, base: 20000 })).toBe('linear ×4, base 20000');
+    expect(variantLabel(own, { ...own, type: 'xpos' })).toBe('xPos');
   });
 });

@@ -16,7 +16,7 @@ export {
 export * from './prompts.ts';
 export { lcsLength, rougeL, rougeTokens, type RougeScore } from './rouge.ts';
 export { mulberry32, randomInt } from './random.ts';
-export { makeProvenance, sha256Hex, type ModelLabel, type ProbeKind, type ProbeText, type Provenance, type RopeVariant, type TextLabel } from './provenance.ts';
+export { makeProvenance, sha256Hex, variantLabel, type ModelLabel, type ProbeKind, type ProbeText, type Provenance, type RopeVariant, type TextLabel } from './provenance.ts';
 export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress } from './run-context.ts';
 export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';

@@ -29,6 +29,17 @@ export interface TextLabel {
   tokens: number;
 }
 
+/** A legend for a RoPE relative to the model's own: 'own', 'base 500000', 'yarn ×4', 'linear ×4, base 20000'. */
+export function variantLabel(own: RopeConfig, rope: RopeConfig | null): string {
+  if (rope === null) return 'own';
+  const baseChanged = rope.base !== own.base;
+  if (rope.type === 'default' || rope.type === 'xpos') {
+    const what = rope.type === 'xpos' ? 'xPos' : '';
+    return [what, baseChanged || !what ? `base ${rope.base}` : ''].filter(Boolean).join(', ');
+  }
+  return `${rope.type} ×${rope.factor ?? '?'}${baseChanged ? `, base ${rope.base}` : ''}`;
+}
+
 /** A text a probe reads: a built-in document or the visitor's own. */
 export interface ProbeText {
   id: string;

@@ -23,7 +23,7 @@ import { readGGUF } from '../../gguf/index.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import {
   hasProbeHooks, headSummary, meanBucketDistance, probeResultCsv, probeResultJson, runAttentionProbe, runFirstSentence, runLossByPosition,
-  runPasskey, runPerplexity, type ProbeContext, type ProbeResult, type ProbeText, type RopeVariant,
+  runPasskey, runPerplexity, variantLabel, type ProbeContext, type ProbeResult, type ProbeText, type RopeVariant,
 } from '../../probes/index.ts';
 import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
@@ -150,9 +150,7 @@ function overrideVariant(own: RopeConfig, change: RopeChange, trainedContext: nu
   if (type === 'default') delete raw.factor;
   const checked = validateRopeConfig(raw);
   if (!checked.ok) throw new CliError(`${what}: ${checked.error}`);
-  const c = checked.config;
-  const label = c.type === 'default' ? `base ${c.base}` : `${c.type} ×${c.factor}${c.base !== own.base ? `, base ${c.base}` : ''}`;
-  return { label, rope: c };
+  return { label: variantLabel(own, checked.config), rope: checked.config };
 }
 
 interface ProbeRequest {
