@@ -35,4 +35,11 @@ describe.skipIf(!haveModels)('GPU greedy decoding of stories260K', () => {
     await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 1 << 24 }))
       .rejects.toThrow(/KV cache of one layer for context 16777216 .* needs 2\.00 GiB .* at most 1\.00 GiB/);
   });
+
+  it('cancel() stops a running generation at the next step', async () => {
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 128 });
+    const result = await engine.generate([1], { maxTokens: 100, stopAtEos: false }, (t) => { if (t.index === 4) engine.cancel(); });
+    expect(result.stoppedBy).toBe('cancelled');
+    expect(result.tokens).toEqual(ref.greedy_ids.slice(0, 5));
+  });
 });

@@ -192,6 +192,8 @@ export class WebGpuEngine implements Engine {
 
       const promptStart = performance.now();
       for (let i = 0; i < ids.length; i += model.batch) {
+        if (i > 0) await model.idle(); // a long prompt stays cancellable
+        if (this.cancelled) return { tokens, text, promptTokens: ids.length, stoppedBy: 'cancelled', tokensPerSecond: 0, promptTokensPerSecond: 0 };
         const batch = ids.slice(i, i + model.batch);
         const last = i + batch.length === ids.length;
         model.forward(batch, i, last ? 'sample' : 'none', last ? { sampling: { options, counter: 0, recent: ids } } : {});
@@ -230,6 +232,7 @@ export class WebGpuEngine implements Engine {
       if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
       const predicted = ids.length - 1;
       for (let i = 0; i < predicted; i += model.batch) {
+        if (i > 0) await model.idle(); // lets a cancel() through between batches
         if (this.cancelled) throw new Error('scoring was cancelled');
         const end = Math.min(i + model.batch, predicted);
         model.forward(ids.slice(i, end), i, 'logprob', { targets: ids.slice(i + 1, end + 1), scoreOffset: i });

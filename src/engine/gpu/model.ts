@@ -62,6 +62,8 @@ export interface GpuModel {
   readLogits(n: number): Promise<Float32Array>;
   /** Score buffer entries [0, count). */
   readLogprobs(count: number): Promise<Float32Array>;
+  /** Resolves when the GPU has finished the submitted passes (lets a worker's event loop run: cancel). */
+  idle(): Promise<void>;
   destroy(): void;
 }
 
@@ -275,6 +277,9 @@ export async function createGpuModel(
     },
     async readLogprobs(count) {
       return new Float32Array(await read(logprobs, count * 4));
+    },
+    idle() {
+      return device.queue.onSubmittedWorkDone();
     },
 
     destroy() {
