@@ -89,7 +89,11 @@ export async function run(args: string[]): Promise<void> {
     await close();
     throw new Error('the WebGPU engine does not gather attention statistics yet (no ProbeHooks); --engine cpu runs them on the CPU reference');
   }
-  const ctx: ProbeContext = { engine, hooks, tokenizer, model, onProgress: progress };
+  // Ctrl-C stops the probe between forward passes and releases the GPU instead of killing mid-dispatch
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const ctx: ProbeContext = { engine, hooks, tokenizer, model, onProgress: progress, signal: interrupt.signal };
   try {
     const result = await request.run(ctx);
     if (progress) process.stderr.write('\n');
@@ -97,6 +101,7 @@ export async function run(args: string[]): Promise<void> {
     else if (values.csv) process.stdout.write(probeResultCsv(result as ProbeResult));
     else process.stdout.write(request.render(result) + '\n');
   } finally {
+    process.off('SIGINT', onSigint);
     await close();
   }
 }
