@@ -186,3 +186,26 @@ describe('logits kernels', () => {
     expect(new Uint32Array(out)[0]).toBe(123);
   });
 });
+
+describe('attention_prefill.wgsl', () => {
+  it('a 19-token block from position 50 (3 query blocks, 2 key tiles) equals the reference (|err| ≤ 1e-5)', async () => {
+    const random = rng(9);
+    const heads = 4, kvHeads = 2, headDim = 24, context = 80, tokens = 19, pos0 = 50;
+    const qStride = heads * headDim + 8; // padded, as the engine's buffers are
+    const q = randomF32(tokens * qStride, random, 2);
+    const kCache = randomF32(kvHeads * context * headDim, random);
+    const vCache = randomF32(kvHeads * context * headDim, random);
+    const [out] = await runKernel({
+      kernel: 'attention_prefill.wgsl', step: { n_tokens: tokens, pos0 },
+      constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, OUT_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
+      bindings: [{ data: q }, { data: kCache }, { data: vCache }, { outBytes: tokens * qStride * 4 }],
+      grid: [heads, Math.ceil(tokens / 8), 1],
+    });
+    const gpu = new Float32Array(out);
+    for (let t = 0; t < tokens; t++) {
+      const ref = new Float32Array(heads * headDim);
+      attention(ref, q.subarray(t * qStride, t * qStride + heads * headDim), kCache, vCache, heads, kvHeads, headDim, context, pos0 + t);
+      ref.forEach((v, i) => expect(Math.abs(gpu[t * qStride + i] - v), `token ${t} value ${i}`).toBeLessThanOrEqual(1e-5));
+    }
+  });
+});
