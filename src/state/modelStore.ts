@@ -4,8 +4,10 @@
 import { createModelSlice } from './modelSlice.ts';
 import { createPlaygroundSlice, type PlaygroundSlices } from './modelPlayground.ts';
 import { browserModelServices, type ModelServices, type SliceSetter } from './modelServices.ts';
+import { browserProbeStorage, createProbeSlice, type ProbeSlices } from './probeSlice.ts';
+import { isProbeRunner } from '../worker/probe-protocol.ts';
 
-export type ModelLabSlices = PlaygroundSlices;
+export type ModelLabSlices = PlaygroundSlices & ProbeSlices;
 
 /** `services` defaults to the page's (a worker engine, spawned on the first load, and the OPFS cache). */
 export function createModelSlices<T extends ModelLabSlices>(
@@ -13,7 +15,8 @@ export function createModelSlices<T extends ModelLabSlices>(
   get: () => T,
   services: ModelServices = browserModelServices(),
 ): ModelLabSlices {
-  return { model: createModelSlice(set, get, services), playground: createPlaygroundSlice(set, get, services) };
+  const probes = { runner: isProbeRunner(services.engine) ? services.engine : null, storage: browserProbeStorage };
+  return { model: createModelSlice(set, get, services), playground: createPlaygroundSlice(set, get, services), probes: createProbeSlice(set, get, probes) };
 }
 
 export const selectModel = (s: ModelLabSlices) => s.model;

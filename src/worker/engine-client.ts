@@ -15,7 +15,9 @@ import type {
   ModelSource,
   ScoreOptions,
 } from '../engine/types.ts';
+import type { ProbeProgress, ProbeRequest, ProbeResult } from '../probes/index.ts';
 import { describeError, isFatalMessage } from './engine-protocol.ts';
+import type { ProbeInputs, ProbeRunner } from './probe-protocol.ts';
 
 /** The worker stopped (crashed, lost its GPU, or was terminated); load a model to start a new one. */
 export class EngineCrashError extends Error {
@@ -45,14 +47,14 @@ function contained<A>(callback: (arg: A) => void): (arg: A) => void {
 
 interface Connection {
   worker: EngineWorker;
-  remote: Comlink.Remote<Engine>;
+  remote: Comlink.Remote<Engine & ProbeRunner>;
   /** Rejects when the worker dies; raced against every call. */
   died: Promise<never>;
   kill(reason: string): void;
   dead: boolean;
 }
 
-export class WorkerEngine implements Engine {
+export class WorkerEngine implements Engine, ProbeRunner {
   #connection: Connection | null = null;
   #crashListeners = new Set<(message: string) => void>();
 
@@ -94,6 +96,16 @@ export class WorkerEngine implements Engine {
     return this.#call((remote) => remote.setRope(override), true);
   }
 
+  runProbe(request: ProbeRequest, inputs: ProbeInputs, onProgress?: (progress: ProbeProgress) => void): Promise<ProbeResult> {
+    const callback = onProgress && Comlink.proxy(contained(onProgress));
+    // comlink's Remote type spreads the result union into a union of promises; it is one promise
+    return this.#call((remote) => remote.runProbe(request, inputs, callback) as Promise<ProbeResult>, true);
+  }
+
+  cancelProbe(): void {
+    if (this.#live()) this.#connection!.remote.cancelProbe().catch(() => {});
+  }
+
   cancel(): void {
     // Delivered between the engine's GPU steps: generate/score await each step, freeing the worker's loop.
     if (this.#live()) this.#connection!.remote.cancel().catch(() => {});
@@ -107,7 +119,7 @@ export class WorkerEngine implements Engine {
     return this.#connection !== null && !this.#connection.dead;
   }
 
-  async #call<T>(invoke: (remote: Comlink.Remote<Engine>) => Promise<T>, needsModel = false): Promise<T> {
+  async #call<T>(invoke: (remote: Comlink.Remote<Engine & ProbeRunner>) => Promise<T>, needsModel = false): Promise<T> {
     const connection = this.#connection;
     if (!connection || connection.dead) {
       throw new EngineCrashError(needsModel ? 'no model is loaded' : 'the engine is not running');
@@ -122,7 +134,7 @@ export class WorkerEngine implements Engine {
     died.catch(() => {}); // observed through the race; never an unhandled rejection by itself
     const connection: Connection = {
       worker,
-      remote: Comlink.wrap<Engine>(worker as Worker),
+      remote: Comlink.wrap<Engine & ProbeRunner>(worker as Worker),
       died,
       dead: false,
       kill: (reason) => {

@@ -1,4 +1,4 @@
-// The engine's Web Worker: the WebGPU engine, exposed through comlink, so uploads, GPU submission and
+// The engine's Web Worker: the WebGPU engine (with the probe runner, probe-engine.ts), exposed through comlink, so uploads, GPU submission and
 // tokenization never block the page. The page talks to it through WorkerEngine (engine-client.ts).
 //
 // Cancellation needs no shared memory: the engine awaits the GPU after every step, which returns this
@@ -9,8 +9,8 @@
 // rejections (the engine's state can no longer be trusted).
 import * as Comlink from 'comlink';
 import { viteShaders } from '../engine/gpu/shaders-vite.ts';
-import { WebGpuEngine } from '../engine/webgpu-engine.ts';
 import { describeError, FATAL_MESSAGE, type FatalMessage } from './engine-protocol.ts';
+import { ProbingEngine } from './probe-engine.ts';
 
 const reportFatal = (message: string) => self.postMessage({ type: FATAL_MESSAGE, message } satisfies FatalMessage);
 
@@ -37,7 +37,7 @@ function watchedGpu(): GPU {
   } as GPU;
 }
 
-const engine = new WebGpuEngine({ gpu: async () => watchedGpu(), shaders: viteShaders });
+const engine = new ProbingEngine({ gpu: async () => watchedGpu(), shaders: viteShaders });
 
 self.addEventListener('unhandledrejection', (event) => reportFatal(describeError(event.reason)));
 

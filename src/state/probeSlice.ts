@@ -1,0 +1,155 @@
+// The probes: the run in progress (with its progress), the results kept in IndexedDB, which one is on
+// screen, and a request from a shared link waiting to be run — the `probes` part of the lab store.
+// A run goes to the engine worker (ProbeRunner) and its result is stored with its request, so a link
+// or a reload finds it again. The page and the embed protocol start runs through the same action.
+import type { ProbeProgress, ProbeRequest } from '../probes/index.ts';
+import * as idb from '../storage/probe-results.ts';
+import type { StoredProbeResult } from '../storage/probe-results.ts';
+import type { ProbeRunner } from '../worker/probe-protocol.ts';
+import { errorMessage } from './modelErrors.ts';
+import type { ModelSlices } from './modelSlice.ts';
+import type { SliceSetter } from './modelServices.ts';
+
+export type ProbeStorage = Pick<typeof idb, 'isProbeStorageAvailable' | 'listProbeResults' | 'saveProbeResult' | 'deleteProbeResult'>;
+
+export interface ProbeServices {
+  /** The engine's probe runner, or null when this engine cannot run probes. */
+  runner: ProbeRunner | null;
+  storage: ProbeStorage;
+}
+
+export interface RunningProbe {
+  request: ProbeRequest;
+  progress: ProbeProgress | null;
+  startedAt: number;
+}
+
+export type ProbeOutcome = { ok: true; record: StoredProbeResult } | { ok: false; cancelled: boolean; error: string };
+
+export interface RunOptions {
+  onProgress?: (progress: ProbeProgress) => void;
+  /** Overrides the pasted text for this run (the embed protocol sends its own). */
+  userText?: string;
+}
+
+export interface ProbeState {
+  running: RunningProbe | null;
+  /** Stored results, newest first. */
+  results: StoredProbeResult[];
+  selectedId: string | null;
+  /** A shared link's request with no stored result in this browser: offered as a run. */
+  pending: ProbeRequest | null;
+  error: string | null;
+  /** Something worth knowing that is not a failure (a cancelled run). */
+  notice: string | null;
+  storageError: string | null;
+  /** The visitor's own text (text id 'user'). */
+  userText: string;
+  actions: ProbeActions;
+}
+
+export interface ProbeActions {
+  run(request: ProbeRequest, options?: RunOptions): Promise<ProbeOutcome>;
+  cancel(): void;
+  select(id: string | null): void;
+  remove(id: string): Promise<void>;
+  refresh(): Promise<void>;
+  /** Shows the stored result of `request` if there is one, else keeps it as the pending request. */
+  open(request: ProbeRequest): Promise<void>;
+  setUserText(text: string): void;
+  dismissError(): void;
+}
+
+export interface ProbeSlices {
+  probes: ProbeState;
+}
+
+export const browserProbeStorage: ProbeStorage = idb;
+
+export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: SliceSetter<T>, get: () => T, services: ProbeServices): ProbeState {
+  const patch = (change: Partial<ProbeState> | ((p: ProbeState) => Partial<ProbeState>)) =>
+    set((s) => ({ probes: { ...s.probes, ...(typeof change === 'function' ? change(s.probes) : change) } }) as Partial<T>);
+  const { storage } = services;
+
+  const refresh = async () => {
+    if (!storage.isProbeStorageAvailable()) return patch({ storageError: 'This browser has no IndexedDB: results last until the page is closed.' });
+    try {
+      const stored = await storage.listProbeResults();
+      // keep results of this session that could not be stored
+      patch((p) => ({ results: mergeNewestFirst(stored, p.results), storageError: null }));
+    } catch (err) {
+      patch({ storageError: `Could not read stored results: ${errorMessage(err)}` });
+    }
+  };
+
+  const run = async (request: ProbeRequest, options: RunOptions = {}): Promise<ProbeOutcome> => {
+    const fail = (error: string, cancelled = false): ProbeOutcome => {
+      patch(cancelled ? { notice: error, error: null } : { error, notice: null });
+      return { ok: false, cancelled, error };
+    };
+    const { runner } = services;
+    if (!runner) return fail('This engine cannot run probes.');
+    if (get().probes.running) return fail('A probe is already running; cancel it or wait for it to finish.');
+    if (!get().model.info) return fail('Load a model first: the probes run on the loaded model.');
+    const startedAt = performance.now();
+    patch({ running: { request, progress: null, startedAt }, error: null, notice: null, pending: null });
+    try {
+      const userText = options.userText ?? get().probes.userText;
+      const result = await runner.runProbe(request, { userText: userText || undefined, modelSource: get().model.source ?? undefined }, (progress) => {
+        patch((p) => (p.running ? { running: { ...p.running, progress } } : {}));
+        options.onProgress?.(progress);
+      });
+      const record: StoredProbeResult = {
+        id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+        request,
+        key: idb.requestKey(request),
+        result,
+        runMs: performance.now() - startedAt,
+      };
+      patch((p) => ({ results: [record, ...p.results], selectedId: record.id }));
+      if (storage.isProbeStorageAvailable()) {
+        await storage.saveProbeResult(record).catch((err: unknown) => patch({ storageError: `The result was not stored: ${errorMessage(err)}` }));
+      }
+      return { ok: true, record };
+    } catch (err) {
+      const cancelled = (err as Error)?.name === 'AbortError';
+      return fail(cancelled ? 'The probe was cancelled.' : `The probe failed: ${errorMessage(err)}`, cancelled);
+    } finally {
+      patch({ running: null });
+    }
+  };
+
+  const actions: ProbeActions = {
+    run,
+    cancel: () => {
+      if (get().probes.running) services.runner?.cancelProbe();
+    },
+    select: (selectedId) => patch({ selectedId }),
+    remove: async (id) => {
+      patch((p) => ({ results: p.results.filter((r) => r.id !== id), selectedId: p.selectedId === id ? null : p.selectedId }));
+      if (!storage.isProbeStorageAvailable()) return;
+      await storage.deleteProbeResult(id).catch((err: unknown) => patch({ storageError: `Could not delete the result: ${errorMessage(err)}` }));
+    },
+    refresh,
+    open: async (request) => {
+      await refresh();
+      const key = idb.requestKey(request);
+      const found = get().probes.results.find((r) => r.key === key);
+      patch(found ? { selectedId: found.id, pending: null } : { pending: request, selectedId: null });
+    },
+    setUserText: (userText) => patch({ userText }),
+    dismissError: () => patch({ error: null, notice: null }),
+  };
+
+  return { running: null, results: [], selectedId: null, pending: null, error: null, notice: null, storageError: null, userText: '', actions };
+}
+
+function mergeNewestFirst(stored: StoredProbeResult[], inMemory: StoredProbeResult[]): StoredProbeResult[] {
+  const ids = new Set(stored.map((r) => r.id));
+  return [...inMemory.filter((r) => !ids.has(r.id)), ...stored]
+    .sort((a, b) => b.result.provenance.finishedAt.localeCompare(a.result.provenance.finishedAt));
+}
+
+export const selectProbes = (s: ProbeSlices) => s.probes;
+export const selectProbeActions = (s: ProbeSlices) => s.probes.actions;
+export const selectSelectedProbe = (s: ProbeSlices) => s.probes.results.find((r) => r.id === s.probes.selectedId) ?? null;
