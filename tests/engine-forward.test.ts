@@ -43,6 +43,13 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     });
   }
 
+  it('prompt attention by split-K gives the same logits as the flash kernel (|err| ≤ 1e-5·max|logit|)', async () => {
+    const file = await openStories('stories260K-Q8_0.gguf');
+    const ids = createTokenizer(file.metadata).encode(PROMPT);
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined, { context: 64, batchSize: 16, promptAttention: 'split' });
+    expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
+  });
+
   it('a RoPE override (base 500000, linear ×4) changes the GPU as it changes the reference', async () => {
     const file = await openStories('stories260K.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 24);

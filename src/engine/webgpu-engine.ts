@@ -121,6 +121,7 @@ export class WebGpuEngine implements Engine {
     try {
       model = await createGpuModel(device, new KernelCache(device, this.host.shaders), config, weights, {
         context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
+        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'),
       });
     } catch (err) {
       for (const b of buffers) b.destroy();

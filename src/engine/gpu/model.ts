@@ -76,6 +76,8 @@ export interface GpuModelOptions {
   batch: number;
   /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
   threadsPerRow?: number;
+  /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
+  promptAttention: 'flash' | 'split';
 }
 
 export async function createGpuModel(
@@ -114,9 +116,11 @@ export async function createGpuModel(
   const xLast = f32(dimS, 'x_last (dim)');
   const xnLast = f32(dimS, 'xn_last (dim)');
   const logits = f32(B * vocab, 'logits (batch, vocab)');
-  // split-K partials of the one query of a decode step (prompts use attention_prefill.wgsl)
-  const partMl = f32(c.heads * splits * 2, 'attention partial (m, l) (heads, splits)');
-  const partAcc = f32(c.heads * splits * c.headDim, 'attention partial acc (heads, splits, head_dim)');
+  // split-K partials: one query per decode step, or every query of a block when prompts use split-K
+  const splitTokens = opts.promptAttention === 'split' ? B : 1;
+  const partMl = f32(splitTokens * c.heads * splits * 2, 'attention partial (m, l) (tokens, heads, splits)');
+  const partAcc = f32(splitTokens * c.heads * splits * c.headDim, 'attention partial acc (tokens, heads, splits, head_dim)');
+  const useSplit = (n: number) => n === 1 || opts.promptAttention === 'split';
   const tokenIds = storageBuffer(device, B * 4, 'token ids (batch)');
   const targets = storageBuffer(device, B * 4, 'score targets (batch)');
   const sampled = storageBuffer(device, 4, 'sampled token id');
@@ -169,13 +173,13 @@ export async function createGpuModel(
         [stepBatch, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * kvDim), 1, 1]),
       await dispatchOf('attention', 'attention.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (n === 1 ? [Math.ceil((pos0 + 1) / chunk), c.heads, 1] : NONE)),
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.heads, n] : NONE)),
       await dispatchOf('attention_combine', 'attention_combine.wgsl',
         { HEADS: c.heads, HEAD_DIM: c.headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qS },
-        [stepBatch, partMl, partAcc, attn], (n) => (n === 1 ? [groupsOf64(qDim), 1, 1] : NONE)),
+        [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
       await dispatchOf('attention_prefill', 'attention_prefill.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (n > 1 ? [c.heads, Math.ceil(n / 8), 1] : NONE)),
+        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
       await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn),
       await matmul(L.wGate, xn, gate, dimS, ffnS, false),
