@@ -7,6 +7,7 @@ import type { LabStore } from '../state/labStore.ts';
 import { urlWithExperiment } from '../state/urlCodec.ts';
 import type { ExportRegistry } from '../ui/export/ExportRegistry.tsx';
 import { exportView } from '../ui/export/viewExport.ts';
+import { runForHost } from './probeRun.ts';
 import { MESSAGE, readIncoming, type OutgoingMessage } from './protocol.ts';
 
 export interface EmbedBridgeOptions {
@@ -62,6 +63,11 @@ export function connectEmbedBridge(
         } catch (err) {
           return post({ type: MESSAGE.error, message: `export failed: ${(err as Error).message}`, request: MESSAGE.export });
         }
+      }
+      case MESSAGE.run: {
+        const outcome = await runForHost(store, message.request, message.text, (progress) => post({ type: MESSAGE.progress, ...progress }));
+        if (outcome.ok) return post({ type: MESSAGE.result, result: outcome.record.result, runMs: outcome.record.runMs });
+        return post({ type: MESSAGE.error, message: outcome.error, request: MESSAGE.run });
       }
     }
   };

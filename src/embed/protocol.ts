@@ -1,5 +1,6 @@
 // The postMessage protocol between an embedded lab (iframe) and its host page (docs/embed.md).
 // The type strings are a public contract: notebooks match on them.
+import { parseProbeRequest, type ProbeProgress, type ProbeRequest, type ProbeResult } from '../probes/index.ts';
 import type { ExportFormat } from '../ui/export/viewExport.ts';
 
 export const MESSAGE = {
@@ -10,7 +11,13 @@ export const MESSAGE = {
   set: 'rope-lab:set',
   export: 'rope-lab:export',
   error: 'rope-lab:error',
+  run: 'rope-lab:run',
+  progress: 'rope-lab:progress',
+  result: 'rope-lab:result',
 } as const;
+
+/** The visitor-text limit of a run message (a long book is ~1.3 MB; this leaves room and stops abuse). */
+export const MAX_RUN_TEXT = 4_000_000;
 
 /** Serialised experiment, as parseExperiment accepts it. */
 export type StateJson = Record<string, unknown>;
@@ -20,12 +27,15 @@ export type OutgoingMessage =
   | { type: typeof MESSAGE.changed; state: StateJson; url: string }
   | { type: typeof MESSAGE.state; state: StateJson; url: string }
   | { type: typeof MESSAGE.export; format: ExportFormat; data: unknown }
+  | { type: typeof MESSAGE.progress } & ProbeProgress
+  | { type: typeof MESSAGE.result; result: ProbeResult; runMs: number }
   | { type: typeof MESSAGE.error; message: string; request?: string };
 
 export type IncomingMessage =
   | { type: typeof MESSAGE.get }
   | { type: typeof MESSAGE.set; state: unknown }
-  | { type: typeof MESSAGE.export; format: ExportFormat };
+  | { type: typeof MESSAGE.export; format: ExportFormat }
+  | { type: typeof MESSAGE.run; request: ProbeRequest; text?: string };
 
 const EXPORT_FORMATS: readonly string[] = ['svg', 'png', 'csv', 'json'];
 
@@ -49,6 +59,14 @@ export function readIncoming(data: unknown): IncomingMessage | { error: string; 
       if (typeof format !== 'string' || !EXPORT_FORMATS.includes(format))
         return { error: `${MESSAGE.export} format must be one of ${EXPORT_FORMATS.join(', ')}`, request };
       return { type, format: format as ExportFormat };
+    }
+    case MESSAGE.run: {
+      const { probe, options, text } = data as { probe?: unknown; options?: unknown; text?: unknown };
+      if (text !== undefined && (typeof text !== 'string' || text.length > MAX_RUN_TEXT))
+        return { error: `${MESSAGE.run} text must be a string of at most ${MAX_RUN_TEXT} characters`, request };
+      const parsed = parseProbeRequest(probe, options);
+      if (!parsed.ok) return { error: `invalid probe: ${parsed.error}`, request };
+      return { type, request: parsed.request, text };
     }
     default:
       return { error: `unknown message type ${JSON.stringify(request)}`, request };

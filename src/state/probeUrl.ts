@@ -2,6 +2,8 @@
 // parseProbeRequest like any untrusted input. A shared link opens the Probes section, restores the
 // stored result of that request when this browser has one, and otherwise offers to run it.
 import { parseProbeRequest, type ProbeRequest } from '../probes/index.ts';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ProbeSlices } from './probeSlice.ts';
 import { decodeBase64Url, encodeBase64Url } from './urlCodec.ts';
 
 export const PROBE_PARAM = 'probe';
@@ -40,4 +42,26 @@ export function hrefWithProbe(href: string, request: ProbeRequest | null): strin
   if (request) url.searchParams.set(PROBE_PARAM, encodeProbeParam(request));
   else url.searchParams.delete(PROBE_PARAM);
   return url.toString();
+}
+
+/**
+ * Opens the probe a link asks for (its stored result, or the request offered as a run) and keeps the
+ * parameter naming the result on screen or the run in progress; returns the disconnect function.
+ * `onInvalid` hears a parameter that fails validation.
+ */
+export function connectProbeUrl(store: StoreApi<ProbeSlices>, onInvalid: (error: string) => void, win: Window = window): () => void {
+  const asked = probeFromSearch(win.location.search);
+  if (asked.kind === 'invalid') onInvalid(asked.error);
+  if (asked.kind === 'ok') void store.getState().probes.actions.open(asked.request);
+  else void store.getState().probes.actions.refresh();
+  return store.subscribe((state, previous) => {
+    const now = shownRequest(state.probes);
+    if (!now || now === shownRequest(previous.probes)) return;
+    const href = hrefWithProbe(win.location.href, now);
+    if (href !== win.location.href) win.history.replaceState(win.history.state, '', href);
+  });
+}
+
+function shownRequest(p: ProbeSlices['probes']): ProbeRequest | null {
+  return p.running?.request ?? p.results.find((r) => r.id === p.selectedId)?.request ?? null;
 }

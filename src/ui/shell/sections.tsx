@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { AnalyticsSection } from '../AnalyticsSection.tsx';
 import { ModelSection } from '../model/ModelSection.tsx';
+import { ProbesSection } from '../probes/ProbesSection.tsx';
 
 export interface Section {
   id: string;
@@ -12,4 +13,5 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { id: 'analytics', label: 'RoPE analytics', component: AnalyticsSection },
   { id: 'model', label: 'Model & playground', component: ModelSection },
+  { id: 'probes', label: 'Probes', component: ProbesSection },
 ];

@@ -1,0 +1,56 @@
+// One stored result: its chart (by probe), its provenance (model, RoPE variants, texts, seed, when, how
+// long), and its exports.
+import { useRef, useState } from 'react';
+import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
+import type { StoredProbeResult } from '../../storage/probe-results.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/viewExport.ts';
+import { AttentionDistanceCharts } from './charts/AttentionCharts.tsx';
+import { LossByPositionChart, PerplexityChart } from './charts/LanguageModelCharts.tsx';
+import { FirstSentenceChart, PasskeyHeatmaps } from './charts/RetrievalCharts.tsx';
+import { downloadProbeResult } from './probeExport.ts';
+
+export function ResultView({ record, onError }: { record: StoredProbeResult; onError(message: string): void }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const [busy, setBusy] = useState(false);
+  const { result } = record;
+  const { provenance } = result;
+  const save = async (format: ExportFormat) => {
+    setBusy(true);
+    try {
+      await downloadProbeResult(result, format, svg.current);
+    } catch (err) {
+      onError(`Export as ${format.toUpperCase()} failed: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel probe-result" aria-label="Probe result">
+      <h2>{provenance.probe}</h2>
+      <p className="hint">
+        {provenance.model.name} (trained at {provenance.model.trainedContext} tokens, RoPE base {provenance.model.rope.base})
+        {provenance.texts.length > 0 && <> · text {provenance.texts.map((t) => `${t.id} (${t.tokens} tokens)`).join(', ')}</>}
+        {provenance.seed !== null && <> · seed {provenance.seed}</>}
+        {' '}· {(record.runMs / 1000).toFixed(1)} s · {new Date(provenance.finishedAt).toLocaleString()}
+      </p>
+      {chart(record, svg)}
+      <div className="export-buttons" role="group" aria-label="Export this result">
+        <span className="export-label">Export</span>
+        {EXPORT_FORMATS.map((format) => (
+          <button key={format} type="button" className="button small" disabled={busy} onClick={() => void save(format)}>{format.toUpperCase()}</button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function chart(record: StoredProbeResult, svgRef: React.RefObject<SVGSVGElement | null>) {
+  const { result } = record;
+  switch (result.provenance.probe) {
+    case 'loss-by-position': return <LossByPositionChart result={result as LossByPositionResult} svgRef={svgRef} />;
+    case 'perplexity': return <PerplexityChart result={result as PerplexityResult} svgRef={svgRef} />;
+    case 'attention-distance': return <AttentionDistanceCharts result={result as AttentionProbeResult} svgRef={svgRef} />;
+    case 'passkey': return <PasskeyHeatmaps result={result as PasskeyResult} svgRef={svgRef} />;
+    case 'first-sentence': return <FirstSentenceChart result={result as FirstSentenceResult} svgRef={svgRef} />;
+  }
+}

@@ -1,0 +1,63 @@
+// One line chart for the probes' curves (loss over position, perplexity over context, ROUGE-L over
+// length, attention mass over distance, the analytic decay): series of (x, y) points on a log or linear
+// x axis. Points with a non-finite y (an empty bin) break the line instead of bending it to zero.
+import { extent, line, scaleLinear, scaleLog } from 'd3';
+import { useRef, type Ref } from 'react';
+import { BottomAxis, ChartSvg, LeftAxis, Legend, plotBox } from '../../charts/chartKit.tsx';
+import { linearTicks, logTicks } from '../../charts/ticks.ts';
+import { useElementSize } from '../../charts/useElementSize.ts';
+
+export interface CurveSeries {
+  name: string;
+  color: string;
+  points: Array<[number, number]>;
+  dashed?: boolean;
+}
+
+export interface ProbeLineChartProps {
+  title: string;
+  series: CurveSeries[];
+  xLabel: string;
+  yLabel: string;
+  xScale: 'log' | 'linear';
+  /** Fixed y domain (e.g. [0, 1] for a fraction); default the data's extent. */
+  yDomain?: [number, number];
+  svgRef?: Ref<SVGSVGElement>;
+  height?: number;
+}
+
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, yDomain, svgRef, height = 300 }: ProbeLineChartProps) {
+  const holder = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(holder);
+  const box = plotBox(Math.max(width, 240), height);
+  const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(y) && (xScale === 'linear' || x > 0));
+  const [x0 = 1, x1 = 2] = extent(finite, (p) => p[0]);
+  const [y0 = 0, y1 = 1] = yDomain ?? extent(finite, (p) => p[1]);
+  const xDomain: [number, number] = x0 === x1 ? [x0, x0 * 2] : [x0, x1];
+  const x = (xScale === 'log' ? scaleLog() : scaleLinear()).domain(xDomain).range([0, box.innerWidth]);
+  const pad = y0 === y1 ? Math.abs(y0) * 0.1 || 1 : 0;
+  const y = scaleLinear().domain([y0 - pad, y1 + pad]).range([box.innerHeight, 0]).nice();
+  const path = line<[number, number]>()
+    .defined(([px, py]) => Number.isFinite(py) && (xScale === 'linear' || px > 0))
+    .x(([px]) => x(px))
+    .y(([, py]) => y(py));
+  return (
+    <div ref={holder} className="probe-chart">
+      {width > 0 && (
+        <ChartSvg box={box} title={title} svgRef={svgRef}>
+          <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
+          <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={yLabel} />
+          {series.map((s) => (
+            <g key={s.name}>
+              <path className="series" d={path(s.points) ?? ''} stroke={s.color} strokeDasharray={s.dashed ? '5 4' : undefined} />
+              {s.points.length <= 24 && s.points.filter(([, py]) => Number.isFinite(py)).map(([px, py]) => (
+                <circle key={px} cx={x(px)} cy={y(py)} r={2.6} fill={s.color} />
+              ))}
+            </g>
+          ))}
+          <Legend items={series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }))} box={box} />
+        </ChartSvg>
+      )}
+    </div>
+  );
+}
