@@ -87,7 +87,7 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
 });
 
 /** A one-layer Llama whose tensors use the remaining GPU weight types, with stories260K's vocabulary. */
-async function mixedTypeModel(types: Record<string, GGMLType>): Promise<Uint8Array> {
+async function mixedTypeModel(types: Record<string, GGMLType>, variant: { tied?: boolean; ropeFreqs?: boolean } = {}): Promise<Uint8Array> {
   const stories = await openStories('stories260K.gguf');
   const dim = 256, ffn = 512, heads = 4, kvHeads = 2, vocab = 512, headDim = dim / heads;
   const random = rng(42);
@@ -114,9 +114,13 @@ async function mixedTypeModel(types: Record<string, GGMLType>): Promise<Uint8Arr
     'blk.0.attn_q.weight': [dim, dim], 'blk.0.attn_k.weight': [dim, kvHeads * headDim], 'blk.0.attn_v.weight': [dim, kvHeads * headDim],
     'blk.0.attn_output.weight': [dim, dim], 'blk.0.ffn_gate.weight': [dim, ffn], 'blk.0.ffn_up.weight': [dim, ffn], 'blk.0.ffn_down.weight': [ffn, dim],
   };
+  if (variant.tied) delete shapes['output.weight'];
   const tensors = Object.entries(shapes).map(([name, dims]) => ({ name, dims, type: types[name], data: randomTensor(types[name], dims[0] * dims[1], random) }));
   for (const name of ['blk.0.attn_norm.weight', 'blk.0.ffn_norm.weight', 'output_norm.weight'])
     tensors.push({ name, dims: [dim], type: GGMLType.F32, data: new Uint8Array(Float32Array.from(randomF32(dim, random), (v) => 1 + 0.5 * v).buffer) });
+  if (variant.ropeFreqs) // Llama 3.1 style: θ_i divided per pair, here by factors from 1 to 8
+    tensors.push({ name: 'rope_freqs.weight', dims: [headDim / 2], type: GGMLType.F32,
+      data: new Uint8Array(Float32Array.from({ length: headDim / 2 }, (_, i) => 1 + (7 * i) / (headDim / 2 - 1)).buffer) });
   return writeGGUF(metadata, tensors);
 }
 
@@ -145,5 +149,19 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (synthetic model
       'blk.0.ffn_up.weight': GGMLType.F32, 'blk.0.ffn_down.weight': GGMLType.F32,
     });
     await expect(engine.load({ kind: 'bytes', bytes, name: 'q2k.gguf' })).rejects.toThrow(/blk\.0\.ffn_gate\.weight.*Q2_K/);
+  });
+
+  it('tied output (no output.weight) and rope_freqs.weight divisors: every position (|err| ≤ 1e-5·max|logit|)', async () => {
+    const f32 = GGMLType.F32;
+    const bytes = await mixedTypeModel({
+      'token_embd.weight': GGMLType.Q8_0, 'blk.0.attn_q.weight': f32, 'blk.0.attn_k.weight': f32, 'blk.0.attn_v.weight': f32,
+      'blk.0.attn_output.weight': f32, 'blk.0.ffn_gate.weight': f32, 'blk.0.ffn_up.weight': f32, 'blk.0.ffn_down.weight': f32,
+    }, { tied: true, ropeFreqs: true });
+    const file = await readGGUF(bytesSource(bytes, 'tied.gguf'));
+    const info = await engine.load({ kind: 'bytes', bytes, name: 'tied.gguf' }, undefined, { context: 16 });
+    expect(info.hasRopeFreqs).toBe(true);
+    expect(info.rope.longFactor?.[info.rope.longFactor.length - 1]).toBeCloseTo(8, 5);
+    const ids = [1, 9, 300, 4, 77, 78, 79, 80, 81, 2, 3, 5, 6, 200];
+    expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 });
