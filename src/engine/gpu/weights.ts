@@ -63,15 +63,27 @@ export function repack(name: string, type: GGMLType, bytes: Uint8Array, rows: nu
     data = bytes.slice(0, blocks * bytesPerBlock); // a copy: the source may sit at an unaligned offset
   } else {
     blockBytes = bytesPerBlock + padding.pad;
-    data = new Uint8Array(blocks * blockBytes);
-    for (let b = 0; b < blocks; b++) {
-      const src = b * bytesPerBlock;
-      const dst = b * blockBytes;
-      data.set(bytes.subarray(src, src + padding.at), dst);
-      data.set(bytes.subarray(src + padding.at, src + bytesPerBlock), dst + padding.at + padding.pad);
-    }
+    data = insertPadding(bytes, blocks, bytesPerBlock, padding.at, padding.pad);
   }
   return { type, data, rowWords: ((cols / blockSize) * blockBytes) / 4, chunks: cols / 8 };
+}
+
+/**
+ * Copies `blocks` blocks of `blockBytes`, inserting `pad` zero bytes after byte `at` of each. Works in
+ * 16-bit units (every size and offset involved is even): a 4 GB model has ~10⁸ blocks, and a per-block
+ * subarray copy takes seconds where this loop takes a fraction of one.
+ */
+function insertPadding(bytes: Uint8Array, blocks: number, blockBytes: number, at: number, pad: number): Uint8Array {
+  const source = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+  const src = new Uint16Array(source.buffer, source.byteOffset, (blocks * blockBytes) / 2);
+  const out = new Uint16Array((blocks * (blockBytes + pad)) / 2);
+  const [inWords, head, gap] = [blockBytes / 2, at / 2, pad / 2];
+  const outWords = inWords + gap;
+  for (let b = 0, i = 0, o = 0; b < blocks; b++, i += inWords, o += outWords) {
+    for (let k = 0; k < head; k++) out[o + k] = src[i + k];
+    for (let k = head; k < inWords; k++) out[o + gap + k] = src[i + k];
+  }
+  return new Uint8Array(out.buffer);
 }
 
 /** (rows, cols) of a tensor: ggml dims are [row length, rows]. */
