@@ -59,7 +59,7 @@ export interface GpuModel {
   setRope(table: RopeTable): void;
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
   forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep }): void;
-  /** The token id chosen by the last 'sample' pass. */
+  /** The token id chosen by the last 'sample' pass (call once per 'sample' pass). */
   readSampled(): Promise<number>;
   /** Logits (n, vocab) of the last 'logits' pass. */
   readLogits(n: number): Promise<Float32Array>;
@@ -228,10 +228,12 @@ export async function createGpuModel(
   const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
     device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset }));
 
-  async function read(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
-    device.queue.submit([encoder.finish()]);
+  async function read(source: GPUBuffer | null, bytes: number): Promise<ArrayBuffer> {
+    if (source) {
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+    }
     await readback.mapAsync(GPUMapMode.READ, 0, bytes);
     const copy = readback.getMappedRange(0, bytes).slice(0);
     readback.unmap();
@@ -276,12 +278,13 @@ export async function createGpuModel(
         pass = encoder.beginComputePass();
         encodeDispatches(pass, [...sampleHead, writeSampler(options.sampling) ? sample : argmax], 1, pos0 + n - 1);
         pass.end();
+        encoder.copyBufferToBuffer(sampled, 0, readback, 0, 4); // the step's only read-back, same command buffer
       }
       device.queue.submit([encoder.finish()]);
     },
 
     async readSampled() {
-      return new Uint32Array(await read(sampled, 4))[0];
+      return new Uint32Array(await read(null, 4))[0]; // a 'sample' pass already copied the id to `readback`
     },
     async readLogits(n) {
       return new Float32Array(await read(logits, n * vocab * 4));
