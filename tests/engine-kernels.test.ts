@@ -108,25 +108,44 @@ describe('elementwise kernels', () => {
     }
   });
 
-  it('rope.wgsl: partial rotary, attention factor, far positions (|err| ≤ (1e-6 + 1e-7·pos)·max|x|)', async () => {
+  it('rope_store.wgsl: rotates q in place and stores rotated k and v in the cache; partial rotary, attention factor, far positions (|err| ≤ (1e-6 + 1e-7·pos)·1.25)', async () => {
     const random = rng(5);
-    const heads = 3, headDim = 12, pairs = headDim / 2, rotated = 4, tokens = 4, pos0 = 40_000, stride = 40;
+    const heads = 3, kvHeads = 2, headDim = 12, pairs = headDim / 2, rotated = 4, tokens = 4, pos0 = 40_000, context = 40_010;
+    const qStride = 40, kvStride = 32;
     const invFreq = Float32Array.from({ length: pairs }, (_, i) => (i < rotated ? 10_000 ** (-i / rotated) : 0));
-    const vec = new Float32Array(tokens * stride);
-    for (let t = 0; t < tokens; t++) vec.set(randomF32(heads * headDim, random), t * stride);
+    const q = new Float32Array(tokens * qStride);
+    const k = new Float32Array(tokens * kvStride);
+    const v = new Float32Array(tokens * kvStride);
+    for (let t = 0; t < tokens; t++) {
+      q.set(randomF32(heads * headDim, random), t * qStride);
+      k.set(randomF32(kvHeads * headDim, random), t * kvStride);
+      v.set(randomF32(kvHeads * headDim, random), t * kvStride);
+    }
     const ropeUniform = new ArrayBuffer(8);
     new Float32Array(ropeUniform, 0, 1)[0] = 1.25;
     new Uint32Array(ropeUniform, 4, 1)[0] = rotated;
-    const [out] = await runKernel({
-      kernel: 'rope.wgsl', constants: { HEADS: heads, HEAD_DIM: headDim, PAIRS: pairs, STRIDE: stride }, step: { n_tokens: tokens, pos0 },
-      bindings: [{ data: new Uint8Array(ropeUniform), uniform: true }, { data: invFreq }, { outBytes: vec.byteLength, init: vec }],
-      grid: [Math.ceil((tokens * heads * pairs) / 64), 1, 1],
+    const cacheBytes = kvHeads * context * headDim * 4;
+    const [qOut, kCache, vCache] = await runKernel({
+      kernel: 'rope_store.wgsl', step: { n_tokens: tokens, pos0 },
+      constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, KV_STRIDE: kvStride },
+      bindings: [{ data: new Uint8Array(ropeUniform), uniform: true }, { data: invFreq }, { outBytes: q.byteLength, init: q },
+        { data: k }, { data: v }, { outBytes: cacheBytes }, { outBytes: cacheBytes }],
+      grid: [Math.ceil((tokens * (heads + kvHeads) * pairs) / 64), 1, 1],
     });
-    const gpu = new Float32Array(out);
+    const gq = new Float32Array(qOut), gk = new Float32Array(kCache), gv = new Float32Array(vCache);
     for (let t = 0; t < tokens; t++) {
-      const ref = vec.slice(t * stride, t * stride + heads * headDim);
-      applyRope(ref, heads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
-      ref.forEach((v, i) => expect(Math.abs(gpu[t * stride + i] - v)).toBeLessThanOrEqual((1e-6 + 1e-7 * (pos0 + t)) * 1.25));
+      const tol = (1e-6 + 1e-7 * (pos0 + t)) * 1.25;
+      const rq = q.slice(t * qStride, t * qStride + heads * headDim);
+      applyRope(rq, heads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
+      rq.forEach((x, i) => expect(Math.abs(gq[t * qStride + i] - x)).toBeLessThanOrEqual(tol));
+      const rk = k.slice(t * kvStride, t * kvStride + kvHeads * headDim);
+      applyRope(rk, kvHeads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
+      for (let h = 0; h < kvHeads; h++)
+        for (let d = 0; d < headDim; d++) {
+          const at = (h * context + pos0 + t) * headDim + d;
+          expect(Math.abs(gk[at] - rk[h * headDim + d])).toBeLessThanOrEqual(tol);
+          expect(gv[at]).toBe(v[t * kvStride + h * headDim + d]);
+        }
     }
   });
 });

@@ -152,10 +152,6 @@ export async function createGpuModel(
       }, m);
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps }, [step, input, weight, output], (n) => [n, 1, 1]);
-  const rope = (vec: GPUBuffer, heads: number, stride: number) =>
-    dispatchOf('rope', 'rope.wgsl', { HEADS: heads, HEAD_DIM: c.headDim, PAIRS: pairs, STRIDE: stride },
-      [stepBatch, ropeUniform, invFreq, vec], (n) => [groupsOf64(n * heads * pairs), 1, 1]);
-
   const embed = await dispatchOf('embed', 'embed.wgsl',
     { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
     [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
@@ -167,10 +163,9 @@ export async function createGpuModel(
       await matmul(L.wq, xn, q, dimS, qS, false),
       await matmul(L.wk, xn, k, dimS, kvS, false),
       await matmul(L.wv, xn, v, dimS, kvS, false),
-      await rope(q, c.heads, qS),
-      await rope(k, c.kvHeads, kvS),
-      await dispatchOf('kv_store', 'kv_store.wgsl', { KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, STRIDE: kvS },
-        [stepBatch, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * kvDim), 1, 1]),
+      await dispatchOf('rope_store', 'rope_store.wgsl',
+        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
+        [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
       await dispatchOf('attention', 'attention.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
         [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.heads, n] : NONE)),

@@ -1,0 +1,88 @@
+// Rotary position embedding of the batch's queries and keys, fused with appending keys and values to
+// one layer's KV cache (one dispatch instead of three). Adjacent pairs (2i, 2i+1) of every head
+// (llama.cpp's "normal" mode, which GGUF llama models use) turn by angle p·θ_i at position
+// p = pos0 + t; cos and sin are scaled by the attention factor (yarn's mscale). θ comes from a small
+// per-pair table, so changing RoPE at run time rewrites only that table and this uniform; pairs past
+// `rotated_pairs` (partial rotary) pass through unscaled.
+// cos/sin are computed here, not with the builtins: Vulkan lets those be off by 2⁻¹¹ (SwiftShader
+// is), which moves logits by 1e-4 relative. The angle is reduced in turns — fract(p·θ/2π), then to an
+// octant [−π/4, π/4] plus a quadrant — where short Taylor series are exact to f32 (error < 2e−9).
+// Threads: per token, HEADS·PAIRS query pairs, then KV_HEADS·PAIRS key/value pairs.
+// Cache layout (kv_heads, context, head_dim), so attention reads one head's keys contiguously.
+
+override HEADS: u32;
+override KV_HEADS: u32;
+override HEAD_DIM: u32;
+override CONTEXT: u32;
+override Q_STRIDE: u32;  // floats between consecutive tokens' queries
+override KV_STRIDE: u32; // floats between consecutive tokens' keys (and values)
+
+struct Rope {
+  attention_factor: f32,
+  rotated_pairs: u32,
+}
+
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<uniform> rope: Rope;
+@group(0) @binding(2) var<storage, read> inv_freq: array<f32>; // θ_i, HEAD_DIM / 2 entries
+@group(0) @binding(3) var<storage, read_write> q: array<f32>;
+@group(0) @binding(4) var<storage, read> k: array<f32>;
+@group(0) @binding(5) var<storage, read> v: array<f32>;
+@group(0) @binding(6) var<storage, read_write> k_cache: array<f32>;
+@group(0) @binding(7) var<storage, read_write> v_cache: array<f32>;
+
+const INV_TWO_PI: f32 = 0.15915494309189535;
+const TWO_PI: f32 = 6.283185307179586;
+
+// (cos, sin) of 2π·turns.
+fn cos_sin_turns(turns: f32) -> vec2<f32> {
+  let r = fract(turns);                   // [0, 1)
+  let quadrant = round(r * 4.0);          // 0…4
+  let a = (r - quadrant * 0.25) * TWO_PI; // [−π/4, π/4]
+  let a2 = a * a;
+  let s = a * (1.0 + a2 * (-1.0 / 6.0 + a2 * (1.0 / 120.0 + a2 * (-1.0 / 5040.0 + a2 * (1.0 / 362880.0)))));
+  let c = 1.0 + a2 * (-0.5 + a2 * (1.0 / 24.0 + a2 * (-1.0 / 720.0 + a2 * (1.0 / 40320.0))));
+  switch (u32(quadrant) & 3u) {
+    case 1u: { return vec2<f32>(-s, c); }
+    case 2u: { return vec2<f32>(-c, -s); }
+    case 3u: { return vec2<f32>(s, -c); }
+    default: { return vec2<f32>(c, s); }
+  }
+}
+
+// The pair (a, b) rotated by pair i's angle at position pos (identity past the rotated pairs).
+fn rotate(a: f32, b: f32, i: u32, pos: u32) -> vec2<f32> {
+  if (i >= rope.rotated_pairs) {
+    return vec2<f32>(a, b);
+  }
+  let cs = cos_sin_turns(f32(pos) * (inv_freq[i] * INV_TWO_PI)) * rope.attention_factor;
+  return vec2<f32>(a * cs.x - b * cs.y, a * cs.y + b * cs.x);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let pairs = HEAD_DIM / 2u;
+  let per_token = (HEADS + KV_HEADS) * pairs;
+  let t = gid.x / per_token;
+  let slot = gid.x % per_token;
+  let pos = step.pos0 + t;
+  if (t >= step.n_tokens) {
+    return;
+  }
+  let i = slot % pairs;
+  if (slot < HEADS * pairs) {
+    let j = t * Q_STRIDE + (slot / pairs) * HEAD_DIM + 2u * i;
+    let r = rotate(q[j], q[j + 1u], i, pos);
+    q[j] = r.x;
+    q[j + 1u] = r.y;
+  } else if (pos < CONTEXT) {
+    let h = (slot - HEADS * pairs) / pairs;
+    let src = t * KV_STRIDE + h * HEAD_DIM + 2u * i;
+    let dst = (h * CONTEXT + pos) * HEAD_DIM + 2u * i;
+    let r = rotate(k[src], k[src + 1u], i, pos);
+    k_cache[dst] = r.x;
+    k_cache[dst + 1u] = r.y;
+    v_cache[dst] = v[src];
+    v_cache[dst + 1u] = v[src + 1u];
+  }
+}
