@@ -76,7 +76,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   };
 
   return (
-    <form className="panel probe-form" aria-label="Probe settings" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+    <form className="panel probe-form" aria-label="Probe settings" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <h2>Probe</h2>
       <label className="field">
         <span>Probe</span>

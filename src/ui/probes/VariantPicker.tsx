@@ -23,7 +23,7 @@ export function VariantPicker({ choices, onChange }: { choices: VariantChoice[];
           {VARIANT_KINDS.map((k) => <option key={k.kind} value={k.kind} title={k.hint}>{k.label}</option>)}
         </select>
         <label>
-          k <input aria-label="Override factor" type="number" min={0.125} step={0.5} value={factor} onChange={(e) => setFactor(Number(e.target.value))} />
+          k <input aria-label="Override factor" type="number" min={0} step="any" value={factor} onChange={(e) => setFactor(Number(e.target.value))} />
         </label>
         <button type="button" className="button small" disabled={choices.length >= 7} onClick={() => onChange([...choices, { kind, factor }])}>
           Add variant

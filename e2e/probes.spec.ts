@@ -1,0 +1,99 @@
+// The probes in real Chromium (WebGPU on SwiftShader) on stories260K (Q8_0): a loss-by-position run
+// from the page with two RoPE variants, a cancelled run, the result found again after a reload and
+// through its shared link, and a run driven by a host page through the embed protocol.
+import { expect, test, type Page } from '@playwright/test';
+import { MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
+
+test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf (see shared/README.md)');
+
+const result = (page: Page) => page.getByRole('region', { name: 'Probe result' });
+const stored = (page: Page) => page.getByRole('region', { name: 'Stored probe results' });
+
+/** Opens the lab with the test model loading (?model=) on the Probes section, ready to run. */
+async function openProbes(page: Page, extra = '') {
+  await serveTestModels(page);
+  await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}${extra}`);
+  await page.getByRole('button', { name: 'Probes', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled({ timeout: 60_000 });
+}
+
+async function runLossProbe(page: Page, ctx: number, factors: number[]) {
+  await page.getByLabel('Probe', { exact: true }).selectOption('loss-by-position');
+  await page.getByLabel('Text', { exact: true }).selectOption('sotu-2016-barack-obama');
+  await page.getByLabel('Context (tokens)').fill(String(ctx));
+  for (const k of factors) {
+    await page.getByLabel('Override factor').fill(String(k));
+    await page.getByRole('button', { name: 'Add variant' }).click();
+  }
+  await page.getByRole('button', { name: 'Run probe' }).click();
+}
+
+test('loss by position from the page: curves, cancel, reload, shared link', async ({ page, browser }) => {
+  await openProbes(page);
+  const started = Date.now();
+  await runLossProbe(page, 256, [4]);
+  await expect(result(page).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
+  console.log(`loss-by-position, 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
+  await expect(result(page).locator('.legend')).toContainText('own (mean');
+  await expect(result(page).locator('.legend')).toContainText('base 40000');
+  // a curve has a point per log bin: 256 positions at 2 bins per octave give 16 bins
+  const d = await result(page).locator('path.series').first().getAttribute('d');
+  expect(d!.split(/[ML]/).filter(Boolean).length).toBeGreaterThanOrEqual(14);
+
+  // a long run with three variants, cancelled once it reports progress
+  await runLossProbe(page, 2048, [2, 8]);
+  const progress = page.getByRole('status', { name: 'Probe progress' });
+  await expect(progress).toContainText('loss-by-position');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('The probe was cancelled.')).toBeVisible({ timeout: 30_000 });
+  await expect(stored(page).getByRole('listitem')).toHaveCount(1);
+
+  // the finished result comes back after a reload, from IndexedDB, by its link
+  await stored(page).getByRole('button', { name: /^loss-by-position/ }).click();
+  await expect(page).toHaveURL(/[?&]probe=/);
+  const shared = page.url();
+  await page.reload();
+  await expect(result(page).locator('path.series')).toHaveCount(2);
+  await expect(stored(page).getByRole('listitem')).toHaveCount(1);
+
+  // the same link in a browser without the result offers the run
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await serveTestModels(fresh);
+  await fresh.goto(shared);
+  await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('loss-by-position');
+  await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40000');
+  await other.close();
+});
+
+test('a host page runs a probe through the embed protocol', async ({ page, baseURL }) => {
+  await serveTestModels(page);
+  const lab = `${baseURL}/?embed=1&view=decay&model=${encodeURIComponent(MODEL_PATH)}`;
+  await page.goto(`${baseURL}/e2e/fixtures/host.html?lab=${encodeURIComponent(lab)}`);
+  type Message = { data: { type: string; [key: string]: unknown } };
+  const received = () => page.evaluate(() => (window as unknown as { received: Message[] }).received.map((m) => m.data));
+  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:ready')).toBe(true);
+
+  await page.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ type: 'rope-lab:run', probe: 'passkey', options: { lengths: [0.5], depths: [0], trials: 1, seed: 1 } }));
+  await expect.poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message).toContain('options.lengths[0] must be a positive integer');
+
+  const started = Date.now();
+  await page.evaluate(() => (window as unknown as { send(m: unknown): void }).send({
+    type: 'rope-lab:run',
+    probe: 'loss-by-position',
+    options: { texts: ['user'], ctx: 128, variants: [{ label: 'own', rope: null }, { label: 'PI ×2', rope: { headDim: 8, base: 10000, type: 'linear', factor: 2 } }] },
+    text: 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20),
+  }));
+  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), { timeout: 60_000 }).toBe(true);
+  console.log(`embed run, loss-by-position, 128 tokens, 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  const messages = await received();
+  const progress = messages.filter((m) => m.type === 'rope-lab:progress');
+  expect(progress.at(-1)).toMatchObject({ probe: 'loss-by-position', done: 2, total: 2 });
+  const { result: run } = messages.find((m) => m.type === 'rope-lab:result') as unknown as { result: { ctx: number; series: Array<{ variant: { label: string }; meanLoss: number }>; provenance: { texts: Array<{ id: string; tokens: number }> } } };
+  expect(run.ctx).toBe(128);
+  expect(run.series.map((s) => s.variant.label)).toEqual(['own', 'PI ×2']);
+  expect(run.provenance.texts[0]).toMatchObject({ id: 'user', tokens: 128 });
+  // a repeated TinyStories sentence is easy for a TinyStories model under its own RoPE
+  expect(run.series[0].meanLoss).toBeGreaterThan(0);
+  expect(run.series[0].meanLoss).toBeLessThan(run.series[1].meanLoss);
+});
