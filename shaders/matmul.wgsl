@@ -6,8 +6,6 @@
 // TILE_T times), then a tree reduction in workgroup memory sums the TPR partials of each row.
 // TPR trades parallelism per row against barriers: GPUs want many threads per row; a CPU rasterizer
 // (SwiftShader), where each barrier costs microseconds, wants few.
-// GLU mode (the feed-forward's gate and up projections stacked in one matrix, same type): output row r
-// is silu(W[r]·x) ⊙ (W[r + ROWS]·x), SwiGLU fused into the matmul — one dispatch instead of three.
 // Grid: x·y = row groups (y > 1 only past 65535 groups), z = token tiles.
 
 const WG: u32 = 64u;
@@ -20,14 +18,13 @@ override ROW_WORDS: u32;   // u32 words per weight row
 override IN_STRIDE: u32;   // floats between consecutive tokens' input vectors (multiple of 8)
 override OUT_STRIDE: u32;  // floats between consecutive tokens' outputs
 override ACCUMULATE: bool; // add into Y (the residual stream) instead of overwriting it
-override GLU: bool = false; // W holds 2·ROWS rows: gate rows, then up rows; Y = silu(gate) ⊙ up
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> weights: array<u32>;
 @group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-var<workgroup> partial: array<f32, 1024>; // (2 parts, TILE_T, WG)
+var<workgroup> partial: array<f32, 512>; // (TILE_T, WG)
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
@@ -39,45 +36,38 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (t0 < step.n_tokens) {
     tokens = min(step.n_tokens - t0, TILE_T);
   }
-  let parts = select(1u, 2u, GLU);
   let chunks_per_block = BLOCK_ELEMS / 8u;
-  var acc: array<f32, 16>; // acc[part·TILE_T + t]
+  var acc: array<f32, 8>;
   if (row < ROWS) {
-    for (var part = 0u; part < parts; part++) {
-      let base = (row + part * ROWS) * ROW_WORDS;
-      for (var c = lane; c < CHUNKS; c += TPR) {
-        let w = dequant8(base + (c / chunks_per_block) * BLOCK_WORDS, c % chunks_per_block);
-        for (var t = 0u; t < tokens; t++) {
-          let xi = ((t0 + t) * IN_STRIDE) / 4u + c * 2u;
-          acc[part * TILE_T + t] += dot(w.lo, x[xi]) + dot(w.hi, x[xi + 1u]);
-        }
+    for (var c = lane; c < CHUNKS; c += TPR) {
+      let w = dequant8(row * ROW_WORDS + (c / chunks_per_block) * BLOCK_WORDS, c % chunks_per_block);
+      for (var t = 0u; t < tokens; t++) {
+        let xi = ((t0 + t) * IN_STRIDE) / 4u + c * 2u;
+        acc[t] += dot(w.lo, x[xi]) + dot(w.hi, x[xi + 1u]);
       }
     }
   }
   if (TPR > 1u) {
-    for (var j = 0u; j < parts * TILE_T; j++) {
-      partial[j * WG + lid] = acc[j];
+    for (var t = 0u; t < tokens; t++) {
+      partial[t * WG + lid] = acc[t];
     }
     workgroupBarrier();
     for (var half = TPR / 2u; half > 0u; half >>= 1u) {
       if (lane < half) {
-        for (var j = 0u; j < parts * TILE_T; j++) {
-          partial[j * WG + lid] += partial[j * WG + lid + half];
+        for (var t = 0u; t < tokens; t++) {
+          partial[t * WG + lid] += partial[t * WG + lid + half];
         }
       }
       workgroupBarrier();
     }
-    for (var j = 0u; j < parts * TILE_T; j++) {
-      acc[j] = partial[j * WG + lid];
+    for (var t = 0u; t < tokens; t++) {
+      acc[t] = partial[t * WG + lid];
     }
   }
   if (row < ROWS && lane == 0u) {
     for (var t = 0u; t < tokens; t++) {
       let o = (t0 + t) * OUT_STRIDE + row;
       var sum = acc[t];
-      if (GLU) {
-        sum = sum / (1.0 + exp(-sum)) * acc[TILE_T + t];
-      }
       if (ACCUMULATE) {
         sum += y[o];
       }

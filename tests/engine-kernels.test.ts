@@ -47,43 +47,6 @@ describe('matmul.wgsl: fused dequantize × batch of vectors', () => {
   }
 });
 
-describe('matmul.wgsl GLU mode (gate and up stacked)', () => {
-  for (const type of [GGMLType.Q4_K, GGMLType.F16]) {
-    it(`${ggmlTypeName(type)}: silu(gate·x) ⊙ (up·x) equals the CPU (|err| ≤ 1e-5·(Σ|g·x|·|u| + Σ|u·x|·|g|) + 1e-6)`, async () => {
-      const random = rng(300 + type);
-      const cols = typeInfo(type).blockSize === 256 ? 512 : 44;
-      const rows = 37, tokens = 9;
-      const bytes = randomTensor(type, 2 * rows * cols, random);
-      const w = dequantize(type, bytes, 2 * rows * cols);
-      const packed = repack('gate+up', type, bytes, 2 * rows, cols);
-      const stride = roundUp(cols, 8);
-      const x = new Float32Array(tokens * stride);
-      for (let t = 0; t < tokens; t++) x.set(randomF32(cols, random), t * stride);
-      for (const tpr of [1, 8]) {
-        const [out] = await runKernel({
-          kernel: 'matmul.wgsl', weightType: packed.type, step: { n_tokens: tokens },
-          constants: { TPR: tpr, CHUNKS: packed.chunks, ROWS: rows, ROW_WORDS: packed.rowWords, IN_STRIDE: stride, OUT_STRIDE: rows, ACCUMULATE: false, GLU: true },
-          bindings: [{ data: packed.data }, { data: x }, { outBytes: tokens * rows * 4 }],
-          grid: [Math.ceil(rows / (64 / tpr)), 1, Math.ceil(tokens / 8)],
-        });
-        const y = new Float32Array(out);
-        for (let t = 0; t < tokens; t++)
-          for (let r = 0; r < rows; r++) {
-            let g = 0, u = 0, gs = 0, us = 0;
-            for (let c = 0; c < cols; c++) {
-              g += w[r * cols + c] * x[t * stride + c];
-              u += w[(rows + r) * cols + c] * x[t * stride + c];
-              gs += Math.abs(w[r * cols + c] * x[t * stride + c]);
-              us += Math.abs(w[(rows + r) * cols + c] * x[t * stride + c]);
-            }
-            const expected = (g / (1 + Math.exp(-g))) * u;
-            expect(Math.abs(y[t * rows + r] - expected)).toBeLessThanOrEqual(1e-5 * (gs * Math.abs(u) + us * Math.abs(g)) + 1e-6);
-          }
-      }
-    });
-  }
-});
-
 describe('embed.wgsl', () => {
   for (const type of [GGMLType.F16, GGMLType.Q5_0, GGMLType.Q6_K]) {
     it(`${ggmlTypeName(type)}: rows of the dequantized table, exactly`, async () => {

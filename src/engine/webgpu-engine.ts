@@ -9,7 +9,7 @@ import { checkBindingSize, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
-import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, uploadStacked, type GpuMatrix } from './gpu/weights.ts';
+import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, type GpuMatrix } from './gpu/weights.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
 import type {
   Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
@@ -299,22 +299,12 @@ async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, 
     return b;
   };
   const embedding = await matrix(GLOBAL_TENSORS.embedding);
-  // gate and up of one type share a buffer, so one GLU matmul computes silu(gate) ⊙ up
-  const ffnIn = async (gateName: string, upName: string): Promise<GpuLayerWeights['ffnIn']> => {
-    const [gate, up] = [file.tensorsByName.get(gateName)!, file.tensorsByName.get(upName)!];
-    if (gate.type !== up.type) return { kind: 'split', wGate: await matrix(gateName), wUp: await matrix(upName) };
-    const wGateUp = await uploadStacked(device, file, [gate, up], `${gateName} + ${upName}`);
-    buffers.push(wGateUp.buffer);
-    progress(gateName);
-    progress(upName);
-    return { kind: 'stacked', wGateUp };
-  };
   const layers: GpuLayerWeights[] = [];
   for (let l = 0; l < c.layers; l++) {
     const n = layerTensorNames(l);
     layers.push({
       attnNorm: await vector(n.attnNorm), wq: await matrix(n.wq), wk: await matrix(n.wk), wv: await matrix(n.wv), wo: await matrix(n.wo),
-      ffnNorm: await vector(n.ffnNorm), ffnIn: await ffnIn(n.wGate, n.wUp), wDown: await matrix(n.wDown),
+      ffnNorm: await vector(n.ffnNorm), wGate: await matrix(n.wGate), wUp: await matrix(n.wUp), wDown: await matrix(n.wDown),
     });
   }
   const outputNorm = await vector(GLOBAL_TENSORS.outputNorm);

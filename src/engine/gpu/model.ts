@@ -16,8 +16,8 @@ export interface GpuLayerWeights {
   wv: GpuMatrix; // (kvHeads·headDim, dim)
   wo: GpuMatrix; // (dim, heads·headDim)
   ffnNorm: GPUBuffer; // (dim) f32
-  /** gate and up, separate (different types) or stacked for the fused GLU matmul: (2·ffnDim, dim). */
-  ffnIn: { kind: 'split'; wGate: GpuMatrix; wUp: GpuMatrix } | { kind: 'stacked'; wGateUp: GpuMatrix };
+  wGate: GpuMatrix; // (ffnDim, dim)
+  wUp: GpuMatrix; // (ffnDim, dim)
   wDown: GpuMatrix; // (dim, ffnDim)
 }
 
@@ -142,12 +142,12 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, weights?.type);
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  const matmul = (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch, glu = false) =>
+  const matmul = (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch) =>
     dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
-      { TPR: tpr, CHUNKS: m.chunks, ROWS: glu ? m.rows / 2 : m.rows, ROW_WORDS: m.rowWords, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate, GLU: glu },
+      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
       [step, m.buffer, input, output],
       (n) => {
-        const groups = Math.ceil((glu ? m.rows / 2 : m.rows) / (64 / tpr));
+        const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
@@ -177,13 +177,9 @@ export async function createGpuModel(
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
       await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn),
-      ...(L.ffnIn.kind === 'stacked'
-        ? [await matmul(L.ffnIn.wGateUp, xn, gate, dimS, ffnS, false, stepBatch, true)]
-        : [
-            await matmul(L.ffnIn.wGate, xn, gate, dimS, ffnS, false),
-            await matmul(L.ffnIn.wUp, xn, up, dimS, ffnS, false),
-            await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) => [groupsOf64(n * c.ffnDim), 1, 1]),
-          ]),
+      await matmul(L.wGate, xn, gate, dimS, ffnS, false),
+      await matmul(L.wUp, xn, up, dimS, ffnS, false),
+      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) => [groupsOf64(n * c.ffnDim), 1, 1]),
       await matmul(L.wDown, gate, x, ffnS, dimS, true),
     );
   }

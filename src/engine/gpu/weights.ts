@@ -100,30 +100,6 @@ export async function uploadMatrix(device: GPUDevice, file: GGUFFile, t: GGUFTen
   return { name: t.name, buffer, type: packed.type, rows, cols, chunks: packed.chunks, rowWords: packed.rowWords, bytes: packed.data.byteLength };
 }
 
-/**
- * Tensors of one type and row length stacked row-wise in one buffer (the feed-forward's gate and up
- * projections, for the fused GLU matmul). Each is read and repacked in turn.
- */
-export async function uploadStacked(device: GPUDevice, file: GGUFFile, tensors: GGUFTensorInfo[], name: string): Promise<GpuMatrix> {
-  const parts = [];
-  for (const t of tensors) {
-    const { rows, cols } = matrixShape(t);
-    parts.push({ rows, cols, ...repack(t.name, t.type, await readTensorBytes(file, t), rows, cols) });
-  }
-  const [first] = parts;
-  if (parts.some((p) => p.type !== first.type || p.cols !== first.cols)) throw new Error(`cannot stack ${name}: types or row lengths differ`);
-  const bytes = parts.reduce((sum, p) => sum + p.data.byteLength, 0);
-  checkBindingSize(device, bytes, name);
-  const buffer = storageBuffer(device, bytes, name);
-  let offset = 0;
-  for (const p of parts) {
-    device.queue.writeBuffer(buffer, offset, p.data);
-    offset += p.data.byteLength;
-  }
-  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
-  return { name, buffer, type: first.type, rows, cols: first.cols, chunks: first.chunks, rowWords: first.rowWords, bytes };
-}
-
 /** A 1-D tensor (a norm's weights, rope_freqs) as f32, on the CPU. */
 export async function readVector(file: GGUFFile, t: GGUFTensorInfo): Promise<Float32Array> {
   return dequantize(t.type, await readTensorBytes(file, t), t.nElements);
