@@ -1,6 +1,6 @@
 // One stored result: its chart (by probe), its provenance (model, RoPE variants, texts, seed, when, how
 // long), and its exports.
-import { useRef, useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
 import type { StoredProbeResult } from '../../storage/probe-results.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/viewExport.ts';
@@ -44,7 +44,7 @@ export function ResultView({ record, onError }: { record: StoredProbeResult; onE
   );
 }
 
-function chart(record: StoredProbeResult, svgRef: React.RefObject<SVGSVGElement | null>) {
+function chart(record: StoredProbeResult, svgRef: RefObject<SVGSVGElement | null>) {
   const { result } = record;
   switch (result.provenance.probe) {
     case 'loss-by-position': return <LossByPositionChart result={result as LossByPositionResult} svgRef={svgRef} />;

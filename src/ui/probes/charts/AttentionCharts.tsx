@@ -3,29 +3,10 @@
 // decay of the same RoPE configuration (the all-ones logit, src/rope's decayCurves), so what the
 // model does sits beside what its RoPE alone would predict.
 import { useState, type Ref } from 'react';
-import { distanceBucketRange, headSummary, type AttentionProbeResult, type AttentionSeries } from '../../../probes/index.ts';
-import { decayCurves, logSpacedDistances } from '../../../rope/index.ts';
+import type { AttentionProbeResult } from '../../../probes/index.ts';
+import { analyticDecay, bucketMiddle, meanBucketMass, type HeadChoice } from './attentionSeries.ts';
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
-
-type HeadChoice = { layer: number; head: number } | 'all';
-
-/** Mean bucket mass over the chosen heads. */
-function bucketMass(s: AttentionSeries, choice: HeadChoice): number[] {
-  const { stats } = s;
-  const heads = choice === 'all'
-    ? Array.from({ length: stats.layers * stats.heads }, (_, i) => ({ layer: Math.floor(i / stats.heads), head: i % stats.heads }))
-    : [choice];
-  const sum = new Array<number>(stats.buckets).fill(0);
-  for (const h of heads) headSummary(stats, h.layer, h.head).bucketMass.forEach((m, b) => (sum[b] += m));
-  return sum.map((m) => m / heads.length);
-}
-
-/** A bucket [lo, hi) drawn at its geometric middle; bucket 0 (distance 0) at 0.5 so a log axis can show it. */
-const bucketMiddle = (b: number) => {
-  const [lo, hi] = distanceBucketRange(b);
-  return b === 0 ? 0.5 : Math.sqrt(lo * (hi - 1));
-};
 
 export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionProbeResult; svgRef: Ref<SVGSVGElement> }) {
   const [choice, setChoice] = useState<HeadChoice>('all');
@@ -34,13 +15,9 @@ export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionP
   const mass = result.series.map((s, i) => ({
     name: s.variant.label,
     color: variantColor(i),
-    points: bucketMass(s, choice).map((m, b) => [bucketMiddle(b), m] as [number, number]),
+    points: meanBucketMass(s.stats, choice).map((m, b) => [bucketMiddle(b), m] as [number, number]),
   }));
-  const distances = logSpacedDistances(Math.max(2, result.ids.length), 64);
-  const decay = result.series.map((s, i) => {
-    const logit = decayCurves(s.variant.rope ?? own, distances).allOnesLogit;
-    return { name: s.variant.label, color: variantColor(i), dashed: true, points: Array.from(distances, (d, k) => [d, logit[k]] as [number, number]) };
-  });
+  const decay = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), dashed: true, points: analyticDecay(s.variant.rope ?? own, result.ids.length) }));
   return (
     <div className="probe-attention">
       <label className="probe-head-picker">
