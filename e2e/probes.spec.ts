@@ -2,6 +2,7 @@
 // from the page with two RoPE variants, a cancelled run, the result found again after a reload and
 // through its shared link, and a run driven by a host page through the embed protocol.
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
 
 test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf (see shared/README.md)');
@@ -39,6 +40,12 @@ test('loss by position from the page: curves, cancel, reload, shared link', asyn
   // a curve has a point per log bin: 256 positions at 2 bins per octave give 16 bins
   const d = await result(page).locator('path.series').first().getAttribute('d');
   expect(d!.split(/[ML]/).filter(Boolean).length).toBeGreaterThanOrEqual(14);
+  // the CSV export is the result's table: a row per variant and log bin
+  const [download] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^rope-lab-loss-by-position-.*\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  expect(csv[0]).toBe('variant,position_from,position_to,mean_loss,tokens');
+  expect(csv.filter((row) => row.startsWith('own,')).length).toBe(csv.filter((row) => row.startsWith('base 40000,')).length);
 
   // a long run with three variants, cancelled once it reports progress
   await runLossProbe(page, 2048, [2, 8]);

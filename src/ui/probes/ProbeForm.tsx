@@ -1,7 +1,7 @@
 // The probe settings: which probe, on which text, how long, under which RoPE variants, with which seed
 // and trials. Run builds a ProbeRequest and checks it with parseProbeRequest (the same check a URL or
 // an embedding host gets), so a bad field is named before anything runs.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../engine/types.ts';
 import { parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
@@ -30,6 +30,7 @@ export interface FormValues {
   variants: VariantChoice[];
 }
 
+const lengthsFor = (trained: number) => [trained / 4, trained / 2, trained].map(Math.floor).join(', ');
 const numberList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
 
 /** The request the form describes, or the first problem. */
@@ -57,10 +58,15 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const { setUserText } = useLab(selectProbeActions);
   const trained = model?.trainedContext ?? 512;
   const [v, setV] = useState<FormValues>({
-    probe: 'loss-by-position', text: '', ctx: trained, lengths: `${trained / 4}, ${trained / 2}, ${trained}`, depths: '0, 0.5, 1',
+    probe: 'loss-by-position', text: '', ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
     trials: 2, seed: 1, method: 'chunked', variants: [],
   });
   const [error, setError] = useState<string | null>(null);
+  // lengths follow the model's trained context when a (new) model arrives
+  const trainedContext = model?.trainedContext;
+  useEffect(() => {
+    if (trainedContext) setV((old) => ({ ...old, ctx: trainedContext, lengths: lengthsFor(trainedContext) }));
+  }, [trainedContext]);
   const change = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
   const text = v.text || texts[0]?.id || '';
   const usesText = v.probe !== 'passkey';
