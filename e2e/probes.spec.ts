@@ -7,7 +7,7 @@ import { MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/t
 
 test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf (see shared/README.md)');
 
-const result = (page: Page) => page.getByRole('region', { name: 'Probe result' });
+const result = (page: Page) => page.getByRole('region', { name: 'Probe result', exact: true });
 const stored = (page: Page) => page.getByRole('region', { name: 'Stored probe results' });
 
 /** Opens the lab with the test model loading (?model=) on the Probes section, ready to run. */
@@ -71,6 +71,27 @@ test('loss by position from the page: curves, cancel, reload, shared link', asyn
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('loss-by-position');
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40000');
   await other.close();
+});
+
+test('passkey from the page: one heatmap per variant, every cell a recorded accuracy', async ({ page }) => {
+  await openProbes(page);
+  await page.getByLabel('Probe', { exact: true }).selectOption('passkey');
+  await page.getByLabel('Lengths').fill('192, 256');
+  await page.getByLabel('Depths').fill('0, 0.5, 1');
+  await page.getByLabel('Trials').fill('1');
+  await page.getByRole('button', { name: 'Add variant' }).click();
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Run probe' }).click();
+  const figures = result(page).locator('figure');
+  await expect(figures).toHaveCount(2, { timeout: 60_000 });
+  console.log(`passkey, 2 lengths × 3 depths × 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  await expect(figures.first()).toContainText('own · 1 trial(s) per cell');
+  await expect(figures.last()).toContainText('base 40000');
+  for (const figure of await figures.all()) await expect(figure.locator('text.cell-value', { hasText: /^\d+%$/ })).toHaveCount(6);
+  // a too-short length is refused by the runner with the reason, not run
+  await page.getByLabel('Lengths').fill('64');
+  await page.getByRole('button', { name: 'Run probe' }).click();
+  await expect(page.getByRole('alert')).toContainText('a passkey prompt needs at least');
 });
 
 test('a host page runs a probe through the embed protocol', async ({ page, baseURL }) => {

@@ -25,7 +25,7 @@ export function Heatmap({ title, rows, columns, values, rowLabel, columnLabel, s
       {values.map((row, r) => row.map((v, c) => (
         <g key={`${r}-${c}`} transform={`translate(${c * CELL_W},${r * CELL_H})`}>
           <rect width={CELL_W - 2} height={CELL_H - 2} fill={interpolateBlues(0.1 + 0.85 * v)} />
-          <text x={CELL_W / 2} y={CELL_H / 2} dy="0.32em" textAnchor="middle" className="tick-label" style={{ fill: v > 0.6 ? '#fff' : '#1f2933' }}>
+          <text x={CELL_W / 2} y={CELL_H / 2} dy="0.32em" textAnchor="middle" className="tick-label cell-value" style={{ fill: v > 0.6 ? '#fff' : '#1f2933' }}>
             {Math.round(v * 100)}%
           </text>
         </g>

@@ -40,6 +40,7 @@ export function PerplexityChart({ result, svgRef }: { result: PerplexityResult; 
       xLabel="context length (tokens)"
       yLabel="perplexity"
       xScale="log"
+      xTicks={result.series[0]?.points.map((p) => p.ctx)}
       svgRef={svgRef}
     />
   );

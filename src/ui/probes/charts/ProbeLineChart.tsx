@@ -4,7 +4,7 @@
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { useRef, type Ref } from 'react';
 import { BottomAxis, ChartSvg, LeftAxis, Legend, plotBox } from '../../charts/chartKit.tsx';
-import { linearTicks, logTicks } from '../../charts/ticks.ts';
+import { formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
 import { useElementSize } from '../../charts/useElementSize.ts';
 
 export interface CurveSeries {
@@ -20,13 +20,16 @@ export interface ProbeLineChartProps {
   xLabel: string;
   yLabel: string;
   xScale: 'log' | 'linear';
+  /** x values to label (the lengths a retrieval probe ran at); default ticks of the scale. A log axis
+   * spanning less than a decade would otherwise have no labelled tick at all. */
+  xTicks?: number[];
   /** Fixed y domain (e.g. [0, 1] for a fraction); default the data's extent. */
   yDomain?: [number, number];
   svgRef?: Ref<SVGSVGElement>;
   height?: number;
 }
 
-export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, yDomain, svgRef, height = 300 }: ProbeLineChartProps) {
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, svgRef, height = 300 }: ProbeLineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(holder);
   const box = plotBox(Math.max(width, 240), height);
@@ -45,7 +48,7 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, yDomain,
     <div ref={holder} className="probe-chart">
       {width > 0 && (
         <ChartSvg box={box} title={title} svgRef={svgRef}>
-          <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
+          <BottomAxis ticks={xTicks ? xTicks.map((value) => ({ value, label: formatTokens(value) })) : xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
           <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={yLabel} />
           {series.map((s) => (
             <g key={s.name}>

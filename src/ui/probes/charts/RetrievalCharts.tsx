@@ -18,7 +18,7 @@ export function PasskeyHeatmaps({ result, svgRef }: { result: PasskeyResult; svg
             rows={lengths.map(String)}
             columns={depths.map((d) => `${Math.round(d * 100)}%`)}
             values={s.accuracy}
-            rowLabel="prompt tokens"
+            rowLabel="tokens"
             columnLabel="depth of the key"
             svgRef={i === 0 ? svgRef : undefined}
           />
@@ -42,6 +42,7 @@ export function FirstSentenceChart({ result, svgRef }: { result: FirstSentenceRe
       xLabel="prompt length (tokens)"
       yLabel="mean ROUGE-L F1"
       xScale="log"
+      xTicks={lengths}
       yDomain={[0, 1]}
       svgRef={svgRef}
     />
