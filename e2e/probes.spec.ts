@@ -18,9 +18,9 @@ async function openProbes(page: Page, extra = '') {
   await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled({ timeout: 60_000 });
 }
 
-async function runLossProbe(page: Page, ctx: number, factors: number[]) {
+async function runLossProbe(page: Page, ctx: number, factors: number[], texts = ['sotu-2016-barack-obama']) {
   await page.getByLabel('Probe', { exact: true }).selectOption('loss-by-position');
-  await page.getByLabel('Text', { exact: true }).selectOption('sotu-2016-barack-obama');
+  await page.getByLabel('Text', { exact: true }).selectOption(texts);
   await page.getByLabel('Context (tokens)').fill(String(ctx));
   for (const k of factors) {
     await page.getByLabel('Override factor').fill(String(k));
@@ -32,11 +32,12 @@ async function runLossProbe(page: Page, ctx: number, factors: number[]) {
 test('loss by position from the page: curves, cancel, reload, shared link', async ({ page, browser }) => {
   await openProbes(page);
   const started = Date.now();
-  await runLossProbe(page, 256, [4]);
+  await runLossProbe(page, 256, [4], ['sotu-2016-barack-obama', 'sotu-2015-barack-obama']);
   await expect(result(page).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
-  console.log(`loss-by-position, 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
+  console.log(`loss-by-position, 2 texts × 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
   await expect(result(page).locator('.legend')).toContainText('own (mean');
   await expect(result(page).locator('.legend')).toContainText('base 40000');
+  await expect(result(page)).toContainText('sotu-2016-barack-obama (256 tokens), sotu-2015-barack-obama (256 tokens)');
   // a curve has a point per log bin: 256 positions at 2 bins per octave give 16 bins
   const d = await result(page).locator('path.series').first().getAttribute('d');
   expect(d!.split(/[ML]/).filter(Boolean).length).toBeGreaterThanOrEqual(14);

@@ -20,7 +20,8 @@ const PROBE_LABELS: Record<ProbeKind, string> = {
 
 export interface FormValues {
   probe: ProbeKind;
-  text: string;
+  /** Text ids; the probes that read one text take the first. */
+  texts: string[];
   ctx: number;
   lengths: string;
   depths: string;
@@ -43,11 +44,11 @@ export function requestFromForm(v: FormValues, model: ModelInfo): { ok: true; re
   }
   const lengths = numberList(v.lengths);
   const options: Record<ProbeKind, Record<string, unknown>> = {
-    'loss-by-position': { texts: [v.text], ctx: v.ctx },
-    perplexity: { text: v.text, method: v.method, contexts: lengths },
-    'attention-distance': { text: v.text, ctx: v.ctx },
+    'loss-by-position': { texts: v.texts, ctx: v.ctx },
+    perplexity: { text: v.texts[0], method: v.method, contexts: lengths },
+    'attention-distance': { text: v.texts[0], ctx: v.ctx },
     passkey: { lengths, depths: numberList(v.depths), trials: v.trials, seed: v.seed },
-    'first-sentence': { texts: [v.text], lengths, trials: v.trials, seed: v.seed },
+    'first-sentence': { texts: v.texts, lengths, trials: v.trials, seed: v.seed },
   };
   return parseProbeRequest(v.probe, { ...options[v.probe], variants });
 }
@@ -58,7 +59,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const { setUserText } = useLab(selectProbeActions);
   const trained = model?.trainedContext ?? 512;
   const [v, setV] = useState<FormValues>({
-    probe: 'loss-by-position', text: '', ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
+    probe: 'loss-by-position', texts: [], ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
     trials: 2, seed: 1, method: 'chunked', variants: [],
   });
   const [error, setError] = useState<string | null>(null);
@@ -68,14 +69,17 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
     if (trainedContext) setV((old) => ({ ...old, ctx: trainedContext, lengths: lengthsFor(trainedContext) }));
   }, [trainedContext]);
   const change = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
-  const text = v.text || texts[0]?.id || '';
+  const chosen = v.texts.length > 0 ? v.texts : [texts[0]?.id ?? ''];
+  // loss by position averages over documents; first-sentence draws one per trial
+  const manyTexts = v.probe === 'loss-by-position' || v.probe === 'first-sentence';
+  const selected = manyTexts ? chosen : chosen.slice(0, 1);
   const usesText = v.probe !== 'passkey';
   const usesCtx = v.probe === 'loss-by-position' || v.probe === 'attention-distance';
   const usesTrials = v.probe === 'passkey' || v.probe === 'first-sentence';
 
   const submit = () => {
     if (!model) return setError('Load a model first (Model & playground).');
-    const built = requestFromForm({ ...v, text }, model);
+    const built = requestFromForm({ ...v, texts: selected }, model);
     if (!built.ok) return setError(built.error);
     setError(null);
     onRun(built.request);
@@ -92,14 +96,20 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
       </label>
       {usesText && (
         <label className="field">
-          <span>Text</span>
-          <select aria-label="Text" value={text} onChange={(e) => change({ text: e.target.value })}>
+          <span>{manyTexts ? 'Texts (Ctrl/⌘-click for several)' : 'Text'}</span>
+          <select
+            aria-label="Text"
+            multiple={manyTexts}
+            size={manyTexts ? 6 : undefined}
+            value={manyTexts ? selected : selected[0]}
+            onChange={(e) => change({ texts: Array.from(e.target.selectedOptions, (o) => o.value) })}
+          >
             <option value="user">Your own text (paste below)</option>
             {texts.map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
           </select>
         </label>
       )}
-      {usesText && text === 'user' && (
+      {usesText && selected.includes('user') && (
         <label className="field">
           <span>Your text</span>
           <textarea aria-label="Your text" rows={5} value={userText} onChange={(e) => setUserText(e.target.value)} />
