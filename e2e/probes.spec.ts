@@ -29,7 +29,7 @@ async function runLossProbe(page: Page, ctx: number, factors: number[], texts = 
   await page.getByRole('button', { name: 'Run probe' }).click();
 }
 
-test('loss by position from the page: curves, cancel, reload, shared link', async ({ page, browser }) => {
+test('loss by position from the page: curves, cancel, reload, shared link, delete', async ({ page, browser }) => {
   await openProbes(page);
   const started = Date.now();
   await runLossProbe(page, 256, [4], ['sotu-2016-barack-obama', 'sotu-2015-barack-obama']);
@@ -71,7 +71,16 @@ test('loss by position from the page: curves, cancel, reload, shared link', asyn
   await fresh.goto(shared);
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('loss-by-position');
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40000');
+  // the link carries the model too (?model=), so the offered run can start once it has loaded
+  await fresh.getByRole('button', { name: 'Run the shared probe' }).click({ timeout: 60_000 });
+  await expect(result(fresh).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
   await other.close();
+
+  // deleting a result removes it from IndexedDB too
+  await stored(page).getByRole('button', { name: /^Delete loss-by-position/ }).click();
+  await expect(stored(page)).toContainText('No results yet');
+  await page.reload();
+  await expect(stored(page)).toContainText('No results yet');
 });
 
 test('passkey from the page: one heatmap per variant, every cell a recorded accuracy', async ({ page }) => {
