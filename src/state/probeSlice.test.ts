@@ -46,10 +46,10 @@ function memoryStorage(initial: StoredProbeResult[] = []): ProbeStorage & { reco
 
 type State = ProbeSlices & { model: Pick<ModelState, 'info' | 'source' | 'loading'> };
 
-function makeStore(runner: ProbeRunner | null, storage: ProbeStorage, info: ModelInfo | null = {} as ModelInfo) {
+function makeStore(runner: ProbeRunner | null, storage: ProbeStorage, info: ModelInfo | null = { context: 512 } as ModelInfo, after: ModelInfo | null = info) {
   return createStore<State>()((set, get) => ({
     model: { info, source: 'https://models.example/m.gguf', loading: null },
-    probes: createProbeSlice(set as never, get as never, { runner, storage }),
+    probes: createProbeSlice(set as never, get as never, { runner, storage, modelInfo: async () => after }),
   }));
 }
 
@@ -119,5 +119,14 @@ describe('probe slice', () => {
 
     await store.getState().probes.actions.remove('a');
     expect(store.getState().probes.results).toEqual([]);
+  });
+
+  it('shows the larger KV cache a run left the engine with', async () => {
+    const { runner, finish } = controlledRunner();
+    const store = makeStore(runner, memoryStorage(), { context: 512 } as ModelInfo, { context: 2056 } as ModelInfo);
+    const outcome = store.getState().probes.actions.run(request);
+    finish(fakeResult('2026-01-01T00:00:00.000Z'));
+    await outcome;
+    expect(store.getState().model.info?.context).toBe(2056);
   });
 });

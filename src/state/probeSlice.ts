@@ -2,6 +2,7 @@
 // screen, and a request from a shared link waiting to be run — the `probes` part of the lab store.
 // A run goes to the engine worker (ProbeRunner) and its result is stored with its request, so a link
 // or a reload finds it again. The page and the embed protocol start runs through the same action.
+import type { ModelInfo } from '../engine/types.ts';
 import type { ProbeProgress, ProbeRequest } from '../probes/index.ts';
 import * as idb from '../storage/probe-results.ts';
 import type { StoredProbeResult } from '../storage/probe-results.ts';
@@ -16,6 +17,8 @@ export interface ProbeServices {
   /** The engine's probe runner, or null when this engine cannot run probes. */
   runner: ProbeRunner | null;
   storage: ProbeStorage;
+  /** The engine's current model info: a probe longer than the KV cache reloads the model with a larger one. */
+  modelInfo(): Promise<ModelInfo | null>;
 }
 
 export interface RunningProbe {
@@ -82,6 +85,13 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     }
   };
 
+  /** Shows the model's KV cache size as it is after a run (which may have grown it). */
+  const refreshModelInfo = async () => {
+    const before = get().model.info;
+    const info = await services.modelInfo().catch(() => null);
+    if (info && before && info.context !== before.context && get().model.info === before) set((s) => ({ model: { ...s.model, info } }) as Partial<T>);
+  };
+
   const run = async (request: ProbeRequest, options: RunOptions = {}): Promise<ProbeOutcome> => {
     const fail = (error: string, cancelled = false): ProbeOutcome => {
       patch(cancelled ? { notice: error, error: null } : { error, notice: null });
@@ -116,6 +126,7 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
       return fail(cancelled ? 'The probe was cancelled.' : `The probe failed: ${errorMessage(err)}`, cancelled);
     } finally {
       patch({ running: null });
+      await refreshModelInfo();
     }
   };
 
