@@ -1,68 +1,10 @@
-// Runs one kernel of shaders/ on the test device: uploads inputs, dispatches once, reads outputs back.
-import { KernelCache, bindGroup } from '../src/engine/gpu/kernels.ts';
-import { packStep, STEP_BYTES, type StepValues } from '../src/engine/gpu/shader-library.ts';
-import { viteShaders } from '../src/engine/gpu/shaders-vite.ts';
-import type { GGMLType } from '../src/gguf/index.ts';
+// Node side of the kernel runner: runKernel dispatches on the shared Dawn/SwiftShader test device.
 import { testDevice } from './engine-helpers.ts';
+import { runKernelOn, type KernelRun } from './engine-kernel-run.ts';
 
-/** A binding after the Step uniform: data to upload (storage, or uniform when `uniform`), or an output size. */
-export type Binding = { data: ArrayBufferView; uniform?: boolean } | { outBytes: number; init?: ArrayBufferView };
+export { randomF32, rng, type Binding, type KernelRun } from './engine-kernel-run.ts';
 
-let kernels: KernelCache | undefined;
-
-export async function runKernel(opts: {
-  kernel: string;
-  constants: Record<string, number | boolean>;
-  weightType?: GGMLType;
-  step: Partial<StepValues>;
-  bindings: Binding[];
-  grid: [number, number, number];
-}): Promise<ArrayBuffer[]> {
+export async function runKernel(opts: KernelRun): Promise<ArrayBuffer[]> {
   const { device } = await testDevice();
-  kernels ??= new KernelCache(device, viteShaders);
-  const pipeline = await kernels.pipeline(opts.kernel, opts.constants, opts.weightType);
-  const step = device.createBuffer({ size: STEP_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(step, 0, packStep({ n_tokens: 1, pos0: 0, sample_row: 0, out_offset: 0, ...opts.step }));
-  const buffers = opts.bindings.map((b) => {
-    const size = Math.max(16, Math.ceil(('data' in b ? b.data.byteLength : b.outBytes) / 16) * 16);
-    const usage = 'data' in b && b.uniform ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
-    const buffer = device.createBuffer({ size, usage: usage | GPUBufferUsage.COPY_DST });
-    const init = 'data' in b ? b.data : b.init;
-    if (init) device.queue.writeBuffer(buffer, 0, init.buffer, init.byteOffset, init.byteLength);
-    return buffer;
-  });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup(device, pipeline, [step, ...buffers], opts.kernel));
-  pass.dispatchWorkgroups(...opts.grid);
-  pass.end();
-  const reads = opts.bindings.flatMap((b, i) => ('outBytes' in b ? [{ src: buffers[i], bytes: b.outBytes }] : []));
-  const staging = reads.map(({ bytes }) => device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
-  reads.forEach(({ src, bytes }, i) => encoder.copyBufferToBuffer(src, 0, staging[i], 0, Math.ceil(bytes / 4) * 4));
-  device.queue.submit([encoder.finish()]);
-  const out: ArrayBuffer[] = [];
-  for (const s of staging) {
-    await s.mapAsync(GPUMapMode.READ);
-    out.push(s.getMappedRange().slice(0));
-    s.destroy();
-  }
-  for (const b of [step, ...buffers]) b.destroy();
-  return out;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing shape can be re-run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomF32(n: number, random: () => number, scale = 1): Float32Array {
-  return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
+  return runKernelOn(device, opts);
 }

@@ -1,9 +1,9 @@
 // Random GGUF tensor data of any supported type, for kernel and end-to-end tests.
 import { GGMLType, f32ToF16, typeInfo } from '../src/gguf/index.ts';
-import { randomF32 } from './engine-kernel-harness.ts';
+import { randomF32 } from './engine-kernel-run.ts';
 
-export /** Random tensor bytes of a type, with every f16 scale a sane number (random bits could be inf/NaN). */
-function randomTensor(type: GGMLType, n: number, random: () => number): Uint8Array {
+/** Random tensor bytes of a type, with every f16 scale a sane number (random bits could be inf/NaN). */
+export function randomTensor(type: GGMLType, n: number, random: () => number): Uint8Array {
   if (type === GGMLType.F32) return new Uint8Array(randomF32(n, random).buffer);
   if (type === GGMLType.F16) return new Uint8Array(Uint16Array.from(randomF32(n, random), f32ToF16).buffer);
   if (type === GGMLType.BF16) return new Uint8Array(Uint16Array.from(new Uint32Array(randomF32(n, random).buffer), (b) => b >>> 16).buffer);
