@@ -2,12 +2,15 @@
 // same class serves the browser worker (behind comlink) and Node (CLI, tests); what differs is
 // injected: how to get a GPU, the WGSL sources, and (Node only) how to open a file path.
 import { blobSource, bytesSource, ggmlTypeName, readGGUF, urlSource, type ByteSource, type GGUFFile } from '../gguf/index.ts';
+import type { AttentionStats } from '../probes/attention-stats.ts';
+import type { AttentionStatsOptions } from '../probes/hooks.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
 import { checkBindingSize, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
+import { AttentionStatsPass } from './gpu/probe-stats.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
 import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, type GpuMatrix } from './gpu/weights.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
@@ -33,6 +36,9 @@ interface Loaded {
   model: GpuModel;
   info: ModelInfo;
   buffers: GPUBuffer[];
+  kernels: KernelCache;
+  /** Made on the first attentionStats call (probe-only pipelines cost plain generation nothing). */
+  statsPass?: Promise<AttentionStatsPass>;
 }
 
 export class WebGpuEngine implements Engine {
@@ -118,8 +124,9 @@ export class WebGpuEngine implements Engine {
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
     onProgress?.({ phase: 'pipelines', loadedBytes: totalBytes, totalBytes });
     let model: GpuModel;
+    const kernels = new KernelCache(device, this.host.shaders);
     try {
-      model = await createGpuModel(device, new KernelCache(device, this.host.shaders), config, weights, {
+      model = await createGpuModel(device, kernels, config, weights, {
         context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'),
       });
@@ -136,7 +143,7 @@ export class WebGpuEngine implements Engine {
       tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
       loadSeconds: (performance.now() - started) / 1000,
     };
-    this.loaded = { config, tokenizer, model, info, buffers };
+    this.loaded = { config, tokenizer, model, info, buffers, kernels };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
   }
@@ -164,6 +171,7 @@ export class WebGpuEngine implements Engine {
 
   private unloadNow(): void {
     if (!this.loaded) return;
+    void this.loaded.statsPass?.then((p) => p.destroy(), () => undefined);
     this.loaded.model.destroy();
     for (const b of this.loaded.buffers) b.destroy();
     this.loaded = null;
@@ -243,6 +251,18 @@ export class WebGpuEngine implements Engine {
       let nll = 0;
       for (let i = first; i < predicted; i++) nll -= logprobs[i];
       return { ids, logprobs, nll, scored: Math.max(0, predicted - first) };
+    });
+  }
+
+  /** ProbeHooks.attentionStats: per (layer, head, query bin) attention sums gathered on the GPU (probes/hooks.ts). */
+  attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {
+    return this.serial(async () => {
+      const loaded = this.ready();
+      this.cancelled = false;
+      const checked = this.encode(loaded.tokenizer, ids, false);
+      loaded.statsPass ??= AttentionStatsPass.create(this.gpuContext!.device, loaded.kernels, loaded.config, loaded.model);
+      const pass = await loaded.statsPass;
+      return pass.run(checked, options.queryBinEdges, () => this.cancelled);
     });
   }
 

@@ -58,7 +58,7 @@ export interface GpuModel {
   /** Uploads a RoPE table (θ per pair and the attention factor): a few hundred bytes. */
   setRope(table: RopeTable): void;
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
-  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep }): void;
+  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep; layers?: Dispatch[] }): void;
   /** The token id chosen by the last 'sample' pass (call once per 'sample' pass). */
   readSampled(): Promise<number>;
   /** Logits (n, vocab) of the last 'logits' pass. */
@@ -67,6 +67,10 @@ export interface GpuModel {
   readLogprobs(count: number): Promise<Float32Array>;
   /** Resolves when the GPU has finished the submitted passes (lets a worker's event loop run: cancel). */
   idle(): Promise<void>;
+  /** What a probe kernel reads after a layer's rope_store: the step uniform, the rotated q, the K caches. */
+  readonly probeAccess: { step: GPUBuffer; q: GPUBuffer; kCache: readonly GPUBuffer[]; qStride: number };
+  /** The layer dispatches with `extra(layer)` right after each layer's rope_store: build once, pass as forward's `layers`. */
+  layersWith(extra: (layer: number) => Dispatch[]): Dispatch[];
   destroy(): void;
 }
 
@@ -156,8 +160,10 @@ export async function createGpuModel(
     { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
     [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
   const layerDispatches: Dispatch[] = [embed];
+  const afterRope: number[] = []; // index in layerDispatches just past each layer's rope_store
   for (let l = 0; l < c.layers; l++) {
     const L = w.layers[l];
+    afterRope.push(layerDispatches.length + 5); // rmsnorm, wq, wk, wv, rope_store
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn),
       await matmul(L.wq, xn, q, dimS, qS, false),
@@ -265,7 +271,7 @@ export async function createGpuModel(
       }
       const encoder = device.createCommandEncoder();
       let pass = encoder.beginComputePass();
-      encodeDispatches(pass, layerDispatches, n, pos0);
+      encodeDispatches(pass, options.layers ?? layerDispatches, n, pos0);
       if (head === 'logits' || head === 'logprob') encodeDispatches(pass, head === 'logprob' ? [...batchHead, logprobDispatch] : batchHead, n, pos0);
       pass.end();
       if (head === 'sample') {
@@ -289,6 +295,17 @@ export async function createGpuModel(
     },
     idle() {
       return device.queue.onSubmittedWorkDone();
+    },
+
+    probeAccess: { step: stepBatch, q, kCache, qStride: qS },
+    layersWith(extra) {
+      const out: Dispatch[] = [];
+      let from = 0;
+      afterRope.forEach((end, layer) => {
+        out.push(...layerDispatches.slice(from, end), ...extra(layer));
+        from = end;
+      });
+      return [...out, ...layerDispatches.slice(from)];
     },
 
     destroy() {

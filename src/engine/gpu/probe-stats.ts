@@ -1,0 +1,101 @@
+// The attention-over-distance probe on the GPU (ProbeHooks.attentionStats): a scoring pass over the ids in
+// which every layer, right after its rope_store, runs attention_stats.wgsl over the batch's rotated q and
+// the layer's K cache. Pipelines, buffers and bind groups are made on the first call and kept (the stats
+// buffer grows, rebuilding its bind groups, only when a call needs more cells); plain forward passes never
+// see any of it.
+import { binIndex, distanceBucketCount } from '../../probes/bins.ts';
+import { emptyAttentionStats, type AttentionStats } from '../../probes/attention-stats.ts';
+import type { LlamaConfig } from '../model-config.ts';
+import { storageBuffer, uniformBuffer } from './device.ts';
+import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
+import type { GpuModel } from './model.ts';
+
+/** Floats per (layer, head, bin) cell after the bucket masses: entropy, sink. */
+const EXTRA_SLOTS = 2;
+
+export class AttentionStatsPass {
+  private stats: GPUBuffer | null = null;
+  private layers: Dispatch[] = [];
+  private readonly binOf: GPUBuffer;
+  private readonly layerInfo: GPUBuffer[];
+  private readonly readback: { buffer: GPUBuffer | null; bytes: number } = { buffer: null, bytes: 0 };
+
+  private constructor(
+    private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline,
+    private readonly c: LlamaConfig, private readonly model: GpuModel,
+  ) {
+    this.binOf = storageBuffer(device, model.context * 4, 'attention stats: bin of each query position');
+    this.layerInfo = Array.from({ length: c.layers }, (_, l) => uniformBuffer(device, 16, `attention stats: layer ${l} info`));
+  }
+
+  static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionStatsPass> {
+    const pipeline = await kernels.pipeline('attention_stats.wgsl', {
+      HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
+      Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim),
+    });
+    return new AttentionStatsPass(device, pipeline, c, model);
+  }
+
+  /** Runs `ids` from position 0 through the model with the stats kernel in every layer (see hooks.ts). */
+  async run(ids: number[], queryBinEdges: number[] | undefined, isCancelled: () => boolean): Promise<AttentionStats> {
+    const { c, model, device } = this;
+    if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
+    const result = emptyAttentionStats({ layers: c.layers, heads: c.heads, tokens: ids.length, queryBinEdges });
+    const bins = result.queryBinEdges.length - 1;
+    const buckets = distanceBucketCount(ids.length);
+    const slots = buckets + EXTRA_SLOTS;
+    const bytes = c.layers * c.heads * bins * slots * 4;
+    this.ensureStats(bytes);
+    device.queue.writeBuffer(this.binOf, 0, Uint32Array.from(ids, (_, pos) => binIndex(result.queryBinEdges, pos)));
+    this.layerInfo.forEach((b, layer) => device.queue.writeBuffer(b, 0, Uint32Array.of(layer, bins, buckets, 0)));
+    const clear = device.createCommandEncoder();
+    clear.clearBuffer(this.stats!, 0, bytes);
+    device.queue.submit([clear.finish()]);
+
+    for (let i = 0; i < ids.length; i += model.batch) {
+      if (i > 0) await model.idle();
+      if (isCancelled()) throw new Error('the attention statistics were cancelled');
+      model.forward(ids.slice(i, i + model.batch), i, 'none', { layers: this.layers });
+    }
+    const cells = new Float32Array(await this.read(bytes));
+    for (let cell = 0; cell < c.layers * c.heads * bins; cell++) {
+      result.bucketMass.set(cells.subarray(cell * slots, cell * slots + buckets), cell * buckets);
+      result.entropy[cell] = cells[cell * slots + buckets];
+      result.sinkMass[cell] = cells[cell * slots + buckets + 1];
+    }
+    return result;
+  }
+
+  private ensureStats(bytes: number): void {
+    if (this.stats && this.stats.size >= bytes) return;
+    this.stats?.destroy();
+    this.stats = storageBuffer(this.device, bytes, 'attention stats (layers, heads, bins, buckets + 2)');
+    const { step, q, kCache } = this.model.probeAccess;
+    const perLayer = kCache.map((k, layer): Dispatch => ({
+      label: `attention_stats ${layer}`, pipeline: this.pipeline,
+      bindGroup: bindGroup(this.device, this.pipeline, [step, this.layerInfo[layer], q, k, this.binOf, this.stats!], `attention_stats ${layer}`),
+      grid: () => [this.c.heads, 1, 1],
+    }));
+    this.layers = this.model.layersWith((layer) => [perLayer[layer]]);
+  }
+
+  private async read(bytes: number): Promise<ArrayBuffer> {
+    if (!this.readback.buffer || this.readback.bytes < bytes) {
+      this.readback.buffer?.destroy();
+      this.readback.buffer = this.device.createBuffer({ label: 'attention stats readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.readback.bytes = bytes;
+    }
+    const target = this.readback.buffer;
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(this.stats!, 0, target, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await target.mapAsync(GPUMapMode.READ, 0, bytes);
+    const copy = target.getMappedRange(0, bytes).slice(0);
+    target.unmap();
+    return copy;
+  }
+
+  destroy(): void {
+    for (const b of [this.stats, this.readback.buffer, this.binOf, ...this.layerInfo]) b?.destroy();
+  }
+}

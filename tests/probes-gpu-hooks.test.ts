@@ -1,0 +1,99 @@
+// ProbeHooks on the WebGPU engine (Dawn; SwiftShader here) against the CPU reference's traced forward pass
+// (ReferenceProbeEngine, which builds the full attention matrices and bins them in f64): the attention
+// statistics gathered inside attention_stats.wgsl must equal the oracle's, under the model's own RoPE
+// and under a base override, and every query's bucket masses must sum to 1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
+import type { AttentionStats } from '../src/probes/attention-stats.ts';
+import { ReferenceProbeEngine } from '../src/probes/reference-engine.ts';
+import { haveModels, testEngine } from './engine-helpers.ts';
+import { STORIES, loadStories, tinyStories } from './probes-helpers.ts';
+
+const TOKENS = 200;
+/** f32 softmax on the GPU vs f64 on the CPU over ≤ 200 keys (measured: ≤ 1e-6 on masses and sink, 1.3e-6 nats on entropy). */
+const MASS_TOLERANCE = 2e-5;
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** Max over (layer, head, bin) of |Σ bucket masses / queries − 1|. */
+function worstMassSum(s: AttentionStats): number {
+  const bins = s.queryBinEdges.length - 1;
+  let worst = 0;
+  for (let cell = 0; cell < s.layers * s.heads * bins; cell++) {
+    let total = 0;
+    for (let b = 0; b < s.buckets; b++) total += s.bucketMass[cell * s.buckets + b];
+    worst = Math.max(worst, Math.abs(total / s.queryCount[cell % bins] - 1));
+  }
+  return worst;
+}
+
+describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU reference (stories260K)', () => {
+  let gpu: WebGpuEngine;
+  let cpu: ReferenceProbeEngine;
+  let ids: number[];
+  beforeAll(async () => {
+    const { weights, tokenizer } = await loadStories();
+    cpu = new ReferenceProbeEngine(weights, tokenizer);
+    ids = tokenizer.encode(tinyStories()).slice(0, TOKENS);
+    expect(ids.length).toBe(TOKENS);
+    gpu = testEngine();
+    await gpu.load({ kind: 'path', path: STORIES }, undefined, { context: 256 });
+  });
+  afterAll(() => gpu?.destroy());
+
+  const cases = [
+    { label: 'own RoPE', rope: null, edges: undefined },
+    { label: 'base ×4, linear query bins', rope: { base: 40000 }, edges: [0, 50, 100, 150, TOKENS] },
+  ];
+  for (const { label, rope, edges } of cases) {
+    it(`equals the oracle within ${MASS_TOLERANCE} (${label})`, async () => {
+      const info = (await gpu.info())!;
+      const override = rope && { ...info.rope, ...rope };
+      await gpu.setRope(override);
+      await cpu.setRope(override);
+      const started = performance.now();
+      const onGpu = await gpu.attentionStats(ids, { queryBinEdges: edges });
+      const statsSeconds = (performance.now() - started) / 1000;
+      const scoreStarted = performance.now();
+      await gpu.score(ids);
+      const scoreSeconds = (performance.now() - scoreStarted) / 1000;
+      const onCpu = await cpu.attentionStats(ids, { queryBinEdges: edges });
+
+      expect([onGpu.layers, onGpu.heads, onGpu.buckets, onGpu.tokens]).toEqual([onCpu.layers, onCpu.heads, onCpu.buckets, onCpu.tokens]);
+      expect(onGpu.queryBinEdges).toEqual(onCpu.queryBinEdges);
+      const errors = {
+        // sums over up to 100 queries per bin: compare per query (the sums divided by the bin's count)
+        mass: maxDiff(perQuery(onGpu, onGpu.bucketMass, onGpu.buckets), perQuery(onCpu, onCpu.bucketMass, onCpu.buckets)),
+        sink: maxDiff(perQuery(onGpu, onGpu.sinkMass, 1), perQuery(onCpu, onCpu.sinkMass, 1)),
+        entropy: maxDiff(perQuery(onGpu, onGpu.entropy, 1), perQuery(onCpu, onCpu.entropy, 1)),
+        massSum: worstMassSum(onGpu),
+      };
+      console.log(`${label}: max errors ${JSON.stringify(errors)}; stats pass ${statsSeconds.toFixed(2)} s, plain score ${scoreSeconds.toFixed(2)} s`);
+      expect(errors.mass).toBeLessThan(MASS_TOLERANCE);
+      expect(errors.sink).toBeLessThan(MASS_TOLERANCE);
+      expect(errors.entropy).toBeLessThan(10 * MASS_TOLERANCE); // nats, up to ln 200 ≈ 5.3
+      expect(errors.massSum).toBeLessThan(MASS_TOLERANCE);
+    });
+  }
+
+  it('an override changes the statistics (the kernel sees the current RoPE)', async () => {
+    const info = (await gpu.info())!;
+    await gpu.setRope(null);
+    const own = await gpu.attentionStats(ids);
+    await gpu.setRope({ ...info.rope, base: info.rope.base / 100 });
+    const changed = await gpu.attentionStats(ids);
+    await gpu.setRope(null);
+    expect(maxDiff(perQuery(own, own.bucketMass, own.buckets), perQuery(changed, changed.bucketMass, changed.buckets))).toBeGreaterThan(1e-2);
+  });
+});
+
+/** Each cell's sums divided by its bin's query count. */
+function perQuery(s: AttentionStats, sums: Float32Array, perCell: number): Float64Array {
+  const bins = s.queryBinEdges.length - 1;
+  return Float64Array.from(sums, (x, i) => x / s.queryCount[Math.floor(i / perCell) % bins]);
+}
