@@ -81,6 +81,37 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
     });
   }
 
+  it('q/k pair norms equal the oracle (before the rotation: the same under an override)', async () => {
+    const info = (await gpu.info())!;
+    for (const override of [null, { ...info.rope, base: 40000 }]) {
+      await gpu.setRope(override);
+      await cpu.setRope(override);
+      const [onGpu, onCpu] = [await gpu.qkPairNorms(ids), await cpu.qkPairNorms(ids)];
+      expect([onGpu.pairs, onGpu.rotatedPairs, onGpu.tokens]).toEqual([onCpu.pairs, onCpu.rotatedPairs, onCpu.tokens]);
+      const scale = Math.max(...onCpu.q, ...onCpu.k);
+      // the engines' projections agree to ~1e-5 relative (engine-forward's logit bound is 1e-5·max)
+      expect(maxDiff(onGpu.q, onCpu.q)).toBeLessThan(1e-5 * scale);
+      expect(maxDiff(onGpu.k, onCpu.k)).toBeLessThan(1e-5 * scale);
+    }
+    await gpu.setRope(null);
+    await cpu.setRope(null);
+  });
+
+  it('the attention map of a head equals the oracle, rows sum to 1, zeros above the diagonal', async () => {
+    const short = ids.slice(0, 70); // three batches of 32: the map spans batch boundaries
+    const info = (await gpu.info())!;
+    for (const [layer, head] of [[0, 0], [info.layers - 1, info.heads - 1]]) {
+      const [onGpu, onCpu] = [await gpu.attentionMap(short, layer, head), await cpu.attentionMap(short, layer, head)];
+      expect(maxDiff(onGpu, onCpu)).toBeLessThan(MASS_TOLERANCE);
+      for (let row = 0; row < short.length; row++) {
+        const weights = onGpu.subarray(row * short.length, (row + 1) * short.length);
+        expect(Math.abs(weights.subarray(0, row + 1).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+        expect(weights.subarray(row + 1).every((w) => w === 0)).toBe(true);
+      }
+    }
+    await expect(gpu.attentionMap(short, info.layers, 0)).rejects.toThrow(/no layer/);
+  });
+
   it('an override changes the statistics (the kernel sees the current RoPE)', async () => {
     const info = (await gpu.info())!;
     await gpu.setRope(null);

@@ -3,13 +3,16 @@
 // injected: how to get a GPU, the WGSL sources, and (Node only) how to open a file path.
 import { blobSource, bytesSource, ggmlTypeName, readGGUF, urlSource, type ByteSource, type GGUFFile } from '../gguf/index.ts';
 import type { AttentionStats } from '../probes/attention-stats.ts';
-import type { AttentionStatsOptions } from '../probes/hooks.ts';
+import type { AttentionStatsOptions, ProbeHooks } from '../probes/hooks.ts';
+import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
 import { checkBindingSize, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
+import { AttentionMapPass } from './gpu/probe-map.ts';
+import { QkPairNormsPass } from './gpu/probe-qk-norms.ts';
 import { AttentionStatsPass } from './gpu/probe-stats.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
 import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, type GpuMatrix } from './gpu/weights.ts';
@@ -37,11 +40,13 @@ interface Loaded {
   info: ModelInfo;
   buffers: GPUBuffer[];
   kernels: KernelCache;
-  /** Made on the first attentionStats call (probe-only pipelines cost plain generation nothing). */
-  statsPass?: Promise<AttentionStatsPass>;
+  /** Pairs the current RoPE rotates (partial rotary leaves the rest): qkPairNorms reports it. */
+  rotatedPairs: number;
+  /** Made on a probe hook's first call (probe-only pipelines cost plain generation nothing). */
+  probes: { stats?: Promise<AttentionStatsPass>; map?: Promise<AttentionMapPass>; qkNorms?: Promise<QkPairNormsPass> };
 }
 
-export class WebGpuEngine implements Engine {
+export class WebGpuEngine implements Engine, ProbeHooks {
   private gpuContext: GpuContext | null = null;
   private loaded: Loaded | null = null;
   private lostMessage: string | null = null;
@@ -134,7 +139,8 @@ export class WebGpuEngine implements Engine {
       for (const b of buffers) b.destroy();
       throw err;
     }
-    model.setRope(computeRope(config.rope));
+    const rope = computeRope(config.rope);
+    model.setRope(rope);
     await device.queue.onSubmittedWorkDone();
     const info: ModelInfo = {
       architecture: config.architecture, name: config.name, trainedContext: config.trainedContext, context,
@@ -143,7 +149,7 @@ export class WebGpuEngine implements Engine {
       tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
       loadSeconds: (performance.now() - started) / 1000,
     };
-    this.loaded = { config, tokenizer, model, info, buffers, kernels };
+    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, probes: {} };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
   }
@@ -154,10 +160,13 @@ export class WebGpuEngine implements Engine {
 
   setRope(override: RopeConfig | null): Promise<void> {
     return this.serial(async () => {
-      const { model, config } = this.ready();
+      const loaded = this.ready();
+      const { model, config } = loaded;
       if (override && override.headDim !== config.headDim)
         throw new Error(`RoPE override has headDim ${override.headDim}, the model's heads have ${config.headDim}`);
-      model.setRope(computeRope(override ?? config.rope));
+      const table = computeRope(override ?? config.rope);
+      model.setRope(table);
+      loaded.rotatedPairs = table.invFreq.length;
     });
   }
 
@@ -171,7 +180,7 @@ export class WebGpuEngine implements Engine {
 
   private unloadNow(): void {
     if (!this.loaded) return;
-    void this.loaded.statsPass?.then((p) => p.destroy(), () => undefined);
+    for (const pass of Object.values(this.loaded.probes)) void pass.then((p) => p.destroy(), () => undefined);
     this.loaded.model.destroy();
     for (const b of this.loaded.buffers) b.destroy();
     this.loaded = null;
@@ -254,15 +263,35 @@ export class WebGpuEngine implements Engine {
     });
   }
 
-  /** ProbeHooks.attentionStats: per (layer, head, query bin) attention sums gathered on the GPU (probes/hooks.ts). */
+  // ProbeHooks (probes/hooks.ts): each runs `ids` from position 0 under the current RoPE with its probe
+  // kernel added to the layer loop; the passes are made on first use and kept with the loaded model.
+
   attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {
+    return this.probe(ids, async (l, checked) => {
+      const pass = await (l.probes.stats ??= AttentionStatsPass.create(this.gpuContext!.device, l.kernels, l.config, l.model));
+      return pass.run(checked, options.queryBinEdges, () => this.cancelled);
+    });
+  }
+
+  attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
+    return this.probe(ids, async (l, checked) => {
+      const pass = await (l.probes.map ??= AttentionMapPass.create(this.gpuContext!.device, l.kernels, l.config, l.model));
+      return pass.run(checked, layer, head, () => this.cancelled);
+    });
+  }
+
+  qkPairNorms(ids: number[]): Promise<QkPairNorms> {
+    return this.probe(ids, async (l, checked) => {
+      const pass = await (l.probes.qkNorms ??= QkPairNormsPass.create(this.gpuContext!.device, l.kernels, l.config, l.model));
+      return pass.run(checked, l.rotatedPairs, () => this.cancelled);
+    });
+  }
+
+  private probe<T>(ids: number[], task: (loaded: Loaded, checkedIds: number[]) => Promise<T>): Promise<T> {
     return this.serial(async () => {
       const loaded = this.ready();
       this.cancelled = false;
-      const checked = this.encode(loaded.tokenizer, ids, false);
-      loaded.statsPass ??= AttentionStatsPass.create(this.gpuContext!.device, loaded.kernels, loaded.config, loaded.model);
-      const pass = await loaded.statsPass;
-      return pass.run(checked, options.queryBinEdges, () => this.cancelled);
+      return task(loaded, this.encode(loaded.tokenizer, ids, false));
     });
   }
 

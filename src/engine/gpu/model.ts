@@ -35,6 +35,9 @@ export type Head =
   | 'logits' // logits of every token of the batch (tests, analysis)
   | 'logprob'; // log p(target_t | …) of every token into the score buffer
 
+/** Where a probe kernel runs within a layer: on the projected q/k, or on the rotated q and the filled K cache. */
+export type ProbePoint = 'beforeRope' | 'afterRope';
+
 /** Most recent tokens the repetition penalty can look at. */
 export const MAX_PENALTY_WINDOW = 256;
 
@@ -68,9 +71,12 @@ export interface GpuModel {
   /** Resolves when the GPU has finished the submitted passes (lets a worker's event loop run: cancel). */
   idle(): Promise<void>;
   /** What a probe kernel reads after a layer's rope_store: the step uniform, the rotated q, the K caches. */
-  readonly probeAccess: { step: GPUBuffer; q: GPUBuffer; kCache: readonly GPUBuffer[]; qStride: number };
-  /** The layer dispatches with `extra(layer)` right after each layer's rope_store: build once, pass as forward's `layers`. */
-  layersWith(extra: (layer: number) => Dispatch[]): Dispatch[];
+  readonly probeAccess: { step: GPUBuffer; q: GPUBuffer; k: GPUBuffer; kCache: readonly GPUBuffer[]; qStride: number; kvStride: number };
+  /**
+   * The layer dispatches with `extra(layer, 'beforeRope')` after the q/k/v projections and
+   * `extra(layer, 'afterRope')` after rope_store of each layer: built once per probe, passed as forward's `layers`.
+   */
+  layersWith(extra: (layer: number, at: ProbePoint) => Dispatch[]): Dispatch[];
   destroy(): void;
 }
 
@@ -297,12 +303,13 @@ export async function createGpuModel(
       return device.queue.onSubmittedWorkDone();
     },
 
-    probeAccess: { step: stepBatch, q, kCache, qStride: qS },
+    probeAccess: { step: stepBatch, q, k, kCache, qStride: qS, kvStride: kvS },
     layersWith(extra) {
       const out: Dispatch[] = [];
       let from = 0;
       afterRope.forEach((end, layer) => {
-        out.push(...layerDispatches.slice(from, end), ...extra(layer));
+        const rope = end - 1;
+        out.push(...layerDispatches.slice(from, rope), ...extra(layer, 'beforeRope'), layerDispatches[rope], ...extra(layer, 'afterRope'));
         from = end;
       });
       return [...out, ...layerDispatches.slice(from)];

@@ -9,6 +9,7 @@ import type { LlamaConfig } from '../model-config.ts';
 import { storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
 import type { GpuModel } from './model.ts';
+import { clearBuffer, readBuffer } from './readback.ts';
 
 /** Floats per (layer, head, bin) cell after the bucket masses: entropy, sink. */
 const EXTRA_SLOTS = 2;
@@ -18,7 +19,6 @@ export class AttentionStatsPass {
   private layers: Dispatch[] = [];
   private readonly binOf: GPUBuffer;
   private readonly layerInfo: GPUBuffer[];
-  private readonly readback: { buffer: GPUBuffer | null; bytes: number } = { buffer: null, bytes: 0 };
 
   private constructor(
     private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline,
@@ -48,16 +48,14 @@ export class AttentionStatsPass {
     this.ensureStats(bytes);
     device.queue.writeBuffer(this.binOf, 0, Uint32Array.from(ids, (_, pos) => binIndex(result.queryBinEdges, pos)));
     this.layerInfo.forEach((b, layer) => device.queue.writeBuffer(b, 0, Uint32Array.of(layer, bins, buckets, 0)));
-    const clear = device.createCommandEncoder();
-    clear.clearBuffer(this.stats!, 0, bytes);
-    device.queue.submit([clear.finish()]);
+    clearBuffer(device, this.stats!, bytes);
 
     for (let i = 0; i < ids.length; i += model.batch) {
       if (i > 0) await model.idle();
       if (isCancelled()) throw new Error('the attention statistics were cancelled');
       model.forward(ids.slice(i, i + model.batch), i, 'none', { layers: this.layers });
     }
-    const cells = new Float32Array(await this.read(bytes));
+    const cells = new Float32Array(await readBuffer(device, this.stats!, bytes, 'attention stats readback'));
     for (let cell = 0; cell < c.layers * c.heads * bins; cell++) {
       result.bucketMass.set(cells.subarray(cell * slots, cell * slots + buckets), cell * buckets);
       result.entropy[cell] = cells[cell * slots + buckets];
@@ -76,26 +74,10 @@ export class AttentionStatsPass {
       bindGroup: bindGroup(this.device, this.pipeline, [step, this.layerInfo[layer], q, k, this.binOf, this.stats!], `attention_stats ${layer}`),
       grid: () => [this.c.heads, 1, 1],
     }));
-    this.layers = this.model.layersWith((layer) => [perLayer[layer]]);
-  }
-
-  private async read(bytes: number): Promise<ArrayBuffer> {
-    if (!this.readback.buffer || this.readback.bytes < bytes) {
-      this.readback.buffer?.destroy();
-      this.readback.buffer = this.device.createBuffer({ label: 'attention stats readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      this.readback.bytes = bytes;
-    }
-    const target = this.readback.buffer;
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(this.stats!, 0, target, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
-    await target.mapAsync(GPUMapMode.READ, 0, bytes);
-    const copy = target.getMappedRange(0, bytes).slice(0);
-    target.unmap();
-    return copy;
+    this.layers = this.model.layersWith((layer, at) => (at === 'afterRope' ? [perLayer[layer]] : []));
   }
 
   destroy(): void {
-    for (const b of [this.stats, this.readback.buffer, this.binOf, ...this.layerInfo]) b?.destroy();
+    for (const b of [this.stats, this.binOf, ...this.layerInfo]) b?.destroy();
   }
 }
