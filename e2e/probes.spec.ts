@@ -135,3 +135,24 @@ test('a host page runs a probe through the embed protocol', async ({ page, baseU
   expect(run.series[0].meanLoss).toBeGreaterThan(0);
   expect(run.series[0].meanLoss).toBeLessThan(run.series[1].meanLoss);
 });
+
+test('attention over distance from the page: GPU-gathered bucket masses beside the analytic decay', async ({ page }) => {
+  await openProbes(page);
+  await page.getByLabel('Probe', { exact: true }).selectOption('attention-distance');
+  await page.getByLabel('Text', { exact: true }).selectOption(['sotu-2016-barack-obama']);
+  await page.getByLabel('Context (tokens)').fill('128');
+  await page.getByLabel('Override factor').fill('4');
+  await page.getByRole('button', { name: 'Add variant' }).click();
+  await page.getByRole('button', { name: 'Run probe' }).click();
+  // two variants: a mass curve and a dashed analytic curve for each
+  await expect(result(page).locator('path.series')).toHaveCount(4, { timeout: 60_000 });
+  // the override moves the measured masses: the two variants' curves differ
+  const [own, override] = await result(page).locator('.probe-chart').first().locator('path.series').evaluateAll((paths) =>
+    paths.map((p) => p.getAttribute('d') ?? ''),
+  );
+  expect(own.length).toBeGreaterThan(10);
+  expect(own).not.toBe(override);
+  // one layer/head can be picked
+  await result(page).getByLabel('Heads').selectOption('4:7');
+  await expect(result(page).locator('.probe-chart').first().locator('path.series')).toHaveCount(2);
+});

@@ -35,9 +35,6 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
         signal: abort.signal,
         onProgress,
       };
-      if (request.probe === 'attention-distance' && !ctx.hooks) {
-        throw new Error('the attention probe needs the GPU engine\'s probe hooks (attention statistics inside the attention kernel), which this engine build does not have yet');
-      }
       return await runProbeRequest(ctx, request, (id) => loadText(id, inputs));
     } finally {
       this.#running = null;

@@ -87,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
   const { engine, hooks, close } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(values.model, request.contextNeeded);
   if (kind === 'attention-distance' && !hooks) {
     await close();
-    throw new Error('the WebGPU engine does not gather attention statistics yet (no ProbeHooks); --engine cpu runs them on the CPU reference');
+    throw new Error('this engine does not gather attention statistics (no ProbeHooks); --engine cpu runs them on the CPU reference');
   }
   // Ctrl-C stops the probe between forward passes and releases the GPU instead of killing mid-dispatch
   const interrupt = new AbortController();
