@@ -56,17 +56,8 @@ export async function runKernelOn(device: GPUDevice, opts: KernelRun): Promise<A
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing shape can be re-run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (mulberry32, shared with the probes), so a failing shape can be re-run. */
+export { mulberry32 as rng } from '../src/probes/random.ts';
 
 export function randomF32(n: number, random: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);

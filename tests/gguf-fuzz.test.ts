@@ -2,19 +2,8 @@
 // either parse (and then dequantize without trouble) or throw GGUFError: never another exception,
 // never a hang, never a huge allocation. Seeded, so a failure names a reproducible case.
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as prng } from '../src/probes/random.ts';
 import { GGMLType, GGUFError, GGUFValueType, bytesSource, dequantize, meta, quantize, readGGUF, readTensorBytes, writeGGUF } from '../src/gguf/index.ts';
-
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function baseFile(): Uint8Array {
   const random = prng(1);
