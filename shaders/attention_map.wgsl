@@ -3,9 +3,9 @@
 // the scores s_k = SCALE · q·k_k over cache positions k = 0 … pos twice — pass 1 the softmax max and
 // sum (an online (m, l) per thread, merged across the workgroup), pass 2 the weights e^(s_k − m)/l into
 // row pos of the (WIDTH, WIDTH) map. Entries above the diagonal are never written (the host clears them).
+// q_row, score() and pass 1 (row_softmax) come from lib/row_softmax.wgsl.
 
 const WG: u32 = 64u;
-const MAX_HEAD_DIM: u32 = 256u;
 
 override HEADS: u32;
 override KV_HEADS: u32;
@@ -25,18 +25,6 @@ struct MapTarget {
 @group(0) @binding(3) var<storage, read> k_cache: array<f32>;
 @group(0) @binding(4) var<storage, read_write> attn_map: array<f32>;
 
-var<workgroup> q_row: array<f32, MAX_HEAD_DIM>;
-var<workgroup> part_m: array<f32, WG>;
-var<workgroup> part_l: array<f32, WG>;
-
-fn score(kv_head: u32, key: u32) -> f32 {
-  let base = (kv_head * CONTEXT + key) * HEAD_DIM;
-  var dot = 0.0;
-  for (var d = 0u; d < HEAD_DIM; d++) {
-    dot += q_row[d] * k_cache[base + d];
-  }
-  return dot * SCALE;
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -49,27 +37,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   workgroupBarrier();
 
-  var m = -3.0e38;
-  var l = 0.0;
-  for (var key = lid; key <= pos; key += WG) {
-    let s = score(kv_head, key);
-    if (s > m) {
-      l *= exp(m - s);
-      m = s;
-    }
-    l += exp(s - m);
-  }
-  part_m[lid] = m;
-  part_l[lid] = l;
-  workgroupBarrier();
-  var row_m = -3.0e38;
-  for (var i = 0u; i < WG; i++) {
-    row_m = max(row_m, part_m[i]);
-  }
-  var row_l = 0.0;
-  for (var i = 0u; i < WG; i++) {
-    row_l += part_l[i] * exp(part_m[i] - row_m); // threads without keys have l = 0
-  }
+  let ml = row_softmax(kv_head, pos, lid);
+  let row_m = ml.x;
+  let row_l = ml.y;
 
   for (var key = lid; key <= pos; key += WG) {
     attn_map[pos * target_head.width + key] = exp(score(kv_head, key) - row_m) / row_l;

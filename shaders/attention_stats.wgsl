@@ -10,10 +10,10 @@
 // stats (layers, heads, bins, BUCKETS + 2): bucket masses, then entropy, then sink. One workgroup owns one
 // (layer, head) and walks the batch's queries in order, so the f32 sums need no atomics. Nothing
 // positions × positions is stored: memory is the q the batch already has and the stats cells.
+// q_row, score() and pass 1 (row_softmax) come from lib/row_softmax.wgsl.
 
 const WG: u32 = 64u;
 const MAX_SLOTS: u32 = 34u;    // 32 distance buckets (any u32 distance) + entropy + sink
-const MAX_HEAD_DIM: u32 = 256u;
 
 override HEADS: u32;
 override KV_HEADS: u32;
@@ -36,19 +36,7 @@ struct StatsLayer {
 @group(0) @binding(4) var<storage, read> bin_of: array<u32>; // query position → query bin
 @group(0) @binding(5) var<storage, read_write> stats: array<f32>;
 
-var<workgroup> q_row: array<f32, MAX_HEAD_DIM>;
-var<workgroup> part_m: array<f32, WG>;
-var<workgroup> part_l: array<f32, WG>;
 var<workgroup> slot_sums: array<f32, MAX_SLOTS * WG>; // (slot, thread)
-
-fn score(kv_head: u32, key: u32) -> f32 {
-  let base = (kv_head * CONTEXT + key) * HEAD_DIM;
-  var dot = 0.0;
-  for (var d = 0u; d < HEAD_DIM; d++) {
-    dot += q_row[d] * k_cache[base + d];
-  }
-  return dot * SCALE;
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -63,27 +51,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
 
     // pass 1: softmax max and sum
-    var m = -3.0e38;
-    var l = 0.0;
-    for (var key = lid; key <= pos; key += WG) {
-      let s = score(kv_head, key);
-      if (s > m) {
-        l *= exp(m - s);
-        m = s;
-      }
-      l += exp(s - m);
-    }
-    part_m[lid] = m;
-    part_l[lid] = l;
-    workgroupBarrier();
-    var row_m = -3.0e38;
-    for (var i = 0u; i < WG; i++) {
-      row_m = max(row_m, part_m[i]);
-    }
-    var row_l = 0.0;
-    for (var i = 0u; i < WG; i++) {
-      row_l += part_l[i] * exp(part_m[i] - row_m); // threads without keys have l = 0
-    }
+    let ml = row_softmax(kv_head, pos, lid);
+    let row_m = ml.x;
+    let row_l = ml.y;
 
     // pass 2: masses, entropy, sink
     var sums: array<f32, MAX_SLOTS>;

@@ -40,7 +40,13 @@ function source(lib: ShaderLibrary, file: string): string {
   return text;
 }
 
-/** A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, then the kernel. */
+/** WGSL pieces a kernel file uses but does not contain (WGSL has no imports), prepended when composing. */
+const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
+  'attention_stats.wgsl': ['lib/row_softmax.wgsl'],
+  'attention_map.wgsl': ['lib/row_softmax.wgsl'],
+};
+
+/** A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, its own libraries, then the kernel. */
 export function composeKernel(lib: ShaderLibrary, kernel: string, weightType?: GGMLType): string {
   const parts = [STEP_WGSL];
   if (weightType !== undefined) {
@@ -48,6 +54,7 @@ export function composeKernel(lib: ShaderLibrary, kernel: string, weightType?: G
     if (!quant) throw new Error(`no GPU kernel reads ${ggmlTypeName(weightType)} weights`);
     parts.push(source(lib, 'quant/common.wgsl'), source(lib, quant));
   }
+  for (const file of KERNEL_LIBRARIES[kernel] ?? []) parts.push(source(lib, file));
   parts.push(source(lib, kernel));
   return parts.join('\n');
 }
