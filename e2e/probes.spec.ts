@@ -136,22 +136,51 @@ test('a host page runs a probe through the embed protocol', async ({ page, baseU
   expect(run.series[0].meanLoss).toBeLessThan(run.series[1].meanLoss);
 });
 
-test('attention over distance from the page: GPU-gathered bucket masses beside the analytic decay', async ({ page }) => {
+test('attention over distance from the page: bucket masses beside the analytic decay, pair norms, a head\'s map', async ({ page }) => {
   await openProbes(page);
   await page.getByLabel('Probe', { exact: true }).selectOption('attention-distance');
   await page.getByLabel('Text', { exact: true }).selectOption(['sotu-2016-barack-obama']);
   await page.getByLabel('Context (tokens)').fill('128');
   await page.getByLabel('Override factor').fill('4');
   await page.getByRole('button', { name: 'Add variant' }).click();
+  await page.getByLabel('Attention map of').selectOption('0:1');
   await page.getByRole('button', { name: 'Run probe' }).click();
-  // two variants: a mass curve and a dashed analytic curve for each
-  await expect(result(page).locator('path.series')).toHaveCount(4, { timeout: 60_000 });
+  // two variants: a mass curve, a dashed analytic curve and a pair-norm curve for each
+  await expect(result(page).locator('path.series')).toHaveCount(6, { timeout: 60_000 });
   // the override moves the measured masses: the two variants' curves differ
   const [own, override] = await result(page).locator('.probe-chart').first().locator('path.series').evaluateAll((paths) =>
     paths.map((p) => p.getAttribute('d') ?? ''),
   );
   expect(own.length).toBeGreaterThan(10);
   expect(own).not.toBe(override);
+
+  // which wavelengths: a point per rotary pair (stories260K: head dim 8, 4 pairs) at each variant's
+  // wavelengths, against the trained context the GGUF states (2,048, the converter's default)
+  const usage = result(page).locator('.probe-chart').nth(2);
+  await expect(usage).toContainText('Which rotary wavelengths carry q·k');
+  await expect(usage.locator('circle')).toHaveCount(2 * 4);
+  await expect(usage.locator('.marker-label')).toHaveText('trained context 2K');
+
+  // layer 0 head 1's full map for each variant, 128 × 128, read out under the pointer
+  const maps = result(page).getByRole('region', { name: 'Attention maps' });
+  await expect(maps).toContainText('layer 0 · head 1 · 128 tokens');
+  const canvases = maps.locator('canvas.probe-map');
+  await expect(canvases).toHaveCount(2);
+  for (const canvas of await canvases.all()) {
+    await expect(canvas).toHaveAttribute('data-tokens', '128');
+    expect(await canvas.evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight])).toEqual([64 + 320 + 8, 64 + 320 + 8]);
+  }
+  const readout = maps.locator('.probe-map-readout');
+  const ownMap = canvases.first();
+  // the first query sees only itself; nothing above the diagonal; the last query's weights lie in (0, 1]
+  await ownMap.hover({ position: { x: 64 + 1, y: 64 + 1 } });
+  await expect(readout).toContainText(/^own · query 0 \S+ → key 0 \S+ · weight 1\.000$/);
+  await ownMap.hover({ position: { x: 64 + 319, y: 64 + 1 } });
+  await expect(readout).toContainText(/query 0 .* → key 127 .* · weight 0\.000$/);
+  await ownMap.hover({ position: { x: 64 + 1, y: 64 + 319 } });
+  await expect(readout).toContainText(/query 127 .* → key 0 .* · weight 0\.\d+/);
+  expect(Number(/weight (\S+)$/.exec(await readout.innerText())![1])).toBeGreaterThan(0);
+
   // one layer/head can be picked
   await result(page).getByLabel('Heads').selectOption('4:7');
   await expect(result(page).locator('.probe-chart').first().locator('path.series')).toHaveCount(2);

@@ -171,6 +171,9 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
     expect(result.ids).toHaveLength(128);
     const [own, interpolated] = result.series;
     expect(own.map).toHaveLength(128 * 128);
+    // a map comes with its axis labels, one decoded piece per id
+    expect(result.tokens).toHaveLength(128);
+    expect(result.tokens![5]).toBe(tokenizer.decode([result.ids[5]]));
     expect(own.qkNorms.tokens).toBe(128);
     // the same oracle, called directly, gives the same sums
     const direct = traceReference(weights, computeRope(weights.config.rope), result.ids).stats;

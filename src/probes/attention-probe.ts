@@ -31,6 +31,8 @@ export interface AttentionProbeResult {
   provenance: Provenance;
   /** The ids the model saw (so a heatmap can label its axes). */
   ids: number[];
+  /** Each id decoded on its own, for a map's axis labels; present when the result carries maps. */
+  tokens?: string[];
   series: AttentionSeries[];
 }
 
@@ -58,5 +60,7 @@ export async function runAttentionProbe(ctx: ProbeContext, options: AttentionPro
     return { variant, stats, qkNorms, map };
   });
   const opts = { ctx: options.ctx, variants: options.variants, queryBinEdges: options.queryBinEdges ?? null, mapOf: mapOf ?? null };
-  return { provenance: await makeProvenance(ctx, 'attention-distance', [options.text], [ids.length], null, opts), ids, series };
+  const provenance = await makeProvenance(ctx, 'attention-distance', [options.text], [ids.length], null, opts);
+  if (!mapOf) return { provenance, ids, series };
+  return { provenance, ids, tokens: ids.map((id) => ctx.tokenizer.decode([id])), series };
 }

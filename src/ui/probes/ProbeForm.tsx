@@ -3,7 +3,7 @@
 // an embedding host gets), so a bad field is named before anything runs.
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../engine/types.ts';
-import { parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
+import { MAX_MAP_TOKENS, parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 import { useBuiltinTexts } from './useBuiltinTexts.ts';
@@ -29,6 +29,8 @@ export interface FormValues {
   seed: number;
   method: 'chunked' | 'sliding';
   variants: VariantChoice[];
+  /** 'layer:head' whose full attention map an attention run also returns (inputs ≤ MAX_MAP_TOKENS), or ''. */
+  mapHead?: string;
 }
 
 const lengthsFor = (trained: number) => [trained / 4, trained / 2, trained].map(Math.floor).join(', ');
@@ -43,10 +45,12 @@ export function requestFromForm(v: FormValues, model: ModelInfo): { ok: true; re
     return { ok: false, error: `RoPE variant: ${(err as Error).message}` };
   }
   const lengths = numberList(v.lengths);
+  const [mapLayer, mapHead] = (v.mapHead ?? '').split(':').map(Number);
+  const mapOf = v.mapHead && v.ctx <= MAX_MAP_TOKENS ? { mapOf: { layer: mapLayer, head: mapHead } } : {};
   const options: Record<ProbeKind, Record<string, unknown>> = {
     'loss-by-position': { texts: v.texts, ctx: v.ctx },
     perplexity: { text: v.texts[0], method: v.method, contexts: lengths },
-    'attention-distance': { text: v.texts[0], ctx: v.ctx },
+    'attention-distance': { text: v.texts[0], ctx: v.ctx, ...mapOf },
     passkey: { lengths, depths: numberList(v.depths), trials: v.trials, seed: v.seed },
     'first-sentence': { texts: v.texts, lengths, trials: v.trials, seed: v.seed },
   };
@@ -60,7 +64,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const trained = model?.trainedContext ?? 512;
   const [v, setV] = useState<FormValues>({
     probe: 'loss-by-position', texts: [], ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
-    trials: 2, seed: 1, method: 'chunked', variants: [],
+    trials: 2, seed: 1, method: 'chunked', variants: [], mapHead: '',
   });
   const [error, setError] = useState<string | null>(null);
   // lengths follow the model's trained context when a (new) model arrives
@@ -136,6 +140,18 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
           <label className="field">
             <span>Depths (0–1)</span>
             <input aria-label="Depths" value={v.depths} onChange={(e) => change({ depths: e.target.value })} />
+          </label>
+        )}
+        {v.probe === 'attention-distance' && model && v.ctx <= MAX_MAP_TOKENS && (
+          <label className="field">
+            <span>Attention map of</span>
+            <select aria-label="Attention map of" value={v.mapHead} onChange={(e) => change({ mapHead: e.target.value })}>
+              <option value="">no map</option>
+              {Array.from({ length: model.layers * model.heads }, (_, i) => {
+                const [layer, head] = [Math.floor(i / model.heads), i % model.heads];
+                return <option key={i} value={`${layer}:${head}`}>layer {layer} · head {head}</option>;
+              })}
+            </select>
           </label>
         )}
         {usesTrials && <NumberField label="Trials" value={v.trials} min={1} onChange={(trials) => change({ trials })} />}

@@ -4,7 +4,9 @@
 // model does sits beside what its RoPE alone would predict.
 import { useState, type Ref } from 'react';
 import type { AttentionProbeResult } from '../../../probes/index.ts';
-import { analyticDecay, bucketMiddle, meanBucketMass, type HeadChoice } from './attentionSeries.ts';
+import { formatTokens } from '../../charts/ticks.ts';
+import { AttentionMaps } from './AttentionMap.tsx';
+import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, type HeadChoice } from './attentionSeries.ts';
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
 
@@ -17,6 +19,8 @@ export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionP
     color: variantColor(i),
     points: meanBucketMass(s.stats, choice).map((m, b) => [bucketMiddle(b), m] as [number, number]),
   }));
+  const trained = result.provenance.model.trainedContext;
+  const usage = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), points: pairUsage(s.qkNorms, s.variant.rope ?? own, choice) }));
   const decay = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), dashed: true, points: analyticDecay(s.variant.rope ?? own, result.ids.length) }));
   return (
     <div className="probe-attention">
@@ -39,6 +43,15 @@ export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionP
         <ProbeLineChart title="Attention mass by distance" series={mass} xLabel="distance (tokens, log buckets)" yLabel="attention mass" xScale="log" yDomain={[0, 1]} svgRef={svgRef} />
         <ProbeLineChart title="Analytic RoPE decay of the same configurations" series={decay} xLabel="distance (tokens)" yLabel="all-ones logit (RoPE alone)" xScale="log" />
       </div>
+      <ProbeLineChart
+        title="Which rotary wavelengths carry q·k"
+        series={usage}
+        xLabel="wavelength of the rotary pair (tokens, log)"
+        yLabel="share of mean ‖q‖·‖k‖ per pair"
+        xScale="log"
+        markers={[{ x: trained, label: `trained context ${formatTokens(trained)}` }]}
+      />
+      <AttentionMaps result={result} />
     </div>
   );
 }

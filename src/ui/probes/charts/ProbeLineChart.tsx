@@ -3,7 +3,7 @@
 // x axis. Points with a non-finite y (an empty bin) break the line instead of bending it to zero.
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { useRef, type Ref } from 'react';
-import { BottomAxis, ChartSvg, LeftAxis, Legend, plotBox } from '../../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
 import { formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
 import { useElementSize } from '../../charts/useElementSize.ts';
 
@@ -25,16 +25,19 @@ export interface ProbeLineChartProps {
   xTicks?: number[];
   /** Fixed y domain (e.g. [0, 1] for a fraction); default the data's extent. */
   yDomain?: [number, number];
+  /** Vertical reference lines at these x values (a trained context), labelled. */
+  markers?: Array<{ x: number; label: string }>;
   svgRef?: Ref<SVGSVGElement>;
   height?: number;
 }
 
-export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, svgRef, height = 300 }: ProbeLineChartProps) {
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], svgRef, height = 300 }: ProbeLineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(holder);
   const box = plotBox(Math.max(width, 240), height);
   const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(y) && (xScale === 'linear' || x > 0));
-  const [x0 = 1, x1 = 2] = extent(finite, (p) => p[0]);
+  // a marker stays on the plot even where no curve reaches it
+  const [x0 = 1, x1 = 2] = extent([...finite.map((p) => p[0]), ...markers.map((m) => m.x)]);
   const [y0 = 0, y1 = 1] = yDomain ?? extent(finite, (p) => p[1]);
   const xDomain: [number, number] = x0 === x1 ? [x0, x0 * 2] : [x0, x1];
   const x = (xScale === 'log' ? scaleLog() : scaleLinear()).domain(xDomain).range([0, box.innerWidth]);
@@ -50,6 +53,7 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
         <ChartSvg box={box} title={title} svgRef={svgRef}>
           <BottomAxis ticks={xTicks ? xTicks.map((value) => ({ value, label: formatTokens(value) })) : xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
           <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={yLabel} />
+          {markers.map((m) => <MarkerLine key={m.label} orientation="vertical" at={x(m.x)} box={box} label={m.label} />)}
           {series.map((s) => (
             <g key={s.name}>
               <path className="series" d={path(s.points) ?? ''} stroke={s.color} strokeDasharray={s.dashed ? '5 4' : undefined} />

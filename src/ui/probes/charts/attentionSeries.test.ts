@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attentionStatsFromProbabilities } from '../../../probes/index.ts';
-import { bucketMiddle, meanBucketMass } from './attentionSeries.ts';
+import { attentionStatsFromProbabilities, emptyQkPairNorms } from '../../../probes/index.ts';
+import { bucketMiddle, meanBucketMass, pairUsage } from './attentionSeries.ts';
 
 /** (tokens)² causal attention where query q puts all its weight on key `key(q)`. */
 function oneHot(tokens: number, key: (q: number) => number): Float32Array {
@@ -28,5 +28,32 @@ describe('attention mass by distance for the chart', () => {
   it('buckets sit at their geometric middles on the log axis', () => {
     // bucket b ≥ 1 holds distances [2^(b−1), 2^b): its middle is √(lo · (hi − 1))
     expect([0, 1, 2, 3, 4].map(bucketMiddle)).toEqual([0.5, 1, Math.sqrt(2 * 3), Math.sqrt(4 * 7), Math.sqrt(8 * 15)]);
+  });
+});
+
+describe('q/k norm share per rotary pair for the chart', () => {
+  // 1 layer, 2 heads sharing 1 KV head, headDim 6 (3 pairs), the last pair not rotated
+  const norms = emptyQkPairNorms(1, 2, 1, 6, 2);
+  norms.q.set([1, 2, 3, /* head 1 */ 4, 0, 0]);
+  norms.k.set([1, 1, 2]);
+  const rope = { headDim: 4, base: 10000, type: 'default' as const };
+
+  it('one head: ‖q_i‖·‖k_i‖ over their sum, at the pair wavelengths 2π·base^(2i/d)', () => {
+    // products 1, 2, 6 → shares 1/9, 2/9 (pair 2 is unrotated and dropped)
+    const points = pairUsage(norms, rope, { layer: 0, head: 0 });
+    expect(points).toHaveLength(2);
+    expect(points[0][0]).toBeCloseTo(2 * Math.PI, 5);
+    expect(points[1][0] / (2 * Math.PI * 100)).toBeCloseTo(1, 5);
+    expect(points.map((p) => p[1])).toEqual([1 / 9, 2 / 9]);
+  });
+
+  it('all heads: shares averaged with equal weight; an override moves only the wavelengths', () => {
+    // head 1 puts everything on pair 0: mean share (1/9 + 1)/2 and (2/9 + 0)/2
+    const mean = pairUsage(norms, rope, 'all');
+    expect(mean[0][1]).toBeCloseTo(5 / 9, 12);
+    expect(mean[1][1]).toBeCloseTo(1 / 9, 12);
+    const pi = pairUsage(norms, { ...rope, type: 'linear', factor: 4 }, 'all');
+    expect(pi.map((p) => p[1])).toEqual(mean.map((p) => p[1]));
+    expect(pi[1][0] / mean[1][0]).toBeCloseTo(4, 5);
   });
 });

@@ -1,8 +1,8 @@
 // The numbers behind the attention-over-distance chart, kept apart from the drawing so they can be
 // checked: the mass by distance bucket averaged over one head or all heads (each head weighted
 // equally), each bucket placed at its geometric middle, and the analytic decay of a RoPE config.
-import { distanceBucketRange, headSummary, type AttentionStats } from '../../../probes/index.ts';
-import { decayCurves, logSpacedDistances, type RopeConfig } from '../../../rope/index.ts';
+import { distanceBucketRange, headSummary, pairContribution, type AttentionStats, type QkPairNorms } from '../../../probes/index.ts';
+import { computeRope, decayCurves, logSpacedDistances, wavelengths, type RopeConfig } from '../../../rope/index.ts';
 
 export type HeadChoice = { layer: number; head: number } | 'all';
 
@@ -27,4 +27,19 @@ export function analyticDecay(rope: RopeConfig, tokens: number): Array<[number, 
   const distances = logSpacedDistances(Math.max(2, tokens), 64);
   const logit = decayCurves(rope, distances).allOnesLogit;
   return Array.from(distances, (d, k) => [d, logit[k]]);
+}
+
+/**
+ * Which wavelengths a head (or all heads, each weighted equally) leans on: per rotated pair, its share of
+ * mean ‖q_i‖·‖k_i‖ (pairContribution), placed at the pair's wavelength under `rope`. Pairs beyond the
+ * rotated part have no wavelength and are left out. Points: [wavelength, share], by pair.
+ */
+export function pairUsage(norms: QkPairNorms, rope: RopeConfig, choice: HeadChoice): Array<[number, number]> {
+  const heads = choice === 'all'
+    ? Array.from({ length: norms.layers * norms.heads }, (_, i) => ({ layer: Math.floor(i / norms.heads), head: i % norms.heads }))
+    : [choice];
+  const share = new Array<number>(norms.pairs).fill(0);
+  for (const h of heads) pairContribution(norms, h.layer, h.head).forEach((s, i) => (share[i] += s / heads.length));
+  const lambda = wavelengths(computeRope(rope));
+  return Array.from(lambda.subarray(0, norms.rotatedPairs), (l, i) => [l, share[i]]);
 }
