@@ -50,7 +50,13 @@ export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionP
         yLabel="share of mean ‖q‖·‖k‖ per pair"
         xScale="log"
         markers={[{ x: trained, label: `trained context ${formatTokens(trained)}` }]}
+        legendAlign="left"
       />
+      <p className="hint">
+        Norms of q and k per rotary pair, taken before the rotation, so the weights decide them; an override
+        only moves each pair along the wavelength axis. Pairs right of the trained context never turned a
+        full period in training.
+      </p>
       <AttentionMaps result={result} />
     </div>
   );

@@ -27,11 +27,13 @@ export interface ProbeLineChartProps {
   yDomain?: [number, number];
   /** Vertical reference lines at these x values (a trained context), labelled. */
   markers?: Array<{ x: number; label: string }>;
+  /** Legend corner (default top right). */
+  legendAlign?: 'left' | 'right';
   svgRef?: Ref<SVGSVGElement>;
   height?: number;
 }
 
-export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], svgRef, height = 300 }: ProbeLineChartProps) {
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], legendAlign, svgRef, height = 300 }: ProbeLineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(holder);
   const box = plotBox(Math.max(width, 240), height);
@@ -62,7 +64,7 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
               ))}
             </g>
           ))}
-          <Legend items={series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }))} box={box} />
+          <Legend items={series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }))} box={box} align={legendAlign} />
         </ChartSvg>
       )}
     </div>

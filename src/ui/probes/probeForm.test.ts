@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelInfo } from '../../engine/types.ts';
+import { requestFromForm, type FormValues } from './ProbeForm.tsx';
+
+// requestFromForm reads only the model's RoPE and trained context
+const model = { rope: { headDim: 8, base: 10000, type: 'default' }, trainedContext: 512, layers: 5, heads: 8 } as ModelInfo;
+const form: FormValues = {
+  probe: 'attention-distance', texts: ['sotu-2016-barack-obama'], ctx: 128, lengths: '', depths: '', trials: 1, seed: 1,
+  method: 'chunked', variants: [], mapHead: '',
+};
+
+describe('the probe form as a request', () => {
+  it('an attention run asks for the chosen head\'s map', () => {
+    const built = requestFromForm({ ...form, mapHead: '4:7' }, model);
+    expect(built).toMatchObject({ ok: true, request: { probe: 'attention-distance', ctx: 128, mapOf: { layer: 4, head: 7 } } });
+  });
+
+  it('no map without a chosen head, nor beyond 2,048 tokens', () => {
+    const none = requestFromForm(form, model);
+    const long = requestFromForm({ ...form, ctx: 2049, mapHead: '0:0' }, model);
+    for (const built of [none, long]) {
+      expect(built.ok).toBe(true);
+      expect(built.ok && 'mapOf' in built.request).toBe(false);
+    }
+    expect(requestFromForm({ ...form, ctx: 2048, mapHead: '0:0' }, model)).toMatchObject({ ok: true, request: { mapOf: { layer: 0, head: 0 } } });
+  });
+});
