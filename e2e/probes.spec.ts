@@ -170,6 +170,13 @@ test('attention over distance from the page: bucket masses beside the analytic d
     await expect(canvas).toHaveAttribute('data-tokens', '128');
     expect(await canvas.evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight])).toEqual([64 + 320 + 8, 64 + 320 + 8]);
   }
+  // drawn, not only read out: query 0 → key 0 (weight 1) in the darkest blue, above the diagonal (0) the lightest
+  const pixel = (x: number, y: number) => canvases.first().evaluate((c: HTMLCanvasElement, [px, py]) => {
+    const scale = c.width / c.clientWidth;
+    return Array.from(c.getContext('2d')!.getImageData(Math.floor(px * scale), Math.floor(py * scale), 1, 1).data);
+  }, [x, y]);
+  expect(await pixel(64 + 1, 64 + 1)).toEqual([8, 48, 107, 255]);
+  expect(await pixel(64 + 319, 64 + 1)).toEqual([247, 251, 255, 255]);
   const readout = maps.locator('.probe-map-readout');
   const ownMap = canvases.first();
   // the first query sees only itself; nothing above the diagonal; the last query's weights lie in (0, 1]

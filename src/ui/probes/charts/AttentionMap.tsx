@@ -84,9 +84,14 @@ function MapCanvas({ map, n, tokens, variant, onHover }: {
 function cellsImage(map: Float32Array, n: number): HTMLCanvasElement {
   const image = new ImageData(n, n);
   const palette = Array.from({ length: 256 }, (_, i) => colourBytes(interpolateBlues(i / 255)));
+  // byte writes, no per-cell allocation: a 2,048-token map has 4M cells
+  const bytes = image.data;
   for (let i = 0; i < n * n; i++) {
-    const [r, g, b] = palette[Math.round(Math.sqrt(Math.min(1, Math.max(0, map[i]))) * 255)];
-    image.data.set([r, g, b, 255], i * 4);
+    const rgb = palette[Math.round(Math.sqrt(Math.min(1, Math.max(0, map[i]))) * 255)];
+    bytes[4 * i] = rgb[0];
+    bytes[4 * i + 1] = rgb[1];
+    bytes[4 * i + 2] = rgb[2];
+    bytes[4 * i + 3] = 255;
   }
   const cells = document.createElement('canvas');
   cells.width = n;
