@@ -191,4 +191,9 @@ test('attention over distance from the page: bucket masses beside the analytic d
   // one layer/head can be picked
   await result(page).getByLabel('Heads').selectOption('4:7');
   await expect(result(page).locator('.probe-chart').first().locator('path.series')).toHaveCount(2);
+
+  // the maps are kept with the result (IndexedDB) and come back with its link after a reload
+  await expect(page).toHaveURL(/[?&]probe=/);
+  await page.reload();
+  await expect(result(page).getByRole('region', { name: 'Attention maps' }).locator('canvas.probe-map[data-tokens="128"]')).toHaveCount(2);
 });
