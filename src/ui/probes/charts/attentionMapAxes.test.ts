@@ -14,7 +14,8 @@ describe('attention map axis labels', () => {
     expect(mapTicks(4).map((t) => t.index)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3].filter(Number.isInteger));
   });
 
-  it('long pieces are cut to 10 characters', () => {
+  it('long pieces are cut to 10 characters; a piece that decodes to nothing (BOS) shows ∅', () => {
+    expect(shownToken('')).toBe('∅');
     expect(shownToken('abcdefghijkl')).toBe('abcdefghi…');
     expect(shownToken('abcdefghij')).toBe('abcdefghij');
   });

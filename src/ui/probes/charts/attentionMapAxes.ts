@@ -12,8 +12,9 @@ export function mapTicks(n: number, tokens?: string[]): MapTick[] {
   return ticks(0, n - 1, 8).filter((i) => Number.isInteger(i)).map((index) => ({ index, text: String(index) }));
 }
 
-/** A token's text made visible in a short label: whitespace shown as symbols, long pieces cut. */
+/** A token's text made visible in a short label: whitespace shown as symbols, long pieces cut, ∅ for none. */
 export function shownToken(text: string): string {
+  if (text === '') return '∅';
   const visible = text.replace(/ /g, '·').replace(/\n/g, '↵').replace(/\t/g, '→');
   return visible.length > 10 ? `${visible.slice(0, 9)}…` : visible;
 }
