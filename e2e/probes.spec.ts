@@ -188,6 +188,14 @@ test('attention over distance from the page: bucket masses beside the analytic d
   await expect(readout).toContainText(/query 127 .* → key 0 .* · weight 0\.\d+/);
   expect(Number(/weight (\S+)$/.exec(await readout.innerText())![1])).toBeGreaterThan(0);
 
+  // SVG export holds the whole figure: the three charts as nested svgs, the two maps as PNG images
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'SVG', exact: true }).click()]);
+  const svgFile = readFileSync(await svgDownload.path(), 'utf8');
+  expect(svgFile.match(/<svg[\s>]/g)?.length).toBeGreaterThanOrEqual(1 + 3);
+  expect(svgFile.match(/<image [^>]*href="data:image\/png;base64,/g)).toHaveLength(2);
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'PNG', exact: true }).click()]);
+  expect(readFileSync(await pngDownload.path()).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+
   // one layer/head can be picked
   await result(page).getByLabel('Heads').selectOption('4:7');
   await expect(result(page).locator('.probe-chart').first().locator('path.series')).toHaveCount(2);

@@ -1,6 +1,6 @@
 // One stored result: its chart (by probe), its provenance (model, RoPE variants, texts, seed, when, how
 // long), and its exports.
-import { useRef, useState, type RefObject } from 'react';
+import { useRef, useState } from 'react';
 import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
 import type { StoredProbeResult } from '../../storage/probe-results.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/viewExport.ts';
@@ -10,14 +10,14 @@ import { FirstSentenceChart, PasskeyHeatmaps } from './charts/RetrievalCharts.ts
 import { downloadProbeResult } from './probeExport.ts';
 
 export function ResultView({ record, onError }: { record: StoredProbeResult; onError(message: string): void }) {
-  const svg = useRef<SVGSVGElement>(null);
+  const figure = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
   const { result } = record;
   const { provenance } = result;
   const save = async (format: ExportFormat) => {
     setBusy(true);
     try {
-      await downloadProbeResult(result, format, svg.current);
+      await downloadProbeResult(result, format, figure.current);
     } catch (err) {
       onError(`Export as ${format.toUpperCase()} failed: ${(err as Error).message}`);
     } finally {
@@ -33,7 +33,7 @@ export function ResultView({ record, onError }: { record: StoredProbeResult; onE
         {provenance.seed !== null && <> · seed {provenance.seed}</>}
         {' '}· {(record.runMs / 1000).toFixed(1)} s · {new Date(provenance.finishedAt).toLocaleString()}
       </p>
-      {chart(record, svg)}
+      <div ref={figure} className="probe-figure">{chart(record)}</div>
       <div className="export-buttons" role="group" aria-label="Export this result">
         <span className="export-label">Export</span>
         {EXPORT_FORMATS.map((format) => (
@@ -44,13 +44,13 @@ export function ResultView({ record, onError }: { record: StoredProbeResult; onE
   );
 }
 
-function chart(record: StoredProbeResult, svgRef: RefObject<SVGSVGElement | null>) {
+function chart(record: StoredProbeResult) {
   const { result } = record;
   switch (result.provenance.probe) {
-    case 'loss-by-position': return <LossByPositionChart result={result as LossByPositionResult} svgRef={svgRef} />;
-    case 'perplexity': return <PerplexityChart result={result as PerplexityResult} svgRef={svgRef} />;
-    case 'attention-distance': return <AttentionDistanceCharts result={result as AttentionProbeResult} svgRef={svgRef} />;
-    case 'passkey': return <PasskeyHeatmaps result={result as PasskeyResult} svgRef={svgRef} />;
-    case 'first-sentence': return <FirstSentenceChart result={result as FirstSentenceResult} svgRef={svgRef} />;
+    case 'loss-by-position': return <LossByPositionChart result={result as LossByPositionResult} />;
+    case 'perplexity': return <PerplexityChart result={result as PerplexityResult} />;
+    case 'attention-distance': return <AttentionDistanceCharts result={result as AttentionProbeResult} />;
+    case 'passkey': return <PasskeyHeatmaps result={result as PasskeyResult} />;
+    case 'first-sentence': return <FirstSentenceChart result={result as FirstSentenceResult} />;
   }
 }

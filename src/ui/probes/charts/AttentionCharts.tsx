@@ -10,7 +10,7 @@ import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, type HeadChoice
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
 
-export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionProbeResult; svgRef: Ref<SVGSVGElement> }) {
+export function AttentionDistanceCharts({ result }: { result: AttentionProbeResult }) {
   const [choice, setChoice] = useState<HeadChoice>('all');
   const { layers, heads } = result.series[0].stats;
   const own = result.provenance.model.rope;
@@ -40,7 +40,7 @@ export function AttentionDistanceCharts({ result, svgRef }: { result: AttentionP
         </select>
       </label>
       <div className="probe-chart-pair">
-        <ProbeLineChart title="Attention mass by distance" series={mass} xLabel="distance (tokens, log buckets)" yLabel="attention mass" xScale="log" yDomain={[0, 1]} svgRef={svgRef} />
+        <ProbeLineChart title="Attention mass by distance" series={mass} xLabel="distance (tokens, log buckets)" yLabel="attention mass" xScale="log" yDomain={[0, 1]} />
         <ProbeLineChart title="Analytic RoPE decay of the same configurations" series={decay} xLabel="distance (tokens)" yLabel="all-ones logit (RoPE alone)" xScale="log" />
       </div>
       <ProbeLineChart

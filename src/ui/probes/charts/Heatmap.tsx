@@ -12,16 +12,15 @@ export interface HeatmapProps {
   values: number[][];
   rowLabel: string;
   columnLabel: string;
-  svgRef?: Ref<SVGSVGElement>;
 }
 
 const CELL_W = 64;
 const CELL_H = 28;
 
-export function Heatmap({ title, rows, columns, values, rowLabel, columnLabel, svgRef }: HeatmapProps) {
+export function Heatmap({ title, rows, columns, values, rowLabel, columnLabel }: HeatmapProps) {
   const box = plotBox(MARGIN.left + MARGIN.right + columns.length * CELL_W, MARGIN.top + MARGIN.bottom + rows.length * CELL_H);
   return (
-    <ChartSvg box={box} title={title} svgRef={svgRef}>
+    <ChartSvg box={box} title={title}>
       {values.map((row, r) => row.map((v, c) => (
         <g key={`${r}-${c}`} transform={`translate(${c * CELL_W},${r * CELL_H})`}>
           <rect width={CELL_W - 2} height={CELL_H - 2} fill={interpolateBlues(0.1 + 0.85 * v)} />

@@ -9,7 +9,7 @@ import { ProbeLineChart } from './ProbeLineChart.tsx';
 /** A log bin [lo, hi) drawn at its geometric middle. */
 const binMiddle = (lo: number, hi: number) => Math.sqrt(lo * Math.max(lo, hi - 1));
 
-export function LossByPositionChart({ result, svgRef }: { result: LossByPositionResult; svgRef: Ref<SVGSVGElement> }) {
+export function LossByPositionChart({ result }: { result: LossByPositionResult }) {
   const series = result.series.map((s, i) => ({
     name: `${s.variant.label} (mean ${formatNumber(s.meanLoss)})`,
     color: variantColor(i),
@@ -22,12 +22,11 @@ export function LossByPositionChart({ result, svgRef }: { result: LossByPosition
       xLabel="token position (log bins)"
       yLabel="mean loss (nats)"
       xScale="log"
-      svgRef={svgRef}
     />
   );
 }
 
-export function PerplexityChart({ result, svgRef }: { result: PerplexityResult; svgRef: Ref<SVGSVGElement> }) {
+export function PerplexityChart({ result }: { result: PerplexityResult }) {
   const series = result.series.map((s, i) => ({
     name: s.variant.label,
     color: variantColor(i),
@@ -41,7 +40,6 @@ export function PerplexityChart({ result, svgRef }: { result: PerplexityResult; 
       yLabel="perplexity"
       xScale="log"
       xTicks={result.series[0]?.points.map((p) => p.ctx)}
-      svgRef={svgRef}
     />
   );
 }

@@ -2,7 +2,7 @@
 // length, attention mass over distance, the analytic decay): series of (x, y) points on a log or linear
 // x axis. Points with a non-finite y (an empty bin) break the line instead of bending it to zero.
 import { extent, line, scaleLinear, scaleLog } from 'd3';
-import { useRef, type Ref } from 'react';
+import { useRef } from 'react';
 import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
 import { formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
 import { useElementSize } from '../../charts/useElementSize.ts';
@@ -29,11 +29,10 @@ export interface ProbeLineChartProps {
   markers?: Array<{ x: number; label: string }>;
   /** Legend corner (default top right). */
   legendAlign?: 'left' | 'right';
-  svgRef?: Ref<SVGSVGElement>;
   height?: number;
 }
 
-export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], legendAlign, svgRef, height = 300 }: ProbeLineChartProps) {
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], legendAlign, height = 300 }: ProbeLineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(holder);
   const box = plotBox(Math.max(width, 240), height);
@@ -52,7 +51,7 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
   return (
     <div ref={holder} className="probe-chart">
       {width > 0 && (
-        <ChartSvg box={box} title={title} svgRef={svgRef}>
+        <ChartSvg box={box} title={title}>
           <BottomAxis ticks={xTicks ? xTicks.map((value) => ({ value, label: formatTokens(value) })) : xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
           <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={yLabel} />
           {markers.map((m) => <MarkerLine key={m.label} orientation="vertical" at={x(m.x)} box={box} label={m.label} />)}

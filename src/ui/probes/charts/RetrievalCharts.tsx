@@ -6,7 +6,7 @@ import { Heatmap } from './Heatmap.tsx';
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
 
-export function PasskeyHeatmaps({ result, svgRef }: { result: PasskeyResult; svgRef: Ref<SVGSVGElement> }) {
+export function PasskeyHeatmaps({ result }: { result: PasskeyResult }) {
   const { lengths, depths, trials } = result.provenance.options as { lengths: number[]; depths: number[]; trials: number };
   return (
     <div className="probe-heatmaps">
@@ -20,7 +20,6 @@ export function PasskeyHeatmaps({ result, svgRef }: { result: PasskeyResult; svg
             values={s.accuracy}
             rowLabel="tokens"
             columnLabel="depth of the key"
-            svgRef={i === 0 ? svgRef : undefined}
           />
         </figure>
       ))}
@@ -28,7 +27,7 @@ export function PasskeyHeatmaps({ result, svgRef }: { result: PasskeyResult; svg
   );
 }
 
-export function FirstSentenceChart({ result, svgRef }: { result: FirstSentenceResult; svgRef: Ref<SVGSVGElement> }) {
+export function FirstSentenceChart({ result }: { result: FirstSentenceResult }) {
   const { lengths } = result.provenance.options as { lengths: number[] };
   const series = result.series.map((s, i) => ({
     name: s.variant.label,
@@ -44,7 +43,6 @@ export function FirstSentenceChart({ result, svgRef }: { result: FirstSentenceRe
       xScale="log"
       xTicks={lengths}
       yDomain={[0, 1]}
-      svgRef={svgRef}
     />
   );
 }
