@@ -1,19 +1,18 @@
-// Attention statistics for the attention-over-distance probe, gathered from the q of the batch and one
-// layer's KV cache (dispatched right after that layer's rope_store, in the probe variant of a forward pass
-// only). For query t of the batch at position q = pos0 + t and query head h, with scores
-// s_k = SCALE · q·k_k over cache positions k = 0 … q, two passes over the keys:
-//   1. the softmax max m and sum l = Σ e^(s_k − m), each thread an online (m, l) over its strided keys,
-//      merged across the workgroup (a thread's l rescaled by e^(m_thread − m));
-//   2. p_k = e^(s_k − m)/l added to the bucket of the distance q − k (bucket = 32 − clz(q − k), so 0 is
-//      the token itself), −p_k ln p_k to the entropy (terms with p_k = 0 add nothing) and p_0 to the sink.
-// Per-thread slot sums meet in workgroup memory and one thread per slot adds them to the query's cell of
-// stats (layers, heads, bins, BUCKETS + 2): bucket masses, then entropy, then sink. One workgroup owns one
-// (layer, head) and walks the batch's queries in order, so the f32 sums need no atomics. Nothing
-// positions × positions is stored: memory is the q the batch already has and the stats cells.
+// Attention statistics for the attention-over-distance probe, per query of the batch (dispatched right after
+// a layer's rope_store, in the probe variant of a forward pass only; attention_stats_reduce.wgsl then adds
+// the cells into the layer's stats). One workgroup per (query head h, query t of the batch) at position
+// pos = pos0 + t, with scores s_k = SCALE · q·k_k over cache positions k = 0 … pos, two passes over the keys:
+//   1. the softmax max m and sum l = Σ e^(s_k − m) (row_softmax);
+//   2. p_k = e^(s_k − m)/l, walked bucket by bucket: bucket b holds distances pos − k in [2^(b−1), 2^b)
+//      (bucket 0 the token itself), the contiguous keys [pos − 2^b + 1, pos − 2^(b−1)], so each thread's
+//      share of a bucket's mass is a plain strided sum, stored at (bucket, thread) in workgroup memory
+//      with no dynamically indexed private array. −p_k ln p_k goes to the entropy (p_k = 0 adds nothing)
+//      and p_0 to the sink.
+// One thread per slot then sums the threads' shares into the query's cell of scratch
+// (tokens in batch, heads, BUCKETS + 2): bucket masses, then entropy, then sink.
 // q_row, score() and pass 1 (row_softmax) come from lib/row_softmax.wgsl.
 
 const WG: u32 = 64u;
-const MAX_SLOTS: u32 = 34u;    // 32 distance buckets (any u32 distance) + entropy + sink
 
 override HEADS: u32;
 override KV_HEADS: u32;
@@ -21,6 +20,7 @@ override HEAD_DIM: u32;
 override CONTEXT: u32;   // cache positions per kv head
 override Q_STRIDE: u32;  // floats between consecutive tokens' queries
 override SCALE: f32;     // 1/√head_dim, as attention.wgsl
+override MAX_SLOTS: u32; // the buckets of a CONTEXT-token input + entropy + sink: a small zero-filled slot_sums
 
 struct StatsLayer {
   layer: u32,
@@ -33,56 +33,56 @@ struct StatsLayer {
 @group(0) @binding(1) var<uniform> info: StatsLayer;
 @group(0) @binding(2) var<storage, read> q: array<f32>;
 @group(0) @binding(3) var<storage, read> k_cache: array<f32>;
-@group(0) @binding(4) var<storage, read> bin_of: array<u32>; // query position → query bin
-@group(0) @binding(5) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(4) var<storage, read_write> query_cells: array<f32>; // (tokens in batch, heads, slots)
 
 var<workgroup> slot_sums: array<f32, MAX_SLOTS * WG>; // (slot, thread)
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let head = wid.x;
+  let t = wid.y;
   let kv_head = head / (HEADS / KV_HEADS);
   let slots = info.buckets + 2u;
-  for (var t = 0u; t < step.n_tokens; t++) {
-    let pos = step.pos0 + t;
-    for (var d = lid; d < HEAD_DIM; d += WG) {
-      q_row[d] = q[t * Q_STRIDE + head * HEAD_DIM + d];
-    }
-    workgroupBarrier();
+  let pos = step.pos0 + t;
+  for (var d = lid; d < HEAD_DIM; d += WG) {
+    q_row[d] = q[t * Q_STRIDE + head * HEAD_DIM + d];
+  }
+  workgroupBarrier();
 
-    // pass 1: softmax max and sum
-    let ml = row_softmax(kv_head, pos, lid);
-    let row_m = ml.x;
-    let row_l = ml.y;
+  let ml = row_softmax(kv_head, pos, lid);
+  let row_m = ml.x;
+  let row_l = ml.y;
 
-    // pass 2: masses, entropy, sink
-    var sums: array<f32, MAX_SLOTS>;
-    for (var i = 0u; i < MAX_SLOTS; i++) {
-      sums[i] = 0.0;
-    }
-    for (var key = lid; key <= pos; key += WG) {
-      let p = exp(score(kv_head, key) - row_m) / row_l;
-      let distance = pos - key;
-      sums[32u - countLeadingZeros(distance)] += p;
-      if (p > 0.0) {
-        sums[info.buckets] -= p * log(p);
+  var entropy = 0.0;
+  var sink = 0.0;
+  for (var bucket = 0u; bucket < info.buckets; bucket++) {
+    // distances [near, far] of this bucket, clipped to the keys that exist (far ≤ pos)
+    let near = select(0u, 1u << (bucket - 1u), bucket > 0u);
+    let far = select(0u, (1u << bucket) - 1u, bucket > 0u);
+    var mass = 0.0;
+    if (near <= pos) {
+      let first_key = pos - min(far, pos);
+      for (var key = first_key + lid; key <= pos - near; key += WG) {
+        let p = exp(score(kv_head, key) - row_m) / row_l;
+        mass += p;
+        if (p > 0.0) {
+          entropy -= p * log(p);
+        }
+        if (key == 0u) {
+          sink = p;
+        }
       }
-      if (key == 0u) {
-        sums[info.buckets + 1u] = p;
-      }
     }
-    for (var i = 0u; i < slots; i++) {
-      slot_sums[i * WG + lid] = sums[i];
+    slot_sums[bucket * WG + lid] = mass;
+  }
+  slot_sums[info.buckets * WG + lid] = entropy;
+  slot_sums[(info.buckets + 1u) * WG + lid] = sink;
+  workgroupBarrier();
+  if (lid < slots) {
+    var total = 0.0;
+    for (var i = 0u; i < WG; i++) {
+      total += slot_sums[lid * WG + i];
     }
-    workgroupBarrier();
-    if (lid < slots) {
-      var total = 0.0;
-      for (var i = 0u; i < WG; i++) {
-        total += slot_sums[lid * WG + i];
-      }
-      let cell = (info.layer * HEADS + head) * info.bins + bin_of[pos];
-      stats[cell * slots + lid] += total;
-    }
-    workgroupBarrier(); // q_row and the partials are rewritten for the next query
+    query_cells[(t * HEADS + head) * slots + lid] = total;
   }
 }

@@ -1,39 +1,47 @@
 // The attention-over-distance probe on the GPU (ProbeHooks.attentionStats): a scoring pass over the ids in
 // which every layer, right after its rope_store, runs attention_stats.wgsl over the batch's rotated q and
-// the layer's K cache. Pipelines, buffers and bind groups are made on the first call and kept (the stats
-// buffer grows, rebuilding its bind groups, only when a call needs more cells); plain forward passes never
-// see any of it.
+// the layer's K cache — one workgroup per (head, query), each writing its query's cell to a scratch buffer
+// — then attention_stats_reduce.wgsl, which adds those cells into the stats in query order. Pipelines,
+// buffers and bind groups are made on the first call and kept (the scratch is sized once for the largest
+// batch; the stats buffer grows, rebuilding its bind groups, only when a call needs more cells); plain
+// forward passes never see any of it.
 import { binIndex, distanceBucketCount } from '../../probes/bins.ts';
 import { emptyAttentionStats, type AttentionStats } from '../../probes/attention-stats.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import { storageBuffer, uniformBuffer } from './device.ts';
-import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
+import { bindGroup, groupsOf64, type Dispatch, type KernelCache } from './kernels.ts';
 import type { GpuModel } from './model.ts';
 import { clearBuffer, readBuffer } from './readback.ts';
 
 /** Floats per (layer, head, bin) cell after the bucket masses: entropy, sink. */
 const EXTRA_SLOTS = 2;
 
+/** Floats of a cell at most: the buckets of an input that fills the context, entropy and sink. */
+const maxSlots = (model: GpuModel) => distanceBucketCount(model.context) + EXTRA_SLOTS;
+
 export class AttentionStatsPass {
   private stats: GPUBuffer | null = null;
   private layers: Dispatch[] = [];
   private readonly binOf: GPUBuffer;
+  private readonly queryCells: GPUBuffer;
   private readonly layerInfo: GPUBuffer[];
 
   private constructor(
-    private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline,
-    private readonly c: LlamaConfig, private readonly model: GpuModel,
+    private readonly device: GPUDevice, private readonly perQuery: GPUComputePipeline,
+    private readonly reduce: GPUComputePipeline, private readonly c: LlamaConfig, private readonly model: GpuModel,
   ) {
     this.binOf = storageBuffer(device, model.context * 4, 'attention stats: bin of each query position');
+    this.queryCells = storageBuffer(device, model.batch * c.heads * maxSlots(model) * 4, 'attention stats: per-query cells (batch, heads, slots)');
     this.layerInfo = Array.from({ length: c.layers }, (_, l) => uniformBuffer(device, 16, `attention stats: layer ${l} info`));
   }
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionStatsPass> {
-    const pipeline = await kernels.pipeline('attention_stats.wgsl', {
+    const perQuery = await kernels.pipeline('attention_stats.wgsl', {
       HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
-      Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim),
+      Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim), MAX_SLOTS: maxSlots(model),
     });
-    return new AttentionStatsPass(device, pipeline, c, model);
+    const reduce = await kernels.pipeline('attention_stats_reduce.wgsl', { HEADS: c.heads });
+    return new AttentionStatsPass(device, perQuery, reduce, c, model);
   }
 
   /** Runs `ids` from position 0 through the model with the stats kernel in every layer (see hooks.ts). */
@@ -69,15 +77,20 @@ export class AttentionStatsPass {
     this.stats?.destroy();
     this.stats = storageBuffer(this.device, bytes, 'attention stats (layers, heads, bins, buckets + 2)');
     const { step, q, kCache } = this.model.probeAccess;
-    const perLayer = kCache.map((k, layer): Dispatch => ({
-      label: `attention_stats ${layer}`, pipeline: this.pipeline,
-      bindGroup: bindGroup(this.device, this.pipeline, [step, this.layerInfo[layer], q, k, this.binOf, this.stats!], `attention_stats ${layer}`),
-      grid: () => [this.c.heads, 1, 1],
-    }));
-    this.layers = this.model.layersWith((layer, at) => (at === 'afterRope' ? [perLayer[layer]] : []));
+    const heads = this.c.heads;
+    const perLayer = kCache.map((k, layer): Dispatch[] => [{
+      label: `attention_stats ${layer}`, pipeline: this.perQuery,
+      bindGroup: bindGroup(this.device, this.perQuery, [step, this.layerInfo[layer], q, k, this.queryCells], `attention_stats ${layer}`),
+      grid: (nTokens) => [heads, nTokens, 1],
+    }, {
+      label: `attention_stats_reduce ${layer}`, pipeline: this.reduce,
+      bindGroup: bindGroup(this.device, this.reduce, [step, this.layerInfo[layer], this.queryCells, this.binOf, this.stats!], `attention_stats_reduce ${layer}`),
+      grid: () => [groupsOf64(heads * maxSlots(this.model)), 1, 1],
+    }]);
+    this.layers = this.model.layersWith((layer, at) => (at === 'afterRope' ? perLayer[layer] : []));
   }
 
   destroy(): void {
-    for (const b of [this.stats, this.binOf, ...this.layerInfo]) b?.destroy();
+    for (const b of [this.stats, this.binOf, this.queryCells, ...this.layerInfo]) b?.destroy();
   }
 }
