@@ -4,15 +4,7 @@
 const BLOCK_ELEMS: u32 = 256u;
 const BLOCK_WORDS: u32 = 44u;
 
-fn scale_min_k4(scales: u32, j: u32) -> vec2<f32> {
-  if (j < 4u) {
-    return vec2<f32>(f32(byte_at(scales, j) & 63u), f32(byte_at(scales, j + 4u) & 63u));
-  }
-  let sc = (byte_at(scales, j + 4u) & 0xfu) | ((byte_at(scales, j - 4u) >> 6u) << 4u);
-  let m = (byte_at(scales, j + 4u) >> 4u) | ((byte_at(scales, j) >> 6u) << 4u);
-  return vec2<f32>(f32(sc), f32(m));
-}
-
+// scale_min_k4 comes from quant/k_scales.wgsl.
 fn dequant8(block: u32, chunk: u32) -> Eight {
   let dm = unpack2x16float(weights[block]);
   let sub = chunk >> 2u;

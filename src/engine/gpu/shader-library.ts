@@ -21,17 +21,17 @@ export function packStep(v: StepValues): Uint32Array {
   return Uint32Array.from(STEP_FIELDS.map((f) => v[f]));
 }
 
-/** The dequantization library of each weight type the GPU kernels read directly. */
-const QUANT_FILES = new Map<GGMLType, string>([
-  [GGMLType.F32, 'quant/f32.wgsl'],
-  [GGMLType.F16, 'quant/f16.wgsl'],
-  [GGMLType.Q8_0, 'quant/q8_0.wgsl'],
-  [GGMLType.Q4_0, 'quant/q4_0.wgsl'],
-  [GGMLType.Q4_1, 'quant/q4_1.wgsl'],
-  [GGMLType.Q5_0, 'quant/q5_0.wgsl'],
-  [GGMLType.Q4_K, 'quant/q4_k.wgsl'],
-  [GGMLType.Q5_K, 'quant/q5_k.wgsl'],
-  [GGMLType.Q6_K, 'quant/q6_k.wgsl'],
+/** The dequantization library of each weight type the GPU kernels read directly (after quant/common.wgsl). */
+const QUANT_FILES = new Map<GGMLType, readonly string[]>([
+  [GGMLType.F32, ['quant/f32.wgsl']],
+  [GGMLType.F16, ['quant/f16.wgsl']],
+  [GGMLType.Q8_0, ['quant/q8_0.wgsl']],
+  [GGMLType.Q4_0, ['quant/q4_0.wgsl']],
+  [GGMLType.Q4_1, ['quant/q4_1.wgsl']],
+  [GGMLType.Q5_0, ['quant/q5_0.wgsl']],
+  [GGMLType.Q4_K, ['quant/k_scales.wgsl', 'quant/q4_k.wgsl']],
+  [GGMLType.Q5_K, ['quant/k_scales.wgsl', 'quant/q5_k.wgsl']],
+  [GGMLType.Q6_K, ['quant/q6_k.wgsl']],
 ]);
 
 function source(lib: ShaderLibrary, file: string): string {
@@ -52,7 +52,7 @@ export function composeKernel(lib: ShaderLibrary, kernel: string, weightType?: G
   if (weightType !== undefined) {
     const quant = QUANT_FILES.get(weightType);
     if (!quant) throw new Error(`no GPU kernel reads ${ggmlTypeName(weightType)} weights`);
-    parts.push(source(lib, 'quant/common.wgsl'), source(lib, quant));
+    parts.push(source(lib, 'quant/common.wgsl'), ...quant.map((file) => source(lib, file)));
   }
   for (const file of KERNEL_LIBRARIES[kernel] ?? []) parts.push(source(lib, file));
   parts.push(source(lib, kernel));
