@@ -103,6 +103,24 @@ export function swiglu(gate: Float32Array, up: Float32Array): void {
   for (let i = 0; i < gate.length; i++) gate[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * up[i];
 }
 
+/** Scratch of one feed-forward block. xn, proj: (dim); gate, up: (ffnDim) */
+export interface FeedForwardScratch {
+  xn: Float32Array;
+  proj: Float32Array;
+  gate: Float32Array;
+  up: Float32Array;
+}
+
+/** The MLP half of a layer, in place: x += Wdown (silu(Wgate xn) ⊙ Wup xn) with xn = rmsnorm(x) ⊙ ffn_norm. x: (dim) */
+export function addFeedForward(x: Float32Array, layer: ReferenceLayer, c: LlamaConfig, s: FeedForwardScratch): void {
+  rmsnorm(s.xn, x, layer.ffnNorm, c.rmsEps);
+  matvec(s.gate, layer.wGate, s.xn, c.ffnDim, c.dim);
+  matvec(s.up, layer.wUp, s.xn, c.ffnDim, c.dim);
+  swiglu(s.gate, s.up);
+  matvec(s.proj, layer.wDown, s.gate, c.dim, c.ffnDim);
+  for (let i = 0; i < c.dim; i++) x[i] += s.proj[i];
+}
+
 /** log softmax(logits)[target], in float64. logits: (vocab) */
 export function logProb(logits: Float32Array, target: number): number {
   let max = -Infinity;
@@ -177,8 +195,7 @@ export class ReferenceModel {
   private readonly v: Float32Array; // (kvHeads·headDim)
   private readonly attn: Float32Array; // (heads·headDim)
   private readonly proj: Float32Array; // (dim)
-  private readonly gate: Float32Array; // (ffnDim)
-  private readonly up: Float32Array; // (ffnDim)
+  private readonly ffn: FeedForwardScratch; // shares xn and proj; gate, up: (ffnDim)
 
   constructor(private readonly w: ReferenceWeights, readonly context: number) {
     const c = w.config;
@@ -194,8 +211,7 @@ export class ReferenceModel {
     this.v = new Float32Array(c.kvHeads * c.headDim);
     this.attn = new Float32Array(c.heads * c.headDim);
     this.proj = new Float32Array(c.dim);
-    this.gate = new Float32Array(c.ffnDim);
-    this.up = new Float32Array(c.ffnDim);
+    this.ffn = { xn: this.xn, proj: this.proj, gate: new Float32Array(c.ffnDim), up: new Float32Array(c.ffnDim) };
   }
 
   /** Uses this RoPE table from now on (positions already cached keep their old rotation). */
@@ -206,7 +222,7 @@ export class ReferenceModel {
   /** Runs token `token` at position `pos`; returns the logits (vocab). */
   forward(token: number, pos: number): Float32Array {
     const c = this.config;
-    const { x, xn, q, k, v, attn, proj, gate, up } = this;
+    const { x, xn, q, k, v, attn, proj } = this;
     if (pos >= this.context) throw new Error(`position ${pos} is beyond the reference context ${this.context}`);
     const kvDim = c.kvHeads * c.headDim;
     const qDim = c.heads * c.headDim;
@@ -229,12 +245,7 @@ export class ReferenceModel {
       matvec(proj, L.wo, attn, c.dim, qDim);
       for (let i = 0; i < c.dim; i++) x[i] += proj[i];
 
-      rmsnorm(xn, x, L.ffnNorm, c.rmsEps);
-      matvec(gate, L.wGate, xn, c.ffnDim, c.dim);
-      matvec(up, L.wUp, xn, c.ffnDim, c.dim);
-      swiglu(gate, up);
-      matvec(proj, L.wDown, gate, c.dim, c.ffnDim);
-      for (let i = 0; i < c.dim; i++) x[i] += proj[i];
+      addFeedForward(x, L, c, this.ffn);
     }
 
     rmsnorm(xn, x, this.w.outputNorm, c.rmsEps);

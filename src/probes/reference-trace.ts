@@ -3,7 +3,7 @@
 // optionally one head's full map) and the q/k pair norms. It reuses the reference's ops and weights and
 // mirrors ReferenceModel.forward step for step; a test checks its logits equal ReferenceModel's, so the
 // two cannot drift apart silently. Slow (O(n²) per head in plain JS): for tests and short inputs.
-import { applyRope, matvec, rmsnorm, softmax, swiglu, type ReferenceWeights } from '../engine/reference.ts';
+import { addFeedForward, applyRope, matvec, rmsnorm, softmax, type ReferenceWeights } from '../engine/reference.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { accumulateRow, emptyAttentionStats, type AttentionStats } from './attention-stats.ts';
 import { addPairNorms, emptyQkPairNorms, type QkPairNorms } from './qk-norms.ts';
@@ -48,6 +48,7 @@ export function traceReference(w: ReferenceWeights, rope: RopeTable, ids: readon
   const proj = new Float32Array(c.dim);
   const gate = new Float32Array(c.ffnDim);
   const up = new Float32Array(c.ffnDim);
+  const ffnScratch = { xn, proj, gate, up };
   const scores = new Float32Array(n);
   const scale = 1 / Math.sqrt(c.headDim);
   const group = c.heads / c.kvHeads;
@@ -86,12 +87,7 @@ export function traceReference(w: ReferenceWeights, rope: RopeTable, ids: readon
       }
       matvec(proj, L.wo, attn, c.dim, qDim);
       for (let i = 0; i < c.dim; i++) x[i] += proj[i];
-      rmsnorm(xn, x, L.ffnNorm, c.rmsEps);
-      matvec(gate, L.wGate, xn, c.ffnDim, c.dim);
-      matvec(up, L.wUp, xn, c.ffnDim, c.dim);
-      swiglu(gate, up);
-      matvec(proj, L.wDown, gate, c.dim, c.ffnDim);
-      for (let i = 0; i < c.dim; i++) x[i] += proj[i];
+      addFeedForward(x, L, c, ffnScratch);
     }
     if (pos === n - 1) {
       rmsnorm(xn, x, w.outputNorm, c.rmsEps);
