@@ -2,18 +2,9 @@
 // GPT-2 byte characters, then repeatedly merge the adjacent pair with the lowest merge rank
 // (leftmost first on ties). Words repeat a lot in real text, so each word's ids are cached.
 import { toByteLevel } from './byte-level.ts';
-import { Heap } from './heap.ts';
+import { mergeSymbols } from './merge.ts';
 import { preTokenizer } from './pretokenize.ts';
 import type { Vocabulary } from './vocab.ts';
-
-interface Bigram {
-  left: number;
-  right: number;
-  rank: number;
-  size: number;
-}
-
-const lowerRankFirst = (a: Bigram, b: Bigram) => a.rank < b.rank || (a.rank === b.rank && a.left < b.left);
 
 const MAX_CACHED_WORD = 256;
 
@@ -57,25 +48,11 @@ export class BpeEncoder {
       next[i] = i + 1 < n ? i + 1 : -1;
     }
 
-    const queue = new Heap<Bigram>(lowerRankFirst);
-    const addBigram = (left: number, right: number) => {
-      if (left === -1 || right === -1) return;
+    // Lower rank merges first: priority is minus the rank.
+    mergeSymbols({ start, len, prev, next }, n, (left, right) => {
       const rank = mergeRanks.get(word.substr(start[left], len[left]) + ' ' + word.substr(start[right], len[right]));
-      if (rank !== undefined) queue.push({ left, right, rank, size: len[left] + len[right] });
-    };
-    for (let i = 1; i < n; i++) addBigram(i - 1, i);
-
-    for (let bigram = queue.pop(); bigram; bigram = queue.pop()) {
-      const { left, right } = bigram;
-      // A stale entry: one side was merged into something else since it was queued.
-      if (len[left] === 0 || len[right] === 0 || len[left] + len[right] !== bigram.size) continue;
-      len[left] += len[right];
-      len[right] = 0;
-      next[left] = next[right];
-      if (next[right] >= 0) prev[next[right]] = left;
-      addBigram(prev[left], left);
-      addBigram(left, next[left]);
-    }
+      return rank === undefined ? undefined : -rank;
+    });
 
     const ids: number[] = [];
     for (let i = 0; i !== -1; i = next[i]) {

@@ -1,5 +1,5 @@
 // A binary min-heap ordered by a caller's `before` relation: the merge work queues of both
-// tokenizers (highest score first for SentencePiece, lowest rank first for BPE, leftmost on ties).
+// tokenizers (merge.ts: best priority first, leftmost on ties).
 
 export class Heap<T> {
   private readonly items: T[] = [];

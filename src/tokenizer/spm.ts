@@ -2,18 +2,8 @@
 // single characters, repeatedly merge the adjacent pair whose concatenation is the vocabulary token
 // with the highest score (leftmost first on ties), then emit each symbol as its token or, when the
 // symbol is no token at all, as one <0xXX> byte token per UTF-8 byte ("byte fallback").
-import { Heap } from './heap.ts';
+import { mergeSymbols } from './merge.ts';
 import { TokenizerError, type Vocabulary } from './vocab.ts';
-
-interface Bigram {
-  left: number;
-  right: number;
-  score: number;
-  /** Length of the merged text, to detect entries made stale by an earlier merge. */
-  size: number;
-}
-
-const higherScoreFirst = (a: Bigram, b: Bigram) => a.score > b.score || (a.score === b.score && a.left < b.left);
 
 const utf8 = new TextEncoder();
 
@@ -48,27 +38,10 @@ export function tokenizeSpm(text: string, vocab: Vocabulary, byteTokens: Int32Ar
   }
   if (count === 0) return;
 
-  const queue = new Heap<Bigram>(higherScoreFirst);
-  const tryAddBigram = (left: number, right: number) => {
-    if (left === -1 || right === -1) return;
-    const size = len[left] + len[right];
-    const id = vocab.tokenToId.get(text.substr(start[left], size));
-    if (id === undefined) return;
-    queue.push({ left, right, score: vocab.scores[id], size });
-  };
-
-  for (let i = 1; i < count; i++) tryAddBigram(i - 1, i);
-
-  for (let bigram = queue.pop(); bigram; bigram = queue.pop()) {
-    const { left, right } = bigram;
-    if (len[left] === 0 || len[right] === 0 || len[left] + len[right] !== bigram.size) continue;
-    len[left] += len[right];
-    len[right] = 0;
-    next[left] = next[right];
-    if (next[right] >= 0) prev[next[right]] = left;
-    tryAddBigram(prev[left], left);
-    tryAddBigram(left, next[left]);
-  }
+  mergeSymbols({ start, len, prev, next }, count, (left, right) => {
+    const id = vocab.tokenToId.get(text.substr(start[left], len[left] + len[right]));
+    return id === undefined ? undefined : vocab.scores[id];
+  });
 
   for (let i = 0; i !== -1; i = next[i]) {
     const piece = text.substr(start[i], len[i]);
