@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { perplexity } from '../src/engine/perplexity.ts';
-import { ReferenceModel, loadReferenceWeights, logProb } from '../src/engine/reference.ts';
+import { loadReferenceWeights } from '../src/engine/reference.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
-import { greedyReference, haveModels, MODELS, openStories, TEXTS } from './engine-helpers.ts';
+import { greedyReference, haveModels, MODELS, openStories, referenceChunkScorer, TEXTS } from './engine-helpers.ts';
 
 const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
@@ -36,15 +36,7 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
     const tokenizer = createTokenizer(file.metadata);
     const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 128);
     const weights = await loadReferenceWeights(file);
-    const cpu = await perplexity(tokens, 64, tokenizer.bos, async (chunk, first) => {
-      const model = new ReferenceModel(weights, 64);
-      let nll = 0;
-      for (let pos = 0; pos < chunk.length - 1; pos++) {
-        const logits = model.forward(chunk[pos], pos);
-        if (pos >= first) nll -= logProb(logits, chunk[pos + 1]);
-      }
-      return { nll, scored: chunk.length - 1 - first };
-    });
+    const cpu = await perplexity(tokens, 64, tokenizer.bos, referenceChunkScorer(weights, 64));
     expect(out.chunks).toBe(2);
     expect(Math.abs(out.perplexity - cpu.perplexity) / cpu.perplexity).toBeLessThanOrEqual(2e-6);
   });

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { perplexity } from '../src/engine/perplexity.ts';
-import { ReferenceModel, loadReferenceWeights, logProb } from '../src/engine/reference.ts';
+import { ReferenceModel, loadReferenceWeights } from '../src/engine/reference.ts';
 import { GGMLType, GGUFValueType, bytesSource, meta, readGGUF, writeGGUF, type GGUFFile, type GGUFTypedValue } from '../src/gguf/index.ts';
 import { computeRope } from '../src/rope/frequencies.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
-import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, testEngine } from './engine-helpers.ts';
+import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, referenceChunkScorer, testEngine } from './engine-helpers.ts';
 import { randomF32, rng } from './engine-kernel-harness.ts';
 import { randomTensor } from './engine-random-tensors.ts';
 
@@ -70,15 +70,7 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64 });
     const gpu = await perplexity(tokens, 64, bos, (chunk, first) => engine.score(chunk, { firstScored: first }));
     const weights = await loadReferenceWeights(file);
-    const cpu = await perplexity(tokens, 64, bos, async (chunk, first) => {
-      const model = new ReferenceModel(weights, 64);
-      let nll = 0;
-      for (let pos = 0; pos < chunk.length - 1; pos++) {
-        const logits = model.forward(chunk[pos], pos);
-        if (pos >= first) nll -= logProb(logits, chunk[pos + 1]);
-      }
-      return { nll, scored: chunk.length - 1 - first };
-    });
+    const cpu = await perplexity(tokens, 64, bos, referenceChunkScorer(weights, 64));
     expect(gpu.chunks).toBe(3);
     expect(gpu.scored).toBe(3 * 31);
     expect(cpu.scored).toBe(gpu.scored);

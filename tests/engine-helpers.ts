@@ -8,6 +8,7 @@ import { openDevice, type GpuContext } from '../src/engine/gpu/device.ts';
 import { nodeGpu } from '../src/engine/gpu/node-gpu.ts';
 import { viteShaders } from '../src/engine/gpu/shaders-vite.ts';
 import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
+import { logProb, ReferenceModel, type ReferenceWeights } from '../src/engine/reference.ts';
 
 export const MODELS = fileURLToPath(new URL('../../shared/models/', import.meta.url));
 export const TEXTS = fileURLToPath(new URL('../../shared/texts/', import.meta.url));
@@ -51,4 +52,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { err: n
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return { err, scale };
+}
+
+/** Scores a perplexity chunk on the CPU reference (a fresh KV cache per chunk): the oracle for `perplexity()`. */
+export function referenceChunkScorer(weights: ReferenceWeights, context: number) {
+  return async (chunk: number[], first: number) => {
+    const model = new ReferenceModel(weights, context);
+    let nll = 0;
+    for (let pos = 0; pos < chunk.length - 1; pos++) {
+      const logits = model.forward(chunk[pos], pos);
+      if (pos >= first) nll -= logProb(logits, chunk[pos + 1]);
+    }
+    return { nll, scored: chunk.length - 1 - first };
+  };
 }
