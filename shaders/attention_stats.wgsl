@@ -22,12 +22,7 @@ override Q_STRIDE: u32;  // floats between consecutive tokens' queries
 override SCALE: f32;     // 1/√head_dim, as attention.wgsl
 override MAX_SLOTS: u32; // the buckets of a CONTEXT-token input + entropy + sink: a small zero-filled slot_sums
 
-struct StatsLayer {
-  layer: u32,
-  bins: u32,     // query bins
-  buckets: u32,  // distance buckets; a cell holds buckets + 2 floats
-  _pad: u32,
-}
+// StatsLayer (the per-layer uniform) comes from lib/stats_layer.wgsl.
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<uniform> info: StatsLayer;

@@ -5,12 +5,7 @@
 
 override HEADS: u32;
 
-struct StatsLayer {
-  layer: u32,
-  bins: u32,     // query bins
-  buckets: u32,  // distance buckets; a cell holds buckets + 2 floats
-  _pad: u32,
-}
+// StatsLayer (the per-layer uniform) comes from lib/stats_layer.wgsl.
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<uniform> info: StatsLayer;

@@ -55,6 +55,7 @@ export class AttentionStatsPass {
     const bytes = c.layers * c.heads * bins * slots * 4;
     this.ensureStats(bytes);
     device.queue.writeBuffer(this.binOf, 0, Uint32Array.from(ids, (_, pos) => binIndex(result.queryBinEdges, pos)));
+    // StatsLayer (shaders/lib/stats_layer.wgsl): layer, query bins, distance buckets, padding
     this.layerInfo.forEach((b, layer) => device.queue.writeBuffer(b, 0, Uint32Array.of(layer, bins, buckets, 0)));
     clearBuffer(device, this.stats!, bytes);
 

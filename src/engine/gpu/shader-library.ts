@@ -42,7 +42,8 @@ function source(lib: ShaderLibrary, file: string): string {
 
 /** WGSL pieces a kernel file uses but does not contain (WGSL has no imports), prepended when composing. */
 const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
-  'attention_stats.wgsl': ['lib/row_softmax.wgsl'],
+  'attention_stats.wgsl': ['lib/stats_layer.wgsl', 'lib/row_softmax.wgsl'],
+  'attention_stats_reduce.wgsl': ['lib/stats_layer.wgsl'],
   'attention_map.wgsl': ['lib/row_softmax.wgsl'],
 };
 
