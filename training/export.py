@@ -1,0 +1,159 @@
+"""Writes a training run's final weights as a llama2.c legacy (version 0) float32 checkpoint, the format
+the project's importer (src/gguf/llama2c.ts) and llama.cpp's convert-llama2c-to-ggml read, plus a JSON
+of the run's RoPE settings, and prints the `lab convert` command that turns it into a GGUF.
+
+    python training/export.py training/work/runs/stage2-abf [--out DIR]
+
+Layout (llama2.c export.py `legacy_export`): 7 int32 (dim, hidden_dim, n_layers, n_heads, n_kv_heads,
+vocab_size — negative because the classifier is not shared —, seq_len), then float32 arrays: embedding,
+rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3 (each stacked over layers), rms_final, freq_cis real and
+imaginary (seq_len × head_dim/2 each; importers skip them), wcls. Matrices are nn.Linear's (out, in),
+row-major, which is what llama2.c's matmul reads (it writes `w.detach().cpu().view(-1)`).
+
+The serialisation takes anything numpy can turn into an array, so check_export.py drives the same code
+with numpy weights on a machine without torch; torch is imported only to read the run's checkpoint.
+"""
+import argparse
+import json
+import os
+import shlex
+import struct
+import sys
+
+import numpy as np
+
+# The per-layer arrays in file order, by their state-dict suffix under `layers.<l>.`.
+LAYER_ARRAYS = [
+    "attention_norm.weight",
+    "attention.wq.weight",
+    "attention.wk.weight",
+    "attention.wv.weight",
+    "attention.wo.weight",
+    "ffn_norm.weight",
+    "feed_forward.w1.weight",
+    "feed_forward.w2.weight",
+    "feed_forward.w3.weight",
+]
+
+
+def legacy_rope_tables(head_dim: int, seq_len: int, base: float, pi_factor: float):
+    """The legacy freq_cis block: cos and sin of (p / pi_factor)·base^(−2i/head_dim), (seq_len, head_dim/2)."""
+    inv_freq = base ** (-np.arange(0, head_dim, 2, dtype=np.float64) / head_dim)
+    angles = np.outer(np.arange(seq_len, dtype=np.float64) / pi_factor, inv_freq)
+    return np.cos(angles), np.sin(angles)
+
+
+def expected_shapes(config: dict) -> dict:
+    """(out, in) shape of every array in `weights`, from the model config."""
+    dim, hidden, vocab = config["dim"], config["hidden_dim"], config["vocab_size"]
+    kv_dim = config["n_kv_heads"] * (dim // config["n_heads"])
+    shapes = {"tok_embeddings.weight": (vocab, dim), "norm.weight": (dim,), "output.weight": (vocab, dim)}
+    per_layer = {
+        "attention_norm.weight": (dim,),
+        "attention.wq.weight": (dim, dim),
+        "attention.wk.weight": (kv_dim, dim),
+        "attention.wv.weight": (kv_dim, dim),
+        "attention.wo.weight": (dim, dim),
+        "ffn_norm.weight": (dim,),
+        "feed_forward.w1.weight": (hidden, dim),
+        "feed_forward.w2.weight": (dim, hidden),
+        "feed_forward.w3.weight": (hidden, dim),
+    }
+    for layer in range(config["n_layers"]):
+        for suffix, shape in per_layer.items():
+            shapes[f"layers.{layer}.{suffix}"] = shape
+    return shapes
+
+
+def write_llama2c(path: str, config: dict, weights: dict, seq_len: int, base: float, pi_factor: float) -> int:
+    """Writes `weights` (state-dict names → arrays, (out, in) layout) to `path`; returns the byte count."""
+    shapes = expected_shapes(config)
+    for name, shape in shapes.items():
+        if name not in weights:
+            raise ValueError(f"weights lack {name}")
+        if tuple(np.shape(weights[name])) != shape:
+            raise ValueError(f"{name} has shape {tuple(np.shape(weights[name]))}, expected {shape} from the config")
+    head_dim = config["dim"] // config["n_heads"]
+    header = struct.pack(
+        "<7i",
+        config["dim"], config["hidden_dim"], config["n_layers"], config["n_heads"], config["n_kv_heads"],
+        -config["vocab_size"],  # negative: a separate classifier (wcls) follows
+        seq_len,
+    )
+    cos, sin = legacy_rope_tables(head_dim, seq_len, base, pi_factor)
+    arrays = [weights["tok_embeddings.weight"]]
+    for suffix in LAYER_ARRAYS:
+        arrays += [weights[f"layers.{layer}.{suffix}"] for layer in range(config["n_layers"])]
+    arrays += [weights["norm.weight"], cos, sin, weights["output.weight"]]
+    tmp = path + ".partial"
+    with open(tmp, "wb") as f:
+        f.write(header)
+        for array in arrays:
+            f.write(np.ascontiguousarray(array, dtype="<f4").reshape(-1).tobytes())
+        size = f.tell()
+    os.replace(tmp, path)
+    return size
+
+
+def convert_command(bin_path: str, settings: dict, gguf_path: str, tokenizer: str) -> list[str]:
+    """The `lab convert` invocation giving the GGUF the run's RoPE metadata."""
+    cmd = ["npm", "run", "lab", "--", "convert", bin_path, "--tokenizer", tokenizer, "-o", gguf_path,
+           "--type", "q8_0", "--name", settings["name"], "--rope-base", f"{settings['rope_base']:g}",
+           "--context-length", str(settings["seq_len"])]
+    if settings["pi_factor"] != 1:
+        cmd += ["--rope-scaling", "linear", "--rope-factor", f"{settings['pi_factor']:g}"]
+    if settings.get("original_context"):
+        cmd += ["--original-context", str(settings["original_context"])]
+    return cmd
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run_dir", help="a run directory holding ckpt.pt (e.g. training/work/runs/stage1)")
+    parser.add_argument("--out", help="output directory (default: the run directory)")
+    parser.add_argument("--tokenizer", default="training/work/data/vocab.gguf",
+                        help="vocabulary GGUF to name in the printed lab convert command")
+    parser.add_argument("--allow-unfinished", action="store_true", help="export a checkpoint that has not reached its token budget")
+    args = parser.parse_args()
+
+    import torch  # only here: the serialisation above must run without torch
+
+    ckpt_path = os.path.join(args.run_dir, "ckpt.pt")
+    if not os.path.exists(ckpt_path):
+        sys.exit(f"export: no checkpoint at {ckpt_path}")
+    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+    if not ckpt["finished"] and not args.allow_unfinished:
+        sys.exit(f"export: {ckpt_path} stopped at step {ckpt['step']} of {ckpt['run']['total_steps']}; "
+                 "resume it to the end or pass --allow-unfinished")
+    run = ckpt["run"]
+    weights = {name: t.float().numpy() for name, t in ckpt["model"].items()}
+    out_dir = args.out or args.run_dir
+    os.makedirs(out_dir, exist_ok=True)
+    name = run["name"]
+    bin_path = os.path.join(out_dir, f"{name}.bin")
+    size = write_llama2c(bin_path, run["model"], weights, run["seq_len"], run["rope"]["base"], run["rope"]["pi_factor"])
+
+    settings = {
+        "name": name,
+        "stage": run["stage"],
+        "variant": run["variant"],
+        "rope_base": run["rope"]["base"],
+        "pi_factor": run["rope"]["pi_factor"],
+        "seq_len": run["seq_len"],
+        # Stage 2 extends a model pretrained at stage 1's length; stage 1 has no original context.
+        "original_context": run.get("original_context"),
+        "tokens": ckpt["tokens"],
+        "steps": ckpt["step"],
+        "checkpoint": ckpt_path,
+        "stage1_checkpoint": run.get("stage1_checkpoint"),
+        "model": run["model"],
+    }
+    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+        json.dump(settings, f, indent=2)
+    gguf_path = os.path.join(out_dir, f"{name}-Q8_0.gguf")
+    print(f"wrote {bin_path} ({size} bytes) and {name}.json")
+    print(shlex.join(convert_command(bin_path, settings, gguf_path, args.tokenizer)))
+
+
+if __name__ == "__main__":
+    main()
