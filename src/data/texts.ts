@@ -69,6 +69,27 @@ export function builtinTexts(files: TextFileSource): BuiltinText[] {
   return texts;
 }
 
+/**
+ * The novel's parts as separate documents, in reading order: 'moby-dick-etymology',
+ * 'moby-dick-extracts', 'moby-dick-chapter-1' … 'moby-dick-chapter-135', 'moby-dick-epilogue' (the
+ * training split holds out the last chapters, so it needs them one by one; the catalog keeps the whole
+ * novel as the single text 'moby-dick').
+ */
+export function mobyDickParts(files: TextFileSource): BuiltinText[] {
+  const parts = files.list('moby-dick').filter((f) => !Number.isNaN(mobyDickOrder(f))).sort((a, b) => mobyDickOrder(a) - mobyDickOrder(b));
+  return parts.map((file) => {
+    const order = mobyDickOrder(file);
+    const part = order >= 1 && order < 1000 ? `chapter-${order}` : file.replace('.txt', '');
+    return {
+      id: `moby-dick-${part}`,
+      title: `Moby-Dick, ${order >= 1 && order < 1000 ? `chapter ${order}` : part}`,
+      year: 1851,
+      corpus: 'moby-dick' as const,
+      load: async () => (await files.read('moby-dick', file)).trim(),
+    };
+  });
+}
+
 /** The text with this id, or an error listing where to look. */
 export function findText(texts: readonly BuiltinText[], id: string): BuiltinText {
   const text = texts.find((t) => t.id === id);

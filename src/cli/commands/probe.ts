@@ -12,9 +12,11 @@
 //     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
 //   [--json | --csv]
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
-// 'moby-dick'; without --text the probes read the four latest addresses (loss, perplexity: the longest one).
+// 'moby-dick'; 'heldout' stands for the addresses the lab's own models never trained on (src/data/split.ts);
+// without --text the probes read the four latest addresses (loss, perplexity: the longest one).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { expandTextIds } from '../../data/split.ts';
 import { findText } from '../../data/texts.ts';
 import { nodeBuiltinTexts } from '../../data/texts-node.ts';
 import { llamaConfigFromGGUF } from '../../engine/model-config.ts';
@@ -249,7 +251,7 @@ async function readTexts(v: Values, count: number, longest = false): Promise<Pro
   }
   const builtin = nodeBuiltinTexts();
   if (v.text !== undefined) {
-    return Promise.all(v.text.split(',').map(async (id) => {
+    return Promise.all(expandTextIds(v.text.split(',').map((id) => id.trim()), builtin).map(async (id) => {
       try {
         return { id, text: await findText(builtin, id.trim()).load() };
       } catch (err) {
