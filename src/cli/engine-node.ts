@@ -5,18 +5,16 @@ import { nodeShaders } from '../engine/gpu/shaders-node.ts';
 import { WebGpuEngine } from '../engine/webgpu-engine.ts';
 import type { LoadOptions, ModelInfo } from '../engine/types.ts';
 import { fileSource } from '../gguf/source-node.ts';
-import { existsSync } from 'node:fs';
-import { CliError } from './args.ts';
+import { resolveModelPath } from './model-path.ts';
 
 export function createNodeEngine(): WebGpuEngine {
   return new WebGpuEngine({ gpu: () => nodeGpu(), shaders: nodeShaders(), openPath: fileSource });
 }
 
-/** An engine with `model` loaded, or a CliError when the file is missing. */
+/** An engine with `model` (a path or `builtin:<name>`) loaded, or a CliError when there is no such model. */
 export async function loadModel(model: string | undefined, options: LoadOptions = {}): Promise<{ engine: WebGpuEngine; info: ModelInfo }> {
-  if (!model) throw new CliError('missing required option --model');
-  if (!existsSync(model)) throw new CliError(`--model: no such file '${model}'`);
+  const path = resolveModelPath(model);
   const engine = createNodeEngine();
-  const info = await engine.load({ kind: 'path', path: model }, undefined, options);
+  const info = await engine.load({ kind: 'path', path }, undefined, options);
   return { engine, info };
 }

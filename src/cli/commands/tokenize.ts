@@ -1,5 +1,5 @@
 // `lab tokenize`: token ids of a text under a model's own tokenizer, as llama.cpp would produce them.
-//   lab tokenize --model <file.gguf | llama2c.bin --tokenizer tokenizer.bin>
+//   lab tokenize --model <file.gguf | builtin:<name> | llama2c.bin --tokenizer tokenizer.bin>
 //                (--text <string> | --text-file <path>) [--parse-special] [--no-bos] [--json]
 // BOS is added when the model's tokenizer says so (tokenizer.ggml.add_bos_token), as llama.cpp does;
 // --no-bos leaves it out. --parse-special turns control-token text such as "<s>" into those tokens.
@@ -9,6 +9,7 @@ import { isGGUF, openModelFile } from '../../gguf/open-model-node.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { CliError, output, parseOptions } from '../args.ts';
+import { resolveModelPath } from '../model-path.ts';
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
@@ -19,12 +20,11 @@ export async function run(args: string[]): Promise<void> {
     'parse-special': { type: 'boolean' },
     'no-bos': { type: 'boolean' },
   });
-  if (values.model === undefined) throw new CliError('missing required option --model');
-  if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
+  const model = resolveModelPath(values.model);
   if (values.tokenizer !== undefined && !existsSync(values.tokenizer)) throw new CliError(`--tokenizer: no such file '${values.tokenizer}'`);
   const text = readText(values.text, values['text-file']);
 
-  const tokenizer = await loadTokenizer(values.model, values.tokenizer);
+  const tokenizer = await loadTokenizer(model, values.tokenizer);
   const ids = tokenizer.encode(text, {
     parseSpecial: values['parse-special'] ?? false,
     ...(values['no-bos'] ? { addBos: false } : {}),
