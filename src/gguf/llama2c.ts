@@ -7,9 +7,11 @@
 // Checkpoint layout: 7 int32 (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len;
 // a negative vocab_size means a separate classifier follows), then float32 arrays: token embedding,
 // rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3, rms_final, freq_cis (skipped), [wcls].
-// Tokenizer layout: int32 max_token_length, then per token: f32 score, int32 length, bytes.
+// Tokenizer layout: int32 max_token_length, then per token: f32 score, int32 length, bytes. A
+// vocabulary-only GGUF (the lab's own trained tokenizers, training/) may stand in for tokenizer.bin.
 import { GGUFError } from './errors.ts';
 import type { ModelSource, TensorSource } from './model-source.ts';
+import { readGGUF } from './reader.ts';
 import type { ByteSource } from './source.ts';
 import { GGMLType } from './types.ts';
 import { GGUFValueType, type GGUFTypedValue } from './values.ts';
@@ -81,9 +83,22 @@ function layout(c: Llama2cConfig) {
   return { kvDim, offsets, totalFloats: at };
 }
 
+/** Linear position interpolation a checkpoint was fine-tuned with (positions divided by `factor`). */
+export interface Llama2cLinearScaling {
+  type: 'linear';
+  factor: number;
+  /** The context the base model was trained at, before the interpolation. */
+  originalContext?: number;
+}
+
 export interface Llama2cOptions {
   /** llama.context_length to record; default the checkpoint's seq_len (what the model was trained at). */
   contextLength?: number;
+  /** general.name; default 'llama', as llama.cpp's converter writes. */
+  name?: string;
+  /** The RoPE base the checkpoint was trained with (llama.rope.freq_base); unrecorded means 10000. */
+  ropeBase?: number;
+  ropeScaling?: Llama2cLinearScaling;
 }
 
 /** The checkpoint (and optional tokenizer) as a GGUF-shaped model with llama.cpp's names and keys. */
@@ -118,20 +133,47 @@ export async function readLlama2c(
       tensor(`blk.${l}.ffn_norm.weight`, [dim], offsets.rmsFfn + l * dim),
     );
   }
-  const vocabulary = tokenizer ? await readLlama2cTokenizer(tokenizer, vocabSize) : [];
-  return { config, metadata: [...vocabulary, ...hyperparameters(config, opts.contextLength ?? config.seqLen)], tensors };
+  const vocabulary = tokenizer ? await readTokenizerFile(tokenizer, vocabSize) : [];
+  // A vocabulary GGUF brings its own special-token ids; they win over llama2.c's fixed defaults.
+  const vocabularyKeys = new Set(vocabulary.map(([key]) => key));
+  const rest = hyperparameters(config, opts).filter(([key]) => !vocabularyKeys.has(key));
+  return { config, metadata: [...vocabulary, ...rest], tensors };
 }
 
-function hyperparameters(c: Llama2cConfig, contextLength: number): Array<[string, GGUFTypedValue]> {
+/** The vocabulary from a llama2.c tokenizer.bin or a (vocabulary-only) GGUF file, told apart by magic. */
+async function readTokenizerFile(source: ByteSource, vocabSize: number): Promise<Array<[string, GGUFTypedValue]>> {
+  // A file too large for a vocabulary is refused (by readLlama2cTokenizer) before anything is read.
+  const plausible = source.size >= 4 && source.size <= MAX_TOKENIZER_BYTES;
+  const isGGUF = plausible && new TextDecoder().decode(await source.read(0, 4)) === 'GGUF';
+  if (!isGGUF) return readLlama2cTokenizer(source, vocabSize);
+  const file = await readGGUF(source);
+  const tokens = file.metadata.get('tokenizer.ggml.tokens');
+  if (!Array.isArray(tokens)) throw new GGUFError(`${source.name}: a GGUF file without a vocabulary (no tokenizer.ggml.tokens)`);
+  if (tokens.length !== vocabSize) {
+    throw new GGUFError(`${source.name}: the vocabulary has ${tokens.length} tokens but the checkpoint's vocab_size is ${vocabSize}; is this the tokenizer it was trained with?`);
+  }
+  return [...file.metadata]
+    .filter(([key]) => key.startsWith('tokenizer.'))
+    .map(([key, value]): [string, GGUFTypedValue] => [key, { ...file.metadataTypes.get(key)!, value }]);
+}
+
+function hyperparameters(c: Llama2cConfig, opts: Llama2cOptions): Array<[string, GGUFTypedValue]> {
+  const rope: Array<[string, GGUFTypedValue]> = [];
+  if (opts.ropeBase !== undefined) rope.push(['llama.rope.freq_base', meta.f32(opts.ropeBase)]);
+  if (opts.ropeScaling) {
+    rope.push(['llama.rope.scaling.type', meta.str(opts.ropeScaling.type)], ['llama.rope.scaling.factor', meta.f32(opts.ropeScaling.factor)]);
+    const original = opts.ropeScaling.originalContext;
+    if (original !== undefined) rope.push(['llama.rope.scaling.original_context_length', meta.u32(original)]);
+  }
   return [
     ['general.architecture', meta.str('llama')],
-    ['general.name', meta.str('llama')],
+    ['general.name', meta.str(opts.name ?? 'llama')],
     ['tokenizer.ggml.unknown_token_id', meta.u32(0)],
     ['tokenizer.ggml.bos_token_id', meta.u32(1)],
     ['tokenizer.ggml.eos_token_id', meta.u32(2)],
     ['tokenizer.ggml.seperator_token_id', meta.u32(TOKEN_NULL)], // sic: llama.cpp's key is spelled so
     ['tokenizer.ggml.padding_token_id', meta.u32(TOKEN_NULL)],
-    ['llama.context_length', meta.u32(contextLength)],
+    ['llama.context_length', meta.u32(opts.contextLength ?? c.seqLen)],
     ['llama.embedding_length', meta.u32(c.dim)],
     ['llama.feed_forward_length', meta.u32(c.hiddenDim)],
     ['llama.attention.head_count', meta.u32(c.nHeads)],
@@ -140,6 +182,7 @@ function hyperparameters(c: Llama2cConfig, contextLength: number): Array<[string
     // llama2.c rotates whole heads.
     ['llama.rope.dimension_count', meta.u32(c.dim / c.nHeads)],
     ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
+    ...rope,
   ];
 }
 

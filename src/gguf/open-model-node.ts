@@ -1,7 +1,7 @@
 // Opens a model file from disk for the CLI: a GGUF file, or a llama2.c checkpoint (which needs its
 // tokenizer.bin to become a usable GGUF). The format is told by the magic bytes, not the extension.
 import { GGUFError } from './errors.ts';
-import { readLlama2c, readLlama2cConfig } from './llama2c.ts';
+import { readLlama2c, readLlama2cConfig, type Llama2cOptions } from './llama2c.ts';
 import { ggufModelSource, type ModelSource } from './model-source.ts';
 import { readGGUF, type GGUFFile } from './reader.ts';
 import { fileSource } from './source-node.ts';
@@ -15,11 +15,9 @@ export interface OpenedModel {
   close(): Promise<void>;
 }
 
-export interface OpenModelOptions {
-  /** tokenizer.bin for llama2.c input. */
+export interface OpenModelOptions extends Llama2cOptions {
+  /** The vocabulary of llama2.c input: its tokenizer.bin, or a vocabulary-only GGUF. */
   tokenizer?: string;
-  /** llama.context_length to record for llama2.c input (default: its seq_len). */
-  contextLength?: number;
   allowUnsupportedTypes?: boolean;
 }
 
@@ -55,7 +53,8 @@ export async function openModelFile(path: string, opts: OpenModelOptions = {}): 
     });
     const tokenizer = opts.tokenizer ? await fileSource(opts.tokenizer) : undefined;
     if (tokenizer) sources.push(tokenizer);
-    const model = await readLlama2c(sources[0], tokenizer, { contextLength: opts.contextLength });
+    const { contextLength, name, ropeBase, ropeScaling } = opts;
+    const model = await readLlama2c(sources[0], tokenizer, { contextLength, name, ropeBase, ropeScaling });
     return { format: 'llama2c', model, close };
   } catch (err) {
     await close();

@@ -167,7 +167,8 @@ export function trainBpe(documents: Iterable<string>, options: BpeTrainingOption
   const scores = tokens.map((_, id) => {
     if (id < FIRST_ALPHABET_ID) return 0;
     const alphabetIndex = id - FIRST_ALPHABET_ID;
-    return alphabetIndex < alphabet.length ? -(mergedCount + alphabetIndex) : -(alphabetIndex - alphabet.length);
+    // Written as 0 − k so that the first merge scores +0, not −0.
+    return alphabetIndex < alphabet.length ? 0 - (mergedCount + alphabetIndex) : 0 - (alphabetIndex - alphabet.length);
   });
   return { tokens, scores, types, alphabetSize: alphabet.length, merges };
 }

@@ -2,17 +2,23 @@
 // quantized like llama.cpp (matrices whose rows fill 32-element blocks; norms and odd rows stay F32).
 // Streams tensor by tensor into `<out>.partial`, renamed when complete, so memory stays at one tensor
 // and an interrupted run never leaves a truncated model under the requested name.
-//   lab convert <in.gguf | in.bin --tokenizer tok.bin> -o out.gguf --type q8_0 [--context-length N] [--json]
+//   lab convert <in.gguf | in.bin --tokenizer tok.bin|vocab.gguf> -o out.gguf --type q8_0 [--json]
+//     llama2.c input only: [--context-length N] [--name NAME] [--rope-base B]
+//                          [--rope-scaling none|linear --rope-factor F [--rope-original-context N]]
+// A llama2.c checkpoint does not say how it was trained; the rope flags record that (same spellings as
+// `lab ppl`'s overrides) so the lab and llama.cpp run it with the RoPE it learned.
 import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CONVERT_TARGETS, convertModel, type ConvertTarget } from '../../gguf/convert.ts';
+import type { Llama2cOptions } from '../../gguf/llama2c.ts';
 import { writeModelStream } from '../../gguf/model-source.ts';
 import { isGGUFFile, openModelFile } from '../../gguf/open-model-node.ts';
 import { ggmlTypeName } from '../../gguf/types.ts';
-import { CliError, intOption, output, parseOptions } from '../args.ts';
+import { CliError, intOption, numberOption, output, parseOptions } from '../args.ts';
 
-const USAGE = 'usage: lab convert <in.gguf | in.bin --tokenizer tok.bin> -o out.gguf --type f32|f16|q8_0|q4_0';
+const USAGE = 'usage: lab convert <in.gguf | in.bin --tokenizer tok.bin|vocab.gguf> -o out.gguf --type f32|f16|q8_0|q4_0';
+const LLAMA2C_ONLY = ['context-length', 'name', 'rope-base', 'rope-scaling', 'rope-factor', 'rope-original-context'] as const;
 
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseOptions(
@@ -22,6 +28,11 @@ export async function run(args: string[]): Promise<void> {
       type: { type: 'string' },
       tokenizer: { type: 'string' },
       'context-length': { type: 'string' },
+      name: { type: 'string' },
+      'rope-base': { type: 'string' },
+      'rope-scaling': { type: 'string' },
+      'rope-factor': { type: 'string' },
+      'rope-original-context': { type: 'string' },
     },
     true,
   );
@@ -32,7 +43,7 @@ export async function run(args: string[]): Promise<void> {
   const target = values.type as ConvertTarget | undefined;
   if (!target) throw new CliError(`missing required option --type (f32, f16, q8_0 or q4_0)`);
   if (!Object.hasOwn(CONVERT_TARGETS, target)) throw new CliError(`--type must be f32, f16, q8_0 or q4_0, got '${target}'`);
-  const contextLength = values['context-length'] === undefined ? undefined : intOption('context-length', values['context-length']);
+  const llama2c = llama2cOptions(values);
   for (const path of [input, values.tokenizer]) if (path !== undefined && !existsSync(path)) throw new CliError(`no such file: ${path}`);
   if (resolve(input) === resolve(out)) throw new CliError('the output must not overwrite the input');
   if (values.tokenizer && (await isGGUFFile(input))) {
@@ -40,14 +51,13 @@ export async function run(args: string[]): Promise<void> {
   }
 
   const started = performance.now();
-  const opened = await openModelFile(input, { tokenizer: values.tokenizer, contextLength });
+  const opened = await openModelFile(input, { tokenizer: values.tokenizer, ...llama2c });
   try {
     if (opened.format === 'llama2c' && !values.tokenizer) {
       throw new CliError(`${input} is a llama2.c checkpoint: pass its vocabulary with --tokenizer tok.bin`);
     }
-    if (opened.format === 'gguf' && contextLength !== undefined) {
-      throw new CliError('--context-length applies to llama2.c checkpoints only');
-    }
+    const misplaced = LLAMA2C_ONLY.find((flag) => values[flag] !== undefined);
+    if (opened.format === 'gguf' && misplaced) throw new CliError(`--${misplaced} applies to llama2.c checkpoints only`);
     const converted = convertModel(opened.model, target);
     const bytes = await writeAtomically(out, (sink) => writeModelStream(converted, sink));
     const tensorsByType: Record<string, number> = {};
@@ -60,6 +70,34 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await opened.close();
   }
+}
+
+type Values = Partial<Record<(typeof LLAMA2C_ONLY)[number], string>>;
+
+/** What to record about a llama2.c checkpoint's training, checked flag by flag. */
+function llama2cOptions(values: Values): Llama2cOptions {
+  const opts: Llama2cOptions = {};
+  if (values['context-length'] !== undefined) opts.contextLength = intOption('context-length', values['context-length']);
+  if (values.name !== undefined) {
+    if (values.name.trim() === '') throw new CliError('--name must not be empty');
+    opts.name = values.name;
+  }
+  if (values['rope-base'] !== undefined) {
+    opts.ropeBase = numberOption('rope-base', values['rope-base']);
+    if (!(opts.ropeBase > 1)) throw new CliError(`--rope-base must be greater than 1, got '${values['rope-base']}'`);
+  }
+  const scaling = values['rope-scaling'] ?? 'none';
+  if (scaling !== 'none' && scaling !== 'linear') throw new CliError(`--rope-scaling must be none or linear, got '${scaling}'`);
+  if (scaling === 'none') {
+    const stray = (['rope-factor', 'rope-original-context'] as const).find((flag) => values[flag] !== undefined);
+    if (stray) throw new CliError(`--${stray} needs --rope-scaling linear`);
+    return opts;
+  }
+  const factor = numberOption('rope-factor', values['rope-factor']);
+  if (!(factor > 0)) throw new CliError(`--rope-factor must be positive, got '${values['rope-factor']}'`);
+  const originalContext = values['rope-original-context'] === undefined ? undefined : intOption('rope-original-context', values['rope-original-context']);
+  opts.ropeScaling = { type: 'linear', factor, ...(originalContext === undefined ? {} : { originalContext }) };
+  return opts;
 }
 
 async function writeAtomically(path: string, write: (sink: (chunk: Uint8Array) => Promise<void>) => Promise<number>): Promise<number> {
