@@ -3,7 +3,7 @@
 // the scores s_k = SCALE · q·k_k over cache positions k = 0 … pos twice — pass 1 the softmax max and
 // sum (an online (m, l) per thread, merged across the workgroup), pass 2 the weights e^(s_k − m)/l into
 // row pos of the (WIDTH, WIDTH) map. Entries above the diagonal are never written (the host clears them).
-// q_row, score() and pass 1 (row_softmax) come from lib/row_softmax.wgsl.
+// q_row, score() come from lib/row_score.wgsl, pass 1 (row_softmax) from lib/row_softmax.wgsl.
 
 const WG: u32 = 64u;
 
@@ -22,7 +22,7 @@ struct MapTarget {
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<uniform> target_head: MapTarget;
 @group(0) @binding(2) var<storage, read> q: array<f32>;
-@group(0) @binding(3) var<storage, read> k_cache: array<f32>;
+@group(0) @binding(3) var<storage, read> k_cache: array<vec4<f32>>; // (kv_heads, CONTEXT, HEAD_DIM / 4)
 @group(0) @binding(4) var<storage, read_write> attn_map: array<f32>;
 
 
@@ -32,10 +32,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let head = target_head.head;
   let kv_head = head / (HEADS / KV_HEADS);
   let pos = step.pos0 + t;
-  for (var d = lid; d < HEAD_DIM; d += WG) {
-    q_row[d] = q[t * Q_STRIDE + head * HEAD_DIM + d];
-  }
-  workgroupBarrier();
+  load_q_row(t * Q_STRIDE + head * HEAD_DIM, lid);
 
   let ml = row_softmax(kv_head, pos, lid);
   let row_m = ml.x;

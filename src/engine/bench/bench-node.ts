@@ -5,9 +5,7 @@ import { GGMLType, ggmlTypeName } from '../../gguf/index.ts';
 import { nodeGpu } from '../gpu/node-gpu.ts';
 import { viteShaders } from '../gpu/shaders-vite.ts';
 import { WebGpuEngine } from '../webgpu-engine.ts';
-import { syntheticLlama, TINYLLAMA_SHAPE, type SyntheticShape } from './synthetic-model.ts';
-
-const STORIES_SHAPE: SyntheticShape = { dim: 64, layers: 5, heads: 8, kvHeads: 4, ffnDim: 192, vocab: 512, context: 512 };
+import { STORIES_SHAPE, syntheticLlama, TINYLLAMA_SHAPE, type SyntheticShape } from './synthetic-model.ts';
 
 async function measure(engine: WebGpuEngine, label: string, shape: SyntheticShape, type: GGMLType, context: number, threadsPerRow?: number) {
   const built = performance.now();

@@ -1,4 +1,4 @@
-// Bundles bench-node.ts into one ESM file for the GPU machine (webgpu stays external: it is copied
+// Bundles bench-node.ts and probe-cost.ts into ESM files for the GPU machine (webgpu stays external: it is copied
 // beside the bundle with its dawn.node). Usage: node src/engine/bench/build.mjs <outDir>
 import { build } from 'vite';
 
@@ -9,10 +9,14 @@ await build({
   publicDir: false,
   ssr: { noExternal: true, external: ['webgpu'] },
   build: {
-    ssr: 'src/engine/bench/bench-node.ts',
+    ssr: true,
     outDir,
     emptyOutDir: false,
     target: 'node20',
-    rollupOptions: { external: ['webgpu', /^node:/], output: { entryFileNames: 'bench.mjs', format: 'es' } },
+    rollupOptions: {
+      input: { bench: 'src/engine/bench/bench-node.ts', 'probe-cost': 'src/engine/bench/probe-cost.ts' },
+      external: ['webgpu', /^node:/],
+      output: { entryFileNames: '[name].mjs', format: 'es' },
+    },
   },
 });

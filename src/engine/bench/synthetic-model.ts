@@ -13,6 +13,8 @@ export interface SyntheticShape {
   context: number;
 }
 
+/** stories260K's shape (llama2.c's smallest TinyStories model). */
+export const STORIES_SHAPE: SyntheticShape = { dim: 64, layers: 5, heads: 8, kvHeads: 4, ffnDim: 192, vocab: 512, context: 512 };
 /** TinyLlama 1.1B's shape (Llama 2 architecture, GQA 32/4). */
 export const TINYLLAMA_SHAPE: SyntheticShape = { dim: 2048, layers: 22, heads: 32, kvHeads: 4, ffnDim: 5632, vocab: 32000, context: 2048 };
 

@@ -6,6 +6,7 @@ import { storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
 import type { GpuModel } from './model.ts';
 import { clearBuffer, readBuffer } from './readback.ts';
+import { requireVec4Heads } from './probe-stats.ts';
 
 export class AttentionMapPass {
   private map: GPUBuffer | null = null;
@@ -19,6 +20,7 @@ export class AttentionMapPass {
   }
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionMapPass> {
+    requireVec4Heads(c);
     const pipeline = await kernels.pipeline('attention_map.wgsl', {
       HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
       Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim),

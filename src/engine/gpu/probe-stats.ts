@@ -19,6 +19,11 @@ const EXTRA_SLOTS = 2;
 /** Floats of a cell at most: the buckets of an input that fills the context, entropy and sink. */
 const maxSlots = (model: GpuModel) => distanceBucketCount(model.context) + EXTRA_SLOTS;
 
+/** lib/row_score.wgsl reads keys as vec4: true of every Llama-family model, but checked rather than assumed. */
+export function requireVec4Heads(c: LlamaConfig): void {
+  if (c.headDim % 4 !== 0) throw new Error(`the attention probes need a head dimension divisible by 4, this model's is ${c.headDim}`);
+}
+
 export class AttentionStatsPass {
   private stats: GPUBuffer | null = null;
   private layers: Dispatch[] = [];
@@ -36,6 +41,7 @@ export class AttentionStatsPass {
   }
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionStatsPass> {
+    requireVec4Heads(c);
     const perQuery = await kernels.pipeline('attention_stats.wgsl', {
       HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
       Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim), MAX_SLOTS: maxSlots(model),

@@ -42,9 +42,9 @@ function source(lib: ShaderLibrary, file: string): string {
 
 /** WGSL pieces a kernel file uses but does not contain (WGSL has no imports), prepended when composing. */
 const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
-  'attention_stats.wgsl': ['lib/stats_layer.wgsl', 'lib/row_softmax.wgsl'],
+  'attention_stats.wgsl': ['lib/stats_layer.wgsl', 'lib/row_score.wgsl'],
   'attention_stats_reduce.wgsl': ['lib/stats_layer.wgsl'],
-  'attention_map.wgsl': ['lib/row_softmax.wgsl'],
+  'attention_map.wgsl': ['lib/row_score.wgsl', 'lib/row_softmax.wgsl'],
 };
 
 /** A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, its own libraries, then the kernel. */
