@@ -7,8 +7,10 @@ import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, sharedMod
 
 test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf and stories260K_greedy_ref.json (see shared/README.md)');
 
+/** Opens the section once the built-in model the page opens with has loaded (or failed): the panel takes no file while it loads. */
 async function openModelSection(page: Page) {
   await page.getByRole('button', { name: 'Model & playground' }).click();
+  await expect(page.getByRole('status', { name: 'Model loading progress' })).toHaveCount(0, { timeout: 60_000 });
 }
 
 const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model', exact: true });

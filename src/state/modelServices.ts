@@ -1,6 +1,7 @@
 // What the model and playground slices need from the outside world, gathered in one object so tests can
 // hand in an in-process engine and an in-memory cache instead of a worker, a GPU and the OPFS.
 import type { Engine } from '../engine/types.ts';
+import { webBuiltinCatalog, type BuiltinCatalog } from '../models/manifest-web.ts';
 import * as opfs from '../storage/model-cache.ts';
 import { WorkerEngine } from '../worker/engine-client.ts';
 import { webgpuProblem } from './modelErrors.ts';
@@ -21,11 +22,13 @@ export interface ModelServices {
   onEngineCrash(listener: (message: string) => void): () => void;
   cache: ModelCache;
   fetch: typeof fetch;
+  /** The lab's own models (public/models/), loaded as `builtin:<name>`. */
+  builtins: BuiltinCatalog;
   /** Why this browser cannot run the engine, or null. */
   webgpuProblem(): Promise<string | null>;
 }
 
-/** The page's services: the engine in a Web Worker (spawned on the first load), the OPFS cache. */
+/** The page's services: the engine in a Web Worker (spawned on the first load), the OPFS cache, the built-in models. */
 export function browserModelServices(): ModelServices {
   const engine = new WorkerEngine();
   return {
@@ -34,6 +37,7 @@ export function browserModelServices(): ModelServices {
     onEngineCrash: (listener) => engine.onCrash(listener),
     cache: opfs,
     fetch: (input, init) => fetch(input, init),
+    builtins: webBuiltinCatalog(),
     webgpuProblem,
   };
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo, ModelSource } from '../engine/types.ts';
+import { parseModelManifest } from '../models/builtin.ts';
 import { ModelCacheError, type CachedModel } from '../storage/model-cache.ts';
 import { createModelSlices, type ModelLabSlices } from './modelStore.ts';
 import type { ModelCache, ModelServices } from './modelServices.ts';
@@ -101,6 +102,7 @@ function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof
         fetches.push(String(input));
         return new Response(MODEL_BYTES, { headers: { 'Content-Length': String(MODEL_BYTES.length) } });
       }),
+    builtins: { base: () => 'https://lab.example/', manifest: async () => BUILTINS },
     webgpuProblem: async () => options.webgpu ?? null,
   };
   const store = createStore<ModelLabSlices>()((set, get) => createModelSlices(set, get, services));
@@ -113,8 +115,42 @@ function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof
 }
 
 const URL_ = 'https://models.example/tiny.gguf';
+const builtin = (name: string) => ({ name, file: `${name}.gguf`, title: name, description: 'd', stage: 'long-context', trainedContext: 2048, rope: 'base 10,000', bytes: 8, sha256: null });
+const BUILTINS = parseModelManifest({ version: 1, default: 'abf', models: [builtin('rope'), builtin('abf')] });
 
 describe('model slice: loading', () => {
+  it('loads the default built-in model from the site, without putting it in the OPFS cache', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'builtin' });
+    expect(t.model().error).toBeNull();
+    expect(t.fetches).toEqual(['https://lab.example/models/abf.gguf']);
+    expect(t.model().source).toBe('builtin:abf');
+    expect(t.stages).toEqual(['check', 'fetch', 'weights']);
+    const source = t.engine.sources[0] as { kind: string; file: File; name: string };
+    expect([source.kind, source.name]).toEqual(['file', 'abf.gguf']);
+    expect(new Uint8Array(await source.file.arrayBuffer())).toEqual(MODEL_BYTES);
+    expect(t.model().cached).toEqual([]);
+  });
+
+  it('takes builtin:<name> typed as a URL, and names an unknown one with the list', async () => {
+    const t = setup();
+    await t.model().actions.load({ kind: 'url', url: ' builtin:rope ' });
+    expect(t.model().source).toBe('builtin:rope');
+    expect(t.fetches).toEqual(['https://lab.example/models/rope.gguf']);
+    await t.model().actions.load({ kind: 'url', url: 'builtin:nope' });
+    expect(t.model().error).toBe("Loading builtin:nope failed: no built-in model 'nope' (built-in models: rope, abf)");
+    expect(t.fetches).toHaveLength(1);
+  });
+
+  it('reads the built-in list into the state once', async () => {
+    const t = setup();
+    await t.model().actions.refreshBuiltins();
+    expect(t.model().builtins?.models.map((m) => m.name)).toEqual(['rope', 'abf']);
+    const first = t.model().builtins;
+    await t.model().actions.refreshBuiltins();
+    expect(t.model().builtins).toBe(first);
+  });
+
   it('downloads a URL into the cache, loads the cached file, and lists it', async () => {
     const t = setup();
     await t.model().actions.load({ kind: 'url', url: URL_ });

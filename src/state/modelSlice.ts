@@ -1,8 +1,9 @@
-// The loaded model, its loading progress, and the OPFS model cache: the `model` part of the lab store.
-// A load goes: check WebGPU → get the bytes into the cache (download or copy, streamed) → the engine
-// reads the cached file. When the cache cannot take the model (no OPFS, quota), the engine reads the
-// original URL or file directly and a notice says the model was not cached.
+// The loaded model, its loading progress, the built-in model list and the OPFS model cache: the `model`
+// part of the lab store. A load goes: check WebGPU → get the bytes into the cache (download or copy,
+// streamed) → the engine reads the cached file. When the cache cannot take the model (no OPFS, quota),
+// the engine reads the original URL or file directly and a notice says the model was not cached.
 import type { LoadProgress, ModelInfo } from '../engine/types.ts';
+import type { ModelManifest } from '../models/builtin.ts';
 import type { CachedModel } from '../storage/model-cache.ts';
 import { describeLoadError, errorMessage, WebGPUUnavailableError } from './modelErrors.ts';
 import type { ModelServices, SliceSetter } from './modelServices.ts';
@@ -13,8 +14,8 @@ export type { ModelRequest } from './modelSource.ts';
 export interface LoadingState {
   /** What is being loaded (URL, file name). */
   label: string;
-  /** 'download' / 'cache': bytes going into the cache; then the engine's phases. */
-  stage: 'check' | 'download' | 'cache' | LoadProgress['phase'];
+  /** 'download' / 'cache': bytes going into the cache; 'fetch': a built-in model's bytes; then the engine's phases. */
+  stage: 'check' | 'download' | 'cache' | 'fetch' | LoadProgress['phase'];
   loadedBytes: number;
   totalBytes: number;
   tensor?: string;
@@ -30,6 +31,9 @@ export interface ModelState {
   notice: string | null;
   cached: CachedModel[];
   cacheError: string | null;
+  /** The lab's own model family (public/models/models.json), once read. */
+  builtins: ModelManifest | null;
+  builtinsError: string | null;
   /** The URL field's text (kept here so it survives switching sections). */
   urlDraft: string;
   actions: ModelActions;
@@ -39,6 +43,8 @@ export interface ModelActions {
   load(request: ModelRequest): Promise<void>;
   cancelLoad(): void;
   refreshCache(): Promise<void>;
+  /** Reads the built-in model list (once; again after a failure). */
+  refreshBuiltins(): Promise<void>;
   deleteCached(name: string): Promise<void>;
   dismissError(): void;
   setUrlDraft(text: string): void;
@@ -122,6 +128,15 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
     }
   };
 
+  const refreshBuiltins = async () => {
+    if (get().model.builtins) return;
+    try {
+      patch({ builtins: await services.builtins.manifest(), builtinsError: null });
+    } catch (err) {
+      patch({ builtinsError: `Could not read the list of built-in models: ${errorMessage(err)}` });
+    }
+  };
+
   const actions: ModelActions = {
     load,
     cancelLoad: () => {
@@ -133,6 +148,7 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
       if (run.inEngine) services.abortEngine('loading was cancelled');
     },
     refreshCache,
+    refreshBuiltins,
     deleteCached: async (name) => {
       try {
         await services.cache.deleteCachedModel(name);
@@ -145,7 +161,9 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
     setUrlDraft: (urlDraft) => patch({ urlDraft }),
   };
 
-  return { info: null, source: null, loading: null, error: null, notice: null, cached: [], cacheError: null, urlDraft: '', actions };
+  return {
+    info: null, source: null, loading: null, error: null, notice: null, cached: [], cacheError: null, builtins: null, builtinsError: null, urlDraft: '', actions,
+  };
 }
 
 function emptyLoading(label: string): LoadingState {

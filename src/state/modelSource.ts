@@ -1,11 +1,20 @@
 // The first half of a load: getting the requested model's bytes into the OPFS cache (downloaded or copied,
 // streamed) and deciding what the engine reads. A cached URL is not downloaded again. When the cache
 // refuses (no OPFS, quota), the engine reads the original URL or file directly and a notice says so.
+// The built-in models (`builtin:<name>`, also typed as a URL) are fetched from the page's own origin
+// into memory and not put in the OPFS cache: the browser's HTTP cache keeps them, and the cache list
+// stays the visitor's own models.
 import type { ModelSource } from '../engine/types.ts';
+import { BUILTIN_PREFIX, builtinModelUrl, builtinRef, findBuiltinModel, parseBuiltinRef } from '../models/builtin.ts';
 import { errorMessage } from './modelErrors.ts';
 import type { ModelServices } from './modelServices.ts';
 
-export type ModelRequest = { kind: 'url'; url: string } | { kind: 'file'; file: File } | { kind: 'cache'; name: string };
+/** `builtin` without a name is the manifest's default model. */
+export type ModelRequest =
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; file: File }
+  | { kind: 'cache'; name: string }
+  | { kind: 'builtin'; name?: string };
 
 export interface PreparedSource {
   source: ModelSource;
@@ -17,7 +26,7 @@ export interface PreparedSource {
 }
 
 export interface CopyProgress {
-  stage: 'download' | 'cache';
+  stage: 'download' | 'cache' | 'fetch';
   loadedBytes: number;
   totalBytes: number;
 }
@@ -25,6 +34,7 @@ export interface CopyProgress {
 export function requestLabel(request: ModelRequest): string {
   if (request.kind === 'url') return request.url;
   if (request.kind === 'file') return request.file.name;
+  if (request.kind === 'builtin') return request.name === undefined ? 'the built-in model' : builtinRef(request.name);
   return request.name;
 }
 
@@ -36,7 +46,32 @@ export async function prepareSource(
 ): Promise<PreparedSource> {
   if (request.kind === 'cache') return fromCache(request.name, services);
   if (request.kind === 'file') return fromFile(request.file, services, signal, progress);
+  if (request.kind === 'builtin') return fromBuiltin(request.name, services, signal, progress);
+  const builtin = request.url.trim().startsWith(BUILTIN_PREFIX) ? parseBuiltinRef(request.url.trim()) : null;
+  if (builtin !== null) return fromBuiltin(builtin, services, signal, progress);
   return fromUrl(resolveModelUrl(request.url), services, signal, progress);
+}
+
+async function fromBuiltin(name: string | undefined, services: ModelServices, signal: AbortSignal, progress: (p: CopyProgress) => void): Promise<PreparedSource> {
+  const manifest = await services.builtins.manifest();
+  const model = findBuiltinModel(manifest, name ?? manifest.default);
+  const url = builtinModelUrl(manifest, model.name, services.builtins.base());
+  progress({ stage: 'fetch', loadedBytes: 0, totalBytes: model.bytes ?? 0 });
+  const response = await services.fetch(url, { signal });
+  if (!response.ok || !response.body) throw new Error(`${url} answered HTTP ${response.status} ${response.statusText}`.trim());
+  const total = Number(response.headers.get('Content-Length')) || model.bytes || 0;
+  const chunks: Uint8Array[] = [];
+  let loadedBytes = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loadedBytes += value.byteLength;
+    progress({ stage: 'fetch', loadedBytes, totalBytes: Math.max(total, loadedBytes) });
+  }
+  const file = new File(chunks as BlobPart[], model.file);
+  return { source: { kind: 'file', file, name: model.file }, origin: builtinRef(model.name), freshlyCached: null, notice: null };
 }
 
 async function fromCache(name: string, { cache }: ModelServices): Promise<PreparedSource> {

@@ -16,6 +16,12 @@ describe('?model=', () => {
     expect(hrefWithModel('https://lab/?model=x&s=abc', 'file:m.gguf')).toBe('https://lab/?s=abc');
   });
 
+  it('writes a built-in model, except the default one the page opens with anyway', () => {
+    expect(hrefWithModel('https://lab/?s=abc', 'builtin:pi', 'builtin:abf')).toBe('https://lab/?s=abc&model=builtin%3Api');
+    expect(hrefWithModel('https://lab/?model=builtin%3Api&s=abc', 'builtin:abf', 'builtin:abf')).toBe('https://lab/?s=abc');
+    expect(modelUrlFromSearch('?model=builtin%3Api')).toBe('builtin:pi');
+  });
+
   it('resolves relative model URLs and refuses other schemes', () => {
     expect(resolveModelUrl('  https://h/m.gguf ')).toBe('https://h/m.gguf');
     expect(() => resolveModelUrl('')).toThrow('the model URL is empty');

@@ -1,8 +1,14 @@
-// `?model=<url>` in the page address: a shared link opens with that model loading, and loading a model
-// from a URL writes it there (replacing the history entry: a model is not an undo step), so the address
-// bar is always a link to what is on screen. Other parameters (the experiment, page mode) are kept.
+// `?model=<url | builtin:name>` in the page address: a shared link opens with that model loading, and
+// loading a model from a URL or the built-in family writes it there (replacing the history entry: a
+// model is not an undo step), so the address bar is always a link to what is on screen. Other
+// parameters (the experiment, page mode) are kept. Without the parameter the full lab opens with the
+// built-in default model loading (same origin, a few MB), so the default model is written as no
+// parameter at all. An embedded view loads nothing by itself, since a chart needs no model (a host's
+// probe run loads the default then: see src/embed/probeRun.ts).
 import type { StoreApi } from 'zustand/vanilla';
+import { BUILTIN_PREFIX, builtinRef } from '../models/builtin.ts';
 import type { ModelLabSlices } from './modelStore.ts';
+import { readPageMode } from './pageMode.ts';
 
 export const MODEL_PARAM = 'model';
 
@@ -11,25 +17,33 @@ export function modelUrlFromSearch(search: string): string | null {
   return value && value.trim() ? value.trim() : null;
 }
 
-/** The URL `href` with `?model=` set to `source` when it is an http(s) URL, removed otherwise. */
-export function hrefWithModel(href: string, source: string | null): string {
+/**
+ * The URL `href` with `?model=` set to `source` when it is an http(s) URL or a built-in model other than
+ * `defaultSource` (what the page opens with anyway), removed otherwise.
+ */
+export function hrefWithModel(href: string, source: string | null, defaultSource: string | null = null): string {
   const url = new URL(href);
-  if (source && /^https?:\/\//.test(source)) url.searchParams.set(MODEL_PARAM, source);
+  const linkable = source !== null && (/^https?:\/\//.test(source) || source.startsWith(BUILTIN_PREFIX));
+  if (linkable && source !== defaultSource) url.searchParams.set(MODEL_PARAM, source);
   else url.searchParams.delete(MODEL_PARAM);
   return url.toString();
 }
 
-/** Starts the load a `?model=` asks for and keeps the parameter in step; returns the disconnect function. */
+/** Starts the load a `?model=` asks for (or the default) and keeps the parameter in step; returns the disconnect function. */
 export function connectModelUrl<T extends ModelLabSlices>(store: StoreApi<T>, win: Window = window): () => void {
   const requested = modelUrlFromSearch(win.location.search);
+  const { model } = store.getState();
+  void model.actions.refreshBuiltins(); // the default's name, before any load finishes
   if (requested) {
-    const { model } = store.getState();
     model.actions.setUrlDraft(requested);
     void model.actions.load({ kind: 'url', url: requested });
+  } else if (!readPageMode(win.location.search).embed) {
+    void model.actions.load({ kind: 'builtin' });
   }
   return store.subscribe((state, previous) => {
     if (state.model.info === previous.model.info || !state.model.info) return;
-    const href = hrefWithModel(win.location.href, state.model.source);
+    const { builtins } = state.model;
+    const href = hrefWithModel(win.location.href, state.model.source, builtins && builtinRef(builtins.default));
     if (href !== win.location.href) win.history.replaceState(win.history.state, '', href);
   });
 }

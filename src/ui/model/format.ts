@@ -13,6 +13,7 @@ export function formatDate(ms: number): string {
 const STAGE_LABELS: Record<LoadingState['stage'], string> = {
   check: 'Checking WebGPU',
   download: 'Downloading into the cache',
+  fetch: 'Fetching the built-in model',
   cache: 'Copying into the cache',
   header: 'Reading the header',
   weights: 'Uploading weights to the GPU',
