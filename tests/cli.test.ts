@@ -1,9 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/cli/commands.ts';
 
 const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 describe('lab CLI', () => {
+  it('lists every module of src/cli/commands/ exactly once', () => {
+    const files = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+    expect(Object.keys(COMMANDS).sort()).toEqual(files.sort());
+  });
   it('prints JSON with --json', () => {
     const out = execFileSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'version', '--json'], { encoding: 'utf8' });
     expect(JSON.parse(out)).toHaveProperty('version');

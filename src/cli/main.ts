@@ -1,25 +1,17 @@
 // `npm run lab -- <command> [options]`: the headless lab. Each command lives in commands/<name>.ts and
 // exports `run(args: string[]): Promise<void>`; this file only dispatches and turns errors into one line.
-import { readdirSync } from 'node:fs';
 import { CliError } from './args.ts';
-
-function listCommands(): string[] {
-  return readdirSync(new URL('./commands/', import.meta.url))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
-}
+import { COMMANDS } from './commands.ts';
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
-  const names = listCommands();
+  const names = Object.keys(COMMANDS).sort();
   if (!name || name === '--help' || name === 'help') {
     console.log(`usage: npm run lab -- <command> [options] [--json]\ncommands: ${names.join(', ')}`);
     return;
   }
   if (!names.includes(name)) throw new CliError(`unknown command '${name}' (commands: ${names.join(', ')})`);
-  const mod = (await import(`./commands/${name}.ts`)) as { run: (args: string[]) => Promise<void> };
-  await mod.run(rest);
+  await (await COMMANDS[name]()).run(rest);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
