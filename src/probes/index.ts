@@ -18,6 +18,7 @@ export { lcsLength, rougeL, rougeTokens, type RougeScore } from './rouge.ts';
 export { mulberry32, randomInt } from './random.ts';
 export { makeProvenance, sha256Hex, variantLabel, type ModelLabel, type ProbeKind, type ProbeText, type Provenance, type RopeVariant, type TextLabel } from './provenance.ts';
 export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress } from './run-context.ts';
+export { modelSwitcher, type LoadedModel, type ModelSwitcher } from './model-switch.ts';
 export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';
 export { PROBE_KINDS, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';

@@ -2,10 +2,15 @@
 // result type carries one of these.
 import type { RopeConfig } from '../rope/config.ts';
 
-/** One RoPE a probe ran under: `rope` null means the model's own; the label is what charts show. */
+/**
+ * One RoPE a probe ran under: `rope` null means the model's own; the label is what charts show. `model`
+ * (a `builtin:<name>` reference) runs the variant on that model instead of the one the run started on,
+ * so one probe compares models (each under its own RoPE, or an override of it).
+ */
 export interface RopeVariant {
   label: string;
   rope: RopeConfig | null;
+  model?: string;
 }
 
 export type ProbeKind = 'loss-by-position' | 'perplexity' | 'attention-distance' | 'passkey' | 'first-sentence';
@@ -18,6 +23,8 @@ export interface ModelLabel {
   trainedContext: number;
   /** The model's own RoPE (from its metadata). */
   rope: RopeConfig;
+  /** SHA-256 of the model file, where known (the built-in models' manifest states it). */
+  sha256?: string | null;
 }
 
 export interface TextLabel {
@@ -48,7 +55,10 @@ export interface ProbeText {
 
 export interface Provenance {
   probe: ProbeKind;
+  /** The model of the first variant (the one the run started on). */
   model: ModelLabel;
+  /** When variants name their own models: the model each variant ran on, in variant order. */
+  variantModels?: ModelLabel[];
   texts: TextLabel[];
   seed: number | null;
   /** The probe's options, exactly as given (after defaults). */
@@ -63,10 +73,13 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Provenance of a finished run; `tokens[i]` labels texts[i]. */
+/** Provenance of a finished run; `tokens[i]` labels texts[i]; `options.variants` are the run's variants. */
 export async function makeProvenance(
-  ctx: { model: ModelLabel }, probe: Provenance['probe'], texts: ProbeText[], tokens: number[], seed: number | null, options: Record<string, unknown>,
+  ctx: { model: ModelLabel; models?: { label(ref: string | null): ModelLabel } },
+  probe: Provenance['probe'], texts: ProbeText[], tokens: number[], seed: number | null, options: Record<string, unknown> & { variants: RopeVariant[] },
 ): Promise<Provenance> {
   const labels: TextLabel[] = await Promise.all(texts.map(async (t, i) => ({ id: t.id, sha256: await sha256Hex(t.text), tokens: tokens[i] })));
-  return { probe, model: ctx.model, texts: labels, seed, options, finishedAt: new Date().toISOString() };
+  const { models } = ctx;
+  const perVariant = models && options.variants.some((v) => v.model !== undefined) ? { variantModels: options.variants.map((v) => models.label(v.model ?? null)) } : {};
+  return { probe, model: ctx.model, ...perVariant, texts: labels, seed, options, finishedAt: new Date().toISOString() };
 }

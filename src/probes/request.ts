@@ -2,6 +2,7 @@
 // carries, what a shared URL restores and what IndexedDB keeps beside a result — with strict validation
 // of untrusted input (every problem named by its path, first one only) and one dispatcher to the runners.
 // Texts are referred to by id: a built-in text id, or 'user' for the visitor's own text.
+import { isBuiltinRef } from '../models/builtin.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { validateRopeConfig } from '../rope/validate.ts';
 import { runAttentionProbe, type AttentionProbeResult } from './attention-probe.ts';
@@ -46,14 +47,15 @@ const head: Field = (v, p) => {
   checkKeys(v as Record<string, unknown>, p, { layer: nonNegativeInt, head: nonNegativeInt }, ['layer', 'head']);
 };
 const variant: Field = (v, p) => {
-  if (typeof v !== 'object' || v === null) fail(p, 'must be {label, rope}');
-  const { label, rope } = v as { label?: unknown; rope?: unknown };
+  if (typeof v !== 'object' || v === null) fail(p, 'must be {label, rope, model?}');
+  const { label, rope, model } = v as { label?: unknown; rope?: unknown; model?: unknown };
   if (typeof label !== 'string' || label.length === 0 || label.length > 80) fail(`${p}.label`, 'must be a string of 1 to 80 characters');
   if (rope !== null) {
     const checked = validateRopeConfig(rope);
     if (!checked.ok) fail(`${p}.rope`, checked.error);
   }
-  for (const key of Object.keys(v as object)) if (key !== 'label' && key !== 'rope') fail(`${p}.${key}`, 'is not a variant field');
+  if (model !== undefined && !isBuiltinRef(model)) fail(`${p}.model`, `must be a built-in model reference (builtin:<name>), got ${JSON.stringify(model)}`);
+  for (const key of Object.keys(v as object)) if (!['label', 'rope', 'model'].includes(key)) fail(`${p}.${key}`, 'is not a variant field');
 };
 
 const SCHEMAS: Record<ProbeKind, { fields: Record<string, Field>; required: string[] }> = {
@@ -98,7 +100,11 @@ export function parseProbeRequest(probe: unknown, options: unknown): { ok: true;
 
 /** Replaces each variant's rope by its validated form (defaults filled as validateRopeConfig returns it). */
 function normaliseRopes(request: ProbeRequest): ProbeRequest {
-  const variants = request.variants.map((v) => ({ label: v.label, rope: v.rope === null ? null : (validateRopeConfig(v.rope) as { config: RopeConfig }).config }));
+  const variants = request.variants.map((v) => ({
+    label: v.label,
+    rope: v.rope === null ? null : (validateRopeConfig(v.rope) as { config: RopeConfig }).config,
+    ...(v.model === undefined ? {} : { model: v.model }),
+  }));
   return { ...request, variants };
 }
 

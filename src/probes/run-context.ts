@@ -3,6 +3,7 @@
 // functions, so the worker can expose them through comlink and the CLI can call them directly.
 import type { Engine } from '../engine/types.ts';
 import type { ProbeHooks } from './hooks.ts';
+import type { ModelSwitcher } from './model-switch.ts';
 import type { ModelLabel, ProbeKind, RopeVariant } from './provenance.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';
 
@@ -19,25 +20,35 @@ export interface ProbeContext {
   engine: Pick<Engine, 'score' | 'generate' | 'setRope' | 'cancel'>;
   hooks?: ProbeHooks;
   tokenizer: ProbeTokenizer;
+  /** The model of the first variant. */
   model: ModelLabel;
+  /** Loads the model a variant names (variants with `model`); absent where the engine has one model only. */
+  models?: ModelSwitcher;
   signal?: AbortSignal;
   onProgress?: (progress: ProbeProgress) => void;
 }
 
 /**
- * Runs `body` once per RoPE variant (setRope before each), cancelling the engine when `signal` aborts,
- * and leaves the engine on the model's own RoPE afterwards (the caller re-applies an override it wants).
- * An abort surfaces as the signal's reason (an AbortError DOMException by default).
+ * Runs `body` once per RoPE variant (its model loaded first when it names one, then setRope), cancelling
+ * the engine when `signal` aborts, and leaves the engine on the model's own RoPE afterwards (the caller
+ * re-applies an override it wants, and puts back the model it wants loaded). An abort surfaces as the
+ * signal's reason (an AbortError DOMException by default).
  */
 export async function forEachVariant<T>(ctx: ProbeContext, variants: readonly RopeVariant[], body: (variant: RopeVariant, index: number) => Promise<T>): Promise<T[]> {
   if (variants.length === 0) throw new RangeError('a probe needs at least one RoPE variant');
-  const { engine, signal } = ctx;
+  const { engine, signal, models } = ctx;
+  const switching = variants.some((v) => v.model !== undefined);
+  if (switching && !models) throw new Error('this engine runs one model only: variants naming a model need an engine that can switch models');
   signal?.throwIfAborted();
   const onAbort = () => engine.cancel();
   signal?.addEventListener('abort', onAbort);
   try {
     const out: T[] = [];
     for (let i = 0; i < variants.length; i++) {
+      if (switching) {
+        await models!.use(variants[i].model ?? null);
+        signal?.throwIfAborted(); // a load cannot be interrupted: stop right after it
+      }
       await engine.setRope(variants[i].rope);
       out.push(await body(variants[i], i));
     }
@@ -47,7 +58,10 @@ export async function forEachVariant<T>(ctx: ProbeContext, variants: readonly Ro
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await engine.setRope(null);
+    // after a failed model load there is no model to reset: keep the load's error, not this one's
+    await engine.setRope(null).catch((err: unknown) => {
+      if (!switching) throw err;
+    });
   }
 }
 

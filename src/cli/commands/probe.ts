@@ -1,7 +1,8 @@
 // `lab probe`: the long-context probes, headless, on the WebGPU engine (Dawn; SwiftShader when no GPU) or
 // on the CPU reference (`--engine cpu`, exact and slow: small models). Every probe runs the model's own
 // RoPE first, then each override (--rope-* flags, --variants list) on the same inputs, side by side.
-//   lab probe loss-by-position|perplexity|attention-distance|passkey|first-sentence --model <file.gguf>
+//   lab probe loss-by-position|perplexity|attention-distance|passkey|first-sentence --model <file.gguf | builtin:name>
+//     or --models <a,b,…> (paths or builtin:<name>; one variant per model, each under its own RoPE, GPU engine)
 //     [--engine gpu|cpu] [--ctx N] [--text-file f | --text id[,id…]]
 //     [--rope-base B] [--rope-scaling none|linear|dynamic|yarn|longrope|llama3|ntk|xpos] [--rope-factor F]
 //     [--rope-original-context N] [--variants base:B,TYPE:FACTOR,…]
@@ -14,7 +15,7 @@
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
 // 'moby-dick'; 'heldout' stands for the addresses the lab's own models never trained on (src/data/split.ts);
 // without --text the probes read the four latest addresses (loss, perplexity: the longest one).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { expandTextIds } from '../../data/split.ts';
 import { findText } from '../../data/texts.ts';
@@ -31,13 +32,15 @@ import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../args.ts';
+import { resolveModelPath } from '../model-path.ts';
+import { cliModelSwitcher, modelsOption, modelVariants, type ModelChoice } from '../probe-models.ts';
 import { formatTable } from '../rope-options.ts';
 
 const KINDS = ['loss-by-position', 'perplexity', 'attention-distance', 'passkey', 'first-sentence'] as const;
 type Kind = (typeof KINDS)[number];
 
 const OPTIONS = {
-  model: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
+  model: { type: 'string' }, models: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
   'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
   variants: { type: 'string' }, 'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
   csv: { type: 'boolean' }, map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
@@ -63,19 +66,24 @@ export async function run(args: string[]): Promise<void> {
     if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind)) throw new CliError(`--${flag} does not apply to ${kind}`);
   }
   if (values.json && values.csv) throw new CliError('give --json or --csv, not both');
-  if (values.model === undefined) throw new CliError('missing required option --model');
-  if (!existsSync(values.model)) throw new CliError(`--model: no such file '${values.model}'`);
+  const models = modelsOption(values.models, values.model);
+  const modelPath = models ? models[0].path : resolveModelPath(values.model);
   const engineKind = values.engine ?? 'gpu';
   if (engineKind !== 'gpu' && engineKind !== 'cpu') throw new CliError(`--engine must be gpu or cpu, got '${engineKind}'`);
+  if (models && engineKind !== 'gpu') throw new CliError('--models runs on the GPU engine (--engine gpu)');
+  if (models && [values['rope-base'], values['rope-scaling'], values['rope-factor'], values.variants].some((v) => v !== undefined)) {
+    throw new CliError('--models compares the models under their own RoPE: leave out --rope-* and --variants');
+  }
 
-  const source = await fileSource(values.model);
+  const source = await fileSource(modelPath);
   let setup;
   try {
     const file = await readGGUF(source);
     const tokenizer = createTokenizer(file.metadata);
     const own = llamaConfigFromGGUF(file);
     const ctxLength = values.ctx === undefined ? own.trainedContext : intOption('ctx', values.ctx);
-    const request = await probeRequest(kind as Kind, values, ctxLength, ropeVariants(values, own.rope, own.trainedContext));
+    const variants = models ? modelVariants(models) : ropeVariants(values, own.rope, own.trainedContext);
+    const request = await probeRequest(kind as Kind, values, ctxLength, variants);
     // the CPU reference reads every tensor now; the GPU engine opens the file itself
     const weights = engineKind === 'cpu' ? await loadReferenceWeights(file) : null;
     setup = { tokenizer, own, request, weights };
@@ -85,8 +93,10 @@ export async function run(args: string[]): Promise<void> {
   const { tokenizer, own, request, weights } = setup;
 
   const progress = values.json || values.csv ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
-  const model = { name: own.name || basename(values.model), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
-  const { engine, hooks, close } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(values.model, request.contextNeeded);
+  const model = models
+    ? { name: models[0].label, source: models[0].ref, trainedContext: own.trainedContext, rope: own.rope, sha256: models[0].sha256 }
+    : { name: own.name || basename(modelPath), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
+  const { engine, hooks, close, switcher } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(modelPath, request.contextNeeded, models);
   if (kind === 'attention-distance' && !hooks) {
     await close();
     throw new Error('this engine does not gather attention statistics (no ProbeHooks); --engine cpu runs them on the CPU reference');
@@ -95,7 +105,7 @@ export async function run(args: string[]): Promise<void> {
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  const ctx: ProbeContext = { engine, hooks, tokenizer, model, onProgress: progress, signal: interrupt.signal };
+  const ctx: ProbeContext = { engine, hooks, tokenizer, model, models: switcher, onProgress: progress, signal: interrupt.signal };
   try {
     const result = await request.run(ctx);
     if (progress) process.stderr.write('\n');
@@ -272,13 +282,15 @@ function parseHead(value: string): { layer: number; head: number } {
 
 function cpuEngine(weights: ReferenceWeights, tokenizer: Tokenizer) {
   const engine = new ReferenceProbeEngine(weights, tokenizer);
-  return { engine, hooks: engine, close: async () => {} };
+  return { engine, hooks: engine, close: async () => {}, switcher: undefined };
 }
 
-async function gpuEngine(path: string, context: number) {
-  const { loadModel } = await import('../engine-node.ts'); // Dawn loads only when the GPU engine is asked for
-  const { engine } = await loadModel(path, { context });
-  return { engine, hooks: hasProbeHooks(engine) ? engine : undefined, close: () => engine.destroy() };
+/** With `models`, an engine with nothing loaded yet: the switcher loads each variant's model. */
+async function gpuEngine(path: string, context: number, models: ModelChoice[] | null) {
+  const { createNodeEngine, loadModel } = await import('../engine-node.ts'); // Dawn loads only when the GPU engine is asked for
+  const engine = models ? createNodeEngine() : (await loadModel(path, { context })).engine;
+  const switcher = models ? cliModelSwitcher(engine, models, context) : undefined;
+  return { engine, hooks: hasProbeHooks(engine) ? engine : undefined, close: () => engine.destroy(), switcher };
 }
 
 function renderLoss(r: Awaited<ReturnType<typeof runLossByPosition>>): string {
