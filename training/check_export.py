@@ -24,6 +24,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 from export import LAYER_ARRAYS, expected_shapes, write_llama2c  # noqa: E402
 

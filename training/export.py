@@ -111,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run_dir", help="a run directory holding ckpt.pt (e.g. training/work/runs/stage1)")
     parser.add_argument("--out", help="output directory (default: the run directory)")
-    parser.add_argument("--tokenizer", default="training/work/data/vocab.gguf",
+    parser.add_argument("--tokenizer", default="training/work/data/tokenizer.gguf",
                         help="vocabulary GGUF to name in the printed lab convert command")
     parser.add_argument("--allow-unfinished", action="store_true", help="export a checkpoint that has not reached its token budget")
     args = parser.parse_args()
