@@ -14,6 +14,7 @@ The serialisation takes anything numpy can turn into an array, so check_export.p
 with numpy weights on a machine without torch; torch is imported only to read the run's checkpoint.
 """
 import argparse
+import hashlib
 import json
 import os
 import shlex
@@ -107,12 +108,28 @@ def convert_command(bin_path: str, settings: dict, gguf_path: str, tokenizer: st
     return cmd
 
 
+def split_file(path: str, parts_dir: str, part_mib: int) -> list[str]:
+    """Copies `path` into numbered pieces of at most part_mib MiB (`cat NAME.bin.part* > NAME.bin` joins
+    them): the GPU machine hands back files of at most 16 MiB, and an fp32 export is larger."""
+    os.makedirs(parts_dir, exist_ok=True)
+    parts = []
+    with open(path, "rb") as f:
+        while chunk := f.read(part_mib << 20):
+            part = os.path.join(parts_dir, f"{os.path.basename(path)}.part{len(parts)}")
+            with open(part, "wb") as out:
+                out.write(chunk)
+            parts.append(part)
+    return parts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run_dir", help="a run directory holding ckpt.pt (e.g. training/work/runs/stage1)")
     parser.add_argument("--out", help="output directory (default: the run directory)")
     parser.add_argument("--tokenizer", default="training/work/data/tokenizer.gguf",
                         help="vocabulary GGUF to name in the printed lab convert command")
+    parser.add_argument("--parts-dir", help="also write the .bin (and its .json) here in pieces, e.g. $OUT on the GPU machine")
+    parser.add_argument("--part-mib", type=int, default=15, help="largest piece in MiB (default 15)")
     parser.add_argument("--allow-unfinished", action="store_true", help="export a checkpoint that has not reached its token budget")
     args = parser.parse_args()
 
@@ -142,16 +159,24 @@ def main() -> None:
         "seq_len": run["seq_len"],
         # Stage 2 extends a model pretrained at stage 1's length; stage 1 has no original context.
         "original_context": run.get("original_context"),
+        "bytes": size,
+        "sha256": hashlib.sha256(open(bin_path, "rb").read()).hexdigest(),
         "tokens": ckpt["tokens"],
         "steps": ckpt["step"],
         "checkpoint": ckpt_path,
         "stage1_checkpoint": run.get("stage1_checkpoint"),
         "model": run["model"],
     }
-    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+    json_path = os.path.join(out_dir, f"{name}.json")
+    with open(json_path, "w") as f:
         json.dump(settings, f, indent=2)
     gguf_path = os.path.join(out_dir, f"{name}-Q8_0.gguf")
-    print(f"wrote {bin_path} ({size} bytes) and {name}.json")
+    print(f"wrote {bin_path} ({size} bytes, sha256 {settings['sha256']}) and {name}.json")
+    if args.parts_dir:
+        parts = split_file(bin_path, args.parts_dir, args.part_mib)
+        with open(os.path.join(args.parts_dir, f"{name}.json"), "w") as f:
+            json.dump(settings, f, indent=2)
+        print(f"split into {len(parts)} pieces in {args.parts_dir}: join with cat {name}.bin.part* > {name}.bin")
     print(shlex.join(convert_command(bin_path, settings, gguf_path, args.tokenizer)))
 
 
