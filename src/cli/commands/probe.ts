@@ -7,7 +7,7 @@
 //     [--rope-base B] [--rope-scaling none|linear|dynamic|yarn|longrope|llama3|ntk|xpos] [--rope-factor F]
 //     [--rope-original-context N] [--variants base:B,TYPE:FACTOR,…]
 //     loss-by-position:   [--bins-per-octave n]
-//     perplexity:         [--method chunked|sliding] [--contexts a,b,…] [--stride S] [--max-windows N]
+//     perplexity:         [--method chunked|sliding] [--contexts a,b,…] [--stride S] [--max-windows N] (several --text ids: one stream)
 //     attention-distance: [--map L:H]
 //     passkey:            [--lengths a,b,…] [--depths a,b,…] [--trials n] [--seed s] [--max-tokens n]
 //     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
@@ -196,7 +196,9 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
       };
     }
     case 'perplexity': {
-      const [text] = await readTexts(v, 1, true);
+      // several documents are scored as one stream, as llama.cpp's perplexity reads one file of concatenated texts
+      const texts = await readTexts(v, 1, true);
+      const text = texts.length === 1 ? texts[0] : { id: texts.map((t) => t.id).join('+'), text: texts.map((t) => t.text.trim()).join('\n\n') };
       const contexts = numberListOption('contexts', v.contexts) ?? [ctxLength];
       const method = v.method ?? 'chunked';
       if (method !== 'chunked' && method !== 'sliding') throw new CliError(`--method must be chunked or sliding, got '${method}'`);
