@@ -4,6 +4,7 @@
 // the "RoPE vs PI vs ABF" preset link runs its probes on every model and draws a curve per model.
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
+import { MODEL_FILE, SHARED_MODELS, sharedModelsAvailable } from './fixtures/test-models.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
@@ -70,4 +71,58 @@ test('a bad builtin:nope is reported with the names there are, and the tab keeps
   await expect(alert).toHaveCount(0);
   await page.getByRole('button', { name: 'RoPE analytics' }).click();
   await expect(page.getByRole('region', { name: 'Configurations' })).toBeVisible();
+});
+
+test('the RoPE vs PI vs ABF link runs three probes on the four models, one progress bar, a curve per model', async ({ page }) => {
+  test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf');
+  test.setTimeout(240_000);
+  // The family's 9 MB models take minutes for this on SwiftShader: each is served as the tiny stories260K
+  // here (same vocabulary for all four, as the runner requires), which tests the wiring, not the models.
+  const stories = readFileSync(SHARED_MODELS + MODEL_FILE);
+  const served: string[] = [];
+  await page.route('**/models/*.gguf', (route) => {
+    served.push(new URL(route.request().url()).pathname);
+    return route.fulfill({ status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: stories });
+  });
+  const labels = ['stage 1 (256)', 'RoPE', 'PI ×8', 'ABF 500K'];
+  await page.goto('/?preset=rope-pi-abf&ctx=256');
+  const offer = page.getByRole('region', { name: 'Shared experiment' });
+  await expect(offer).toContainText('RoPE vs PI vs ABF experiment at 256 tokens (loss-by-position, attention-distance, passkey)');
+
+  // one progress bar over the steps, and one Cancel that stops the whole experiment
+  await offer.getByRole('button', { name: 'Run the experiment' }).click({ timeout: 60_000 });
+  const progress = page.getByRole('status', { name: 'Probe progress' });
+  await expect(progress).toContainText('RoPE vs PI vs ABF · step 1 of 3 · loss-by-position');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('The probe was cancelled.')).toBeVisible({ timeout: 30_000 });
+  await expect(progress).toHaveCount(0);
+  await expect(page.getByLabel('Experiment context')).toHaveValue('256'); // the panel took the link's context
+
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Run RoPE vs PI vs ABF' }).click();
+  await expect(progress).toContainText('step 2 of 3 · attention-distance', { timeout: 120_000 });
+  const suite = page.getByRole('region', { name: 'RoPE vs PI vs ABF results' });
+  const results = suite.getByRole('region', { name: 'Probe result', exact: true });
+  await expect(results).toHaveCount(3, { timeout: 180_000 });
+  await expect(progress).toHaveCount(0);
+  console.log(`RoPE vs PI vs ABF at 256 tokens (stories260K standing in): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const name of FAMILY) expect(served).toContain(`/models/${name}.gguf`);
+
+  const [loss, attention, passkey] = await results.all();
+  await expect(loss.locator('path.series')).toHaveCount(4);
+  for (const label of labels) await expect(loss.locator('.legend')).toContainText(`${label} (mean`);
+  await expect(loss).toContainText('models stage1 (');
+  await expect(loss).toContainText('abf (');
+  await expect(attention.locator('.probe-chart').first().locator('path.series')).toHaveCount(4);
+  for (const label of labels) await expect(attention.locator('.probe-chart').first()).toContainText(label);
+  await expect(passkey.locator('figure')).toHaveCount(4);
+  for (const [i, label] of labels.entries()) await expect(passkey.locator('figure').nth(i)).toContainText(label);
+
+  // the address names the experiment (not one probe); a reload restores it from IndexedDB, nothing re-run
+  expect(new URL(page.url()).searchParams.get('preset')).toBe('rope-pi-abf');
+  expect(new URL(page.url()).searchParams.get('ctx')).toBe('256');
+  expect(new URL(page.url()).searchParams.has('probe')).toBe(false);
+  await page.reload();
+  await expect(suite.getByRole('region', { name: 'Probe result', exact: true })).toHaveCount(3);
+  await expect(page.getByRole('region', { name: 'Shared experiment' })).toHaveCount(0);
 });

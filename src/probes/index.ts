@@ -23,3 +23,4 @@ export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';
 export { PROBE_KINDS, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
 export { csvField, probeResultCsv } from './csv.ts';
+export { FAMILY_VARIANTS, PRESET_CONTEXT, PRESET_TITLES, ROPE_PI_ABF, checkPresetContext, passkeyLengths, ropePiAbfSuite, type ProbeSuite } from './presets.ts';

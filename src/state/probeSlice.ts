@@ -3,7 +3,7 @@
 // A run goes to the engine worker (ProbeRunner) and its result is stored with its request, so a link
 // or a reload finds it again. The page and the embed protocol start runs through the same action.
 import type { ModelInfo } from '../engine/types.ts';
-import type { ProbeProgress, ProbeRequest } from '../probes/index.ts';
+import type { ProbeProgress, ProbeRequest, ProbeSuite } from '../probes/index.ts';
 import * as idb from '../storage/probe-results.ts';
 import type { StoredProbeResult } from '../storage/probe-results.ts';
 import type { ProbeRunner } from '../worker/probe-protocol.ts';
@@ -25,6 +25,14 @@ export interface RunningProbe {
   request: ProbeRequest;
   progress: ProbeProgress | null;
   startedAt: number;
+  /** Where this run stands in a preset experiment's list of requests. */
+  step?: { index: number; count: number; title: string };
+}
+
+/** A preset experiment on screen: its requests and, once each has run, its stored result. */
+export interface ShownSuite {
+  suite: ProbeSuite;
+  resultIds: Array<string | null>;
 }
 
 export type ProbeOutcome = { ok: true; record: StoredProbeResult } | { ok: false; cancelled: boolean; error: string };
@@ -33,6 +41,8 @@ export interface RunOptions {
   onProgress?: (progress: ProbeProgress) => void;
   /** Overrides the pasted text for this run (the embed protocol sends its own). */
   userText?: string;
+  /** Part of a preset experiment: shown as a step of it, and not selected on its own when done. */
+  step?: RunningProbe['step'];
 }
 
 export interface ProbeState {
@@ -42,6 +52,10 @@ export interface ProbeState {
   selectedId: string | null;
   /** A shared link's request with no stored result in this browser: offered as a run. */
   pending: ProbeRequest | null;
+  /** The preset experiment on screen (its results side by side), when no single result is selected. */
+  suite: ShownSuite | null;
+  /** A shared link's preset with results missing in this browser: offered as a run. */
+  pendingSuite: ProbeSuite | null;
   error: string | null;
   /** Something worth knowing that is not a failure (a cancelled run). */
   notice: string | null;
@@ -53,6 +67,10 @@ export interface ProbeState {
 
 export interface ProbeActions {
   run(request: ProbeRequest, options?: RunOptions): Promise<ProbeOutcome>;
+  /** Runs a preset's requests one after another (reusing stored results), stopping at the first failure or a cancel. */
+  runSuite(suite: ProbeSuite): Promise<ProbeOutcome | { ok: true }>;
+  /** Shows a preset's stored results if all are there, else keeps it as the pending preset. */
+  openSuite(suite: ProbeSuite): Promise<void>;
   cancel(): void;
   select(id: string | null): void;
   remove(id: string): Promise<void>;
@@ -102,7 +120,7 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     if (get().probes.running) return fail('A probe is already running; cancel it or wait for it to finish.');
     if (!get().model.info) return fail('Load a model first: the probes run on the loaded model.');
     const startedAt = performance.now();
-    patch({ running: { request, progress: null, startedAt }, error: null, notice: null, pending: null });
+    patch({ running: { request, progress: null, startedAt, step: options.step }, error: null, notice: null, pending: null });
     try {
       const userText = options.userText ?? get().probes.userText;
       const result = await runner.runProbe(request, { userText: userText || undefined, modelSource: get().model.source ?? undefined }, (progress) => {
@@ -116,7 +134,7 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
         result,
         runMs: performance.now() - startedAt,
       };
-      patch((p) => ({ results: [record, ...p.results], selectedId: record.id }));
+      patch((p) => ({ results: [record, ...p.results], selectedId: options.step ? p.selectedId : record.id, suite: options.step ? p.suite : null }));
       if (storage.isProbeStorageAvailable()) {
         await storage.saveProbeResult(record).catch((err: unknown) => patch({ storageError: `The result was not stored: ${errorMessage(err)}` }));
       }
@@ -130,12 +148,39 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     }
   };
 
+  const storedId = (request: ProbeRequest) => {
+    const key = idb.requestKey(request);
+    return get().probes.results.find((r) => r.key === key)?.id ?? null;
+  };
+
+  const runSuite = async (suite: ProbeSuite) => {
+    if (get().probes.running) return run(suite.requests[0]); // refused with the usual message
+    await refresh();
+    const resultIds = suite.requests.map(storedId);
+    patch({ suite: { suite, resultIds }, selectedId: null, pendingSuite: null, pending: null });
+    for (const [index, request] of suite.requests.entries()) {
+      if (resultIds[index] !== null) continue;
+      const outcome = await run(request, { step: { index, count: suite.requests.length, title: suite.title } });
+      if (!outcome.ok) return outcome;
+      patch((p) => (p.suite?.suite === suite ? { suite: { suite, resultIds: p.suite.resultIds.map((id, i) => (i === index ? outcome.record.id : id)) } } : {}));
+    }
+    return { ok: true as const };
+  };
+
   const actions: ProbeActions = {
     run,
+    runSuite,
+    openSuite: async (suite) => {
+      await refresh();
+      const resultIds = suite.requests.map(storedId);
+      patch(resultIds.every((id) => id !== null)
+        ? { suite: { suite, resultIds }, selectedId: null, pendingSuite: null }
+        : { pendingSuite: suite, suite: null });
+    },
     cancel: () => {
       if (get().probes.running) services.runner?.cancelProbe();
     },
-    select: (selectedId) => patch({ selectedId }),
+    select: (selectedId) => patch({ selectedId, suite: null }),
     remove: async (id) => {
       patch((p) => ({ results: p.results.filter((r) => r.id !== id), selectedId: p.selectedId === id ? null : p.selectedId }));
       if (!storage.isProbeStorageAvailable()) return;
@@ -152,7 +197,9 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     dismissError: () => patch({ error: null, notice: null }),
   };
 
-  return { running: null, results: [], selectedId: null, pending: null, error: null, notice: null, storageError: null, userText: '', actions };
+  return {
+    running: null, results: [], selectedId: null, pending: null, suite: null, pendingSuite: null, error: null, notice: null, storageError: null, userText: '', actions,
+  };
 }
 
 function mergeNewestFirst(stored: StoredProbeResult[], inMemory: StoredProbeResult[]): StoredProbeResult[] {

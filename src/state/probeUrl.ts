@@ -62,6 +62,8 @@ export function connectProbeUrl(store: StoreApi<ProbeSlices>, onInvalid: (error:
   });
 }
 
+/** The single request the address names; none while a preset experiment runs (presetUrl.ts names it). */
 function shownRequest(p: ProbeSlices['probes']): ProbeRequest | null {
+  if (p.running?.step) return null;
   return p.running?.request ?? p.results.find((r) => r.id === p.selectedId)?.request ?? null;
 }

@@ -1,33 +1,47 @@
-// The Probes section: settings and Run on the left; progress, the result on screen and the stored
-// results on the right. Opening it reads a shared `&probe=` link (restoring its stored result, or
-// offering to run it) and from then on keeps that parameter naming what is on screen.
+// The Probes section: settings, Run and the preset experiments on the left; progress, the result (or a
+// preset's results side by side) and the stored results on the right. Opening it reads a shared `&probe=`
+// or `?preset=` link (restoring stored results, or offering to run) and from then on keeps the address
+// naming what is on screen.
 import { useEffect } from 'react';
 import type { ProbeRequest } from '../../probes/index.ts';
 import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
 import { selectActions } from '../../state/labStore.ts';
 import { selectModelInfo } from '../../state/modelStore.ts';
 import { selectProbeActions, selectProbes, selectSelectedProbe } from '../../state/probeSlice.ts';
+import { connectPresetUrl } from '../../state/presetUrl.ts';
 import { connectProbeUrl } from '../../state/probeUrl.ts';
+import { heldOutTexts } from './heldOutTexts.ts';
+import { PresetPanel } from './PresetPanel.tsx';
 import { ProbeForm } from './ProbeForm.tsx';
 import { ResultList } from './ResultList.tsx';
 import { ResultView } from './ResultView.tsx';
 import { RunProgress } from './RunProgress.tsx';
+import { SuiteView } from './SuiteView.tsx';
 import './probes.css';
 
 export function ProbesSection() {
   const store = useLabStoreApi();
   const model = useLab(selectModelInfo);
-  const { error, notice, pending, running } = useLab(selectProbes);
+  const { error, notice, pending, pendingSuite, running } = useLab(selectProbes);
   const selected = useLab(selectSelectedProbe);
-  const { run, dismissError } = useLab(selectProbeActions);
+  const { run, runSuite, dismissError } = useLab(selectProbeActions);
   const { notify } = useLab(selectActions);
-  useEffect(() => connectProbeUrl(store, (message) => notify('error', message)), [store, notify]);
+  useEffect(() => {
+    const onInvalid = (message: string) => notify('error', message);
+    const stopProbe = connectProbeUrl(store, onInvalid);
+    const stopPreset = connectPresetUrl(store, heldOutTexts, onInvalid);
+    return () => {
+      stopProbe();
+      stopPreset();
+    };
+  }, [store, notify]);
   const start = (request: ProbeRequest) => void run(request);
 
   return (
     <div className="probes">
       <div className="probes-side">
         <ProbeForm model={model} onRun={start} />
+        <PresetPanel />
       </div>
       <div className="probes-main">
         {pending && !running && (
@@ -37,13 +51,20 @@ export function ProbesSection() {
             {!model && <span className="hint"> (load a model first)</span>}
           </div>
         )}
+        {pendingSuite && !running && (
+          <div className="panel probe-pending" role="region" aria-label="Shared experiment">
+            <p>This link asks for the <strong>{pendingSuite.title}</strong> experiment at {pendingSuite.ctx.toLocaleString('en-US')} tokens ({pendingSuite.requests.map((r) => r.probe).join(', ')}); some of its results are not stored in this browser.</p>
+            <button type="button" className="button primary" disabled={!model} onClick={() => void runSuite(pendingSuite)}>Run the experiment</button>
+            {!model && <span className="hint"> (waiting for a model)</span>}
+          </div>
+        )}
         <RunProgress />
         {(error || notice) && (
           <p className={error ? 'probe-message error' : 'probe-message'} role={error ? 'alert' : 'status'}>
             {error ?? notice} <button type="button" className="link-button" onClick={dismissError}>Dismiss</button>
           </p>
         )}
-        {selected && <ResultView key={selected.id} record={selected} onError={(m) => notify('error', m)} />}
+        {selected ? <ResultView key={selected.id} record={selected} onError={(m) => notify('error', m)} /> : <SuiteView onError={(m) => notify('error', m)} />}
         <ResultList />
       </div>
     </div>

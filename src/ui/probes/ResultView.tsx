@@ -1,7 +1,7 @@
-// One stored result: its chart (by probe), its provenance (model, RoPE variants, texts, seed, when, how
-// long), and its exports.
+// One stored result: its chart (by probe), its provenance (model, or each variant's model, RoPE variants,
+// texts, seed, when, how long), and its exports.
 import { useRef, useState } from 'react';
-import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
+import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, ModelLabel, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
 import type { StoredProbeResult } from '../../storage/probe-results.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/viewExport.ts';
 import { AttentionDistanceCharts } from './charts/AttentionCharts.tsx';
@@ -28,7 +28,9 @@ export function ResultView({ record, onError }: { record: StoredProbeResult; onE
     <section className="panel probe-result" aria-label="Probe result">
       <h2>{provenance.probe}</h2>
       <p className="hint">
-        {provenance.model.name} (trained at {provenance.model.trainedContext} tokens, RoPE base {provenance.model.rope.base})
+        {provenance.variantModels
+          ? <>models {provenance.variantModels.map(modelNote).join(', ')}</>
+          : <>{provenance.model.name} (trained at {provenance.model.trainedContext} tokens, RoPE base {provenance.model.rope.base})</>}
         {provenance.texts.length > 0 && <> · text {provenance.texts.map((t) => `${t.id} (${t.tokens} tokens)`).join(', ')}</>}
         {provenance.seed !== null && <> · seed {provenance.seed}</>}
         {' '}· {(record.runMs / 1000).toFixed(1)} s · {new Date(provenance.finishedAt).toLocaleString()}
@@ -42,6 +44,11 @@ export function ResultView({ record, onError }: { record: StoredProbeResult; onE
       </div>
     </section>
   );
+}
+
+/** "abf (2048 tokens, sha256 3f2a9c1e)": which model, and which exact file where the manifest says. */
+function modelNote(m: ModelLabel): string {
+  return `${m.name} (${m.trainedContext} tokens${m.sha256 ? `, sha256 ${m.sha256.slice(0, 8)}` : ''})`;
 }
 
 function chart(record: StoredProbeResult) {

@@ -1,6 +1,7 @@
 // The full page: header with the lab's name, section navigation, notices, the section, a status line.
 import { useState } from 'react';
 import { modelUrlFromSearch } from '../../state/modelUrl.ts';
+import { PRESET_PARAM } from '../../state/presetUrl.ts';
 import { PROBE_PARAM } from '../../state/probeUrl.ts';
 import { NoticeArea } from './NoticeArea.tsx';
 import { SECTIONS } from './sections.tsx';
@@ -8,10 +9,10 @@ import { StatusLine } from './StatusLine.tsx';
 
 export function LabShell() {
   // A `?model=` link is about the model: open on its section (the load itself starts in main.tsx); a
-  // `&probe=` link is about a probe result (restored or offered by the Probes section).
+  // `&probe=` or `?preset=` link is about probe results (restored or offered by the Probes section).
   const [sectionId, setSectionId] = useState(() => {
     const search = window.location.search;
-    if (new URLSearchParams(search).has(PROBE_PARAM)) return 'probes';
+    if (new URLSearchParams(search).has(PROBE_PARAM) || new URLSearchParams(search).has(PRESET_PARAM)) return 'probes';
     return modelUrlFromSearch(search) ? 'model' : SECTIONS[0].id;
   });
   const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
