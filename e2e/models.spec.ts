@@ -8,7 +8,7 @@ import { MODEL_FILE, SHARED_MODELS, sharedModelsAvailable } from './fixtures/tes
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
-const manifest = JSON.parse(readFileSync(MODELS_DIR + 'models.json', 'utf8')) as { models: Array<{ name: string; title: string }> };
+const manifest = JSON.parse(readFileSync(MODELS_DIR + 'models.json', 'utf8')) as { models: Array<{ name: string; title: string; sha256: string | null }> };
 const title = (name: string) => manifest.models.find((m) => m.name === name)!.title;
 
 test.skip(!FAMILY.every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)), 'needs the built-in models public/models/{stage1,rope,pi,abf}.gguf');
@@ -125,4 +125,30 @@ test('the RoPE vs PI vs ABF link runs three probes on the four models, one progr
   await page.reload();
   await expect(suite.getByRole('region', { name: 'Probe result', exact: true })).toHaveCount(3);
   await expect(page.getByRole('region', { name: 'Shared experiment' })).toHaveCount(0);
+});
+
+test('an embedded view loads no model by itself; a host\'s run on named models loads them and names them in the result', async ({ page, baseURL }) => {
+  const requests = requestLog(page);
+  const lab = `${baseURL}/?embed=1&view=decay`;
+  await page.goto(`${baseURL}/e2e/fixtures/host.html?lab=${encodeURIComponent(lab)}`);
+  type Data = { type: string; [key: string]: unknown };
+  const received = () => page.evaluate(() => (window as unknown as { received: Array<{ data: Data }> }).received.map((m) => m.data));
+  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:ready')).toBe(true);
+  expect(requests.filter((u) => u.pathname.endsWith('.gguf'))).toEqual([]);
+
+  const variants = [{ label: 'RoPE', rope: null, model: 'builtin:rope' }, { label: 'ABF', rope: null, model: 'builtin:abf' }];
+  await page.evaluate((options) => (window as unknown as { send(m: unknown): void }).send({
+    type: 'rope-lab:run', probe: 'loss-by-position', options, text: 'We the People of the United States, in Order to form a more perfect Union. '.repeat(8),
+  }), { texts: ['user'], ctx: 32, variants });
+  let answer: Data | undefined;
+  await expect.poll(async () => {
+    answer = (await received()).find((m) => m.type === 'rope-lab:result' || m.type === 'rope-lab:error');
+    return answer?.type;
+  }, { timeout: 60_000 }).toBe('rope-lab:result');
+  const result = answer!.result as { series: Array<{ variant: { model: string }; meanLoss: number }>; provenance: { variantModels: Array<{ name: string; sha256: string | null }> } };
+  expect(result.series.map((s) => s.variant.model)).toEqual(['builtin:rope', 'builtin:abf']);
+  for (const s of result.series) expect(s.meanLoss).toBeGreaterThan(0);
+  expect(result.provenance.variantModels).toEqual(['rope', 'abf'].map((name) => expect.objectContaining({ name, sha256: manifest.models.find((m) => m.name === name)!.sha256 })));
+  // the default model first (a run needs a loaded model), then each variant's; the page's model is put back from memory
+  expect(requests.filter((u) => u.pathname.endsWith('.gguf')).map((u) => u.pathname)).toEqual(['/models/abf.gguf', '/models/rope.gguf', '/models/abf.gguf']);
 });

@@ -6,7 +6,8 @@ import type { StoredProbeResult } from '../../storage/probe-results.ts';
 export function describeResult(r: StoredProbeResult): string {
   const { provenance } = r.result;
   const variants = r.request.variants.map((v) => v.label).join(', ');
-  return `${provenance.probe} · ${provenance.model.name} · ${variants}`;
+  // when the variants ran on models of their own, their labels name the models
+  return provenance.variantModels ? `${provenance.probe} · ${variants}` : `${provenance.probe} · ${provenance.model.name} · ${variants}`;
 }
 
 export function ResultList() {
