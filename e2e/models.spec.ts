@@ -152,3 +152,22 @@ test('an embedded view loads no model by itself; a host\'s run on named models l
   // the default model first (a run needs a loaded model), then each variant's; the page's model is put back from memory
   expect(requests.filter((u) => u.pathname.endsWith('.gguf')).map((u) => u.pathname)).toEqual(['/models/abf.gguf', '/models/rope.gguf', '/models/abf.gguf']);
 });
+
+test('the probe form runs a probe on the loaded model and on ticked built-in models, one curve each', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Probes', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled({ timeout: 60_000 });
+  await page.getByLabel('Probe', { exact: true }).selectOption('loss-by-position');
+  await page.getByLabel('Text', { exact: true }).selectOption(['sotu-2018-donald-j-trump']);
+  await page.getByLabel('Context (tokens)').fill('48');
+  await page.getByRole('checkbox', { name: 'stage1' }).check();
+  await page.getByRole('button', { name: 'Run probe' }).click();
+  const result = page.getByRole('region', { name: 'Probe result', exact: true });
+  await expect(result.locator('path.series')).toHaveCount(2, { timeout: 60_000 });
+  await expect(result.locator('.legend')).toContainText('own (mean');
+  await expect(result.locator('.legend')).toContainText('stage1 (mean');
+  await expect(result).toContainText('models abf (');
+  // the page's model is back in place afterwards
+  await page.getByRole('button', { name: 'Model & playground' }).click();
+  await expect(entry(page, 'abf')).toContainText('Loaded');
+});

@@ -3,11 +3,13 @@
 // an embedding host gets), so a bad field is named before anything runs.
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../engine/types.ts';
+import { builtinRef } from '../../models/builtin.ts';
 import { MAX_MAP_TOKENS, parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 import { useBuiltinTexts } from './useBuiltinTexts.ts';
 import { OWN_VARIANT, variantFromChoice, type VariantChoice } from './variants.ts';
+import { ModelVariantPicker } from './ModelVariantPicker.tsx';
 import { VariantPicker } from './VariantPicker.tsx';
 
 const PROBE_LABELS: Record<ProbeKind, string> = {
@@ -31,6 +33,8 @@ export interface FormValues {
   variants: VariantChoice[];
   /** 'layer:head' whose full attention map an attention run also returns (inputs ≤ MAX_MAP_TOKENS), or ''. */
   mapHead?: string;
+  /** Built-in models (names) each run as one more variant under its own RoPE. */
+  models?: string[];
 }
 
 const lengthsFor = (trained: number) => [trained / 4, trained / 2, trained].map(Math.floor).join(', ');
@@ -40,7 +44,11 @@ const numberList = (text: string) => text.split(',').map((s) => s.trim()).filter
 export function requestFromForm(v: FormValues, model: ModelInfo): { ok: true; request: ProbeRequest } | { ok: false; error: string } {
   let variants;
   try {
-    variants = [OWN_VARIANT, ...v.variants.map((c) => variantFromChoice(model.rope, model.trainedContext, c))];
+    variants = [
+      OWN_VARIANT,
+      ...v.variants.map((c) => variantFromChoice(model.rope, model.trainedContext, c)),
+      ...(v.models ?? []).map((name) => ({ label: name, rope: null, model: builtinRef(name) })),
+    ];
   } catch (err) {
     return { ok: false, error: `RoPE variant: ${(err as Error).message}` };
   }
@@ -64,7 +72,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const trained = model?.trainedContext ?? 512;
   const [v, setV] = useState<FormValues>({
     probe: 'loss-by-position', texts: [], ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
-    trials: 2, seed: 1, method: 'chunked', variants: [], mapHead: '',
+    trials: 2, seed: 1, method: 'chunked', variants: [], mapHead: '', models: [],
   });
   const [error, setError] = useState<string | null>(null);
   // lengths follow the model's trained context when a (new) model arrives
@@ -158,6 +166,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
         {usesTrials && <NumberField label="Seed" value={v.seed} min={0} onChange={(seed) => change({ seed })} />}
       </div>
       <VariantPicker choices={v.variants} onChange={(variants) => change({ variants })} />
+      <ModelVariantPicker chosen={v.models ?? []} onChange={(models) => change({ models })} />
       {error && <p className="field-error" role="alert">{error}</p>}
       <button type="submit" className="button primary" disabled={running !== null || !model}>Run probe</button>
       {!model && <p className="hint">Load a model in “Model &amp; playground” first.</p>}

@@ -15,6 +15,16 @@ describe('the probe form as a request', () => {
     expect(built).toMatchObject({ ok: true, request: { probe: 'attention-distance', ctx: 128, mapOf: { layer: 4, head: 7 } } });
   });
 
+  it('adds one variant per chosen built-in model, under its own RoPE, after the loaded model\'s', () => {
+    const built = requestFromForm({ ...form, variants: [{ kind: 'base', factor: 4 }], models: ['rope', 'abf'] }, model);
+    expect(built.ok && built.request.variants).toEqual([
+      { label: 'own', rope: null },
+      { label: 'base 40000', rope: expect.objectContaining({ base: 40000 }) },
+      { label: 'rope', rope: null, model: 'builtin:rope' },
+      { label: 'abf', rope: null, model: 'builtin:abf' },
+    ]);
+  });
+
   it('no map without a chosen head, nor beyond 2,048 tokens', () => {
     const none = requestFromForm(form, model);
     const long = requestFromForm({ ...form, ctx: 2049, mapHead: '0:0' }, model);
