@@ -20,6 +20,12 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
     expect(out.tokensPerSecond).toBeGreaterThan(0);
   });
 
+  it('generate after a prompt keeps the space that separates the continuation from it', () => {
+    const r = lab('generate', '--model', `${MODELS}stories260K.gguf`, '--prompt', 'Once upon a', '--temperature', '0', '--max-tokens', '2', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { text: string }).text).toMatch(/^ time/);
+  });
+
   it('generate with a seed is reproducible and differs across seeds', () => {
     const run = (seed: string) => JSON.parse(lab('generate', '--model', `${MODELS}stories260K.gguf`, '--prompt', 'Once', '--temperature', '1',
       '--top-k', '40', '--top-p', '0.95', '--seed', seed, '--max-tokens', '16', '--json').stdout).tokens as number[];

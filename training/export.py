@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shlex
+import subprocess
 import struct
 import sys
 
@@ -96,15 +97,16 @@ def write_llama2c(path: str, config: dict, weights: dict, seq_len: int, base: fl
     return size
 
 
-def convert_command(bin_path: str, settings: dict, gguf_path: str, tokenizer: str) -> list[str]:
-    """The `lab convert` invocation giving the GGUF the run's RoPE metadata."""
-    cmd = ["npm", "run", "lab", "--", "convert", bin_path, "--tokenizer", tokenizer, "-o", gguf_path,
+def convert_command(bin_path: str, settings: dict, gguf_path: str, tokenizer: str, lab: list[str]) -> list[str]:
+    """The `lab convert` invocation giving the GGUF the run's RoPE metadata (`lab`: how to call the CLI)."""
+    cmd = [*lab, "convert", bin_path, "--tokenizer", tokenizer, "-o", gguf_path,
            "--type", "q8_0", "--name", settings["name"], "--rope-base", f"{settings['rope_base']:g}",
            "--context-length", str(settings["seq_len"])]
     if settings["pi_factor"] != 1:
         cmd += ["--rope-scaling", "linear", "--rope-factor", f"{settings['pi_factor']:g}"]
-    if settings.get("original_context"):
-        cmd += ["--original-context", str(settings["original_context"])]
+        # GGUF keeps an original context only with a scaling type (rope.scaling.original_context_length)
+        if settings.get("original_context"):
+            cmd += ["--rope-original-context", str(settings["original_context"])]
     return cmd
 
 
@@ -130,6 +132,9 @@ def main() -> None:
                         help="vocabulary GGUF to name in the printed lab convert command")
     parser.add_argument("--parts-dir", help="also write the .bin (and its .json) here in pieces, e.g. $OUT on the GPU machine")
     parser.add_argument("--part-mib", type=int, default=15, help="largest piece in MiB (default 15)")
+    parser.add_argument("--lab", default="npm run lab --",
+                        help="how to call the lab CLI in the convert command (on the GPU machine: '.gpu/node .gpu/lab.mjs')")
+    parser.add_argument("--convert", action="store_true", help="run the convert command too (Q8_0 GGUF beside the .bin)")
     parser.add_argument("--allow-unfinished", action="store_true", help="export a checkpoint that has not reached its token budget")
     args = parser.parse_args()
 
@@ -177,7 +182,10 @@ def main() -> None:
         with open(os.path.join(args.parts_dir, f"{name}.json"), "w") as f:
             json.dump(settings, f, indent=2)
         print(f"split into {len(parts)} pieces in {args.parts_dir}: join with cat {name}.bin.part* > {name}.bin")
-    print(shlex.join(convert_command(bin_path, settings, gguf_path, args.tokenizer)))
+    command = convert_command(bin_path, settings, gguf_path, args.tokenizer, shlex.split(args.lab))
+    print(shlex.join(command))
+    if args.convert:
+        subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

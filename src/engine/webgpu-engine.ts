@@ -203,7 +203,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       this.cancelled = false;
       const ids = this.encode(tokenizer, prompt, options.addBos);
       if (ids.length >= model.context) throw new Error(`the prompt has ${ids.length} tokens; the context holds ${model.context}`);
-      const decoder = tokenizer.streamingDecoder();
+      // after a prompt with text, the first generated token's leading space separates it from the prompt
+      const decoder = tokenizer.streamingDecoder({ continuing: ids.length > (ids[0] === tokenizer.bos ? 1 : 0) });
       const tokens: number[] = [];
       let text = '';
       let stoppedBy: GenerateResult['stoppedBy'] = 'maxTokens';
