@@ -84,7 +84,7 @@ function runner(cancelled: string | null = null) {
   return { probeRunner, ran };
 }
 
-function store(probeRunner: ProbeRunner, stored: StoredProbeResult[] = []) {
+function store(probeRunner: ProbeRunner, stored: StoredProbeResult[] = [], engineEmpty = false) {
   const records = new Map(stored.map((r) => [r.id, r]));
   const storage: ProbeStorage = {
     isProbeStorageAvailable: () => true,
@@ -92,9 +92,10 @@ function store(probeRunner: ProbeRunner, stored: StoredProbeResult[] = []) {
     saveProbeResult: async (r) => void records.set(r.id, r),
     deleteProbeResult: async (id) => void records.delete(id),
   };
-  return createStore<ProbeSlices & { model: { info: ModelInfo | null; source: string | null; loading: null } }>()((set, get) => ({
-    model: { info: { context: 2048 } as ModelInfo, source: 'builtin:abf', loading: null },
-    probes: createProbeSlice(set as never, get as never, { runner: probeRunner, storage, modelInfo: async () => null }),
+  const info = { context: 2048 } as ModelInfo;
+  return createStore<ProbeSlices & { model: { info: ModelInfo | null; source: string | null; loading: null; error: string | null } }>()((set, get) => ({
+    model: { info, source: 'builtin:abf', loading: null, error: null },
+    probes: createProbeSlice(set as never, get as never, { runner: probeRunner, storage, modelInfo: async () => (engineEmpty ? null : info) }),
   }));
 }
 
@@ -137,6 +138,13 @@ describe('running a preset', () => {
     expect(ran).toEqual(['loss-by-position', 'attention-distance']);
     expect(s.getState().probes.suite?.resultIds.map((id) => id !== null)).toEqual([true, false, false]);
     expect(s.getState().probes.notice).toBe('The probe was cancelled.');
+  });
+
+  it('says so when the engine holds no model after a run (the page\'s model could not be put back)', async () => {
+    const { probeRunner } = runner();
+    const s = store(probeRunner, [], true);
+    await s.getState().probes.actions.run(suite.requests[0]);
+    expect(s.getState().model).toMatchObject({ info: null, error: 'The model could not be loaded again after the probe: load it again.' });
   });
 
   it('selecting one result leaves the preset view', async () => {

@@ -103,11 +103,16 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     }
   };
 
-  /** Shows the model's KV cache size as it is after a run (which may have grown it). */
+  /**
+   * Shows the model as it is after a run: its KV cache may have grown, and a run across models that
+   * could not put the page's model back leaves none.
+   */
   const refreshModelInfo = async () => {
     const before = get().model.info;
-    const info = await services.modelInfo().catch(() => null);
-    if (info && before && info.context !== before.context && get().model.info === before) set((s) => ({ model: { ...s.model, info } }) as Partial<T>);
+    const info = await services.modelInfo().catch(() => undefined); // a dead engine is reported by its crash listener
+    if (info === undefined || !before || get().model.info !== before) return;
+    if (info && info.context !== before.context) set((s) => ({ model: { ...s.model, info } }) as Partial<T>);
+    if (!info) set((s) => ({ model: { ...s.model, info: null, error: 'The model could not be loaded again after the probe: load it again.' } }) as Partial<T>);
   };
 
   const run = async (request: ProbeRequest, options: RunOptions = {}): Promise<ProbeOutcome> => {

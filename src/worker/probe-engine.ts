@@ -62,8 +62,11 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
       return await runProbeRequest(ctx, request, (id) => loadText(id, inputs));
     } finally {
       this.#running = null;
-      // the page's model back, as it was, when a variant's model took its place
-      if (switcher.current() !== null && this.#home) await super.load(this.#home.source, undefined, this.#home.options).catch(() => {});
+      // The page's model back, as it was, when a variant's model took its place. Should that fail, unload:
+      // a generation must fail with "no model is loaded", never run silently on the variant's model.
+      if (switcher.current() !== null && this.#home) {
+        await super.load(this.#home.source, undefined, this.#home.options).catch(() => this.unload());
+      }
     }
   }
 
