@@ -29,7 +29,9 @@ export async function openDevice(gpu: GPU): Promise<GpuContext> {
   if (!adapter) throw new Error('WebGPU is available but no GPU adapter was found');
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS_TO_RAISE) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ requiredLimits });
+  // Timestamp queries let the benchmark time each kernel; they cost nothing unless a pass asks for them.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   const parts = [info.vendor, info.architecture].filter(Boolean).join(' ');
   const detail = info.description || info.device;

@@ -67,3 +67,27 @@ export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispat
 
 /** Workgroups for `n` threads of 64. */
 export const groupsOf64 = (n: number) => Math.ceil(n / 64);
+
+/**
+ * Profiling (the benchmark, bench/): timestamps can only be written at the start and end of a compute
+ * pass, so a timed forward pass gives each dispatch a pass of its own and asks the timer where to write.
+ */
+export interface DispatchTimer {
+  timestampWrites(dispatch: Dispatch, nTokens: number, pos0: number): GPUComputePassTimestampWrites;
+}
+
+/** Encodes `dispatches` in one compute pass, or with a timer one timed pass per dispatch. */
+export function encodePass(encoder: GPUCommandEncoder, dispatches: Dispatch[], nTokens: number, pos0: number, timer?: DispatchTimer): void {
+  if (!timer) {
+    const pass = encoder.beginComputePass();
+    encodeDispatches(pass, dispatches, nTokens, pos0);
+    pass.end();
+    return;
+  }
+  for (const d of dispatches) {
+    if (d.grid(nTokens, pos0).includes(0)) continue;
+    const pass = encoder.beginComputePass({ timestampWrites: timer.timestampWrites(d, nTokens, pos0) });
+    encodeDispatches(pass, [d], nTokens, pos0);
+    pass.end();
+  }
+}

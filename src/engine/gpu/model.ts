@@ -5,7 +5,7 @@ import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { KvCacheInfo, SamplingOptions } from '../types.ts';
 import { checkBindingSize, storageBuffer, uniformBuffer } from './device.ts';
-import { bindGroup, encodeDispatches, groupsOf64, type Dispatch, type KernelCache } from './kernels.ts';
+import { bindGroup, encodePass, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
 import { roundUp, type GpuMatrix } from './weights.ts';
 
@@ -61,7 +61,11 @@ export interface GpuModel {
   /** Uploads a RoPE table (θ per pair and the attention factor): a few hundred bytes. */
   setRope(table: RopeTable): void;
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
-  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: { targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep; layers?: Dispatch[] }): void;
+  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: {
+    targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep; layers?: Dispatch[];
+    /** Profiling only: one timed compute pass per dispatch (see DispatchTimer). */
+    timer?: DispatchTimer;
+  }): void;
   /** The token id chosen by the last 'sample' pass (call once per 'sample' pass). */
   readSampled(): Promise<number>;
   /** Logits (n, vocab) of the last 'logits' pass. */
@@ -276,15 +280,12 @@ export async function createGpuModel(
         device.queue.writeBuffer(targets, 0, Uint32Array.from(options.targets));
       }
       const encoder = device.createCommandEncoder();
-      let pass = encoder.beginComputePass();
-      encodeDispatches(pass, options.layers ?? layerDispatches, n, pos0);
-      if (head === 'logits' || head === 'logprob') encodeDispatches(pass, head === 'logprob' ? [...batchHead, logprobDispatch] : batchHead, n, pos0);
-      pass.end();
+      const layers = options.layers ?? layerDispatches;
+      const batchTail = head === 'logprob' ? [...batchHead, logprobDispatch] : head === 'logits' ? batchHead : [];
+      encodePass(encoder, batchTail.length > 0 ? [...layers, ...batchTail] : layers, n, pos0, options.timer);
       if (head === 'sample') {
         encoder.copyBufferToBuffer(x, (n - 1) * dimS * 4, xLast, 0, dimS * 4);
-        pass = encoder.beginComputePass();
-        encodeDispatches(pass, [...sampleHead, writeSampler(options.sampling) ? sample : argmax], 1, pos0 + n - 1);
-        pass.end();
+        encodePass(encoder, [...sampleHead, writeSampler(options.sampling) ? sample : argmax], 1, pos0 + n - 1, options.timer);
         encoder.copyBufferToBuffer(sampled, 0, readback, 0, 4); // the step's only read-back, same command buffer
       }
       device.queue.submit([encoder.finish()]);
