@@ -4,7 +4,9 @@
 // by e^(m_old − m_new) as the max grows), then writes its partial (m, l, acc). attention_combine.wgsl
 // merges the partials of all chunks. Scores live only per tile in workgroup memory: nothing
 // positions × positions is ever materialised. Query t of the batch sits at position pos0 + t and
-// sees cache positions 0 … pos0 + t (the batch's own keys are already stored).
+// sees cache positions 0 … pos0 + t (the batch's own keys are already stored). The cache is read in
+// KvPairs of f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl): keys pair by pair, and each
+// thread's value dim d from its pair d / 2.
 
 const WG: u32 = 64u;
 const TILE: u32 = 256u;
@@ -21,8 +23,8 @@ override SCALE: f32;       // 1/√head_dim
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k_cache: array<f32>;
-@group(0) @binding(3) var<storage, read> v_cache: array<f32>;
+@group(0) @binding(2) var<storage, read> k_cache: array<KvPair>; // (kv_heads, CONTEXT, HEAD_DIM / 2)
+@group(0) @binding(3) var<storage, read> v_cache: array<KvPair>;
 @group(0) @binding(4) var<storage, read_write> part_ml: array<vec2<f32>>; // (tokens, heads, SPLITS)
 @group(0) @binding(5) var<storage, read_write> part_acc: array<f32>;      // (tokens, heads, SPLITS, HEAD_DIM)
 
@@ -67,7 +69,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     end = min(step.pos0 + t + 1u, (split + 1u) * CHUNK);
   }
   let start = split * CHUNK;
-  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * HEAD_DIM;
+  let pairs = HEAD_DIM / 2u;
+  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * pairs; // in pairs
   let q_base = t * Q_STRIDE + h * HEAD_DIM;
 
   var m = -1e30;
@@ -77,10 +80,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let n = min(TILE, end - tile);
     var tile_max = -1e30;
     for (var i = lid; i < n; i += WG) {
-      let k_base = kv_base + (tile + i) * HEAD_DIM;
+      let k_base = kv_base + (tile + i) * pairs;
       var dot = 0.0;
-      for (var d = 0u; d < HEAD_DIM; d++) {
-        dot += q[q_base + d] * k_cache[k_base + d];
+      for (var p = 0u; p < pairs; p++) {
+        let kp = kv_unpack2(k_cache[k_base + p]);
+        dot += q[q_base + 2u * p] * kp.x;
+        dot += q[q_base + 2u * p + 1u] * kp.y;
       }
       scores[i] = dot * SCALE;
       tile_max = max(tile_max, dot * SCALE);
@@ -98,8 +103,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       let d = lid + j * WG;
       if (d < HEAD_DIM) {
         var a = acc[j] * correction;
+        let v_at = kv_base + tile * pairs + d / 2u;
         for (var i = 0u; i < n; i++) {
-          a += scores[i] * v_cache[kv_base + (tile + i) * HEAD_DIM + d];
+          a += scores[i] * kv_unpack2(v_cache[v_at + i * pairs])[d & 1u];
         }
         acc[j] = a;
       }

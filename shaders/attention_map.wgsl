@@ -22,7 +22,7 @@ struct MapTarget {
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<uniform> target_head: MapTarget;
 @group(0) @binding(2) var<storage, read> q: array<f32>;
-@group(0) @binding(3) var<storage, read> k_cache: array<vec4<f32>>; // (kv_heads, CONTEXT, HEAD_DIM / 4)
+@group(0) @binding(3) var<storage, read> k_cache: array<KvQuad>; // (kv_heads, CONTEXT, HEAD_DIM / 4): f32 or packed f16
 @group(0) @binding(4) var<storage, read_write> attn_map: array<f32>;
 
 

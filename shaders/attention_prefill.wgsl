@@ -5,6 +5,7 @@
 // (max m, sum l, accumulator) is rescaled by e^(m_old − m_new) — the online softmax, so only a
 // QB × KT tile of probabilities ever exists. Positions past a query's own are masked (causal).
 // Decode (one query) uses the split-K kernel instead: there the parallelism must come from the keys.
+// The cache is read in KvPairs of f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl).
 
 const QB: u32 = 8u;          // queries per workgroup
 const KT: u32 = 64u;         // cache positions per tile (= threads per workgroup)
@@ -22,8 +23,8 @@ override SCALE: f32;      // 1/√head_dim
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k_cache: array<f32>;
-@group(0) @binding(3) var<storage, read> v_cache: array<f32>;
+@group(0) @binding(2) var<storage, read> k_cache: array<KvPair>; // (kv_heads, CONTEXT, HEAD_DIM / 2)
+@group(0) @binding(3) var<storage, read> v_cache: array<KvPair>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 var<workgroup> probs: array<f32, 512>; // (QB, KT): scores, then e^(score − m)
@@ -38,7 +39,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     nq = min(QB, step.n_tokens - q0);
   }
   let last_pos = step.pos0 + q0 + nq - 1u; // the block's last query sees positions 0 … last_pos
-  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * HEAD_DIM;
+  let pairs = HEAD_DIM / 2u;
+  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * pairs; // in pairs
   let row = lid / TPQ; // this thread's query row (softmax statistics and output dims)
   let sub = lid % TPQ;
 
@@ -53,10 +55,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       var s = MASKED;
       if (r < nq && p <= step.pos0 + q0 + r) {
         let qb = (q0 + r) * Q_STRIDE + h * HEAD_DIM;
-        let kb = kv_base + p * HEAD_DIM;
+        let kb = kv_base + p * pairs;
         var dot = 0.0;
-        for (var d = 0u; d < HEAD_DIM; d++) {
-          dot += q[qb + d] * k_cache[kb + d];
+        for (var i = 0u; i < pairs; i++) {
+          let kp = kv_unpack2(k_cache[kb + i]);
+          dot += q[qb + 2u * i] * kp.x;
+          dot += q[qb + 2u * i + 1u] * kp.y;
         }
         s = dot * SCALE;
       }
@@ -100,8 +104,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       let d = sub + j * TPQ;
       if (d < HEAD_DIM) {
         var a = acc[j] * correction;
+        let v_at = kv_base + tile * pairs + d / 2u;
         for (var i = 0u; i < n; i++) {
-          a += probs[row * KT + i] * v_cache[kv_base + (tile + i) * HEAD_DIM + d];
+          a += probs[row * KT + i] * kv_unpack2(v_cache[v_at + i * pairs])[d & 1u];
         }
         acc[j] = a;
       }

@@ -29,7 +29,7 @@ override MAX_SLOTS: u32; // the buckets of a CONTEXT-token input + entropy + sin
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<uniform> info: StatsLayer;
 @group(0) @binding(2) var<storage, read> q: array<f32>;
-@group(0) @binding(3) var<storage, read> k_cache: array<vec4<f32>>; // (kv_heads, CONTEXT, HEAD_DIM / 4)
+@group(0) @binding(3) var<storage, read> k_cache: array<KvQuad>; // (kv_heads, CONTEXT, HEAD_DIM / 4): f32 or packed f16
 @group(0) @binding(4) var<storage, read_write> query_cells: array<f32>; // (tokens in batch, heads, slots)
 
 const NO_SCORE: f32 = -3.0e38;

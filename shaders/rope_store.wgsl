@@ -8,7 +8,8 @@
 // is), which moves logits by 1e-4 relative. The angle is reduced in turns — fract(p·θ/2π), then to an
 // octant [−π/4, π/4] plus a quadrant — where short Taylor series are exact to f32 (error < 2e−9).
 // Threads: per token, HEADS·PAIRS query pairs, then KV_HEADS·PAIRS key/value pairs.
-// Cache layout (kv_heads, context, head_dim), so attention reads one head's keys contiguously.
+// Cache layout (kv_heads, context, head_dim), so attention reads one head's keys contiguously; each
+// thread's pair is one KvPair, stored as f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl).
 
 override HEADS: u32;
 override KV_HEADS: u32;
@@ -28,8 +29,8 @@ struct Rope {
 @group(0) @binding(3) var<storage, read_write> q: array<f32>;
 @group(0) @binding(4) var<storage, read> k: array<f32>;
 @group(0) @binding(5) var<storage, read> v: array<f32>;
-@group(0) @binding(6) var<storage, read_write> k_cache: array<f32>;
-@group(0) @binding(7) var<storage, read_write> v_cache: array<f32>;
+@group(0) @binding(6) var<storage, read_write> k_cache: array<KvPair>; // (kv_heads, CONTEXT, HEAD_DIM / 2)
+@group(0) @binding(7) var<storage, read_write> v_cache: array<KvPair>;
 
 const INV_TWO_PI: f32 = 0.15915494309189535;
 const TWO_PI: f32 = 6.283185307179586;
@@ -78,11 +79,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   } else if (pos < CONTEXT) {
     let h = (slot - HEADS * pairs) / pairs;
     let src = t * KV_STRIDE + h * HEAD_DIM + 2u * i;
-    let dst = (h * CONTEXT + pos) * HEAD_DIM + 2u * i;
-    let r = rotate(k[src], k[src + 1u], i, pos);
-    k_cache[dst] = r.x;
-    k_cache[dst + 1u] = r.y;
-    v_cache[dst] = v[src];
-    v_cache[dst + 1u] = v[src + 1u];
+    let dst = (h * CONTEXT + pos) * pairs + i;
+    k_cache[dst] = kv_pack2(rotate(k[src], k[src + 1u], i, pos));
+    v_cache[dst] = kv_pack2(vec2<f32>(v[src], v[src + 1u]));
   }
 }

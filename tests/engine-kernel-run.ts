@@ -4,6 +4,7 @@
 import { KernelCache, bindGroup } from '../src/engine/gpu/kernels.ts';
 import { packStep, STEP_BYTES, type StepValues } from '../src/engine/gpu/shader-library.ts';
 import { viteShaders } from '../src/engine/gpu/shaders-vite.ts';
+import type { KvCacheType } from '../src/engine/types.ts';
 import type { GGMLType } from '../src/gguf/index.ts';
 
 /** A binding after the Step uniform: data to upload (storage, or uniform when `uniform`), or an output size. */
@@ -13,6 +14,8 @@ export interface KernelRun {
   kernel: string;
   constants: Record<string, number | boolean>;
   weightType?: GGMLType;
+  /** Layout of the KV cache bindings (kernels that read or write the cache). */
+  kvCache?: KvCacheType;
   step: Partial<StepValues>;
   bindings: Binding[];
   grid: [number, number, number];
@@ -25,7 +28,7 @@ const caches = new WeakMap<GPUDevice, KernelCache>();
 export async function runKernelOn(device: GPUDevice, opts: KernelRun): Promise<ArrayBuffer[]> {
   let kernels = caches.get(device);
   if (!kernels) caches.set(device, (kernels = new KernelCache(device, viteShaders)));
-  const pipeline = await kernels.pipeline(opts.kernel, opts.constants, opts.weightType);
+  const pipeline = await kernels.pipeline(opts.kernel, opts.constants, { weightType: opts.weightType, kvCache: opts.kvCache });
   const step = device.createBuffer({ size: STEP_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(step, 0, packStep({ n_tokens: 1, pos0: 0, sample_row: 0, out_offset: 0, ...opts.step }));
   const buffers = opts.bindings.map((b) => {

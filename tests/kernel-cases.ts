@@ -3,8 +3,9 @@
 // e2e/kernels.spec.ts in Chromium (e2e/fixtures/kernels.html). No Node or Vitest imports here.
 // Tolerances are stated in each name, relative to the scale of the values involved.
 import { roundUp, repack } from '../src/engine/gpu/weights.ts';
-import { applyRope, attention, logProb, rmsnorm, swiglu } from '../src/engine/reference.ts';
-import { GGMLType, dequantize, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
+import { applyRope, attention, logProb, rmsnorm, roundToF16, swiglu } from '../src/engine/reference.ts';
+import type { KvCacheType } from '../src/engine/types.ts';
+import { GGMLType, dequantize, f16ToF32, f32ToF16, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
 import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
 import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
 import { randomTensor } from './engine-random-tensors.ts';
@@ -123,10 +124,32 @@ const swigluCase: KernelCase = {
   },
 };
 
-const ropeStoreCase: KernelCase = {
-  kernel: 'rope_store.wgsl',
-  name: 'rope_store.wgsl: rotates q in place and stores rotated k and v in the cache; partial rotary, attention factor, far positions (|err| ≤ (1e-6 + 1e-7·pos)·1.25)',
-  run: async (device) => {
+// ---- KV cache kernels, for each cache layout (LoadOptions.kvCache)
+
+const KV_LAYOUTS: readonly KvCacheType[] = ['f32', 'f16'];
+
+/** A random cache (kv_heads, context, head_dim) as `layout` stores it, and the values it holds (f16: rounded). */
+function randomCache(n: number, random: () => number, layout: KvCacheType): { data: ArrayBufferView; values: Float32Array } {
+  const values = randomF32(n, random);
+  if (layout === 'f32') return { data: values, values };
+  roundToF16(values);
+  // pack2x16float: dim 2i in the low half of word i, i.e. element 2i of a little-endian Uint16Array
+  return { data: Uint16Array.from(values, (x) => f32ToF16(x)), values };
+}
+
+/** A cache read back from the GPU as f32 values. */
+function cacheValues(bytes: ArrayBuffer, layout: KvCacheType): Float32Array {
+  return layout === 'f32' ? new Float32Array(bytes) : Float32Array.from(new Uint16Array(bytes), f16ToF32);
+}
+
+/** Half the spacing of halves around |x|: what rounding to f16 may move a value (normal range). */
+const halfUlpF16 = (x: number) => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(x), 2 ** -14))) - 11);
+
+const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
+  const f16 = layout === 'f16';
+  const name = `rope_store.wgsl, ${layout} cache: rotates q in place and stores rotated k and v in the cache; partial rotary, attention factor, far positions ` +
+    `(|err| ≤ (1e-6 + 1e-7·pos)·1.25${f16 ? ' + half an f16 ulp; v = its nearest half, ties to even, exactly' : ''})`;
+  return { kernel: 'rope_store.wgsl', name, run: async (device) => {
     const random = rng(5);
     const heads = 3, kvHeads = 2, headDim = 12, pairs = headDim / 2, rotated = 4, tokens = 4, pos0 = 40_000, context = 40_010;
     const qStride = 40, kvStride = 32;
@@ -139,18 +162,21 @@ const ropeStoreCase: KernelCase = {
       k.set(randomF32(kvHeads * headDim, random), t * kvStride);
       v.set(randomF32(kvHeads * headDim, random), t * kvStride);
     }
+    // values whose rounding to half is a tie (to even: down, then up), just past a tie, or past the largest half
+    v.set([1 + 2 ** -11, 1 + 3 * 2 ** -11, -(1 + 2 ** -11 + 2 ** -20), 70_000, -1e6, 2 ** -20], 0);
     const ropeUniform = new ArrayBuffer(8);
     new Float32Array(ropeUniform, 0, 1)[0] = 1.25;
     new Uint32Array(ropeUniform, 4, 1)[0] = rotated;
-    const cacheBytes = kvHeads * context * headDim * 4;
+    const cacheBytes = kvHeads * context * headDim * (f16 ? 2 : 4);
     const [qOut, kCache, vCache] = await runKernelOn(device, {
-      kernel: 'rope_store.wgsl', step: { n_tokens: tokens, pos0 },
+      kernel: 'rope_store.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0 },
       constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, KV_STRIDE: kvStride },
       bindings: [{ data: new Uint8Array(ropeUniform), uniform: true }, { data: invFreq }, { outBytes: q.byteLength, init: q },
         { data: k }, { data: v }, { outBytes: cacheBytes }, { outBytes: cacheBytes }],
       grid: [Math.ceil((tokens * (heads + kvHeads) * pairs) / 64), 1, 1],
     });
-    const gq = new Float32Array(qOut), gk = new Float32Array(kCache), gv = new Float32Array(vCache);
+    const gq = new Float32Array(qOut), gk = cacheValues(kCache, layout), gv = cacheValues(vCache, layout);
+    const storedV = f16 ? roundToF16(v.slice()) : v;
     const check = new ErrorTracker(`${heads} q / ${kvHeads} kv heads of ${headDim}, ${tokens} tokens from position ${pos0}`);
     for (let t = 0; t < tokens; t++) {
       const tol = (1e-6 + 1e-7 * (pos0 + t)) * 1.25;
@@ -162,28 +188,28 @@ const ropeStoreCase: KernelCase = {
       for (let h = 0; h < kvHeads; h++)
         for (let d = 0; d < headDim; d++) {
           const at = (h * context + pos0 + t) * headDim + d;
-          check.compare(gk[at], rk[h * headDim + d], tol, `k cache token ${t} head ${h} value ${d}`);
-          check.compare(gv[at], v[t * kvStride + h * headDim + d], 0, `v cache token ${t} head ${h} value ${d}`);
+          const want = rk[h * headDim + d];
+          check.compare(gk[at], want, tol + (f16 ? halfUlpF16(Math.abs(want) + tol) : 0), `k cache token ${t} head ${h} value ${d}`);
+          check.compare(gv[at], storedV[t * kvStride + h * headDim + d], 0, `v cache token ${t} head ${h} value ${d}`);
         }
     }
-    return check.result(ropeStoreCase.name);
-  },
-};
+    return check.result(name);
+  } };
+});
 
-const splitAttentionCase: KernelCase = {
-  kernel: 'attention.wgsl + attention_combine.wgsl',
-  name: 'attention.wgsl + attention_combine.wgsl: split-K GQA over 3 chunks equals the reference softmax attention (|err| ≤ 1e-5·max|v|)',
-  run: async (device) => {
+const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
+  const name = `attention.wgsl + attention_combine.wgsl, ${layout} cache: split-K GQA over 3 chunks equals the reference softmax attention (|err| ≤ 1e-5·max|v|)`;
+  return { kernel: 'attention.wgsl + attention_combine.wgsl', name, run: async (device) => {
     const random = rng(6);
     const heads = 6, kvHeads = 2, headDim = 16, context = 700, chunk = 256, splits = 3, tokens = 3, pos0 = 600;
     const qStride = heads * headDim;
     const q = randomF32(tokens * qStride, random, 2);
-    const kCache = randomF32(kvHeads * context * headDim, random);
-    const vCache = randomF32(kvHeads * context * headDim, random);
+    const kCache = randomCache(kvHeads * context * headDim, random, layout);
+    const vCache = randomCache(kvHeads * context * headDim, random, layout);
     const [ml, acc] = await runKernelOn(device, {
-      kernel: 'attention.wgsl', step: { n_tokens: tokens, pos0 },
+      kernel: 'attention.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0 },
       constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
-      bindings: [{ data: q }, { data: kCache }, { data: vCache }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
+      bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
       grid: [Math.ceil((pos0 + tokens) / chunk), heads, tokens],
     });
     const [out] = await runKernelOn(device, {
@@ -196,39 +222,38 @@ const splitAttentionCase: KernelCase = {
     const check = new ErrorTracker(`${heads} q / ${kvHeads} kv heads of ${headDim}, ${tokens} tokens from position ${pos0}`);
     for (let t = 0; t < tokens; t++) {
       const ref = new Float32Array(qStride);
-      attention(ref, q.subarray(t * qStride, (t + 1) * qStride), kCache, vCache, heads, kvHeads, headDim, context, pos0 + t);
+      attention(ref, q.subarray(t * qStride, (t + 1) * qStride), kCache.values, vCache.values, heads, kvHeads, headDim, context, pos0 + t);
       ref.forEach((v, i) => check.compare(gpu[t * qStride + i], v, 1e-5, `token ${t} value ${i}`));
     }
-    return check.result(splitAttentionCase.name);
-  },
-};
+    return check.result(name);
+  } };
+});
 
-const prefillAttentionCase: KernelCase = {
-  kernel: 'attention_prefill.wgsl',
-  name: 'attention_prefill.wgsl: a 19-token block from position 50 (3 query blocks, 2 key tiles) equals the reference (|err| ≤ 1e-5)',
-  run: async (device) => {
+const prefillAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
+  const name = `attention_prefill.wgsl, ${layout} cache: a 19-token block from position 50 (3 query blocks, 2 key tiles) equals the reference (|err| ≤ 1e-5)`;
+  return { kernel: 'attention_prefill.wgsl', name, run: async (device) => {
     const random = rng(9);
     const heads = 4, kvHeads = 2, headDim = 24, context = 80, tokens = 19, pos0 = 50;
     const qStride = heads * headDim + 8; // padded, as the engine's buffers are
     const q = randomF32(tokens * qStride, random, 2);
-    const kCache = randomF32(kvHeads * context * headDim, random);
-    const vCache = randomF32(kvHeads * context * headDim, random);
+    const kCache = randomCache(kvHeads * context * headDim, random, layout);
+    const vCache = randomCache(kvHeads * context * headDim, random, layout);
     const [out] = await runKernelOn(device, {
-      kernel: 'attention_prefill.wgsl', step: { n_tokens: tokens, pos0 },
+      kernel: 'attention_prefill.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0 },
       constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, OUT_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
-      bindings: [{ data: q }, { data: kCache }, { data: vCache }, { outBytes: tokens * qStride * 4 }],
+      bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data }, { outBytes: tokens * qStride * 4 }],
       grid: [heads, Math.ceil(tokens / 8), 1],
     });
     const gpu = new Float32Array(out);
     const check = new ErrorTracker(`${heads} q / ${kvHeads} kv heads of ${headDim}, ${tokens} tokens from position ${pos0}`);
     for (let t = 0; t < tokens; t++) {
       const ref = new Float32Array(heads * headDim);
-      attention(ref, q.subarray(t * qStride, t * qStride + heads * headDim), kCache, vCache, heads, kvHeads, headDim, context, pos0 + t);
+      attention(ref, q.subarray(t * qStride, t * qStride + heads * headDim), kCache.values, vCache.values, heads, kvHeads, headDim, context, pos0 + t);
       ref.forEach((v, i) => check.compare(gpu[t * qStride + i], v, 1e-5, `token ${t} value ${i}`));
     }
-    return check.result(prefillAttentionCase.name);
-  },
-};
+    return check.result(name);
+  } };
+});
 
 // Two rows of random logits, shared by the logprob and argmax cases.
 const VOCAB = 300;
@@ -266,5 +291,5 @@ const argmaxCase: KernelCase = {
 };
 
 export const KERNEL_CASES: readonly KernelCase[] = [
-  ...matmulCases, ...embedCases, rmsnormCase, swigluCase, ropeStoreCase, splitAttentionCase, prefillAttentionCase, logprobCase, argmaxCase,
+  ...matmulCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, logprobCase, argmaxCase,
 ];

@@ -14,10 +14,11 @@
 //        x += Wdown (silu(Wgate xn) ⊙ Wup xn)
 //   3. logits = Wout rmsnorm(x) * output_norm
 import type { GGUFFile } from '../gguf/index.ts';
-import { dequantize, readTensorBytes } from '../gguf/index.ts';
+import { dequantize, f16ToF32, f32ToF16, readTensorBytes } from '../gguf/index.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { GLOBAL_TENSORS, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
+import type { KvCacheType } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------- ops
 
@@ -96,6 +97,18 @@ export function attention(
       out[h * headDim + d] = acc;
     }
   }
+}
+
+/** The largest finite half: an f16 KV cache saturates there (WGSL's pack2x16float is undefined past it). */
+export const F16_MAX = 65504;
+
+/**
+ * What an f16 KV cache keeps of each value, in place: the nearest half (ties to even, as the GPU's
+ * pack2x16float), saturated at ±F16_MAX as shaders/lib/kv_f16.wgsl does. x: (n)
+ */
+export function roundToF16(x: Float32Array): Float32Array {
+  for (let i = 0; i < x.length; i++) x[i] = f16ToF32(f32ToF16(Math.min(F16_MAX, Math.max(-F16_MAX, x[i]))));
+  return x;
 }
 
 /** gate = silu(gate) ⊙ up, SwiGLU's gating. gate, up: (n) */
@@ -182,6 +195,11 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
   return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output };
 }
 
+export interface ReferenceOptions {
+  /** Emulate the GPU's f16 KV cache: keys and values rounded to half as they are stored (default 'f32': exact). */
+  kvCache?: KvCacheType;
+}
+
 /** A KV cache and scratch buffers around the weights; `forward` runs one token. */
 export class ReferenceModel {
   readonly config: LlamaConfig;
@@ -197,7 +215,10 @@ export class ReferenceModel {
   private readonly proj: Float32Array; // (dim)
   private readonly ffn: FeedForwardScratch; // shares xn and proj; gate, up: (ffnDim)
 
-  constructor(private readonly w: ReferenceWeights, readonly context: number) {
+  private readonly halfCache: boolean;
+
+  constructor(private readonly w: ReferenceWeights, readonly context: number, options: ReferenceOptions = {}) {
+    this.halfCache = options.kvCache === 'f16';
     const c = w.config;
     this.config = c;
     this.rope = computeRope(c.rope);
@@ -236,6 +257,10 @@ export class ReferenceModel {
       matvec(v, L.wv, xn, kvDim, c.dim);
       applyRope(q, c.heads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
       applyRope(k, c.kvHeads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
+      if (this.halfCache) {
+        roundToF16(k);
+        roundToF16(v);
+      }
       for (let h = 0; h < c.kvHeads; h++) {
         const at = (h * this.context + pos) * c.headDim;
         this.kCache[l].set(k.subarray(h * c.headDim, (h + 1) * c.headDim), at);

@@ -8,9 +8,9 @@ import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
-import { checkBindingSize, openDevice, type GpuContext } from './gpu/device.ts';
+import { openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
-import { createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
+import { checkKvCacheFits, createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import { AttentionMapPass } from './gpu/probe-map.ts';
 import { QkPairNormsPass } from './gpu/probe-qk-norms.ts';
 import { AttentionStatsPass } from './gpu/probe-stats.ts';
@@ -110,6 +110,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     if (tpr !== undefined && !(Number.isInteger(tpr) && tpr >= 1 && tpr <= 64 && (tpr & (tpr - 1)) === 0))
       throw new Error(`threadsPerRow must be a power of two from 1 to 64, got ${tpr}`);
     if (!Number.isInteger(context) || context < 2) throw new Error(`context must be an integer ≥ 2, got ${context}`);
+    const kvCache = options.kvCache ?? 'f32';
+    if (kvCache !== 'f32' && kvCache !== 'f16') throw new Error(`kvCache must be 'f32' or 'f16', got ${String(kvCache)}`);
 
     if (!this.gpuContext) {
       this.gpuContext = await openDevice(await this.host.gpu());
@@ -124,8 +126,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     }
     const { device } = this.gpuContext;
     // Fail on a context that cannot fit before spending time on the weights.
-    checkBindingSize(device, config.kvHeads * context * config.headDim * 4,
-      `the KV cache of one layer for context ${context} (${config.kvHeads} kv heads × ${config.headDim} × 4 bytes per position)`);
+    checkKvCacheFits(device, config, context, kvCache);
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
     onProgress?.({ phase: 'pipelines', loadedBytes: totalBytes, totalBytes });
     let model: GpuModel;
@@ -133,7 +134,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     try {
       model = await createGpuModel(device, kernels, config, weights, {
         context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
-        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'),
+        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'), kvCache,
       });
     } catch (err) {
       for (const b of buffers) b.destroy();

@@ -3,7 +3,7 @@
 // `--engine cpu` for small models, and the oracle the GPU engine's results are compared with. Each call
 // runs its ids from position 0 (no cache kept between calls); inputs are token ids, as the runners pass.
 import type { GenerateOptions, GenerateResult, ScoreOptions, ScoreResult } from '../engine/types.ts';
-import { ReferenceModel, argmax, logProb, type ReferenceWeights } from '../engine/reference.ts';
+import { ReferenceModel, argmax, logProb, type ReferenceOptions, type ReferenceWeights } from '../engine/reference.ts';
 import type { RopeConfig, RopeTable } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import type { AttentionStats } from './attention-stats.ts';
@@ -21,7 +21,8 @@ export class ReferenceProbeEngine implements ProbeHooks {
   private cancelled = false;
   private lastTrace: { rope: RopeTable; ids: string; edges: string; trace: ReferenceTrace } | null = null;
 
-  constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration) {
+  /** `modelOptions.kvCache` 'f16' emulates the GPU's f16 KV cache (the oracle of an engine loaded with it). */
+  constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration, private readonly modelOptions: ReferenceOptions = {}) {
     this.rope = computeRope(weights.config.rope);
   }
 
@@ -83,7 +84,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
   }
 
   async attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
-    return traceReference(this.weights, this.rope, ids, { mapOf: { layer, head } }).map!;
+    return traceReference(this.weights, this.rope, ids, { mapOf: { layer, head }, kvCache: this.modelOptions.kvCache }).map!;
   }
 
   async qkPairNorms(ids: number[]): Promise<QkPairNorms> {
@@ -99,13 +100,13 @@ export class ReferenceProbeEngine implements ProbeHooks {
     const idsKey = ids.join(',');
     const edgesKey = queryBinEdges?.join(',') ?? 'default';
     if (cached && cached.rope === this.rope && cached.ids === idsKey && (cached.edges === edgesKey || anyBins)) return cached.trace;
-    const trace = traceReference(this.weights, this.rope, ids, { queryBinEdges });
+    const trace = traceReference(this.weights, this.rope, ids, { queryBinEdges, kvCache: this.modelOptions.kvCache });
     this.lastTrace = { rope: this.rope, ids: idsKey, edges: edgesKey, trace };
     return trace;
   }
 
   private model(context: number): ReferenceModel {
-    const model = new ReferenceModel(this.weights, context);
+    const model = new ReferenceModel(this.weights, context, this.modelOptions);
     model.setRope(this.rope);
     return model;
   }

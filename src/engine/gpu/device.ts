@@ -40,11 +40,11 @@ export async function openDevice(gpu: GPU): Promise<GpuContext> {
   return { gpu, device, adapterInfo: info, description, software, lost: device.lost };
 }
 
-/** Throws with the numbers when a buffer would exceed what one storage binding may hold. */
-export function checkBindingSize(device: GPUDevice, bytes: number, what: string): void {
+/** Throws with the numbers (and `hint`, appended) when a buffer would exceed what one storage binding may hold. */
+export function checkBindingSize(device: GPUDevice, bytes: number, what: string, hint = ''): void {
   const max = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   if (bytes > max)
-    throw new Error(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding`);
+    throw new Error(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`);
 }
 
 export function formatBytes(n: number): string {

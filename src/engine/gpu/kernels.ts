@@ -1,7 +1,6 @@
-// Compute pipelines, made once at load time: one per (kernel file, weight type, override constants),
-// shared between the layers that have the same shapes.
-import type { GGMLType } from '../../gguf/index.ts';
-import { composeKernel, type ShaderLibrary } from './shader-library.ts';
+// Compute pipelines, made once at load time: one per (kernel file, weight type, KV cache layout, override
+// constants), shared between the layers that have the same shapes.
+import { composeKernel, readsKvCache, type KernelVariant, type ShaderLibrary } from './shader-library.ts';
 
 export type Constants = Record<string, number | boolean>;
 
@@ -11,15 +10,16 @@ export class KernelCache {
 
   constructor(private readonly device: GPUDevice, private readonly lib: ShaderLibrary) {}
 
-  /** The pipeline of `kernel` (e.g. 'matmul.wgsl') for a weight type and override constants. */
-  pipeline(kernel: string, constants: Constants, weightType?: GGMLType): Promise<GPUComputePipeline> {
-    const moduleKey = `${kernel}|${weightType ?? ''}`;
+  /** The pipeline of `kernel` (e.g. 'matmul.wgsl') for override constants and a weight type / KV cache layout. */
+  pipeline(kernel: string, constants: Constants, variant: KernelVariant = {}): Promise<GPUComputePipeline> {
+    const kv = readsKvCache(kernel) ? variant.kvCache ?? '' : '';
+    const moduleKey = `${kernel}|${variant.weightType ?? ''}|${kv}`;
     const key = `${moduleKey}|${JSON.stringify(constants)}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       let module = this.modules.get(moduleKey);
       if (!module) {
-        module = this.device.createShaderModule({ label: moduleKey, code: composeKernel(this.lib, kernel, weightType) });
+        module = this.device.createShaderModule({ label: moduleKey, code: composeKernel(this.lib, kernel, variant) });
         this.modules.set(moduleKey, module);
       }
       const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));

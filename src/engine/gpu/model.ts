@@ -3,7 +3,7 @@
 // command buffer of dispatches and submits it. See ARCHITECTURE.md for the data flow.
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { KvCacheInfo, SamplingOptions } from '../types.ts';
+import type { KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
@@ -92,6 +92,22 @@ export interface GpuModelOptions {
   threadsPerRow?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
   promptAttention: 'flash' | 'split';
+  /** Element type of the K and V caches (see LoadOptions.kvCache). */
+  kvCache: KvCacheType;
+}
+
+const KV_BYTES: Readonly<Record<KvCacheType, number>> = { f32: 4, f16: 2 };
+
+/** Bytes of one layer's K cache (equal to its V cache): (kv_heads, context, head_dim) elements of `dtype`. */
+export function kvCacheBytesPerLayer(c: LlamaConfig, context: number, dtype: KvCacheType): number {
+  return c.kvHeads * context * c.headDim * KV_BYTES[dtype];
+}
+
+/** Throws, naming the context, the layout and the device's limit, when one layer's cache cannot be one storage binding. */
+export function checkKvCacheFits(device: GPUDevice, c: LlamaConfig, context: number, dtype: KvCacheType): void {
+  const hint = dtype === 'f32' ? '; an f16 cache (kvCache \'f16\', --kv-cache f16) needs half' : '';
+  checkBindingSize(device, kvCacheBytesPerLayer(c, context, dtype),
+    `the ${dtype} KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} dims × ${KV_BYTES[dtype]} bytes per position)`, hint);
 }
 
 export async function createGpuModel(
@@ -111,10 +127,11 @@ export async function createGpuModel(
   const chunk = ATTENTION_TILE * Math.max(1, Math.ceil(context / (ATTENTION_TILE * TARGET_SPLITS)));
   const splits = Math.ceil(context / chunk);
   if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
+  if (c.headDim % 2 !== 0) throw new Error(`head dimension ${c.headDim} is odd: RoPE and the KV cache work on pairs of dims`);
 
   // Checked before anything is allocated, so a context that cannot fit leaks nothing.
-  const kvBytes = c.kvHeads * context * c.headDim * 4;
-  checkBindingSize(device, kvBytes, `the KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} × 4 bytes per position)`);
+  const kvBytes = kvCacheBytesPerLayer(c, context, opts.kvCache);
+  checkKvCacheFits(device, c, context, opts.kvCache);
   checkBindingSize(device, B * vocab * 4, 'the logits buffer (batch × vocab)');
 
   // ---- buffers (zero-initialised: the padding of every row stays 0)
@@ -147,13 +164,15 @@ export async function createGpuModel(
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
   const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
 
-  const kCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `k cache ${l} (kv_heads, context, head_dim)`));
-  const vCache = Array.from({ length: c.layers }, (_, l) => f32(kvBytes / 4, `v cache ${l} (kv_heads, context, head_dim)`));
+  // (kv_heads, context, head_dim) of f32, or of f16 packed two per u32 (shaders/lib/kv_f16.wgsl)
+  const cache = (l: number, which: string) => storageBuffer(device, kvBytes, `${which} cache ${l} (kv_heads, context, head_dim) ${opts.kvCache}`);
+  const kCache = Array.from({ length: c.layers }, (_, l) => cache(l, 'k'));
+  const vCache = Array.from({ length: c.layers }, (_, l) => cache(l, 'v'));
 
   // ---- dispatches
   const dispatchOf = async (label: string, kernel: string, constants: Record<string, number | boolean>, buffers: GPUBuffer[],
     grid: Dispatch['grid'], weights?: GpuMatrix): Promise<Dispatch> => {
-    const pipeline = await kernels.pipeline(kernel, constants, weights?.type);
+    const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
   const matmul = (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch) =>
@@ -254,7 +273,7 @@ export async function createGpuModel(
   return {
     context,
     batch: B,
-    kvCache: { context, dtype: 'f32', bytesPerLayer: kvBytes, totalBytes: 2 * kvBytes * c.layers },
+    kvCache: { context, dtype: opts.kvCache, bytesPerLayer: kvBytes, totalBytes: 2 * kvBytes * c.layers },
 
     setRope(table) {
       if (table.xposZeta) throw new Error('the GPU engine does not implement xPos decay');

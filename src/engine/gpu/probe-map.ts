@@ -24,7 +24,7 @@ export class AttentionMapPass {
     const pipeline = await kernels.pipeline('attention_map.wgsl', {
       HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
       Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim),
-    });
+    }, { kvCache: model.kvCache.dtype });
     return new AttentionMapPass(device, pipeline, c, model);
   }
 

@@ -45,7 +45,7 @@ export class AttentionStatsPass {
     const perQuery = await kernels.pipeline('attention_stats.wgsl', {
       HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
       Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim), MAX_SLOTS: maxSlots(model),
-    });
+    }, { kvCache: model.kvCache.dtype });
     const reduce = await kernels.pipeline('attention_stats_reduce.wgsl', { HEADS: c.heads });
     return new AttentionStatsPass(device, perQuery, reduce, c, model);
   }

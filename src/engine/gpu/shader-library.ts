@@ -4,6 +4,7 @@
 // engine code runs in Vite (shaders-vite.ts, import.meta.glob ?raw, also used by Vitest) and in Node
 // under tsx, which cannot import ?raw (shaders-node.ts, reads shaders/ with fs).
 import { GGMLType, ggmlTypeName } from '../../gguf/index.ts';
+import type { KvCacheType } from '../types.ts';
 
 /** 'matmul.wgsl', 'quant/q8_0.wgsl', … → WGSL text. */
 export type ShaderLibrary = Readonly<Record<string, string>>;
@@ -47,13 +48,36 @@ const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
   'attention_map.wgsl': ['lib/row_score.wgsl', 'lib/row_softmax.wgsl'],
 };
 
-/** A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, its own libraries, then the kernel. */
-export function composeKernel(lib: ShaderLibrary, kernel: string, weightType?: GGMLType): string {
+/** Kernels that read or write the KV cache: each is composed with the cache layout's KvPair/KvQuad library. */
+const KV_CACHE_KERNELS: ReadonlySet<string> = new Set([
+  'rope_store.wgsl', 'attention.wgsl', 'attention_prefill.wgsl', 'attention_stats.wgsl', 'attention_map.wgsl',
+]);
+const KV_CACHE_FILES: Readonly<Record<KvCacheType, string>> = { f32: 'lib/kv_f32.wgsl', f16: 'lib/kv_f16.wgsl' };
+
+/** What a kernel file is composed for: the weight type it dequantizes, the KV cache layout it reads. */
+export interface KernelVariant {
+  weightType?: GGMLType;
+  kvCache?: KvCacheType;
+}
+
+export const readsKvCache = (kernel: string): boolean => KV_CACHE_KERNELS.has(kernel);
+
+/**
+ * A kernel's full WGSL: the Step struct, then (for weight-reading kernels) a quant library, (for cache
+ * kernels) the KV layout library, its own libraries, then the kernel.
+ */
+export function composeKernel(lib: ShaderLibrary, kernel: string, variant: KernelVariant = {}): string {
+  const { weightType, kvCache } = variant;
   const parts = [STEP_WGSL];
   if (weightType !== undefined) {
     const quant = QUANT_FILES.get(weightType);
     if (!quant) throw new Error(`no GPU kernel reads ${ggmlTypeName(weightType)} weights`);
     parts.push(source(lib, 'quant/common.wgsl'), ...quant.map((file) => source(lib, file)));
+  }
+  if (readsKvCache(kernel)) {
+    // no default: a cache kernel composed for the wrong layout would read garbage without an error
+    if (!kvCache) throw new Error(`kernel ${kernel} reads the KV cache: its layout (f32 or f16) must be given`);
+    parts.push(source(lib, KV_CACHE_FILES[kvCache]));
   }
   for (const file of KERNEL_LIBRARIES[kernel] ?? []) parts.push(source(lib, file));
   parts.push(source(lib, kernel));
