@@ -1,14 +1,15 @@
 // `builtin:<name>` on the CLI: resolved against this checkout's public/models/ whatever the working
 // directory, and a one-line error (exit 2) listing the built-in names when the name is unknown.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS_DIR, readBuiltinManifest } from '../src/models/manifest-node.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const lab = (args: string[], cwd = ROOT) =>
-  spawnSync(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli/main.ts`, ...args], { encoding: 'utf8', cwd });
+const lab = (args: string[], cwd = ROOT, env: Record<string, string> = {}) =>
+  spawnSync(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli/main.ts`, ...args], { encoding: 'utf8', cwd, env: { ...process.env, ...env } });
 const HAVE_ABF = existsSync(BUILTIN_MODELS_DIR + 'abf.gguf');
 const HAVE_FAMILY = ['stage1', 'rope', 'pi', 'abf'].every((name) => existsSync(`${BUILTIN_MODELS_DIR}${name}.gguf`));
 
@@ -23,6 +24,14 @@ describe('lab --model builtin:<name>', () => {
     const r = lab(['inspect', 'builtin:../abf']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("inspect: 'builtin:../abf' is not a built-in model reference");
+  });
+
+  it('looks in ROPE_LAB_MODELS_DIR when set (a bundled CLI away from the checkout)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rope-lab-models-'));
+    writeFileSync(join(dir, 'models.json'), readFileSync(`${BUILTIN_MODELS_DIR}models.json`));
+    const r = lab(['tokenize', '--model', 'builtin:pi', '--text', 'x'], ROOT, { ROPE_LAB_MODELS_DIR: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`lab: --model: builtin:pi: its file ${dir}/pi.gguf is missing (built-in models: stage1, rope, pi, abf)`);
   });
 
   it.skipIf(!HAVE_ABF)('reads public/models/abf.gguf of the checkout, from any working directory', () => {

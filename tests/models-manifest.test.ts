@@ -84,7 +84,7 @@ describe('resolveBuiltinPath (Node)', () => {
 
   it('names an unknown model and a missing file, listing the built-in names', () => {
     expect(() => resolveBuiltinPath('builtin:nope', dir)).toThrow("no built-in model 'nope' (built-in models: a, b)");
-    expect(() => resolveBuiltinPath('builtin:b', dir)).toThrow('builtin:b: its file public/models/b.gguf is missing (built-in models: a, b)');
+    expect(() => resolveBuiltinPath('builtin:b', dir)).toThrow(`builtin:b: its file ${dir}b.gguf is missing (built-in models: a, b)`);
   });
 
   it('names an unreadable manifest', () => {

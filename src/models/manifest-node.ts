@@ -5,8 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findBuiltinModel, ManifestError, parseBuiltinRef, parseModelManifest, type BuiltinModel, type ModelManifest } from './builtin.ts';
 
-/** public/models/ of the project this file belongs to. */
-export const BUILTIN_MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
+/**
+ * public/models/ of the project this file belongs to; ROPE_LAB_MODELS_DIR overrides it where this file
+ * is bundled away from the checkout (the GPU machine's lab.mjs, scripts/gpu/kit.sh).
+ */
+export const BUILTIN_MODELS_DIR = process.env.ROPE_LAB_MODELS_DIR?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../public/models/', import.meta.url));
 
 export function readBuiltinManifest(dir = BUILTIN_MODELS_DIR): ModelManifest {
   const path = `${dir}models.json`;
@@ -35,7 +38,7 @@ export function resolveBuiltinPath(ref: string, dir = BUILTIN_MODELS_DIR): Resol
   const model = findBuiltinModel(manifest, name);
   const path = dir + model.file;
   if (!existsSync(path)) {
-    throw new ManifestError(`${ref}: its file public/models/${model.file} is missing (built-in models: ${manifest.models.map((m) => m.name).join(', ')})`);
+    throw new ManifestError(`${ref}: its file ${path} is missing (built-in models: ${manifest.models.map((m) => m.name).join(', ')})`);
   }
   return { model, path };
 }
