@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ModelInfo } from '../src/engine/types.ts';
 import { FAMILY_VARIANTS, parseProbeRequest, passkeyLengths, ropePiAbfSuite, type ProbeRequest, type ProbeResult } from '../src/probes/index.ts';
-import { hrefWithPreset, presetFromSearch, presetSuite } from '../src/state/presetUrl.ts';
+import { connectPresetUrl, hrefWithPreset, presetFromSearch, presetSuite } from '../src/state/presetUrl.ts';
 import { createProbeSlice, type ProbeSlices, type ProbeStorage } from '../src/state/probeSlice.ts';
 import { requestKey, type StoredProbeResult } from '../src/storage/probe-results.ts';
 import type { ProbeRunner } from '../src/worker/probe-protocol.ts';
@@ -153,5 +153,46 @@ describe('running a preset', () => {
     await s.getState().probes.actions.runSuite(suite);
     s.getState().probes.actions.select(s.getState().probes.results[0].id);
     expect(s.getState().probes.suite).toBeNull();
+  });
+});
+
+/** A window whose address replaceState really changes. */
+function fakeWindow(href: string) {
+  const win = {
+    location: { href, search: new URL(href).search },
+    history: {
+      state: null,
+      replaceState: (_state: unknown, _title: string, next: string) => {
+        win.location.href = next;
+        win.location.search = new URL(next).search;
+      },
+    },
+  };
+  return win;
+}
+
+describe('connectPresetUrl', () => {
+  it('offers a linked preset, then names the experiment on screen, and drops it for a single result', async () => {
+    const { probeRunner } = runner();
+    const s = store(probeRunner);
+    const win = fakeWindow('https://lab.example/?s=x&preset=rope-pi-abf&ctx=512');
+    const errors: string[] = [];
+    connectPresetUrl(s as never, async () => HELD_OUT, (e) => errors.push(e), win as unknown as Window);
+    await vi.waitFor(() => expect(s.getState().probes.pendingSuite?.ctx).toBe(512));
+    expect(s.getState().probes.pendingSuite?.requests[0]).toMatchObject({ texts: HELD_OUT.slice(-4) });
+
+    await s.getState().probes.actions.runSuite(ropePiAbfSuite(1024, HELD_OUT));
+    expect(win.location.href).toBe('https://lab.example/?s=x&preset=rope-pi-abf&ctx=1024');
+    s.getState().probes.actions.select(s.getState().probes.results[0].id);
+    expect(win.location.href).toBe('https://lab.example/?s=x');
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a bad link and a failure to read the held-out texts', async () => {
+    const errors: string[] = [];
+    connectPresetUrl(store(runner().probeRunner) as never, async () => HELD_OUT, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=nope') as unknown as Window);
+    connectPresetUrl(store(runner().probeRunner) as never, async () => { throw new Error('offline'); }, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=rope-pi-abf') as unknown as Window);
+    await vi.waitFor(() => expect(errors).toHaveLength(2));
+    expect(errors).toEqual(['the preset parameter must be one of rope-pi-abf, got "nope"', 'the preset could not be opened: offline']);
   });
 });

@@ -56,7 +56,9 @@ export function connectPresetUrl(
   const asked = presetFromSearch(win.location.search);
   if (asked.kind === 'invalid') onInvalid(asked.error);
   if (asked.kind === 'ok') {
-    heldOut().then((ids) => store.getState().probes.actions.openSuite(presetSuite(asked.preset, asked.ctx, ids)), (err: unknown) => onInvalid(`the preset could not be opened: ${(err as Error).message}`));
+    heldOut()
+      .then((ids) => store.getState().probes.actions.openSuite(presetSuite(asked.preset, asked.ctx, ids)))
+      .catch((err: unknown) => onInvalid(`the preset could not be opened: ${(err as Error).message}`));
   }
   return store.subscribe((state, previous) => {
     const now = state.probes.suite?.suite ?? state.probes.pendingSuite;

@@ -40,13 +40,14 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
       last = progress;
       onProgress?.(progress);
     };
-    const homeInfo = await this.info();
-    const home: LoadedModel | null = homeInfo && { label: await this.#homeLabel(homeInfo, inputs.modelSource), vocabulary: vocabularyKey(this.tokenizer()) };
-    const switcher = modelSwitcher(async (ref) => {
-      onProgress?.({ ...last, label: `loading ${ref ?? home?.label.name ?? 'the model'}` });
-      return ref === null ? this.#reloadHome(needed, home) : this.#loadBuiltin(ref, needed);
-    }, home);
+    let switcher: ReturnType<typeof modelSwitcher> | null = null;
     try {
+      const homeInfo = await this.info();
+      const home: LoadedModel | null = homeInfo && { label: await this.#homeLabel(homeInfo, inputs.modelSource), vocabulary: vocabularyKey(this.tokenizer()) };
+      switcher = modelSwitcher(async (ref) => {
+        onProgress?.({ ...last, label: `loading ${ref ?? home?.label.name ?? 'the model'}` });
+        return ref === null ? this.#reloadHome(needed, home) : this.#loadBuiltin(ref, needed);
+      }, home);
       const first = request.variants[0].model ?? null;
       if (first === null) await this.#withContext(needed);
       else await switcher.use(first);
@@ -64,7 +65,7 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
       this.#running = null;
       // The page's model back, as it was, when a variant's model took its place. Should that fail, unload:
       // a generation must fail with "no model is loaded", never run silently on the variant's model.
-      if (switcher.current() !== null && this.#home) {
+      if (switcher && switcher.current() !== null && this.#home) {
         await super.load(this.#home.source, undefined, this.#home.options).catch(() => this.unload());
       }
     }
