@@ -1,21 +1,23 @@
 // The GPU forward pass against the CPU reference (src/engine/reference.ts) on the same weights:
 // logits at every position for every stories260K file (batched prompt processing included), a model
 // built here with every other supported weight type (K-quants, Q4_1, Q5_0, BF16), a RoPE override,
-// and perplexity computed llama.cpp's way.
+// perplexity computed llama.cpp's way, and the f16 KV cache against a reference that rounds K and V alike.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { perplexity } from '../src/engine/perplexity.ts';
-import { ReferenceModel, loadReferenceWeights } from '../src/engine/reference.ts';
+import { ReferenceModel, loadReferenceWeights, type ReferenceOptions } from '../src/engine/reference.ts';
 import { GGMLType, GGUFValueType, bytesSource, meta, readGGUF, writeGGUF, type GGUFFile, type GGUFTypedValue } from '../src/gguf/index.ts';
 import { computeRope } from '../src/rope/frequencies.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
-import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, referenceChunkScorer, testEngine } from './engine-helpers.ts';
+import { llamaConfigFromGGUF } from '../src/engine/model-config.ts';
+import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, referenceChunkScorer, testDevice, testEngine } from './engine-helpers.ts';
 import { randomF32, rng } from './engine-kernel-harness.ts';
+import { tieAwareF16Store } from './f16-cache-oracle.ts';
 import { randomTensor } from './engine-random-tensors.ts';
 
 /** CPU reference logits at positions 0 … ids.length − 1. */
-async function referenceLogits(file: GGUFFile, ids: number[], rope?: Parameters<typeof computeRope>[0]): Promise<Float32Array[]> {
-  const model = new ReferenceModel(await loadReferenceWeights(file), ids.length);
+async function referenceLogits(file: GGUFFile, ids: number[], rope?: Parameters<typeof computeRope>[0], options?: ReferenceOptions): Promise<Float32Array[]> {
+  const model = new ReferenceModel(await loadReferenceWeights(file), ids.length, options);
   if (rope) model.setRope(computeRope(rope));
   return ids.map((id, pos) => model.forward(id, pos));
 }
@@ -75,6 +77,93 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     expect(gpu.scored).toBe(3 * 31);
     expect(cpu.scored).toBe(gpu.scored);
     expect(Math.abs(gpu.perplexity - cpu.perplexity) / cpu.perplexity).toBeLessThanOrEqual(2e-6);
+  });
+});
+
+describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding K and V to f16 (stories260K)', () => {
+  const engine = testEngine();
+  afterAll(() => engine.destroy());
+
+  /** max over positions of |a − b| / max|b|. */
+  const worstRelative = (a: Float32Array[], b: Float32Array[]) => Math.max(...b.map((row, p) => {
+    const { err, scale } = maxAbsDiff(a[p], row);
+    return err / scale;
+  }));
+
+  // 16-token blocks (the flash or the split-K prompt kernel), and one token at a time (the split-K decode kernel)
+  for (const [promptAttention, batchSizes] of [['flash', [16, 1]], ['split', [16]]] as const) {
+    it(`${promptAttention} prompt attention, batches of ${batchSizes.join(' and ')}: every position (|err| ≤ 1e-5·max|logit|); the cache really is f16`, async () => {
+      const file = await openStories('stories260K.gguf');
+      const ids = createTokenizer(file.metadata).encode(PROMPT);
+      for (const batchSize of batchSizes) {
+        const info = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64, batchSize, promptAttention, kvCache: 'f16' });
+        const perLayer = info.kvHeads * 64 * info.headDim * 2;
+        expect(info.kvCache).toEqual({ context: 64, dtype: 'f16', bytesPerLayer: perLayer, totalBytes: 2 * info.layers * perLayer });
+        const gpu = await engine.logits(ids);
+        const oracle = await tieAwareF16Store(engine);
+        const cpu = await referenceLogits(file, ids, undefined, { kvStore: oracle.store });
+        const { values, gpuSideOfTie, mismatched } = oracle.counts;
+        const exact = await referenceLogits(file, ids);
+        console.log(`f16 cache, ${promptAttention}, batch ${batchSize}: ${values} values rounded, ${gpuSideOfTie} ties sided with the GPU, ${mismatched} mismatches; ` +
+          `max relative logit error vs the oracle ${worstRelative(gpu, cpu).toExponential(2)}, vs the f32 reference ${worstRelative(gpu, exact).toExponential(2)}`);
+        expect(mismatched, oracle.mismatches.join('; ')).toBe(0);
+        expect(gpuSideOfTie / values).toBeLessThan(1e-2); // measured 0.25%
+        expectLogitsClose(gpu, cpu, 1e-5);
+        // the f16 rounding moves logits by far more than the tolerance: the test above is not passing by accident
+        expect(worstRelative(gpu, exact)).toBeGreaterThan(1e-4);
+      }
+    });
+  }
+
+  it('perplexity (ctx 64, 3 chunks) equals the CPU reference rounding alike to 2e-6 relative', async () => {
+    const file = await openStories('stories260K.gguf');
+    const tokenizer = createTokenizer(file.metadata);
+    const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 3 * 64 + 10);
+    const bos = tokenizer.addsBos ? tokenizer.bos : null;
+    const weights = await loadReferenceWeights(file);
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64, kvCache: 'f16' });
+    let cpuNll = 0;
+    const gpu = await perplexity(tokens, 64, bos, async (chunk, first) => {
+      const scored = await engine.score(chunk, { firstScored: first });
+      const oracle = await tieAwareF16Store(engine); // each chunk starts a fresh cache: its oracle reads that chunk's
+      cpuNll += (await referenceChunkScorer(weights, 64, { kvStore: oracle.store })(chunk, first)).nll;
+      expect(oracle.counts.mismatched, oracle.mismatches.join('; ')).toBe(0);
+      return scored;
+    });
+    const cpu = Math.exp(cpuNll / gpu.scored);
+    expect(Math.abs(gpu.perplexity - cpu) / cpu).toBeLessThanOrEqual(2e-6);
+  });
+
+  it('a 32K context: the f16 cache takes half the f32 bytes, and its logits match the reference', async () => {
+    const context = 32_768;
+    const f32 = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context });
+    const f16 = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f16' });
+    expect(f16.kvCache.totalBytes * 2).toBe(f32.kvCache.totalBytes);
+    expect(f16.kvCache.totalBytes).toBe(2 * f16.layers * f16.kvHeads * context * f16.headDim * 2);
+    // the split-K decode kernel at this context cuts 32 chunks of 1024 positions
+    const file = await openStories('stories260K.gguf');
+    const ids = createTokenizer(file.metadata).encode(PROMPT);
+    const gpu = await engine.logits(ids);
+    const oracle = await tieAwareF16Store(engine);
+    expectLogitsClose(gpu, await referenceLogits(file, ids, undefined, { kvStore: oracle.store }), 1e-5);
+    expect(oracle.counts.mismatched, oracle.mismatches.join('; ')).toBe(0);
+  });
+
+  it('a context whose cache exceeds one storage binding fails the load naming the context, the layout and the limit', async () => {
+    const { device } = await testDevice();
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    const file = await openStories('stories260K.gguf');
+    const c = llamaConfigFromGGUF(file);
+    const perPosition = c.kvHeads * c.headDim * 2; // f16 bytes of one position of one layer's K
+    const context = Math.floor(limit / perPosition) + 1;
+    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f16' }))
+      .rejects.toThrow(new RegExp(`f16 KV cache of one layer for context ${context} .* but this GPU allows at most`));
+    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f32' }))
+      .rejects.toThrow(/f32 KV cache .* an f16 cache .* needs half/);
+  });
+
+  it('an unknown kvCache layout is refused by name', async () => {
+    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { kvCache: 'q8' as 'f16' })).rejects.toThrow(/kvCache must be 'f32' or 'f16', got q8/);
   });
 });
 

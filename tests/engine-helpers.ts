@@ -8,7 +8,7 @@ import { openDevice, type GpuContext } from '../src/engine/gpu/device.ts';
 import { nodeGpu } from '../src/engine/gpu/node-gpu.ts';
 import { viteShaders } from '../src/engine/gpu/shaders-vite.ts';
 import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
-import { logProb, ReferenceModel, type ReferenceWeights } from '../src/engine/reference.ts';
+import { logProb, ReferenceModel, type ReferenceOptions, type ReferenceWeights } from '../src/engine/reference.ts';
 
 export const MODELS = fileURLToPath(new URL('../../shared/models/', import.meta.url));
 export const TEXTS = fileURLToPath(new URL('../../shared/texts/', import.meta.url));
@@ -55,9 +55,9 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { err: n
 }
 
 /** Scores a perplexity chunk on the CPU reference (a fresh KV cache per chunk): the oracle for `perplexity()`. */
-export function referenceChunkScorer(weights: ReferenceWeights, context: number) {
+export function referenceChunkScorer(weights: ReferenceWeights, context: number, options?: ReferenceOptions) {
   return async (chunk: number[], first: number) => {
-    const model = new ReferenceModel(weights, context);
+    const model = new ReferenceModel(weights, context, options);
     let nll = 0;
     for (let pos = 0; pos < chunk.length - 1; pos++) {
       const logits = model.forward(chunk[pos], pos);

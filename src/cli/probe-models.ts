@@ -2,6 +2,7 @@
 // (e.g. --models builtin:stage1,builtin:rope,builtin:pi,builtin:abf). Each entry is a path or a
 // `builtin:<name>`; the GPU engine loads them one at a time as the variants come (modelSwitcher).
 import { basename } from 'node:path';
+import type { LoadOptions } from '../engine/types.ts';
 import type { WebGpuEngine } from '../engine/webgpu-engine.ts';
 import { findBuiltinModel, parseBuiltinRef } from '../models/builtin.ts';
 import { readBuiltinManifest } from '../models/manifest-node.ts';
@@ -41,12 +42,12 @@ export function modelVariants(models: ModelChoice[]): RopeVariant[] {
   return models.map((m) => ({ label: m.label, rope: null, model: m.ref }));
 }
 
-/** Loads the variants' models into `engine` (KV cache of `context` positions) as the probe asks for them. */
-export function cliModelSwitcher(engine: WebGpuEngine, models: ModelChoice[], context: number) {
+/** Loads the variants' models into `engine` (with `load`: the KV cache's context and layout) as the probe asks for them. */
+export function cliModelSwitcher(engine: WebGpuEngine, models: ModelChoice[], load: LoadOptions) {
   return modelSwitcher(async (ref) => {
     const choice = models.find((m) => m.ref === ref);
     if (!choice) throw new Error(`no model ${ref ?? '(own)'} in --models`);
-    const info = await engine.load({ kind: 'path', path: choice.path }, undefined, { context });
+    const info = await engine.load({ kind: 'path', path: choice.path }, undefined, load);
     const label: ModelLabel = { name: choice.label, source: choice.ref, trainedContext: info.trainedContext, rope: info.rope, sha256: choice.sha256 };
     return { label, vocabulary: vocabularyKey(engine.tokenizer()) };
   }, null);

@@ -195,9 +195,20 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
   return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output };
 }
 
+/** What the KV cache keeps of one position's rotated keys and values, k and v: (kvHeads·headDim), changed in place. */
+export type KvStore = (layer: number, pos: number, k: Float32Array, v: Float32Array) => void;
+
 export interface ReferenceOptions {
   /** Emulate the GPU's f16 KV cache: keys and values rounded to half as they are stored (default 'f32': exact). */
   kvCache?: KvCacheType;
+  /** Replaces the rounding `kvCache` implies (tests: rounding that sides with the GPU on exact ties). */
+  kvStore?: KvStore;
+}
+
+/** The KvStore of a cache layout: nothing for f32, rounding to half for f16. */
+export function kvStoreOf(options: ReferenceOptions): KvStore | null {
+  if (options.kvStore) return options.kvStore;
+  return options.kvCache === 'f16' ? (_layer, _pos, k, v) => { roundToF16(k); roundToF16(v); } : null;
 }
 
 /** A KV cache and scratch buffers around the weights; `forward` runs one token. */
@@ -215,10 +226,10 @@ export class ReferenceModel {
   private readonly proj: Float32Array; // (dim)
   private readonly ffn: FeedForwardScratch; // shares xn and proj; gate, up: (ffnDim)
 
-  private readonly halfCache: boolean;
+  private readonly kvStore: KvStore | null;
 
   constructor(private readonly w: ReferenceWeights, readonly context: number, options: ReferenceOptions = {}) {
-    this.halfCache = options.kvCache === 'f16';
+    this.kvStore = kvStoreOf(options);
     const c = w.config;
     this.config = c;
     this.rope = computeRope(c.rope);
@@ -257,10 +268,7 @@ export class ReferenceModel {
       matvec(v, L.wv, xn, kvDim, c.dim);
       applyRope(q, c.heads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
       applyRope(k, c.kvHeads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
-      if (this.halfCache) {
-        roundToF16(k);
-        roundToF16(v);
-      }
+      this.kvStore?.(l, pos, k, v);
       for (let h = 0; h < c.kvHeads; h++) {
         const at = (h * this.context + pos) * c.headDim;
         this.kCache[l].set(k.subarray(h * c.headDim, (h + 1) * c.headDim), at);

@@ -312,6 +312,11 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     });
   }
 
+  /** One layer's K and V caches, (kv_heads, context, head_dim) as f32 values, after the last pass: for tests and analysis. */
+  kvCache(layer: number): Promise<{ k: Float32Array; v: Float32Array }> {
+    return this.serial(async () => this.ready().model.readKvCache(layer));
+  }
+
   /** The tokenizer of the loaded model (CLI: perplexity tokenizes once, then scores chunks). */
   tokenizer(): Tokenizer {
     return this.ready().tokenizer;

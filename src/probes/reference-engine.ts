@@ -84,7 +84,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
   }
 
   async attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
-    return traceReference(this.weights, this.rope, ids, { mapOf: { layer, head }, kvCache: this.modelOptions.kvCache }).map!;
+    return traceReference(this.weights, this.rope, ids, { ...this.modelOptions, mapOf: { layer, head } }).map!;
   }
 
   async qkPairNorms(ids: number[]): Promise<QkPairNorms> {
@@ -100,7 +100,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
     const idsKey = ids.join(',');
     const edgesKey = queryBinEdges?.join(',') ?? 'default';
     if (cached && cached.rope === this.rope && cached.ids === idsKey && (cached.edges === edgesKey || anyBins)) return cached.trace;
-    const trace = traceReference(this.weights, this.rope, ids, { queryBinEdges, kvCache: this.modelOptions.kvCache });
+    const trace = traceReference(this.weights, this.rope, ids, { ...this.modelOptions, queryBinEdges });
     this.lastTrace = { rope: this.rope, ids: idsKey, edges: edgesKey, trace };
     return trace;
   }

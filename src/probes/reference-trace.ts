@@ -3,18 +3,16 @@
 // optionally one head's full map) and the q/k pair norms. It reuses the reference's ops and weights and
 // mirrors ReferenceModel.forward step for step; a test checks its logits equal ReferenceModel's, so the
 // two cannot drift apart silently. Slow (O(n²) per head in plain JS): for tests and short inputs.
-import { addFeedForward, applyRope, matvec, rmsnorm, roundToF16, softmax, type ReferenceWeights } from '../engine/reference.ts';
-import type { KvCacheType } from '../engine/types.ts';
+import { addFeedForward, applyRope, kvStoreOf, matvec, rmsnorm, softmax, type ReferenceOptions, type ReferenceWeights } from '../engine/reference.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { accumulateRow, emptyAttentionStats, type AttentionStats } from './attention-stats.ts';
 import { addPairNorms, emptyQkPairNorms, type QkPairNorms } from './qk-norms.ts';
 
-export interface TraceOptions {
+/** kvCache / kvStore: emulate the GPU's f16 KV cache, as ReferenceModel does. */
+export interface TraceOptions extends ReferenceOptions {
   queryBinEdges?: number[];
   /** Keep the full (tokens, tokens) attention matrix of this head. */
   mapOf?: { layer: number; head: number };
-  /** Emulate the GPU's f16 KV cache (keys and values rounded to half when stored), as ReferenceModel does. */
-  kvCache?: KvCacheType;
 }
 
 export interface ReferenceTrace {
@@ -39,6 +37,7 @@ export function traceReference(w: ReferenceWeights, rope: RopeTable, ids: readon
   const stats = emptyAttentionStats({ layers: c.layers, heads: c.heads, tokens: n, queryBinEdges: options.queryBinEdges });
   const qkNorms = emptyQkPairNorms(c.layers, c.heads, c.kvHeads, c.headDim, rope.invFreq.length);
   const map = mapOf ? new Float32Array(n * n) : undefined;
+  const kvStore = kvStoreOf(options);
 
   const qDim = c.heads * c.headDim;
   const kvDim = c.kvHeads * c.headDim;
@@ -71,10 +70,7 @@ export function traceReference(w: ReferenceWeights, rope: RopeTable, ids: readon
       addPairNorms(qkNorms.k, k, l, c.kvHeads, c.headDim);
       applyRope(q, c.heads, c.headDim, pos, rope.invFreq, rope.attentionFactor);
       applyRope(k, c.kvHeads, c.headDim, pos, rope.invFreq, rope.attentionFactor);
-      if (options.kvCache === 'f16') {
-        roundToF16(k);
-        roundToF16(v);
-      }
+      kvStore?.(l, pos, k, v);
 
       for (let h = 0; h < c.heads; h++) {
         const kvOffset = Math.floor(h / group) * c.headDim;

@@ -1,8 +1,9 @@
-// `lab generate --model m.gguf --prompt "Once" [--temperature 0] [--max-tokens 64] [--json]`: text
-// generation on the GPU engine. An empty prompt starts from BOS. Sampling follows llama.cpp's chain
+// `lab generate --model m.gguf --prompt "Once" [--temperature 0] [--max-tokens 64] [--ctx N] [--kv-cache f32|f16]
+// [--json]`: text generation on the GPU engine. An empty prompt starts from BOS. Sampling follows llama.cpp's chain
 // (repetition penalty, top-k, top-p, min-p, temperature); temperature 0 is greedy.
 import { CliError, intOption, numberOption, output, parseOptions } from '../args.ts';
 import { loadModel } from '../engine-node.ts';
+import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
@@ -17,6 +18,7 @@ export async function run(args: string[]): Promise<void> {
     'repeat-penalty': { type: 'string' },
     'repeat-last-n': { type: 'string' },
     ctx: { type: 'string' },
+    ...KV_CACHE_OPTION,
   });
   const temperature = numberOption('temperature', values.temperature, 0);
   if (temperature < 0) throw new CliError(`--temperature must be ≥ 0, got ${temperature}`);
@@ -33,7 +35,9 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CliError(`--seed must be an integer in 0…4294967295, got ${values.seed}`);
   const ctx = values.ctx === undefined ? undefined : intOption('ctx', values.ctx);
 
-  const { engine } = await loadModel(values.model, ctx === undefined ? {} : { context: ctx });
+  const kvCache = kvCacheOption(values['kv-cache']);
+
+  const { engine } = await loadModel(values.model, { ...(ctx === undefined ? {} : { context: ctx }), ...(kvCache ? { kvCache } : {}) });
   try {
     const result = await engine.generate(values.prompt, { maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed });
     output(values.json, {

@@ -1,5 +1,5 @@
 // `lab ppl --model m.gguf --text-file t.txt --ctx 512 [--rope-base B] [--rope-scaling none|linear|yarn]
-//  [--rope-factor F] [--rope-original-context N] [--max-chunks N] [--json]`: perplexity as llama.cpp's
+//  [--rope-factor F] [--rope-original-context N] [--max-chunks N] [--kv-cache f32|f16] [--json]`: perplexity as llama.cpp's
 // perplexity tool computes it (see src/engine/perplexity.ts), optionally under a RoPE override — the
 // lab's way to measure what base changes (ABF) or position interpolation do at a given context.
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { validateRopeConfig } from '../../rope/validate.ts';
 import { perplexity } from '../../engine/perplexity.ts';
 import { CliError, intOption, numberOption, output, parseOptions } from '../args.ts';
 import { loadModel } from '../engine-node.ts';
+import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 
 const SCALINGS = ['none', 'linear', 'yarn'] as const;
 
@@ -41,6 +42,7 @@ export async function run(args: string[]): Promise<void> {
     'rope-factor': { type: 'string' },
     'rope-original-context': { type: 'string' },
     'max-chunks': { type: 'string' },
+    ...KV_CACHE_OPTION,
   });
   const textFile = values['text-file'];
   if (!textFile) throw new CliError('missing required option --text-file');
@@ -50,8 +52,9 @@ export async function run(args: string[]): Promise<void> {
   if (values['rope-scaling'] !== undefined && !(SCALINGS as readonly string[]).includes(values['rope-scaling']))
     throw new CliError(`--rope-scaling must be one of ${SCALINGS.join(', ')}, got '${values['rope-scaling']}'`);
   const maxChunks = values['max-chunks'] === undefined ? Infinity : intOption('max-chunks', values['max-chunks']);
+  const kvCache = kvCacheOption(values['kv-cache']);
 
-  const { engine, info } = await loadModel(values.model, { context: ctx });
+  const { engine, info } = await loadModel(values.model, { context: ctx, ...(kvCache ? { kvCache } : {}) });
   try {
     const override = ropeOverride(info.rope, values);
     if (override) await engine.setRope(override);
@@ -62,7 +65,7 @@ export async function run(args: string[]): Promise<void> {
     const result = await perplexity(tokens.slice(0, usable), ctx, bos, (chunk, first) => engine.score(chunk, { firstScored: first }),
       (done, total, ppl) => { if (!values.json) process.stderr.write(`\rchunk ${done}/${total}: ${ppl.toFixed(4)}`); });
     if (!values.json) process.stderr.write('\n');
-    output(values.json, { ...result, ctx, rope: override ?? info.rope },
+    output(values.json, { ...result, ctx, rope: override ?? info.rope, kvCache: info.kvCache.dtype },
       () => `perplexity ${result.perplexity.toFixed(4)} over ${result.chunks} chunks of ${ctx} (${result.scored} predictions)`);
   } finally {
     await engine.destroy();

@@ -3,7 +3,7 @@
 // RoPE first, then each override (--rope-* flags, --variants list) on the same inputs, side by side.
 //   lab probe loss-by-position|perplexity|attention-distance|passkey|first-sentence --model <file.gguf | builtin:name>
 //     or --models <a,b,…> (paths or builtin:<name>; one variant per model, each under its own RoPE, GPU engine)
-//     [--engine gpu|cpu] [--ctx N] [--text-file f | --text id[,id…]]
+//     [--engine gpu|cpu] [--ctx N] [--kv-cache f32|f16] [--text-file f | --text id[,id…]]
 //     [--rope-base B] [--rope-scaling none|linear|dynamic|yarn|longrope|llama3|ntk|xpos] [--rope-factor F]
 //     [--rope-original-context N] [--variants base:B,TYPE:FACTOR,…]
 //     loss-by-position:   [--bins-per-octave n]
@@ -31,7 +31,9 @@ import {
 import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
+import type { LoadOptions } from '../../engine/types.ts';
 import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../args.ts';
+import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 import { resolveModelPath } from '../model-path.ts';
 import { cliModelSwitcher, modelsOption, modelVariants, type ModelChoice } from '../probe-models.ts';
 import { formatTable } from '../rope-options.ts';
@@ -44,6 +46,7 @@ const OPTIONS = {
   'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
   variants: { type: 'string' }, 'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
   csv: { type: 'boolean' }, map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
+  ...KV_CACHE_OPTION,
 } as const;
 
 /** The options only some probes take. */
@@ -71,6 +74,7 @@ export async function run(args: string[]): Promise<void> {
   const engineKind = values.engine ?? 'gpu';
   if (engineKind !== 'gpu' && engineKind !== 'cpu') throw new CliError(`--engine must be gpu or cpu, got '${engineKind}'`);
   if (models && engineKind !== 'gpu') throw new CliError('--models runs on the GPU engine (--engine gpu)');
+  const kvCache = kvCacheOption(values['kv-cache']);
   if (models && [values['rope-base'], values['rope-scaling'], values['rope-factor'], values.variants].some((v) => v !== undefined)) {
     throw new CliError('--models compares the models under their own RoPE: leave out --rope-* and --variants');
   }
@@ -96,7 +100,9 @@ export async function run(args: string[]): Promise<void> {
   const model = models
     ? { name: models[0].label, source: models[0].ref, trainedContext: own.trainedContext, rope: own.rope, sha256: models[0].sha256 }
     : { name: own.name || basename(modelPath), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
-  const { engine, hooks, close, switcher } = weights ? cpuEngine(weights, tokenizer) : await gpuEngine(modelPath, request.contextNeeded, models);
+  const { engine, hooks, close, switcher } = weights
+    ? cpuEngine(weights, tokenizer, kvCache)
+    : await gpuEngine(modelPath, { context: request.contextNeeded, ...(kvCache ? { kvCache } : {}) }, models);
   if (kind === 'attention-distance' && !hooks) {
     await close();
     throw new Error('this engine does not gather attention statistics (no ProbeHooks); --engine cpu runs them on the CPU reference');
@@ -282,16 +288,17 @@ function parseHead(value: string): { layer: number; head: number } {
   return { layer: Number(m[1]), head: Number(m[2]) };
 }
 
-function cpuEngine(weights: ReferenceWeights, tokenizer: Tokenizer) {
-  const engine = new ReferenceProbeEngine(weights, tokenizer);
+/** The CPU reference; `--kv-cache f16` makes it round keys and values to half as the GPU's f16 cache does. */
+function cpuEngine(weights: ReferenceWeights, tokenizer: Tokenizer, kvCache: LoadOptions['kvCache']) {
+  const engine = new ReferenceProbeEngine(weights, tokenizer, { kvCache });
   return { engine, hooks: engine, close: async () => {}, switcher: undefined };
 }
 
 /** With `models`, an engine with nothing loaded yet: the switcher loads each variant's model. */
-async function gpuEngine(path: string, context: number, models: ModelChoice[] | null) {
+async function gpuEngine(path: string, load: LoadOptions, models: ModelChoice[] | null) {
   const { createNodeEngine, loadModel } = await import('../engine-node.ts'); // Dawn loads only when the GPU engine is asked for
-  const engine = models ? createNodeEngine() : (await loadModel(path, { context })).engine;
-  const switcher = models ? cliModelSwitcher(engine, models, context) : undefined;
+  const engine = models ? createNodeEngine() : (await loadModel(path, load)).engine;
+  const switcher = models ? cliModelSwitcher(engine, models, load) : undefined;
   return { engine, hooks: hasProbeHooks(engine) ? engine : undefined, close: () => engine.destroy(), switcher };
 }
 

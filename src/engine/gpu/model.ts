@@ -1,11 +1,13 @@
 // The forward pass on the GPU: activation buffers, KV cache, pipelines and bind groups are all made
 // once in `createGpuModel`; a step only writes the small Step uniforms (and the token ids), records one
 // command buffer of dispatches and submits it. See ARCHITECTURE.md for the data flow.
+import { f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
+import { readBuffer } from './readback.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
 import { roundUp, type GpuMatrix } from './weights.ts';
 
@@ -72,6 +74,8 @@ export interface GpuModel {
   readLogits(n: number): Promise<Float32Array>;
   /** Score buffer entries [0, count). */
   readLogprobs(count: number): Promise<Float32Array>;
+  /** One layer's K and V caches (kv_heads, context, head_dim) as f32 values (an f16 cache widened): tests and analysis. */
+  readKvCache(layer: number): Promise<{ k: Float32Array; v: Float32Array }>;
   /** Resolves when the GPU has finished the submitted passes (lets a worker's event loop run: cancel). */
   idle(): Promise<void>;
   /** What a probe kernel reads after a layer's rope_store: the step uniform, the rotated q, the K caches. */
@@ -315,6 +319,14 @@ export async function createGpuModel(
     },
     async readLogits(n) {
       return new Float32Array(await read(logits, n * vocab * 4));
+    },
+    async readKvCache(layer) {
+      if (!(layer >= 0 && layer < c.layers)) throw new RangeError(`no layer ${layer} in ${c.layers}`);
+      const widen = (bytes: ArrayBuffer) => (opts.kvCache === 'f16' ? Float32Array.from(new Uint16Array(bytes), f16ToF32) : new Float32Array(bytes));
+      return {
+        k: widen(await readBuffer(device, kCache[layer], kvBytes, `k cache ${layer} readback`)),
+        v: widen(await readBuffer(device, vCache[layer], kvBytes, `v cache ${layer} readback`)),
+      };
     },
     async readLogprobs(count) {
       return new Float32Array(await read(logprobs, count * 4));
