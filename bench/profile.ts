@@ -1,0 +1,89 @@
+// Per-kernel GPU time of one forward pass: the engine's DispatchTimer hook gives each dispatch its own
+// compute pass with a pair of timestamp queries; the times are summed by kernel name and set against the
+// bytes and FLOPs each dispatch must move (costs.ts).
+import type { DispatchTimer, Dispatch } from '../src/engine/gpu/kernels.ts';
+import type { GpuModel, Head } from '../src/engine/gpu/model.ts';
+import { readTimestamps } from './timestamps.ts';
+import { dispatchCost, type MatrixCost, type ModelDims } from './costs.ts';
+
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  gpuMs: number;
+  bytesRead: number;
+  bytesWritten: number;
+  flops: number;
+  /** (read + written) / time. */
+  gbPerSecond: number;
+  gflopPerSecond: number;
+}
+
+export interface ForwardProfile {
+  nTokens: number;
+  pos0: number;
+  /** Sum of the kernels' GPU times (the passes run back to back; gaps between them are not counted). */
+  gpuMs: number;
+  kernels: KernelTime[];
+}
+
+interface Recorded { label: string; nTokens: number; pos0: number; grid: readonly number[] }
+
+/** Hands out timestamp query pairs to dispatches, then reads the times back. */
+class QueryTimer implements DispatchTimer {
+  readonly recorded: Recorded[] = [];
+  private readonly querySet: GPUQuerySet;
+
+  constructor(private readonly device: GPUDevice, private readonly capacity: number) {
+    this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
+  }
+
+  timestampWrites(d: Dispatch, nTokens: number, pos0: number): GPUComputePassTimestampWrites {
+    const i = this.recorded.length;
+    if (i >= this.capacity) throw new Error(`more than ${this.capacity} dispatches in one profiled pass`);
+    this.recorded.push({ label: d.label, nTokens, pos0, grid: d.grid(nTokens, pos0) });
+    return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+  }
+
+  /** Nanoseconds of each recorded dispatch, in order. */
+  async durations(): Promise<number[]> {
+    const stamps = await readTimestamps(this.device, this.querySet, 2 * this.recorded.length);
+    this.querySet.destroy();
+    return this.recorded.map((_, i) => Math.max(0, Number(stamps[2 * i + 1] - stamps[2 * i])));
+  }
+}
+
+/** Whether timestamp queries are available (the engine asks for them when the adapter has them). */
+export const canProfile = (device: GPUDevice) => device.features.has('timestamp-query');
+
+/**
+ * Runs one forward pass of `tokens` at `pos0` with every dispatch timed. The KV cache is written as in any
+ * pass; the caller chooses positions that do not disturb what it measures next.
+ */
+export async function profileForward(
+  device: GPUDevice, model: GpuModel, tokens: number[], pos0: number, head: Head, dims: ModelDims, matrices: Map<string, MatrixCost>,
+): Promise<ForwardProfile> {
+  const timer = new QueryTimer(device, 2048);
+  model.forward(tokens, pos0, head, { timer });
+  if (head === 'sample') await model.readSampled(); // the pass copied the id to the read-back buffer: release it
+  const ns = await timer.durations();
+  const byKernel = new Map<string, KernelTime>();
+  let attentionGrid: readonly number[] = [1, 1, 1];
+  timer.recorded.forEach((r, i) => {
+    if (r.label === 'attention') attentionGrid = r.grid;
+    const cost = dispatchCost(r.label, r.nTokens, r.pos0, r.label === 'attention_combine' ? attentionGrid : r.grid, dims, matrices);
+    const k = byKernel.get(cost.kernel) ?? { kernel: cost.kernel, calls: 0, gpuMs: 0, bytesRead: 0, bytesWritten: 0, flops: 0, gbPerSecond: 0, gflopPerSecond: 0 };
+    k.calls++;
+    k.gpuMs += ns[i] / 1e6;
+    k.bytesRead += cost.bytesRead;
+    k.bytesWritten += cost.bytesWritten;
+    k.flops += cost.flops;
+    byKernel.set(cost.kernel, k);
+  });
+  const kernels = [...byKernel.values()].sort((a, b) => b.gpuMs - a.gpuMs);
+  for (const k of kernels) {
+    const seconds = k.gpuMs / 1000;
+    k.gbPerSecond = seconds > 0 ? (k.bytesRead + k.bytesWritten) / seconds / 1e9 : 0;
+    k.gflopPerSecond = seconds > 0 ? k.flops / seconds / 1e9 : 0;
+  }
+  return { nTokens: tokens.length, pos0, gpuMs: kernels.reduce((s, k) => s + k.gpuMs, 0), kernels };
+}
