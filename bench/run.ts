@@ -43,7 +43,7 @@ function commit(): string {
   }
 }
 
-export async function main(args: string[]): Promise<void> {
+async function main(args: string[]): Promise<void> {
   const { values: v } = parseOptions(args, {
     small: { type: 'boolean' },
     shapes: { type: 'string' },
