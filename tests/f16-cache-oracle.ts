@@ -12,8 +12,12 @@ import type { KvStore } from '../src/engine/reference.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { f16ToF32, f32ToF16 } from '../src/gguf/index.ts';
 
-/** Distance from a tie, relative to the position's max |k| (or |v|), within which f32 noise may decide the rounding (f16's ulp is 2⁻¹⁰). */
-export const TIE_SLACK = 1e-5;
+/**
+ * How far, relative to the position's max |k| (or |v|), the GPU's f32 value may lie from the reference's
+ * before rounding (f16's ulp is 2⁻¹⁰ relative): the largest gap seen was 1.3e-5 (200 positions of the
+ * attention-statistics pass), about a twentieth of an ulp.
+ */
+export const TIE_SLACK = 3e-5;
 
 const half = (x: number) => f16ToF32(f32ToF16(x));
 

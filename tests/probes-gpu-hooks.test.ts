@@ -1,12 +1,14 @@
 // ProbeHooks on the WebGPU engine (Dawn; SwiftShader here) against the CPU reference's traced forward pass
 // (ReferenceProbeEngine, which builds the full attention matrices and bins them in f64): the attention
 // statistics gathered inside attention_stats.wgsl must equal the oracle's, under the model's own RoPE
-// and under a base override, and every query's bucket masses must sum to 1.
+// and under a base override, and every query's bucket masses must sum to 1 — with the f32 KV cache, and
+// with the f16 one against the oracle rounding K and V alike (tests/f16-cache-oracle.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import type { AttentionStats } from '../src/probes/attention-stats.ts';
 import { ReferenceProbeEngine } from '../src/probes/reference-engine.ts';
 import { haveModels, testEngine } from './engine-helpers.ts';
+import { tieAwareF16Store } from './f16-cache-oracle.ts';
 import { STORIES, loadStories, tinyStories } from './probes-helpers.ts';
 
 const TOKENS = 200;
@@ -120,6 +122,52 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
     const changed = await gpu.attentionStats(ids);
     await gpu.setRope(null);
     expect(maxDiff(perQuery(own, own.bucketMass, own.buckets), perQuery(changed, changed.bucketMass, changed.buckets))).toBeGreaterThan(1e-2);
+  });
+});
+
+describe.skipIf(!haveModels)('attention probes with an f16 KV cache: WebGPU kernels vs the CPU reference rounding alike (stories260K)', () => {
+  let gpu: WebGpuEngine;
+  let weights: Awaited<ReturnType<typeof loadStories>>['weights'];
+  let ids: number[];
+  beforeAll(async () => {
+    const stories = await loadStories();
+    weights = stories.weights;
+    ids = stories.tokenizer.encode(tinyStories()).slice(0, TOKENS);
+    gpu = testEngine();
+    await gpu.load({ kind: 'path', path: STORIES }, undefined, { context: 256, kvCache: 'f16' });
+  });
+  afterAll(() => gpu?.destroy());
+
+  /** The oracle of the cache the GPU's last pass left (its keys and values rounded as the GPU rounded near ties). */
+  async function oracle() {
+    const store = await tieAwareF16Store(gpu);
+    return { cpu: new ReferenceProbeEngine(weights, { isEndOfGeneration: () => false, decode: () => '' }, { kvStore: store.store }), store };
+  }
+
+  it(`attention statistics equal the oracle within ${MASS_TOLERANCE}`, async () => {
+    const onGpu = await gpu.attentionStats(ids);
+    const { cpu, store } = await oracle();
+    const onCpu = await cpu.attentionStats(ids);
+    expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
+    const errors = {
+      mass: maxDiff(perQuery(onGpu, onGpu.bucketMass, onGpu.buckets), perQuery(onCpu, onCpu.bucketMass, onCpu.buckets)),
+      sink: maxDiff(perQuery(onGpu, onGpu.sinkMass, 1), perQuery(onCpu, onCpu.sinkMass, 1)),
+      entropy: maxDiff(perQuery(onGpu, onGpu.entropy, 1), perQuery(onCpu, onCpu.entropy, 1)),
+    };
+    console.log(`f16 cache: max errors ${JSON.stringify(errors)}; ${store.counts.gpuSideOfTie} of ${store.counts.values} cached values sided with the GPU`);
+    expect(errors.mass).toBeLessThan(MASS_TOLERANCE);
+    expect(errors.sink).toBeLessThan(MASS_TOLERANCE);
+    expect(errors.entropy).toBeLessThan(10 * MASS_TOLERANCE);
+    expect(worstMassSum(onGpu)).toBeLessThan(MASS_TOLERANCE);
+  });
+
+  it('the attention map of the last head equals the oracle', async () => {
+    const short = ids.slice(0, 70);
+    const info = (await gpu.info())!;
+    const onGpu = await gpu.attentionMap(short, info.layers - 1, info.heads - 1);
+    const { cpu, store } = await oracle();
+    expect(maxDiff(onGpu, await cpu.attentionMap(short, info.layers - 1, info.heads - 1))).toBeLessThan(MASS_TOLERANCE);
+    expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
   });
 });
 
