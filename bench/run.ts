@@ -82,7 +82,7 @@ async function main(args: string[]): Promise<void> {
 
   const memory = memoryCounter();
   const shaders = nodeShaders();
-  const engine = new WebGpuEngine({ gpu: async () => countingGpu(await nodeGpu(), memory), shaders, openPath: openSynthetic });
+  const engine = new WebGpuEngine({ gpu: async () => countingGpu(await nodeGpu({ dawnFlags: ['disable-dawn-features=timestamp_quantization'] }), memory), shaders, openPath: openSynthetic });
   try {
     // A tiny model opens the device: its description, and the device the copy kernel runs on
     await engine.load({ kind: 'path', path: registerSynthetic(SHAPES.tiny, GGMLType.Q8_0).name });
