@@ -53,6 +53,7 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
       [['ppl', '--model', `${MODELS}stories260K.gguf`], '--text-file'],
       [['generate', '--model', `${MODELS}stories260K.gguf`, '--temperature', 'hot'], '--temperature'],
       [['generate', '--model', '/no/such.gguf'], '--model'],
+      [['generate', '--model', `${MODELS}stories260K.gguf`, '--kv-cache', 'q8_0'], '--kv-cache must be f32 or f16'],
     ] as const) {
       const r = lab(...args);
       expect(r.status).toBe(2);

@@ -51,6 +51,7 @@ describe('lab probe: option errors', () => {
     [['--variants', 'linear:4,wobble:2'], /--variants: 'wobble:2' is not base:B or TYPE:FACTOR/],
     [['--variants', 'yarn:0'], /--variants yarn:0: factor must be a finite number > 0/],
     [['--ctx', '1', '--text-file', TEXT], /fewer than 2 tokens/],
+    [['--kv-cache', 'bf16'], /--kv-cache must be f32 or f16, got 'bf16'/],
   ])('attention-distance %j', async (extra, message) => {
     await expect(probe('attention-distance', '--model', STORIES, '--engine', 'cpu', ...extra)).rejects.toThrow(message);
   });
@@ -77,6 +78,16 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
     expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40000', 'linear ×4', 'yarn ×4']);
     expect(result.series[3].variant.rope).toMatchObject({ type: 'yarn', factor: 4, originalContext: 512, base: 10000 });
     expect(result.series[0].points[0]).toMatchObject({ ctx: 64, windows: 2, scored: 62 });
+  });
+
+  it('--kv-cache f16 makes the CPU reference round its cache to half: perplexity moves, by little', async () => {
+    const ppl = async (kv: string) => {
+      const result = JSON.parse(await probe('perplexity', '--model', STORIES, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TEXT, '--kv-cache', kv, '--json'));
+      return result.series[0].points[0].ppl as number;
+    };
+    const [f32, f16] = [await ppl('f32'), await ppl('f16')];
+    expect(f16).not.toBe(f32);
+    expect(Math.abs(f16 / f32 - 1)).toBeLessThan(1e-3);
   });
 
   it('passkey --json keeps every trial', async () => {
