@@ -12,7 +12,7 @@ import { GGMLType } from '../src/gguf/index.ts';
 import { measureCopyBandwidth } from './copy-bandwidth.ts';
 import { countingGpu, loadedEngine, memoryCounter } from './gpu.ts';
 import { MATVEC_SHAPE, measureMatvec, SMALL_MATVEC_SHAPE, type MatvecResult } from './matvec.ts';
-import { measureModel, type ModelRun } from './measure.ts';
+import { measureModel } from './measure.ts';
 import { formatReport, type BenchReport } from './report.ts';
 import { SHAPES, WEIGHT_TYPES } from './shapes.ts';
 import { openSynthetic, registerSynthetic } from './synthetic-registry.ts';
@@ -78,7 +78,8 @@ async function main(args: string[]): Promise<void> {
     memoryBytes: numberOption('memory-gib', v['memory-gib'], small ? 2 : 72) * 2 ** 30,
   };
   const copyBytes = intOption('copy-mib', v['copy-mib'], small ? 64 : 1024) * 2 ** 20;
-  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const started = performance.now();
+  const log = (line: string) => process.stderr.write(`bench [${((performance.now() - started) / 1000).toFixed(0)} s]: ${line}\n`);
 
   const memory = memoryCounter();
   const shaders = nodeShaders();
@@ -109,23 +110,23 @@ async function main(args: string[]): Promise<void> {
         }
     }
 
-    const models: ModelRun[] = [];
+    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(device.description) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
+    const report: BenchReport = {
+      schema: 'rope-lab-bench/1', date: new Date().toISOString(), commit: commit(), command: args.join(' '),
+      device, fp32PeakTflops: peak, copy, matvec, models: [],
+      options: { ...options, small, shapes, types, copyBytes },
+    };
+    // --out is rewritten after every model: a run cut short by a time limit keeps what it measured
+    const save = () => v.out && writeFileSync(v.out, JSON.stringify(report, null, 1) + '\n');
     for (const shape of shapes)
       for (const type of types) {
         const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], { ...options, copyGbPerSecond: copy.gbPerSecond }, log);
         if (run.status !== 'measured') log(`${shape} ${type}: ${run.status}: ${run.reason}`);
-        models.push(run);
+        report.models.push(run);
+        save();
       }
-
-    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(device.description) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
-    const report: BenchReport = {
-      schema: 'rope-lab-bench/1', date: new Date().toISOString(), commit: commit(), command: args.join(' '),
-      device, fp32PeakTflops: peak, copy, matvec, models,
-      options: { ...options, small, shapes, types, copyBytes },
-    };
-    const json = JSON.stringify(report, null, 1);
-    if (v.out) writeFileSync(v.out, json + '\n');
-    process.stdout.write(v.json ? json + '\n' : formatReport(report) + '\n');
+    save();
+    process.stdout.write(v.json ? JSON.stringify(report, null, 1) + '\n' : formatReport(report) + '\n');
   } finally {
     await engine.destroy();
   }

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 bash ../shared/gpu/prepare.sh >/dev/null
 node src/engine/bench/build.mjs .gpu
+# the machine has no git: the benchmark reads the commit it measures from here (BENCH_COMMIT)
+echo "$(git rev-parse HEAD)$(git diff --quiet HEAD -- src shaders bench || echo -dirty)" > .gpu/commit.txt
 mkdir -p .gpu/node_modules/webgpu
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json .gpu/node_modules/webgpu/
 rm -rf .gpu/node_modules/webgpu/dist
