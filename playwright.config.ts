@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { findChromium } from './scripts/chromium.mjs';
 
 // Playwright drives the system Chromium (no browser download works here); WebGPU runs on SwiftShader.
-const port = 4179;
+const port = Number(process.env.E2E_PORT ?? 4179); // E2E_PORT: a second suite beside a running one
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,

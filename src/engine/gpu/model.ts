@@ -94,6 +94,8 @@ export interface GpuModelOptions {
   batch: number;
   /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
   threadsPerRow?: number;
+  /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
+  normThreads?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
   promptAttention: 'flash' | 'split';
   /** Element type of the K and V caches (see LoadOptions.kvCache). */
@@ -188,7 +190,7 @@ export async function createGpuModel(
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
-    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps }, [step, input, weight, output], (n) => [n, 1, 1]);
+    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output], (n) => [n, 1, 1]);
   const embed = await dispatchOf('embed', 'embed.wgsl',
     { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
     [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
