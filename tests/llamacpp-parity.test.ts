@@ -222,13 +222,16 @@ describe.skipIf(missing.length > 0).each(Object.keys(LAB_PPL_TOLERANCE) as (keyo
 });
 
 /**
- * `lab ppl --kv-cache f16` rounds K and V to half as llama-perplexity's default F16 cache does, so it
- * lands nearer that run than the f32 one. On these 2 chunks: ours 4.3972668, llama.cpp defaults 4.3975482
- * (6.4e-5 apart; the f32 cache is 1.2e-4 from it), llama.cpp f32 4.3980693. The rest of the gap is
- * llama.cpp's flash attention, which also rounds Q to f16 and accumulates V·softmax in f16.
+ * `lab ppl --kv-cache f16` rounds K and V to half as llama-perplexity's default F16 cache does. On these 2
+ * chunks: ours 4.3972668, llama.cpp defaults 4.3975482 (6.4e-5 apart; our f32 cache is 1.2e-4 from it),
+ * llama.cpp f32 4.3980693 (1.8e-4). Over the whole text at n_ctx 128 (232 chunks, measured once on
+ * SwiftShader) the f16 cache moves our perplexity by −6.7e-6 (5.2598140613 vs 5.2598494519), while
+ * llama.cpp's defaults move its own by +8.6e-6 (5.2598947093 vs 5.2598492346): its flash attention also
+ * rounds Q to f16 and accumulates V·softmax in f16, which storage alone does not copy. All are within
+ * 1.6e-5 of one another.
  */
 describe.skipIf(missing.length > 0)('lab ppl --kv-cache f16 vs llama.cpp\'s default F16 cache: stories260K.gguf', () => {
-  it(`is nearer llama.cpp's defaults than its f32 run over the first ${LAB_PPL_CHUNKS} chunks, within 2e-4 of them`, () => {
+  it(`is within 2e-4 of llama.cpp's defaults and 4e-4 of its f32 run over the first ${LAB_PPL_CHUNKS} chunks`, () => {
     const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', MODELS + 'stories260K.gguf', '--text-file', TEXT,
       '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--kv-cache', 'f16', '--json'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
@@ -240,7 +243,7 @@ describe.skipIf(missing.length > 0)('lab ppl --kv-cache f16 vs llama.cpp\'s defa
     };
     const [defaults, f32] = [theirs('defaults'), theirs('f32')];
     expect(Math.abs(ours.perplexity / defaults - 1), `ours ${ours.perplexity}, llama.cpp defaults ${defaults}`).toBeLessThanOrEqual(2e-4);
-    expect(Math.abs(ours.perplexity - defaults)).toBeLessThan(Math.abs(ours.perplexity - f32));
+    expect(Math.abs(ours.perplexity / f32 - 1), `ours ${ours.perplexity}, llama.cpp f32 ${f32}`).toBeLessThanOrEqual(4e-4);
   }, 120_000);
 });
 
