@@ -1,11 +1,7 @@
 // The GPU as the benchmark sees it: Dawn's GPU with every device's buffer allocations counted (peak GPU
-// memory = the most bytes of buffers alive at once), and a view of the engine's loaded model. WebGPU has no
+// memory = the most bytes of buffers alive at once), and the type of the engine's loaded model. WebGPU has no
 // memory query, and counting at createBuffer sees every allocation (weights, KV cache, activations,
 // read-back and probe buffers) without the engine keeping books for a benchmark.
-import type { GpuContext } from '../src/engine/gpu/device.ts';
-import type { GpuModel } from '../src/engine/gpu/model.ts';
-import type { LlamaConfig } from '../src/engine/model-config.ts';
-import type { ModelInfo } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 
 export interface MemoryCounter {
@@ -57,20 +53,5 @@ export function memoryCounter(): MemoryCounter {
 }
 
 /** What the benchmark drives directly: the engine's device and loaded model. */
-export interface LoadedEngine {
-  gpu: GpuContext;
-  model: GpuModel;
-  config: LlamaConfig;
-  info: ModelInfo;
-}
+export type LoadedEngine = ReturnType<WebGpuEngine['gpuInternals']>;
 
-/**
- * The engine's private state, read by the benchmark only: it times forward passes step by step and with
- * a DispatchTimer, which the public Engine API (generate, score) deliberately does not expose.
- */
-export function loadedEngine(engine: WebGpuEngine): LoadedEngine {
-  const internals = engine as unknown as { gpuContext: GpuContext | null; loaded: { model: GpuModel; config: LlamaConfig; info: ModelInfo } | null };
-  if (!internals.gpuContext || !internals.loaded) throw new Error('the engine has no model loaded');
-  const { model, config, info } = internals.loaded;
-  return { gpu: internals.gpuContext, model, config, info };
-}

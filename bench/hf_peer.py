@@ -11,6 +11,7 @@ fit (eager attention at 32K materializes heads × n² scores) is reported with i
 """
 import argparse
 import datetime
+import inspect
 import json
 import sys
 import time
@@ -51,13 +52,10 @@ def build(shape, attn, max_positions):
 
 
 def forward(model, ids, past=None):
-    """Logits of the last position only where the installed transformers supports it (as our engine computes)."""
-    for keep in ("logits_to_keep", "num_logits_to_keep"):
-        try:
-            return model(input_ids=ids, past_key_values=past, use_cache=True, **{keep: 1})
-        except TypeError:
-            continue
-    return model(input_ids=ids, past_key_values=past, use_cache=True)
+    """Logits of the last position only where the installed transformers can (our engine computes no others)."""
+    params = inspect.signature(model.forward).parameters
+    keep = next((name for name in ("logits_to_keep", "num_logits_to_keep") if name in params), None)
+    return model(input_ids=ids, past_key_values=past, use_cache=True, **({keep: 1} if keep else {}))
 
 
 def prompt(n, vocab):

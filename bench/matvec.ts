@@ -6,7 +6,6 @@
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
 import { matrixCosts, type ModelDims } from './costs.ts';
-import { loadedEngine } from './gpu.ts';
 import { canProfile, profileForward } from './profile.ts';
 import { planTensors, type BenchShape } from './shapes.ts';
 import { registerSynthetic } from './synthetic-registry.ts';
@@ -45,7 +44,7 @@ export async function measureMatvec(
   };
   try {
     await engine.load({ kind: 'path', path: registerSynthetic(shape, type).name }, undefined, { context: 64, threadsPerRow });
-    const loaded = loadedEngine(engine);
+    const loaded = engine.gpuInternals();
     if (!canProfile(loaded.gpu.device)) return { ...result, error: 'the device has no timestamp-query feature' };
     const dims: ModelDims = { ...loaded.config, vocab: shape.vocab, kvBytes: 4 };
     const kernel = `matmul ffn_up ${ggmlTypeName(type)}`;

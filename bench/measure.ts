@@ -6,7 +6,7 @@ import type { KvCacheType, LoadOptions } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
 import { decodeBytesPerToken, matrixCosts, type MatrixCost, type ModelDims } from './costs.ts';
-import { loadedEngine, type LoadedEngine, type MemoryCounter } from './gpu.ts';
+import type { LoadedEngine, MemoryCounter } from './gpu.ts';
 import { canProfile, profileForward, type ForwardProfile } from './profile.ts';
 import { planTensors, type BenchShape } from './shapes.ts';
 import { registerSynthetic } from './synthetic-registry.ts';
@@ -107,7 +107,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
     const info = await load(mainContext, o.kvCache);
     run.loadSeconds = info.loadSeconds;
     run.device = info.device;
-    const loaded = loadedEngine(engine);
+    const loaded = engine.gpuInternals();
     const mainKv = info.kvCache.dtype;
     const dims: ModelDims = { ...loaded.config, vocab: shape.vocab, kvBytes: kvBytes(mainKv) };
     await engine.generate(promptIds(16, shape.vocab), { maxTokens: 4, stopAtEos: false }); // first dispatches: driver warm-up
@@ -152,7 +152,7 @@ async function prefillLong(
   const base: PrefillResult = { tokens, method: tokens <= o.fullPrefillUpTo ? 'full' : 'sampled', kvCache: o.longKvCache };
   try {
     await load(tokens + 1, o.longKvCache);
-    const loaded = loadedEngine(engine);
+    const loaded = engine.gpuInternals();
     const result = base.method === 'full' ? (await prefillFull(engine, tokens, vocab)).result : await prefillSampled(loaded, tokens, vocab, base);
     log(`${shapeName}: prefill ${tokens} (${base.method}): ${result.tokensPerSecond?.toFixed(1)} tokens/s`);
     return { ...base, ...result, peakGpuBytes: memory.peak };

@@ -10,7 +10,7 @@ import type { KvCacheType } from '../src/engine/types.ts';
 import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { GGMLType } from '../src/gguf/index.ts';
 import { measureCopyBandwidth } from './copy-bandwidth.ts';
-import { countingGpu, loadedEngine, memoryCounter } from './gpu.ts';
+import { countingGpu, memoryCounter } from './gpu.ts';
 import { MATVEC_SHAPE, measureMatvec, SMALL_MATVEC_SHAPE, type MatvecResult } from './matvec.ts';
 import { measureModel } from './measure.ts';
 import { formatReport, type BenchReport } from './report.ts';
@@ -87,7 +87,7 @@ async function main(args: string[]): Promise<void> {
   try {
     // A tiny model opens the device: its description, and the device the copy kernel runs on
     await engine.load({ kind: 'path', path: registerSynthetic(SHAPES.tiny, GGMLType.Q8_0).name });
-    const { gpu } = loadedEngine(engine);
+    const { gpu } = engine.gpuInternals();
     await engine.unload();
     const device = {
       description: gpu.description, vendor: gpu.adapterInfo.vendor, architecture: gpu.adapterInfo.architecture,

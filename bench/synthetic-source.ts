@@ -76,14 +76,17 @@ function metadataFor(shape: BenchShape, trainedContext: number): [string, GGUFTy
   ];
 }
 
-/** Fills `words` with xorshift32 output from `seed` (fast: a few GB per model must be generated). */
-function fillRandom(words: Uint32Array, seed: number): void {
+/**
+ * Fills `words` with xorshift32 output from `seed`, each word `(random & keep) | set` (one pass: an 8B
+ * model is billions of words).
+ */
+function fillRandom(words: Uint32Array, seed: number, keep = 0xffffffff, set = 0): void {
   let s = (Math.imul(seed, 0x9e3779b1) ^ 0x5bd1e995) >>> 0 || 1;
   for (let i = 0; i < words.length; i++) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    words[i] = s;
+    words[i] = (s & keep) | set;
   }
 }
 
@@ -97,17 +100,13 @@ export function generateTensor(t: PlannedTensor, seed: number): Uint8Array {
   switch (t.type) {
     case GGMLType.F32: {
       const words = new Uint32Array(n);
-      fillRandom(words, seed);
-      const exponent = exponentFor(std, 127) << 23;
-      for (let i = 0; i < n; i++) words[i] = (words[i] & 0x807fffff) | exponent; // random sign and mantissa
+      fillRandom(words, seed, 0x807fffff, exponentFor(std, 127) << 23); // random sign and mantissa
       return new Uint8Array(words.buffer);
     }
     case GGMLType.F16: {
       const words = new Uint32Array(n / 2);
-      fillRandom(words, seed);
       const e = exponentFor(std, 15);
-      const exponents = (e << 10) | (e << 26);
-      for (let i = 0; i < words.length; i++) words[i] = (words[i] & 0x83ff83ff) | exponents;
+      fillRandom(words, seed, 0x83ff83ff, (e << 10) | (e << 26)); // two halves per word
       return new Uint8Array(words.buffer);
     }
     case GGMLType.Q4_0: return randomBlocks(n / 32, 18, 0, f32ToF16(std / Q4_0_QUANT_STD), seed);

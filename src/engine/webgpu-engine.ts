@@ -318,6 +318,15 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     return this.serial(async () => this.ready().model.readKvCache(layer));
   }
 
+  /**
+   * The device and the loaded GpuModel, for the benchmark (bench/), which drives forward passes step by
+   * step and times them per kernel; the Engine API deliberately exposes neither.
+   */
+  gpuInternals(): { gpu: GpuContext; model: GpuModel; config: LlamaConfig; info: ModelInfo } {
+    const { model, config, info } = this.ready();
+    return { gpu: this.gpuContext!, model, config, info };
+  }
+
   /** The tokenizer of the loaded model (CLI: perplexity tokenizes once, then scores chunks). */
   tokenizer(): Tokenizer {
     return this.ready().tokenizer;
