@@ -7,7 +7,7 @@ import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
 import { decodeBytesPerToken, matrixCosts, type MatrixCost, type ModelDims } from './costs.ts';
 import type { LoadedEngine, MemoryCounter } from './gpu.ts';
-import { canProfile, profileForward, type ForwardProfile } from './profile.ts';
+import { canProfile, profileForward, rateAgainst, type ForwardProfile } from './profile.ts';
 import { planTensors, type BenchShape } from './shapes.ts';
 import { registerSynthetic } from './synthetic-registry.ts';
 
@@ -26,6 +26,8 @@ export interface MeasureOptions {
   memoryBytes: number;
   /** The copy kernel's bandwidth, for the roofline. */
   copyGbPerSecond: number;
+  /** What kernels' GFLOP/s are set against (null: unknown). */
+  fp32PeakTflops: number | null;
 }
 
 export interface PrefillResult {
@@ -126,6 +128,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
       }
     }
     run.profiles = await profiles(loaded, Math.max(...o.decodeContexts), Math.min(batch, mainContext - 1), dims, matrices, shape.vocab);
+    for (const p of [run.profiles?.decode, run.profiles?.prefill]) if (p) rateAgainst(p, o.copyGbPerSecond, o.fp32PeakTflops);
     run.peakGpuBytes = memory.peak;
     await engine.unload();
 

@@ -16,6 +16,10 @@ export interface KernelTime {
   /** (read + written) / time. */
   gbPerSecond: number;
   gflopPerSecond: number;
+  /** gbPerSecond ÷ the copy kernel's bandwidth. */
+  fractionOfCopy?: number;
+  /** gflopPerSecond ÷ the device's FP32 peak (absent when the peak is unknown). */
+  fractionOfFp32Peak?: number;
 }
 
 export interface ForwardProfile {
@@ -86,4 +90,13 @@ export async function profileForward(
     k.gflopPerSecond = seconds > 0 ? k.flops / seconds / 1e9 : 0;
   }
   return { nTokens: tokens.length, pos0, gpuMs: kernels.reduce((s, k) => s + k.gpuMs, 0), kernels };
+}
+
+/** Sets each kernel's achieved rates against the copy bandwidth and (when known) the FP32 peak. */
+export function rateAgainst(profile: ForwardProfile, copyGbPerSecond: number, fp32PeakTflops: number | null): ForwardProfile {
+  for (const k of profile.kernels) {
+    k.fractionOfCopy = k.gbPerSecond / copyGbPerSecond;
+    if (fp32PeakTflops) k.fractionOfFp32Peak = k.gflopPerSecond / (fp32PeakTflops * 1000);
+  }
+  return profile;
 }

@@ -70,11 +70,8 @@ const fixed = (n: number | null | undefined, digits = 1) => {
 const percent = (n: number | null | undefined) => (n == null ? '–' : `${(n * 100).toFixed(0)}%`);
 const mib = (n: number | undefined) => (n === undefined ? '–' : (n / 2 ** 20).toFixed(0));
 
-function kernelRows(kernels: KernelTime[], peakTflops: number | null, copyGbPerSecond: number): (string | number)[][] {
-  return kernels.map((k) => [
-    k.kernel, k.calls, fixed(k.gpuMs, 3), fixed(k.gbPerSecond), percent(k.gbPerSecond / copyGbPerSecond), fixed(k.gflopPerSecond),
-    peakTflops ? percent(k.gflopPerSecond / (peakTflops * 1000)) : '–',
-  ]);
+function kernelRows(kernels: KernelTime[]): (string | number)[][] {
+  return kernels.map((k) => [k.kernel, k.calls, fixed(k.gpuMs, 3), fixed(k.gbPerSecond), percent(k.fractionOfCopy), fixed(k.gflopPerSecond), percent(k.fractionOfFp32Peak)]);
 }
 
 export function formatReport(r: BenchReport): string {
@@ -95,9 +92,9 @@ export function formatReport(r: BenchReport): string {
       m.decode.map((d) => [d.context, fixed(d.tokensPerSecond), fixed(d.msPerToken, 2), fixed(d.cpuMsPerStep, 3), fixed(d.rooflineTokensPerSecond), percent(d.fractionOfRoofline)])));
     const p = m.profiles;
     if (p?.decode) out.push(`decode step at ${p.decode.pos0}, per kernel (GPU ${fixed(p.decode.gpuMs, 3)} ms)`,
-      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.decode.kernels, r.fp32PeakTflops, r.copy.gbPerSecond)));
+      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.decode.kernels)));
     if (p?.prefill) out.push(`prompt batch of ${p.prefill.nTokens}, per kernel (GPU ${fixed(p.prefill.gpuMs, 3)} ms)`,
-      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.prefill.kernels, r.fp32PeakTflops, r.copy.gbPerSecond)));
+      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.prefill.kernels)));
     if (p?.skipped) out.push(`per-kernel times: ${p.skipped}`);
   }
   out.push('', 'targets (issue #6)', table(['target', 'measured', 'goal', 'ratio'],

@@ -99,6 +99,7 @@ async function main(args: string[]): Promise<void> {
     const copy = await measureCopyBandwidth(gpu.device, shaders, copyBytes, small ? 5 : 20);
     log(`copy bandwidth: ${copy.gbPerSecond.toFixed(1)} GB/s over ${copy.bytesCopied / 2 ** 20} MiB`);
 
+    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(device.description) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
     const matvec: MatvecResult[] = [];
     if (!v['no-matvec']) {
       const shape = small ? SMALL_MATVEC_SHAPE : MATVEC_SHAPE;
@@ -110,7 +111,6 @@ async function main(args: string[]): Promise<void> {
         }
     }
 
-    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(device.description) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
     const report: BenchReport = {
       schema: 'rope-lab-bench/1', date: new Date().toISOString(), commit: commit(), command: args.join(' '),
       device, fp32PeakTflops: peak, copy, matvec, models: [],
@@ -120,7 +120,7 @@ async function main(args: string[]): Promise<void> {
     const save = () => v.out && writeFileSync(v.out, JSON.stringify(report, null, 1) + '\n');
     for (const shape of shapes)
       for (const type of types) {
-        const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], { ...options, copyGbPerSecond: copy.gbPerSecond }, log);
+        const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], { ...options, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak }, log);
         if (run.status !== 'measured') log(`${shape} ${type}: ${run.status}: ${run.reason}`);
         report.models.push(run);
         save();

@@ -51,6 +51,10 @@ describe('npm run bench', () => {
     expect(kernels).toEqual(expect.arrayContaining(['matmul output Q6_K', 'matmul ffn_up Q4_0', 'attention', 'rmsnorm', 'argmax']));
     const up = m.profiles!.decode!.kernels.find((k) => k.kernel === 'matmul ffn_up Q4_0')!;
     expect(up.calls).toBe(2); // one per layer
+    expect(up.gbPerSecond).toBeCloseTo((up.bytesRead + up.bytesWritten) / (up.gpuMs / 1000) / 1e9, 6);
+    expect(up.fractionOfCopy).toBeCloseTo(up.gbPerSecond / r.copy.gbPerSecond, 10);
+    expect(r.fp32PeakTflops).toBeNull(); // SwiftShader: no datasheet peak, so no fraction of it
+    expect(up.fractionOfFp32Peak).toBeUndefined();
     expect(m.profiles!.prefill!.nTokens).toBe(32);
   }, 180_000);
 
