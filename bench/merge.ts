@@ -27,6 +27,8 @@ export interface Comparison {
   /** Decode: the context; prefill: the prompt length. */
   tokens: number;
   ours: number | null;
+  /** Decode: our fraction of the roofline; prefill: our time to first token in ms. */
+  oursDetail: number | null;
   /** Their tokens/s by attention implementation (null: not measured or failed). */
   theirs: Record<string, number | null>;
   /** ours ÷ theirs by attention implementation. */
@@ -43,7 +45,7 @@ export interface MergedReport {
 export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport {
   const attentions = [...new Set(peer.runs.map((r) => r.attention))];
   const comparisons: Comparison[] = [];
-  const compare = (shape: string, type: string, phase: Comparison['phase'], tokens: number, mine: number | undefined) => {
+  const compare = (shape: string, type: string, phase: Comparison['phase'], tokens: number, mine: number | undefined, detail: number | undefined) => {
     const theirs: Record<string, number | null> = {};
     const ratio: Record<string, number | null> = {};
     for (const attention of attentions) {
@@ -54,12 +56,12 @@ export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport 
       theirs[attention] = value ?? null;
       ratio[attention] = value && mine !== undefined ? mine / value : null;
     }
-    comparisons.push({ shape, type, phase, tokens, ours: mine ?? null, theirs, ratio });
+    comparisons.push({ shape, type, phase, tokens, ours: mine ?? null, oursDetail: detail ?? null, theirs, ratio });
   };
   for (const m of ours.models) {
     if (m.status !== 'measured') continue;
-    for (const d of m.decode) compare(m.shape, m.type, 'decode', d.context, d.tokensPerSecond);
-    for (const p of m.prefill) compare(m.shape, m.type, 'prefill', p.tokens, p.tokensPerSecond);
+    for (const d of m.decode) compare(m.shape, m.type, 'decode', d.context, d.tokensPerSecond, d.fractionOfRoofline);
+    for (const p of m.prefill) compare(m.shape, m.type, 'prefill', p.tokens, p.tokensPerSecond, p.timeToFirstTokenMs);
   }
   return { ours, peer, comparisons, targets: checkTargets(ours) };
 }
@@ -69,14 +71,16 @@ const num = (n: number | null | undefined, digits = 0) => (n == null ? '–' : n
 /** The README's Speed table: one row per (shape, type, phase, tokens). */
 export function markdownTable(merged: MergedReport): string {
   const attentions = [...new Set(merged.peer.runs.map((r) => r.attention))];
-  const header = ['model', 'weights', 'phase', 'tokens', 'ours tok/s', ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`])];
+  const header = ['model', 'weights', 'phase', 'tokens', 'ours tok/s', 'of roofline / first token', ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`])];
   const rows = merged.comparisons.map((c) => [
-    c.shape, c.type, c.phase, String(c.tokens), num(c.ours, 1), ...attentions.flatMap((a) => [num(c.theirs[a], 1), num(c.ratio[a], 2)]),
+    c.shape, c.type, c.phase, String(c.tokens), num(c.ours, 1),
+    c.oursDetail == null ? '–' : c.phase === 'decode' ? `${(c.oursDetail * 100).toFixed(0)}%` : `${c.oursDetail.toFixed(0)} ms`,
+    ...attentions.flatMap((a) => [num(c.theirs[a], 1), num(c.ratio[a], 2)]),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const r = merged.ours;
   return [
-    `${r.device.description}, commit ${r.commit.slice(0, 12)}, ${r.date.slice(0, 10)}; copy bandwidth ${num(r.copy.gbPerSecond)} GB/s; HF: ${merged.peer.device}, bf16`,
+    `${r.device.description}, commit ${r.commit.slice(0, 12)}, ${r.date.slice(0, 10)}; copy bandwidth ${num(r.copy.gbPerSecond, 1)} GB/s; HF: ${merged.peer.device}, bf16`,
     '',
     line(header), line(header.map(() => '---')), ...rows.map(line),
     '',

@@ -9,7 +9,7 @@ const run = (shape: string, type: string, decode: [number, number][], prefill: [
   decode: decode.map(([context, tps]) => ({
     context, steps: 8, kvCache: 'f32', tokensPerSecond: tps, msPerToken: 1000 / tps, cpuMsPerStep: 0.1, bytesPerToken: 1, rooflineTokensPerSecond: 1000, fractionOfRoofline: tps / 1000,
   })),
-  prefill: prefill.map(([tokens, tps]) => ({ tokens, method: 'full', kvCache: 'f32', tokensPerSecond: tps })),
+  prefill: prefill.map(([tokens, tps]) => ({ tokens, method: 'full', kvCache: 'f32', tokensPerSecond: tps, timeToFirstTokenMs: 2000 })),
 });
 
 const ours: BenchReport = {
@@ -67,8 +67,8 @@ describe('mergeReports', () => {
 
   it('renders the README table with a row per comparison', () => {
     const md = markdownTable(merged);
-    expect(md).toContain('| 1B | q4_0 | decode | 512 | 301.0 | 100.0 | 3.01 | 150.5 | 2.00 |');
-    expect(md).toContain('| 1B | q4_0 | prefill | 32768 | 3743.7 | – | – | 7487.4 | 0.50 |');
+    expect(md).toContain('| 1B | q4_0 | decode | 512 | 301.0 | 30% | 100.0 | 3.01 | 150.5 | 2.00 |');
+    expect(md).toContain('| 1B | q4_0 | prefill | 32768 | 3743.7 | 2000 ms | – | – | 7487.4 | 0.50 |');
     expect(md.split('\n').filter((l) => l.startsWith('| 1B') || l.startsWith('| 8B'))).toHaveLength(5);
   });
 });
