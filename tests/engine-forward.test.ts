@@ -10,6 +10,7 @@ import { GGMLType, GGUFValueType, bytesSource, meta, readGGUF, writeGGUF, type G
 import { computeRope } from '../src/rope/frequencies.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
 import { llamaConfigFromGGUF } from '../src/engine/model-config.ts';
+import { formatBytes, maxBindingBytes } from '../src/engine/gpu/device.ts';
 import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, referenceChunkScorer, testDevice, testEngine } from './engine-helpers.ts';
 import { randomF32, rng } from './engine-kernel-harness.ts';
 import { tieAwareF16Store } from './f16-cache-oracle.ts';
@@ -151,15 +152,17 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
 
   it('a context whose cache exceeds one storage binding fails the load naming the context, the layout and the limit', async () => {
     const { device } = await testDevice();
-    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    const file = await openStories('stories260K.gguf');
-    const c = llamaConfigFromGGUF(file);
-    const perPosition = c.kvHeads * c.headDim * 2; // f16 bytes of one position of one layer's K
-    const context = Math.floor(limit / perPosition) + 1;
-    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f16' }))
-      .rejects.toThrow(new RegExp(`f16 KV cache of one layer for context ${context} .* but this GPU allows at most`));
-    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f32' }))
-      .rejects.toThrow(/f32 KV cache .* an f16 cache .* needs half/);
+    const limit = maxBindingBytes(device);
+    const c = llamaConfigFromGGUF(await openStories('stories260K.gguf'));
+    const load = (context: number, kvCache: 'f32' | 'f16') => engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache });
+    const past = (bytesPerValue: number) => Math.floor(limit / (c.kvHeads * c.headDim * bytesPerValue)) + 1; // first context over the limit
+    const message = (dtype: string, context: number) => new RegExp(`the ${dtype} KV cache of one layer for context ${context} .* needs .* but this GPU allows at most ${formatBytes(limit)} per storage binding`);
+    // just past what f16 holds: neither layout fits, and no hint
+    await expect(load(past(2), 'f16')).rejects.toThrow(message('f16', past(2)));
+    await expect(load(past(2), 'f32')).rejects.toThrow(/per storage binding$/);
+    // just past what f32 holds: f16 would fit, and the message says so
+    await expect(load(past(4), 'f32')).rejects.toThrow(message('f32', past(4)));
+    await expect(load(past(4), 'f32')).rejects.toThrow(/; an f16 cache \(kvCache 'f16', --kv-cache f16\) needs .* and fits$/);
   });
 
   it('an unknown kvCache layout is refused by name', async () => {

@@ -40,9 +40,14 @@ export async function openDevice(gpu: GPU): Promise<GpuContext> {
   return { gpu, device, adapterInfo: info, description, software, lost: device.lost };
 }
 
+/** The most bytes one buffer bound as storage may hold on this device. */
+export function maxBindingBytes(device: GPUDevice): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}
+
 /** Throws with the numbers (and `hint`, appended) when a buffer would exceed what one storage binding may hold. */
 export function checkBindingSize(device: GPUDevice, bytes: number, what: string, hint = ''): void {
-  const max = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const max = maxBindingBytes(device);
   if (bytes > max)
     throw new Error(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`);
 }
