@@ -22,6 +22,7 @@ export interface MeasureOptions {
   longKvCache: KvCacheType;
   batchSize?: number;
   threadsPerRow?: number;
+  promptAttention?: LoadOptions['promptAttention'];
   /** Combinations estimated to need more GPU memory than this are skipped. */
   memoryBytes: number;
   /** The copy kernel's bandwidth, for the roofline. */
@@ -61,6 +62,8 @@ export interface DecodeResult {
 export interface ModelRun {
   shape: string;
   type: string;
+  /** Set on a run of a named baseline kernel choice (see run.ts's BASELINES) instead of the engine's defaults. */
+  baseline?: string;
   status: 'measured' | 'skipped' | 'failed';
   reason?: string;
   fileBytes: number;
@@ -101,7 +104,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   }
   const load = (context: number, kvCache: KvCacheType | undefined) => {
     memory.resetPeak();
-    const options: LoadOptions = { context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, kvCache };
+    const options: LoadOptions = { context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, promptAttention: o.promptAttention, kvCache };
     return engine.load({ kind: 'path', path: path.name }, undefined, options);
   };
   try {

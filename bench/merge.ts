@@ -59,7 +59,7 @@ export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport 
     comparisons.push({ shape, type, phase, tokens, ours: mine ?? null, oursDetail: detail ?? null, theirs, ratio });
   };
   for (const m of ours.models) {
-    if (m.status !== 'measured') continue;
+    if (m.status !== 'measured' || m.baseline) continue; // the peer has no counterpart of our baseline kernels
     for (const d of m.decode) compare(m.shape, m.type, 'decode', d.context, d.tokensPerSecond, d.fractionOfRoofline);
     for (const p of m.prefill) compare(m.shape, m.type, 'prefill', p.tokens, p.tokensPerSecond, p.timeToFirstTokenMs);
   }

@@ -31,7 +31,7 @@ export interface TargetCheck {
   ratio: number | null;
 }
 
-const findModel = (r: BenchReport, shape: string, type: string) => r.models.find((m) => m.shape === shape && m.type === type && m.status === 'measured');
+const findModel = (r: BenchReport, shape: string, type: string) => r.models.find((m) => m.shape === shape && m.type === type && m.status === 'measured' && !m.baseline);
 
 /** The issue's targets, each with what this report measured (null where the run did not measure it). */
 export function checkTargets(r: BenchReport): TargetCheck[] {
@@ -84,7 +84,7 @@ export function formatReport(r: BenchReport): string {
       r.matvec.map((m) => [m.type, `${m.rows}×${m.cols}`, `${m.threadsPerRow}${m.baseline ? ' (naive)' : ''}`, fixed(m.gpuMicroseconds), m.error ?? fixed(m.gbPerSecond), percent(m.fractionOfCopy)])));
   }
   for (const m of r.models) {
-    out.push('', `${m.shape} ${m.type}: ${m.status === 'measured' ? `loaded in ${fixed(m.loadSeconds, 2)} s, ${mib(m.gpuWeightBytes)} MiB of weights on the GPU, peak ${mib(m.peakGpuBytes)} MiB` : `${m.status}: ${m.reason}`}`);
+    out.push('', `${m.shape} ${m.type}${m.baseline ? ` [baseline: ${m.baseline}]` : ''}: ${m.status === 'measured' ? `loaded in ${fixed(m.loadSeconds, 2)} s, ${mib(m.gpuWeightBytes)} MiB of weights on the GPU, peak ${mib(m.peakGpuBytes)} MiB` : `${m.status}: ${m.reason}`}`);
     if (m.status !== 'measured') continue;
     out.push(table(['prefill tokens', 'tokens/s', 'first token ms', 'method', 'KV'],
       m.prefill.map((p) => [p.tokens, p.error ?? fixed(p.tokensPerSecond), fixed(p.timeToFirstTokenMs), p.method, p.kvCache])));

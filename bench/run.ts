@@ -12,13 +12,23 @@ import { GGMLType } from '../src/gguf/index.ts';
 import { measureCopyBandwidth } from './copy-bandwidth.ts';
 import { countingGpu, memoryCounter } from './gpu.ts';
 import { MATVEC_SHAPE, measureMatvec, SMALL_MATVEC_SHAPE, type MatvecResult } from './matvec.ts';
-import { measureModel } from './measure.ts';
+import { measureModel, type MeasureOptions } from './measure.ts';
 import { formatReport, type BenchReport } from './report.ts';
 import { SHAPES, WEIGHT_TYPES } from './shapes.ts';
 import { openSynthetic, registerSynthetic } from './synthetic-registry.ts';
 import { fp32PeakTflops } from './targets.ts';
 
 const MATVEC_TYPES = [GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.F16];
+
+/**
+ * The simpler kernel choices the engine keeps, measured as named baselines on one model (decode at the
+ * shortest context, prefill at the shortest prompt): what the tuned defaults gain over them.
+ */
+const BASELINES: ReadonlyArray<{ name: string; options: Partial<MeasureOptions> }> = [
+  { name: 'naive matmul: one thread per weight row (threadsPerRow 1)', options: { threadsPerRow: 1 } },
+  { name: "prompt attention 'flash' (attention_prefill.wgsl: one workgroup per head and 8 queries)", options: { promptAttention: 'flash' } },
+  { name: "prompt attention 'split' (split-K per query, as in decode)", options: { promptAttention: 'split' } },
+];
 
 function listOption<T>(name: string, value: string | undefined, fallback: string[], known: Readonly<Record<string, T>>): string[] {
   const names = value === undefined ? fallback : value.split(',').map((s) => s.trim());
@@ -60,6 +70,8 @@ async function main(args: string[]): Promise<void> {
     'copy-mib': { type: 'string' },
     'fp32-peak-tflops': { type: 'string' },
     'no-matvec': { type: 'boolean' },
+    baselines: { type: 'boolean' },
+    'no-baselines': { type: 'boolean' },
   });
   const small = v.small ?? false;
   const shapes = listOption('shapes', v.shapes, small ? ['stories15M'] : ['stories15M', '1B', '8B'], SHAPES);
@@ -125,6 +137,19 @@ async function main(args: string[]): Promise<void> {
         report.models.push(run);
         save();
       }
+    if (v['no-baselines'] ? false : v.baselines ?? !small) {
+      // on the 1B (or the first shape) in Q4_0 (or the first type)
+      const shape = shapes.includes('1B') ? '1B' : shapes[0];
+      const type = types.includes('q4_0') ? 'q4_0' : types[0];
+      const short = { decodeContexts: [Math.min(...options.decodeContexts)], prefillContexts: [Math.min(...options.prefillContexts)] };
+      const defaultAttention = device.software ? 'flash' : 'split'; // the engine's choice (LoadOptions.promptAttention)
+      for (const baseline of BASELINES.filter((b) => b.options.promptAttention !== defaultAttention)) {
+        const base = { ...options, ...short, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak, ...baseline.options };
+        const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], base, log);
+        report.models.push({ ...run, baseline: baseline.name });
+        save();
+      }
+    }
     save();
     process.stdout.write(v.json ? JSON.stringify(report, null, 1) + '\n' : formatReport(report) + '\n');
   } finally {

@@ -11,7 +11,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('npm run bench', () => {
   it('reports copy bandwidth, matvec, prefill, decode, per-kernel times and memory as JSON', async () => {
-    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16'], { cwd: ROOT, env: { ...process.env, BENCH_COMMIT: 'test-commit' }, maxBuffer: 2 ** 26 });
+    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16', '--baselines'], { cwd: ROOT, env: { ...process.env, BENCH_COMMIT: 'test-commit' }, maxBuffer: 2 ** 26 });
     const r = JSON.parse(stdout) as BenchReport;
     expect(r.schema).toBe('rope-lab-bench/1');
     expect(r.commit).toBe('test-commit');
@@ -27,7 +27,14 @@ describe('npm run bench', () => {
       expect(m.fractionOfCopy).toBeCloseTo(m.gbPerSecond! / r.copy.gbPerSecond, 10);
     }
 
-    expect(r.models).toHaveLength(1);
+    // the model, then the baselines: naive matmul, and the prompt attention SwiftShader does not default to
+    expect(r.models.map((x) => x.baseline?.split(' ')[0])).toEqual([undefined, 'naive', 'prompt']);
+    expect(r.models[2].baseline).toMatch(/'split'/);
+    for (const b of r.models.slice(1)) {
+      expect(b).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
+      expect(b.decode.map((d) => d.context)).toEqual([64]);
+      expect(b.prefill.map((p) => p.tokens)).toEqual([64]);
+    }
     const m = r.models[0];
     expect(m).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
     expect(m.loadSeconds).toBeGreaterThan(0);
