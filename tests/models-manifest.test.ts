@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinModelUrl, findBuiltinModel, isBuiltinRef, parseBuiltinRef, parseModelManifest } from '../src/models/builtin.ts';
 import { BUILTIN_MODELS_DIR, readBuiltinManifest, resolveBuiltinPath } from '../src/models/manifest-node.ts';
+import { webBuiltinCatalog } from '../src/models/manifest-web.ts';
 
 const entry = (name: string, extra: Record<string, unknown> = {}) => ({
   name, file: `${name}.gguf`, title: `Model ${name}`, description: 'A model.', stage: 'long-context',
@@ -109,5 +110,29 @@ describe('the committed manifest (public/models/models.json)', () => {
       expect(model.bytes, model.name).toBe(bytes.byteLength);
       expect(model.sha256, model.name).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
+  });
+});
+
+describe('webBuiltinCatalog (page and worker)', () => {
+  const body = JSON.stringify(manifest());
+
+  it('fetches models.json under the site base once, validated', async () => {
+    const asked: string[] = [];
+    const catalog = webBuiltinCatalog(async (input) => {
+      asked.push(String(input));
+      return new Response(body);
+    }, () => 'https://host.example/lab/');
+    expect((await catalog.manifest()).models.map((m) => m.name)).toEqual(['a', 'b']);
+    await catalog.manifest();
+    expect(asked).toEqual(['https://host.example/lab/models/models.json']);
+    expect(catalog.base()).toBe('https://host.example/lab/');
+  });
+
+  it('names a failed fetch or a bad manifest, and asks again next time', async () => {
+    const answers = [new Response('gone', { status: 404 }), new Response(JSON.stringify({ version: 2 })), new Response(body)];
+    const catalog = webBuiltinCatalog(async () => answers.shift()!, () => 'https://lab.example/');
+    await expect(catalog.manifest()).rejects.toThrow('the built-in model list https://lab.example/models/models.json answered HTTP 404');
+    await expect(catalog.manifest()).rejects.toThrow('models.json: version must be 1, got 2');
+    expect((await catalog.manifest()).default).toBe('a');
   });
 });
