@@ -51,7 +51,7 @@ export async function measureMatvec(
     const times: number[] = [];
     for (let rep = 0; rep <= REPETITIONS; rep++) {
       const profile = await profileForward(loaded.gpu.device, loaded.model, [5], 0, 'none', dims, matrices);
-      if (rep > 0) times.push(profile.kernels.find((k) => k.kernel === kernel)!.gpuMs * 1000); // rep 0 warms up
+      if (rep > 0) times.push(profile.kernels.find((k) => k.kernel.startsWith(kernel))!.gpuMs * 1000); // rep 0 warms up
     }
     const us = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     const gbPerSecond = result.bytes / (us / 1e6) / 1e9;

@@ -30,7 +30,10 @@ export interface ForwardProfile {
   kernels: KernelTime[];
 }
 
-interface Recorded { label: string; nTokens: number; pos0: number; grid: readonly number[] }
+interface Recorded { label: string; file: string; nTokens: number; pos0: number; grid: readonly number[] }
+
+/** The kernel file a dispatch runs: its pipeline's label starts with it (kernels.ts's KernelCache). */
+const kernelFile = (d: Dispatch) => d.pipeline.label.split('|')[0];
 
 /** Hands out timestamp query pairs to dispatches, then reads the times back. */
 class QueryTimer implements DispatchTimer {
@@ -44,7 +47,7 @@ class QueryTimer implements DispatchTimer {
   timestampWrites(d: Dispatch, nTokens: number, pos0: number): GPUComputePassTimestampWrites {
     const i = this.recorded.length;
     if (i >= this.capacity) throw new Error(`more than ${this.capacity} dispatches in one profiled pass`);
-    this.recorded.push({ label: d.label, nTokens, pos0, grid: d.grid(nTokens, pos0) });
+    this.recorded.push({ label: d.label, file: kernelFile(d), nTokens, pos0, grid: d.grid(nTokens, pos0) });
     return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
@@ -75,13 +78,15 @@ export async function profileForward(
   timer.recorded.forEach((r, i) => {
     if (r.label === 'attention') attentionGrid = r.grid;
     const cost = dispatchCost(r.label, r.nTokens, r.pos0, r.label === 'attention_combine' ? attentionGrid : r.grid, dims, matrices);
-    const k = byKernel.get(cost.kernel) ?? { kernel: cost.kernel, calls: 0, gpuMs: 0, bytesRead: 0, bytesWritten: 0, flops: 0, gbPerSecond: 0, gflopPerSecond: 0 };
+    // a dispatch labelled after one kernel but running another file (a decode step's matvec.wgsl) says so
+    const name = r.file === `${r.label.split(' ')[0]}.wgsl` ? cost.kernel : `${cost.kernel} [${r.file}]`;
+    const k = byKernel.get(name) ?? { kernel: name, calls: 0, gpuMs: 0, bytesRead: 0, bytesWritten: 0, flops: 0, gbPerSecond: 0, gflopPerSecond: 0 };
     k.calls++;
     k.gpuMs += ns[i] / 1e6;
     k.bytesRead += cost.bytesRead;
     k.bytesWritten += cost.bytesWritten;
     k.flops += cost.flops;
-    byKernel.set(cost.kernel, k);
+    byKernel.set(name, k);
   });
   const kernels = [...byKernel.values()].sort((a, b) => b.gpuMs - a.gpuMs);
   for (const k of kernels) {
