@@ -2,6 +2,7 @@
 // CPU time per step, per-kernel GPU time, peak GPU memory. Prefill goes through the engine's own
 // generate(); decode drives the loaded GpuModel step by step like generate does (one command buffer per
 // token, only the sampled id read back) so the CPU side of a step can be timed apart from the wait.
+import { formatBytes } from '../src/engine/gpu/device.ts';
 import type { KvCacheType, LoadOptions } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
@@ -100,7 +101,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
     estimatedGpuBytes: estimateGpuBytes(gpuWeightBytes, shape, mainContext, kvBytes(o.kvCache), batch), prefill: [], decode: [],
   };
   if (run.estimatedGpuBytes > o.memoryBytes) {
-    return { ...run, status: 'skipped', reason: `needs about ${gib(run.estimatedGpuBytes)} GiB of GPU memory, more than the ${gib(o.memoryBytes)} GiB allowed (--memory-gib)` };
+    return { ...run, status: 'skipped', reason: `needs about ${formatBytes(run.estimatedGpuBytes)} of GPU memory, more than the ${formatBytes(o.memoryBytes)} allowed (--memory-gib)` };
   }
   const load = (context: number, kvCache: KvCacheType | undefined) => {
     memory.resetPeak();
@@ -108,7 +109,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
     return engine.load({ kind: 'path', path: path.name }, undefined, options);
   };
   try {
-    log(`${shape.name} ${run.type}: loading (${gib(path.size)} GiB file, context ${mainContext})`);
+    log(`${shape.name} ${run.type}: loading (${formatBytes(path.size)} file, context ${mainContext})`);
     const info = await load(mainContext, o.kvCache);
     run.loadSeconds = info.loadSeconds;
     run.device = info.device;
@@ -223,4 +224,3 @@ async function profiles(loaded: LoadedEngine, decodeAt: number, batch: number, d
   return { decode, prefill };
 }
 
-const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);

@@ -65,6 +65,17 @@ describe('npm run bench', () => {
     expect(m.profiles!.prefill!.nTokens).toBe(32);
   }, 180_000);
 
+  it('skips a combination estimated not to fit the memory allowed, saying why', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--small', '--json', '--shapes', 'tiny', '--types', 'f32',
+      '--memory-gib', '0.001', '--no-matvec', '--no-baselines', '--copy-mib', '1'], { cwd: ROOT, maxBuffer: 2 ** 26 });
+    const [m] = (JSON.parse(stdout) as BenchReport).models;
+    expect(m).toMatchObject({ shape: 'tiny', type: 'f32', status: 'skipped', prefill: [], decode: [] });
+    expect(m.reason).toBe(`needs about ${(m.estimatedGpuBytes / 2 ** 20).toFixed(1)} MiB of GPU memory, more than the 1.0 MiB allowed (--memory-gib)`);
+    // the tiny model's F32 weights: 2 layers of q, o (256²), k, v (128 × 256: 2 of 4 heads) and the FFN (3 × 256 × 512),
+    // plus token_embd and output (512 × 256)
+    expect(m.gpuWeightBytes).toBe((2 * (2 * 256 * 256 + 2 * 128 * 256 + 3 * 256 * 512) + 2 * 512 * 256) * 4);
+  }, 60_000);
+
   it('exits 2 with one line naming a bad option', async () => {
     const failed = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--shapes', '70B'], { cwd: ROOT }).then(() => null, (err: { code: number; stderr: string }) => err);
     expect(failed?.code).toBe(2);
