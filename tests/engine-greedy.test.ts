@@ -20,6 +20,12 @@ describe.skipIf(!haveModels)('GPU greedy decoding of stories260K', () => {
     });
   }
 
+  it('stories260K-Q8_0.gguf through the GPUs\' decode kernel (matvec.wgsl): the same 64 greedy ids', async () => {
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined, { context: 128, decodeMatvec: true });
+    const result = await engine.generate([1], { maxTokens: 64, temperature: 0, stopAtEos: false });
+    expect(result.tokens).toEqual(ref.greedy_ids);
+  });
+
   it('a lost device puts the engine in an error state; the next load recreates the device', async () => {
     await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
     const device = (engine as unknown as { gpuContext: { device: GPUDevice } }).gpuContext.device;

@@ -51,6 +51,43 @@ const matmulCases = WEIGHT_TYPES.map((type, i): KernelCase => {
   } };
 });
 
+const matvecCases = WEIGHT_TYPES.map((type, i): KernelCase => {
+  const name = `matvec.wgsl ${ggmlTypeName(type)}: one token, random shape equals dequantize + CPU matvec (|err| ≤ 1e-5·Σ|w·x|)`;
+  return { kernel: 'matvec.wgsl', name, run: async (device) => {
+    const random = rng(200 + i);
+    const block = typeInfo(type).blockSize;
+    // rows past one workgroup's 8, and rows long enough for the 4-chunk unrolled steps plus a remainder
+    const cols = block === 1 ? 8 * (40 + Math.floor(random() * 30)) + 3 : block * (block === 256 ? 2 + Math.floor(random() * 3) : 9 + Math.floor(random() * 8));
+    const rows = 9 + Math.floor(random() * 40);
+    const bytes = randomTensor(type, rows * cols, random);
+    const w = dequantize(type, bytes, rows * cols);
+    const packed = repack('w', type, bytes, rows, cols);
+    const x = new Float32Array(roundUp(cols, 8));
+    x.set(randomF32(cols, random));
+    const y0 = randomF32(rows, random);
+    const check = new ErrorTracker(`${rows}×${cols} weights`);
+    for (const [tpr, accumulate] of [[32, false], [8, true]] as const) {
+      const [out] = await runKernelOn(device, {
+        kernel: 'matvec.wgsl', weightType: packed.type, step: { n_tokens: 1 },
+        constants: { TPR: tpr, CHUNKS: packed.chunks, ROWS: rows, ROW_WORDS: packed.rowWords, ACCUMULATE: accumulate },
+        bindings: [{ data: packed.data }, { data: x }, { outBytes: rows * 4, init: y0 }],
+        grid: [Math.ceil(rows / (256 / tpr)), 1, 1],
+      });
+      const y = new Float32Array(out);
+      for (let r = 0; r < rows; r++) {
+        let dot = accumulate ? y0[r] : 0;
+        let scale = Math.abs(dot);
+        for (let c = 0; c < cols; c++) {
+          dot += w[r * cols + c] * x[c];
+          scale += Math.abs(w[r * cols + c] * x[c]);
+        }
+        check.compare(y[r], dot, 1e-5 * scale + 1e-30, `TPR ${tpr} row ${r}`);
+      }
+    }
+    return check.result(name);
+  } };
+});
+
 const embedCases = [GGMLType.F16, GGMLType.Q5_0, GGMLType.Q6_K].map((type): KernelCase => {
   const name = `embed.wgsl ${ggmlTypeName(type)}: rows of the dequantized table, exactly`;
   return { kernel: 'embed.wgsl', name, run: async (device) => {
@@ -291,5 +328,5 @@ const argmaxCase: KernelCase = {
 };
 
 export const KERNEL_CASES: readonly KernelCase[] = [
-  ...matmulCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, logprobCase, argmaxCase,
+  ...matmulCases, ...matvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, logprobCase, argmaxCase,
 ];

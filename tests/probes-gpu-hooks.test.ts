@@ -141,7 +141,7 @@ describe.skipIf(!haveModels)('attention probes with an f16 KV cache: WebGPU kern
   /** The oracle of the cache the GPU's last pass left (its keys and values rounded as the GPU rounded near ties). */
   async function oracle() {
     const store = await tieAwareF16Store(gpu);
-    return { cpu: new ReferenceProbeEngine(weights, { isEndOfGeneration: () => false, decode: () => '' }, { kvStore: store.store }), store };
+    return { cpu: new ReferenceProbeEngine(weights, { isEndOfGeneration: () => false, decode: () => '', bos: 1 }, { kvStore: store.store }), store };
   }
 
   it(`attention statistics equal the oracle within ${MASS_TOLERANCE}`, async () => {

@@ -148,6 +148,11 @@ export interface LoadOptions {
    */
   promptAttention?: 'flash' | 'split';
   /**
+   * Tuning: decode steps (one token) through matvec.wgsl (256 threads, 32 per weight row, independent loads in
+   * flight) instead of matmul.wgsl. Default by adapter: on for GPUs, off on CPU rasterizers.
+   */
+  decodeMatvec?: boolean;
+  /**
    * Element type of the KV cache (default 'f32'). 'f32' keeps keys and values exactly as computed: it is
    * the oracle the GPU is tested against at 1e-5. 'f16' (llama.cpp's default cache type) rounds them to
    * half precision when stored, halving the cache's memory and the bytes attention reads per token — what

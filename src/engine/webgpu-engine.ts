@@ -135,6 +135,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       model = await createGpuModel(device, kernels, config, weights, {
         context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         normThreads: this.gpuContext.software ? 64 : 256,
+        decodeMatvec: options.decodeMatvec ?? !this.gpuContext.software,
         promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'), kvCache,
       });
     } catch (err) {

@@ -13,7 +13,8 @@ import { traceReference, type ReferenceTrace } from './reference-trace.ts';
 
 export interface EndOfGeneration {
   isEndOfGeneration(id: number): boolean;
-  decode(ids: readonly number[]): string;
+  decode(ids: readonly number[], options?: { continuing?: boolean }): string;
+  readonly bos: number | null;
 }
 
 export class ReferenceProbeEngine implements ProbeHooks {
@@ -73,7 +74,8 @@ export class ReferenceProbeEngine implements ProbeHooks {
     }
     const decodeSeconds = (performance.now() - started) / 1000 - promptSeconds;
     return {
-      tokens, text: this.tokenizer.decode(tokens), promptTokens: ids.length, stoppedBy,
+      // as the GPU engine: after a prompt with text, the first token's leading space separates it from the prompt
+      tokens, text: this.tokenizer.decode(tokens, { continuing: ids.length > (ids[0] === this.tokenizer.bos ? 1 : 0) }), promptTokens: ids.length, stoppedBy,
       tokensPerSecond: tokens.length / Math.max(decodeSeconds, 1e-9),
       promptTokensPerSecond: ids.length / Math.max(promptSeconds, 1e-9),
     };

@@ -52,6 +52,8 @@ export interface SamplingStep {
 
 /** A grid with no workgroups: the dispatch is skipped for this step. */
 const NONE: [number, number, number] = [0, 0, 0];
+const MATVEC_WG = 256; // matvec.wgsl's workgroup
+const MATVEC_TPR = 32; // its threads per weight row: a warp's worth of neighbouring words
 
 const ATTENTION_TILE = 256; // positions per tile in attention.wgsl
 const TARGET_SPLITS = 32; // chunks per query at full context: enough workgroups to fill a GPU
@@ -94,6 +96,8 @@ export interface GpuModelOptions {
   batch: number;
   /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
   threadsPerRow?: number;
+  /** Decode steps (one token) through matvec.wgsl instead of matmul.wgsl: faster on GPUs (default off). */
+  decodeMatvec?: boolean;
   /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
   normThreads?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
@@ -182,14 +186,25 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  const matmul = (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch) =>
-    dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
+  // Batches of tokens go through matmul.wgsl; with decodeMatvec a single token (a decode step) goes through
+  // matvec.wgsl instead. Both dispatches are recorded, and the grid of the one that does not apply is empty.
+  const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch): Promise<Dispatch[]> => {
+    const single = (n: number) => opts.decodeMatvec === true && n === 1;
+    const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
       { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
       [step, m.buffer, input, output],
       (n) => {
+        if (single(n)) return NONE;
         const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
+    if (!opts.decodeMatvec) return [batched];
+    const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
+    const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
+      { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ACCUMULATE: accumulate },
+      [step, m.buffer, input, output], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+    return [vector, batched];
+  };
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output], (n) => [n, 1, 1]);
   const embed = await dispatchOf('embed', 'embed.wgsl',
@@ -199,15 +214,17 @@ export async function createGpuModel(
   const afterRope: number[] = []; // index in layerDispatches just past each layer's rope_store
   for (let l = 0; l < c.layers; l++) {
     const L = w.layers[l];
-    afterRope.push(layerDispatches.length + 5); // rmsnorm, wq, wk, wv, rope_store
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn),
-      await matmul(L.wq, xn, q, dimS, qS, false),
-      await matmul(L.wk, xn, k, dimS, kvS, false),
-      await matmul(L.wv, xn, v, dimS, kvS, false),
+      ...await matmul(L.wq, xn, q, dimS, qS, false),
+      ...await matmul(L.wk, xn, k, dimS, kvS, false),
+      ...await matmul(L.wv, xn, v, dimS, kvS, false),
       await dispatchOf('rope_store', 'rope_store.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
         [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
+    );
+    afterRope.push(layerDispatches.length); // just past rope_store
+    layerDispatches.push(
       await dispatchOf('attention', 'attention.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
         [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.heads, n] : NONE)),
@@ -217,23 +234,23 @@ export async function createGpuModel(
       await dispatchOf('attention_prefill', 'attention_prefill.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
-      await matmul(L.wo, attn, x, qS, dimS, true),
+      ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn),
-      await matmul(L.wGate, xn, gate, dimS, ffnS, false),
-      await matmul(L.wUp, xn, up, dimS, ffnS, false),
+      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false),
+      ...await matmul(L.wUp, xn, up, dimS, ffnS, false),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) => [groupsOf64(n * c.ffnDim), 1, 1]),
-      await matmul(L.wDown, gate, x, ffnS, dimS, true),
+      ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
     );
   }
   const batchHead = [
     await rmsnorm(w.outputNorm, x, xn),
-    await matmul(w.output, xn, logits, dimS, vocab, false),
+    ...await matmul(w.output, xn, logits, dimS, vocab, false),
   ];
   const logprobDispatch = await dispatchOf('logprob', 'logprob.wgsl', { VOCAB: vocab, STRIDE: vocab },
     [stepBatch, logits, targets, logprobs], (n) => [n, 1, 1]);
   const sampleHead = [
     await rmsnorm(w.outputNorm, xLast, xnLast, stepLast),
-    await matmul(w.output, xnLast, logits, dimS, vocab, false, stepLast),
+    ...await matmul(w.output, xnLast, logits, dimS, vocab, false, stepLast),
   ];
   const argmax = await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]);
   const sample = await dispatchOf('sample', 'sample.wgsl', { VOCAB: vocab, STRIDE: vocab },
