@@ -7,6 +7,7 @@ import { applyRope, attention, logProb, rmsnorm, roundToF16, swiglu } from '../s
 import type { KvCacheType } from '../src/engine/types.ts';
 import { GGMLType, dequantize, f16ToF32, f32ToF16, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
 import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
+import { tiledPrefillAttentionCases } from './kernel-cases-attention-tiled.ts';
 import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
 import { randomTensor } from './engine-random-tensors.ts';
 
@@ -328,5 +329,5 @@ const argmaxCase: KernelCase = {
 };
 
 export const KERNEL_CASES: readonly KernelCase[] = [
-  ...matmulCases, ...matvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, logprobCase, argmaxCase,
+  ...matmulCases, ...matvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
 ];
