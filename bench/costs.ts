@@ -81,13 +81,22 @@ export function dispatchCost(label: string, n: number, pos0: number, grid: reado
   const attendedPairs = n * pos0 + (n * (n + 1)) / 2;
   const kvRead = positions * kvDim * 2 * d.kvBytes;
   if (label.startsWith('matmul ')) {
-    const name = label.slice('matmul '.length);
-    const m = matrices.get(name);
-    if (!m) throw new Error(`no shape for matrix ${name}`);
-    const role = tensorRole(name);
-    const kernel = `matmul ${role === 'token_embd' ? 'output (tied token_embd)' : role} ${ggmlTypeName(m.type)}`;
-    const accumulate = ACCUMULATING.has(role) ? n * m.rows * f32 : 0;
-    return { kernel, bytesRead: m.gpuBytes + n * m.cols * f32 + accumulate, bytesWritten: n * m.rows * f32, flops: 2 * n * m.rows * m.cols };
+    // 'matmul <tensor>', or a decode step's fused product of stacked tensors: 'matmul <q>+<k>+<v>', 'matmul <gate>+<up>'
+    const names = label.slice('matmul '.length).split('+');
+    const ms = names.map((name) => {
+      const m = matrices.get(name);
+      if (!m) throw new Error(`no shape for matrix ${name}`);
+      return m;
+    });
+    const roles = names.map(tensorRole).join('+');
+    const rows = ms.reduce((sum, m) => sum + m.rows, 0);
+    const gated = roles === 'ffn_gate+ffn_up'; // writes silu(gate)·up: one output per pair of rows
+    const kernel = `matmul ${roles === 'token_embd' ? 'output (tied token_embd)' : roles} ${ggmlTypeName(ms[0].type)}`;
+    const accumulate = ACCUMULATING.has(roles) ? n * rows * f32 : 0;
+    return {
+      kernel, bytesRead: ms.reduce((sum, m) => sum + m.gpuBytes, 0) + n * ms[0].cols * f32 + accumulate,
+      bytesWritten: n * (gated ? ms[0].rows : rows) * f32, flops: 2 * n * rows * ms[0].cols + (gated ? 5 * n * ms[0].rows : 0),
+    };
   }
   switch (label) {
     case 'embed': {

@@ -1,8 +1,10 @@
-// The dequant-matvec microbenchmark of issue #6: the engine's matmul kernel at batch 1 on a 4096×14336
-// matrix (the 8B's ffn_gate/ffn_up), per weight type, as GB/s against the copy kernel's bandwidth. It
-// runs on a one-layer model of the 8B's layer shape loaded through the engine, timing the ffn_up dispatch
-// of a decode step with timestamp queries, so the kernel, its constants and its buffers are the ones a
-// real model uses. threadsPerRow 1 is the naive baseline (one thread walks a whole row).
+// The dequant-matvec microbenchmark of issue #6: the engine's decode kernel on a 4096×14336 matrix (the
+// 8B's ffn_up), per weight type, as GB/s against the copy kernel's bandwidth. It runs on a one-layer model
+// of the 8B's layer shape loaded through the engine, timing the ffn_up dispatch of a decode step with
+// timestamp queries, so the kernel, its constants and its buffers are the ones a real model uses. The
+// engine's kernel (matvec_vec4.wgsl, unfused so ffn_up is a dispatch of its own) is measured against two
+// named baselines: the generic matvec.wgsl and matmul.wgsl with one thread walking each row.
+import type { LoadOptions } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
 import { matrixCosts, type ModelDims } from './costs.ts';
@@ -14,8 +16,9 @@ export interface MatvecResult {
   type: string;
   rows: number;
   cols: number;
-  /** matmul.wgsl threads per row; the engine's default unless this is the named baseline. */
-  threadsPerRow: number | 'default';
+  /** The kernel file timed. */
+  kernel: MatvecKernel;
+  /** Set for the baselines: what they are. */
   baseline?: string;
   /** Median over the repetitions. */
   gpuMicroseconds?: number;
@@ -32,26 +35,36 @@ export const SMALL_MATVEC_SHAPE: BenchShape = { ...MATVEC_SHAPE, name: 'matvec-s
 
 const REPETITIONS = 5;
 
+export type MatvecKernel = 'matvec_vec4.wgsl' | 'matvec.wgsl' | 'matmul.wgsl';
+
+/** Each kernel's load options, and what it is when it is a baseline. */
+export const MATVEC_KERNELS: Readonly<Record<MatvecKernel, { options: LoadOptions; baseline?: string }>> = {
+  'matvec_vec4.wgsl': { options: { decodeKernels: 'vec4' } },
+  'matvec.wgsl': { options: { decodeKernels: 'generic' }, baseline: 'generic matvec: 32 threads per row, 8-value chunks' },
+  'matmul.wgsl': { options: { decodeKernels: 'matmul', threadsPerRow: 1 }, baseline: 'naive: one thread per row' },
+};
+
 export async function measureMatvec(
-  engine: WebGpuEngine, shape: BenchShape, type: GGMLType, threadsPerRow: number | undefined, copyGbPerSecond: number,
+  engine: WebGpuEngine, shape: BenchShape, type: GGMLType, kernel: MatvecKernel, copyGbPerSecond: number,
 ): Promise<MatvecResult> {
+  const { options, baseline } = MATVEC_KERNELS[kernel];
   const tensors = planTensors(shape, type);
   const matrices = matrixCosts(tensors);
   const up = matrices.get('blk.0.ffn_up.weight')!;
   const result: MatvecResult = {
-    type: ggmlTypeName(type).toLowerCase(), rows: up.rows, cols: up.cols, threadsPerRow: threadsPerRow ?? 'default',
-    ...(threadsPerRow === 1 ? { baseline: 'naive: one thread per row' } : {}), bytes: up.gpuBytes + (up.cols + up.rows) * 4,
+    type: ggmlTypeName(type).toLowerCase(), rows: up.rows, cols: up.cols, kernel, ...(baseline ? { baseline } : {}),
+    bytes: up.gpuBytes + (up.cols + up.rows) * 4,
   };
   try {
-    await engine.load({ kind: 'path', path: registerSynthetic(shape, type).name }, undefined, { context: 64, threadsPerRow });
+    await engine.load({ kind: 'path', path: registerSynthetic(shape, type).name }, undefined, { context: 64, ...options });
     const loaded = engine.gpuInternals();
     if (!canProfile(loaded.gpu.device)) return { ...result, error: 'the device has no timestamp-query feature' };
     const dims: ModelDims = { ...loaded.config, vocab: shape.vocab, kvBytes: 4 };
-    const kernel = `matmul ffn_up ${ggmlTypeName(type)}`;
+    const label = `matmul ffn_up ${ggmlTypeName(type)}`;
     const times: number[] = [];
     for (let rep = 0; rep <= REPETITIONS; rep++) {
       const profile = await profileForward(loaded.gpu.device, loaded.model, [5], 0, 'none', dims, matrices);
-      if (rep > 0) times.push(profile.kernels.find((k) => k.kernel.startsWith(kernel))!.gpuMs * 1000); // rep 0 warms up
+      if (rep > 0) times.push(profile.kernels.find((k) => k.kernel.startsWith(label))!.gpuMs * 1000); // rep 0 warms up
     }
     const us = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     const gbPerSecond = result.bytes / (us / 1e6) / 1e9;

@@ -94,7 +94,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   const path = registerSynthetic(shape, type);
   const gpuWeightBytes = [...matrices.values()].reduce((s, m) => s + m.gpuBytes, 0);
   const mainContext = Math.max(...o.decodeContexts.map((c) => c + o.decodeSteps + 1), ...o.prefillContexts.filter((c) => c <= o.fullPrefillUpTo).map((c) => c + 1));
-  const batch = o.batchSize ?? 32;
+  const batch = o.batchSize ?? 256; // the engine's GPU default (SwiftShader runs use 32, a smaller estimate)
   const kvBytes = (t: KvCacheType | undefined) => (t === 'f16' ? 2 : 4);
   const run: ModelRun = {
     shape: shape.name, type: ggmlTypeName(type).toLowerCase(), status: 'measured', fileBytes: path.size, gpuWeightBytes,
@@ -131,7 +131,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
         log(`${shape.name} ${run.type}: decode at ${c}: ${d.tokensPerSecond.toFixed(1)} tokens/s (roofline ${roofline.toFixed(1)})`);
       }
     }
-    run.profiles = await profiles(loaded, Math.max(...o.decodeContexts), Math.min(batch, mainContext - 1), dims, matrices, shape.vocab);
+    run.profiles = await profiles(loaded, Math.max(...o.decodeContexts), Math.min(loaded.model.batch, mainContext - 1), dims, matrices, shape.vocab);
     for (const p of [run.profiles?.decode, run.profiles?.prefill]) if (p) rateAgainst(p, o.copyGbPerSecond, o.fp32PeakTflops);
     run.peakGpuBytes = memory.peak;
     await engine.unload();
@@ -198,17 +198,20 @@ async function prefillSampled({ model }: LoadedEngine, tokens: number, vocab: nu
   return { tokensPerSecond: tokens / seconds, timeToFirstTokenMs: seconds * 1000 };
 }
 
-/** `steps` greedy decode steps from position `pos0`, one command buffer and one 4-byte read-back each. */
+/**
+ * `steps` greedy decode steps from position `pos0`, one command buffer and one 4-byte read-back each,
+ * recorded one step ahead of the read-back as generate() does (GpuModel.forward's `chained`).
+ */
 async function decode({ model }: LoadedEngine, pos0: number, steps: number, firstToken: number) {
-  let next = firstToken;
   let cpuMs = 0;
   const started = performance.now();
   for (let s = 0; s < steps; s++) {
     const t = performance.now();
-    model.forward([next], pos0 + s, 'sample');
+    model.forward([s === 0 ? firstToken : 0], pos0 + s, 'sample', { chained: s > 0 });
     cpuMs += performance.now() - t;
-    next = await model.readSampled();
+    if (s > 0) await model.readSampled(); // step s − 1's id
   }
+  await model.readSampled();
   const ms = performance.now() - started;
   return { tokensPerSecond: (steps * 1000) / ms, msPerToken: ms / steps, cpuMsPerStep: cpuMs / steps };
 }

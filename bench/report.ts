@@ -39,7 +39,7 @@ export function checkTargets(r: BenchReport): TargetCheck[] {
   const add = (target: string, measured: number | null | undefined, goal: number) =>
     checks.push({ target, measured: measured ?? null, goal, ratio: measured == null ? null : measured / goal });
   for (const type of ['q4_0', 'q8_0', 'f16']) {
-    const m = r.matvec.find((x) => x.type === type && x.threadsPerRow === 'default');
+    const m = r.matvec.find((x) => x.type === type && !x.baseline);
     add(`matvec ${type} ${m ? `${m.rows}×${m.cols}` : ''} fraction of copy bandwidth`, m?.fractionOfCopy, TARGETS.matvecFractionOfCopy);
   }
   const d8 = findModel(r, '8B', 'q4_0')?.decode.find((d) => d.context === 4096);
@@ -80,8 +80,8 @@ export function formatReport(r: BenchReport): string {
     `copy bandwidth: ${fixed(r.copy.gbPerSecond)} GB/s (${mib(r.copy.bytesCopied)} MiB, ${r.copy.timing})    FP32 peak: ${r.fp32PeakTflops ?? 'unknown'} TFLOP/s`,
   ];
   if (r.matvec.length > 0) {
-    out.push('', 'dequant-matvec (matmul.wgsl at batch 1)', table(['type', 'rows×cols', 'threads/row', 'µs', 'GB/s', 'of copy'],
-      r.matvec.map((m) => [m.type, `${m.rows}×${m.cols}`, `${m.threadsPerRow}${m.baseline ? ' (naive)' : ''}`, fixed(m.gpuMicroseconds), m.error ?? fixed(m.gbPerSecond), percent(m.fractionOfCopy)])));
+    out.push('', 'dequant-matvec (a decode step\'s ffn_up)', table(['type', 'rows×cols', 'kernel', 'µs', 'GB/s', 'of copy'],
+      r.matvec.map((m) => [m.type, `${m.rows}×${m.cols}`, `${m.kernel}${m.baseline ? ' (baseline)' : ''}`, fixed(m.gpuMicroseconds), m.error ?? fixed(m.gbPerSecond), percent(m.fractionOfCopy)])));
   }
   for (const m of r.models) {
     out.push('', `${m.shape} ${m.type}${m.baseline ? ` [baseline: ${m.baseline}]` : ''}: ${m.status === 'measured' ? `loaded in ${fixed(m.loadSeconds, 2)} s, ${mib(m.gpuWeightBytes)} MiB of weights on the GPU, peak ${mib(m.peakGpuBytes)} MiB` : `${m.status}: ${m.reason}`}`);

@@ -1,5 +1,5 @@
 // Embedding lookup with dequantization: x[t] = token_embd[tokens[t]] for each token of the batch,
-// any weight type (the quant library composed before this file supplies dequant8). One workgroup per
+// any weight type (the quant library composed before this file supplies dequant_row8). One workgroup per
 // token; its threads stride over the row in chunks of 8 values.
 
 override CHUNKS: u32;     // chunks of 8 values per row
@@ -19,9 +19,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     return;
   }
   let token = min(tokens[t], VOCAB - 1u);
-  let chunks_per_block = BLOCK_ELEMS / 8u;
   for (var c = lid; c < CHUNKS; c += 64u) {
-    let v = dequant8(token * ROW_WORDS + (c / chunks_per_block) * BLOCK_WORDS, c % chunks_per_block);
+    let v = dequant_row8(token, c);
     let o = (t * OUT_STRIDE) / 4u + c * 2u;
     x[o] = v.lo;
     x[o + 1u] = v.hi;

@@ -1,6 +1,6 @@
 // Y = W·X for a batch of token vectors: the fused dequantize-and-multiply kernel of every projection
 // (Q/K/V/O, gate/up/down, LM head), any weight type (the quant library composed before this file
-// supplies dequant8). A workgroup of 64 threads owns 64/TPR weight rows and a tile of up to TILE_T
+// supplies dequant_row8). A workgroup of 64 threads owns 64/TPR weight rows and a tile of up to TILE_T
 // tokens; the TPR threads of a row stride over it in chunks of 8 values, dequantize each chunk ONCE
 // and multiply it into every token of the tile (so prompt processing reuses each dequantized chunk
 // TILE_T times), then a tree reduction in workgroup memory sums the TPR partials of each row.
@@ -15,6 +15,7 @@ override TPR: u32 = 8u;    // threads per row, a power of two ≤ 64
 override CHUNKS: u32;      // chunks of 8 values per row (padded row length / 8)
 override ROWS: u32;        // output features
 override ROW_WORDS: u32;   // u32 words per weight row
+override ROW_OFFSET: u32 = 0u; // rows of the buffer before this matrix (Q, K and V share one buffer)
 override IN_STRIDE: u32;   // floats between consecutive tokens' input vectors (multiple of 8)
 override OUT_STRIDE: u32;  // floats between consecutive tokens' outputs
 override ACCUMULATE: bool; // add into Y (the residual stream) instead of overwriting it
@@ -36,11 +37,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   if (t0 < step.n_tokens) {
     tokens = min(step.n_tokens - t0, TILE_T);
   }
-  let chunks_per_block = BLOCK_ELEMS / 8u;
   var acc: array<f32, 8>;
   if (row < ROWS) {
     for (var c = lane; c < CHUNKS; c += TPR) {
-      let w = dequant8(row * ROW_WORDS + (c / chunks_per_block) * BLOCK_WORDS, c % chunks_per_block);
+      let w = dequant_row8(ROW_OFFSET + row, c);
       for (var t = 0u; t < tokens; t++) {
         let xi = ((t0 + t) * IN_STRIDE) / 4u + c * 2u;
         acc[t] += dot(w.lo, x[xi]) + dot(w.hi, x[xi + 1u]);

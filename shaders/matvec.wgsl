@@ -1,5 +1,6 @@
-// y = W·x for ONE token (a decode step): the batch-1 counterpart of matmul.wgsl, same weights, same
-// quant libraries (dequant8), same bindings. Batch 1 reads every weight once and does 2 FLOPs per weight,
+// y = W·x for ONE token (a decode step), any weight type: the batch-1 counterpart of matmul.wgsl, same
+// quant libraries (dequant_row8), same bindings. Types whose 32-value groups are whole 16-byte words
+// take matvec_vec4.wgsl instead; this kernel is the others' path and the benchmark's baseline. Batch 1 reads every weight once and does 2 FLOPs per weight,
 // so the kernel is a memory stream; what limits it is how many loads each thread keeps in flight:
 //   - a workgroup of 256 threads owns ROWS_PER_WG = 256 / TPR rows; the TPR threads of a row take the
 //     row's 8-value chunks in turn (lane, lane + TPR, …), so neighbouring lanes read neighbouring words;
@@ -15,6 +16,7 @@ override TPR: u32 = 32u;   // threads per row, a power of two dividing WG
 override CHUNKS: u32;      // chunks of 8 values per row (padded row length / 8)
 override ROWS: u32;        // output features
 override ROW_WORDS: u32;   // u32 words per weight row
+override ROW_OFFSET: u32 = 0u; // rows of the buffer before this matrix (Q, K and V share one buffer)
 override ACCUMULATE: bool; // add into y (the residual stream) instead of overwriting it
 
 @group(0) @binding(0) var<uniform> step: Step;
@@ -25,8 +27,7 @@ override ACCUMULATE: bool; // add into y (the residual stream) instead of overwr
 var<workgroup> partial: array<f32, WG>;
 
 fn chunk_dot(row: u32, c: u32) -> f32 {
-  let chunks_per_block = BLOCK_ELEMS / 8u;
-  let w = dequant8(row * ROW_WORDS + (c / chunks_per_block) * BLOCK_WORDS, c % chunks_per_block);
+  let w = dequant_row8(ROW_OFFSET + row, c);
   return dot(w.lo, x[2u * c]) + dot(w.hi, x[2u * c + 1u]);
 }
 

@@ -18,8 +18,8 @@ const ours: BenchReport = {
   fp32PeakTflops: 66.9,
   copy: { bytesCopied: 2 ** 30, repetitions: 20, gbPerSecond: 2800, timing: 'timestamp-query' },
   matvec: [
-    { type: 'q4_0', rows: 14336, cols: 4096, threadsPerRow: 'default', bytes: 1, gbPerSecond: 2100, fractionOfCopy: 0.75 },
-    { type: 'q4_0', rows: 14336, cols: 4096, threadsPerRow: 1, baseline: 'naive', bytes: 1, gbPerSecond: 100, fractionOfCopy: 0.04 },
+    { type: 'q4_0', rows: 14336, cols: 4096, kernel: 'matvec_vec4.wgsl', bytes: 1, gbPerSecond: 2100, fractionOfCopy: 0.75 },
+    { type: 'q4_0', rows: 14336, cols: 4096, kernel: 'matmul.wgsl', baseline: 'naive', bytes: 1, gbPerSecond: 100, fractionOfCopy: 0.04 },
   ],
   models: [
     run('1B', 'q4_0', [[512, 301], [4096, 250]], [[512, 12619.2], [32768, 3743.7]]),

@@ -20,7 +20,8 @@ describe('npm run bench', () => {
     expect(r.copy.bytesCopied).toBe(16 * 2 ** 20);
     expect(r.copy.gbPerSecond).toBeGreaterThan(0);
 
-    expect(r.matvec.map((m) => `${m.type} ${m.threadsPerRow}`)).toEqual(['q4_0 default', 'q4_0 1', 'q8_0 default', 'q8_0 1', 'f16 default', 'f16 1']);
+    const files = ['matvec_vec4.wgsl', 'matvec.wgsl', 'matmul.wgsl'];
+    expect(r.matvec.map((m) => `${m.type} ${m.kernel}`)).toEqual(['q4_0', 'q8_0', 'f16'].flatMap((t) => files.map((k) => `${t} ${k}`)));
     for (const m of r.matvec) {
       expect(m.error).toBeUndefined();
       expect(m.gbPerSecond).toBeGreaterThan(0);

@@ -53,6 +53,14 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
+  it('GPU defaults (tiled prompt matmul, fused decode kernels), batches of 16 and 5: every position (|err| ≤ 1e-5·max|logit|)', async () => {
+    const file = await openStories('stories260K-Q8_0.gguf');
+    const ids = createTokenizer(file.metadata).encode(PROMPT); // 26 tokens: a tiled batch of 16, then simple ones
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined,
+      { context: 64, batchSize: 16, promptMatmul: 'tiled', decodeKernels: 'fused', promptAttention: 'split' });
+    expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
+  });
+
   it('a RoPE override (base 500000, linear ×4) changes the GPU as it changes the reference', async () => {
     const file = await openStories('stories260K.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 24);

@@ -2,7 +2,7 @@
 // as plain functions of a device: tests/engine-kernels.test.ts runs them on Dawn in Node,
 // e2e/kernels.spec.ts in Chromium (e2e/fixtures/kernels.html). No Node or Vitest imports here.
 // Tolerances are stated in each name, relative to the scale of the values involved.
-import { roundUp, repack } from '../src/engine/gpu/weights.ts';
+import { ROW_ALIGN, roundUp, repack } from '../src/engine/gpu/weights.ts';
 import { applyRope, attention, logProb, rmsnorm, roundToF16, swiglu } from '../src/engine/reference.ts';
 import type { KvCacheType } from '../src/engine/types.ts';
 import { GGMLType, dequantize, f16ToF32, f32ToF16, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
@@ -10,6 +10,8 @@ import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
 import { tiledPrefillAttentionCases } from './kernel-cases-attention-tiled.ts';
 import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
 import { randomTensor } from './engine-random-tensors.ts';
+import { matmulTiledCases } from './kernel-cases-matmul-tiled.ts';
+import { matvecVec4Cases } from './kernel-cases-matvec.ts';
 
 const WEIGHT_TYPES = [GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K];
 
@@ -24,7 +26,7 @@ const matmulCases = WEIGHT_TYPES.map((type, i): KernelCase => {
     const bytes = randomTensor(type, rows * cols, random);
     const w = dequantize(type, bytes, rows * cols);
     const packed = repack('w', type, bytes, rows, cols);
-    const stride = roundUp(cols, 8);
+    const stride = roundUp(cols, ROW_ALIGN);
     const x = new Float32Array(tokens * stride);
     for (let t = 0; t < tokens; t++) x.set(randomF32(cols, random), t * stride);
     const y0 = randomF32(tokens * rows, random);
@@ -63,7 +65,7 @@ const matvecCases = WEIGHT_TYPES.map((type, i): KernelCase => {
     const bytes = randomTensor(type, rows * cols, random);
     const w = dequantize(type, bytes, rows * cols);
     const packed = repack('w', type, bytes, rows, cols);
-    const x = new Float32Array(roundUp(cols, 8));
+    const x = new Float32Array(roundUp(cols, ROW_ALIGN));
     x.set(randomF32(cols, random));
     const y0 = randomF32(rows, random);
     const check = new ErrorTracker(`${rows}×${cols} weights`);
@@ -100,7 +102,7 @@ const embedCases = [GGMLType.F16, GGMLType.Q5_0, GGMLType.Q6_K].map((type): Kern
     const table = dequantize(type, bytes, vocab * dim);
     const packed = repack('emb', type, bytes, vocab, dim);
     const ids = Uint32Array.of(0, 36, 5, 5, 20);
-    const stride = roundUp(dim, 8);
+    const stride = roundUp(dim, ROW_ALIGN);
     const [out] = await runKernelOn(device, {
       kernel: 'embed.wgsl', weightType: packed.type, step: { n_tokens: ids.length },
       constants: { CHUNKS: packed.chunks, ROW_WORDS: packed.rowWords, OUT_STRIDE: stride, VOCAB: vocab },
@@ -329,5 +331,5 @@ const argmaxCase: KernelCase = {
 };
 
 export const KERNEL_CASES: readonly KernelCase[] = [
-  ...matmulCases, ...matvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
+  ...matmulCases, ...matmulTiledCases, ...matvecCases, ...matvecVec4Cases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
 ];

@@ -1,9 +1,10 @@
 // Shared helpers of the dequantization libraries (quant/<type>.wgsl). Weights live in a storage buffer
-// `weights: array<u32>` declared by the kernel that includes a library; every library exposes
-//   const BLOCK_ELEMS: u32   elements per block (8 for F32/F16, 32 for the _0/_1 types, 256 for K-quants)
-//   const BLOCK_WORDS: u32   u32 words per block after the loader's repacking (blocks are 4-byte aligned)
-//   fn dequant8(block: u32, chunk: u32) -> Eight   elements [8·chunk, 8·chunk + 8) of the block starting at word `block`
-// so a kernel walks any row as chunks of 8 values without knowing the type.
+// `weights: array<u32>` declared by the kernel that includes a library, with the overrides ROW_WORDS
+// (u32 words per row) and CHUNKS (8-value chunks per row); every library exposes
+//   const BLOCK_ELEMS: u32                     elements per block (8 for F32/F16, 32 for the _0/_1 types, 256 for K-quants)
+//   fn dequant_row8(row: u32, c: u32) -> Eight  elements [8c, 8c + 8) of weight row `row`
+// so a kernel walks any row as chunks of 8 values without knowing the type or its layout. Block
+// layouts define dequant8(block word, chunk in block) and get dequant_row8 from quant/blocked.wgsl.
 
 struct Eight {
   lo: vec4<f32>,

@@ -1,4 +1,4 @@
-// F16 rows, padded by the loader to a multiple of 8 values: a "block" is 8 halves in 4 words, widened
+// F16 rows, padded by the loader to a multiple of 32 values: a "block" is 8 halves in 4 words, widened
 // to f32 with unpack2x16float (no shader-f16 needed).
 const BLOCK_ELEMS: u32 = 8u;
 const BLOCK_WORDS: u32 = 4u;

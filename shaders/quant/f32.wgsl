@@ -1,4 +1,4 @@
-// F32 rows, padded by the loader to a multiple of 8 values with zeros: a "block" is 8 plain floats.
+// F32 rows, padded by the loader to a multiple of 32 values with zeros: a "block" is 8 plain floats.
 const BLOCK_ELEMS: u32 = 8u;
 const BLOCK_WORDS: u32 = 8u;
 

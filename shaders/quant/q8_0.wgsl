@@ -1,16 +1,15 @@
-// Q8_0 (ggml block_q8_0): 32 values = f16 scale d + 32 int8 q; value = d·q. The loader pads d to a
-// full word, so a block is 9 words: [d | pad] [q0..q3] … [q28..q31].
+// Q8_0 (ggml block_q8_0): 32 values = f16 scale d + 32 int8 q; value = d·q.
+// Split row layout (gpu/weights.ts): the row's blocks' quants, 8 words each, then the scales two per
+// word — so a block's quants are two aligned 16-byte loads (see quant/dot32_q8_0.wgsl). i8x4 comes from quant/i8x4.wgsl.
 const BLOCK_ELEMS: u32 = 32u;
-const BLOCK_WORDS: u32 = 9u;
 
-fn i8x4(w: u32) -> vec4<f32> {
-  // Sign-extend each byte: shift it to the top, then arithmetic shift down.
-  let s = bitcast<vec4<i32>>(vec4<u32>(w << 24u, w << 16u, w << 8u, w));
-  return vec4<f32>(s >> vec4<u32>(24u));
+fn q8_0_scale(row_base: u32, b: u32) -> f32 {
+  return unpack2x16float(weights[row_base + (CHUNKS / 4u) * 8u + (b >> 1u)])[b & 1u];
 }
 
-fn dequant8(block: u32, chunk: u32) -> Eight {
-  let d = f16_low(block);
-  let w = block + 1u + chunk * 2u;
+fn dequant_row8(row: u32, c: u32) -> Eight {
+  let base = row * ROW_WORDS;
+  let d = q8_0_scale(base, c >> 2u);
+  let w = base + 2u * c; // block b's quants start at word 8b, chunk c of the row at word 2c
   return Eight(d * i8x4(weights[w]), d * i8x4(weights[w + 1u]));
 }

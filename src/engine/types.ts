@@ -134,10 +134,19 @@ export interface Engine {
   unload(): Promise<void>;
 }
 
+/**
+ * How a decode step (one token) multiplies by the weights:
+ *  - 'matmul'  matmul.wgsl at batch 1, the prompt kernel (CPU rasterizers, where barriers are costly);
+ *  - 'generic' matvec.wgsl for every type: 32 threads per row, chunks of 8 values (a baseline on GPUs);
+ *  - 'vec4'    matvec_vec4.wgsl (16-byte loads, several rows per thread) for F32/F16/Q8_0/Q4_0, generic for the rest;
+ *  - 'fused'   vec4, plus Q/K/V in one dispatch and gate/up/SwiGLU in one where the matrices share a type.
+ */
+export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
+
 export interface LoadOptions {
   /** Context to allocate the KV cache for (default: the metadata's context length, capped at 4096). */
   context?: number;
-  /** Tokens per forward pass while processing a prompt (default 32). */
+  /** Tokens per forward pass while processing a prompt (default 256 on GPUs, 32 on CPU rasterizers). */
   batchSize?: number;
   /** Tuning: threads cooperating on one weight row in the matmul kernel (power of two ≤ 64; default by adapter). */
   threadsPerRow?: number;
@@ -148,10 +157,13 @@ export interface LoadOptions {
    */
   promptAttention?: 'flash' | 'split';
   /**
-   * Tuning: decode steps (one token) through matvec.wgsl (256 threads, 32 per weight row, independent loads in
-   * flight) instead of matmul.wgsl. Default by adapter: on for GPUs, off on CPU rasterizers.
+   * Tuning: the matrix kernel of prompt batches. 'tiled' (matmul_tiled.wgsl: 128 rows × 64 tokens per
+   * workgroup, register blocking; batches of 16 tokens and more) or 'simple' (matmul.wgsl: 8 tokens per
+   * workgroup, no barriers with one thread per row). Default by adapter: tiled on GPUs, simple on CPU rasterizers.
    */
-  decodeMatvec?: boolean;
+  promptMatmul?: 'tiled' | 'simple';
+  /** Tuning: the kernels of a decode step (one token); see DecodeKernels. Default by adapter: 'fused' on GPUs, 'matmul' on CPU rasterizers. */
+  decodeKernels?: DecodeKernels;
   /**
    * Element type of the KV cache (default 'f32'). 'f32' keeps keys and values exactly as computed: it is
    * the oracle the GPU is tested against at 1e-5. 'f16' (llama.cpp's default cache type) rounds them to

@@ -15,7 +15,7 @@ import { AttentionMapPass } from './gpu/probe-map.ts';
 import { QkPairNormsPass } from './gpu/probe-qk-norms.ts';
 import { AttentionStatsPass } from './gpu/probe-stats.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
-import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, type GpuMatrix } from './gpu/weights.ts';
+import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, uploadStack, type GpuMatrix } from './gpu/weights.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
 import type {
   Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
@@ -30,6 +30,7 @@ export interface EngineHost {
 
 const DEFAULT_MAX_CONTEXT = 4096;
 const DEFAULT_BATCH = 32;
+const DEFAULT_GPU_BATCH = 256; // four of matmul_tiled.wgsl's 64-token tiles
 /** matmul.wgsl threads per weight row on real GPUs (SwiftShader gets 1: barriers cost it microseconds). */
 const DEFAULT_GPU_THREADS_PER_ROW = 64; // H100 sweep 4…64: decode 73, 92, 108, 110, 140 tokens/s (TinyLlama shape, Q4_0)
 
@@ -133,9 +134,10 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     const kernels = new KernelCache(device, this.host.shaders);
     try {
       model = await createGpuModel(device, kernels, config, weights, {
-        context, batch: options.batchSize ?? DEFAULT_BATCH, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
+        context, batch: options.batchSize ?? (this.gpuContext.software ? DEFAULT_BATCH : DEFAULT_GPU_BATCH), threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         normThreads: this.gpuContext.software ? 64 : 256,
-        decodeMatvec: options.decodeMatvec ?? !this.gpuContext.software,
+        decodeKernels: options.decodeKernels ?? (this.gpuContext.software ? 'matmul' : 'fused'),
+        promptMatmul: options.promptMatmul ?? (this.gpuContext.software ? 'simple' : 'tiled'),
         promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'), kvCache,
       });
     } catch (err) {
@@ -220,21 +222,33 @@ export class WebGpuEngine implements Engine, ProbeHooks {
         const last = i + batch.length === ids.length;
         model.forward(batch, i, last ? 'sample' : 'none', last ? { sampling: { options, counter: 0, recent: ids } } : {});
       }
-      let next = await model.readSampled();
-      const decodeStart = performance.now();
-      let pos = ids.length;
-      while (tokens.length < options.maxTokens) {
-        if (this.cancelled) { stoppedBy = 'cancelled'; break; }
-        if ((options.stopAtEos ?? true) && tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
-        tokens.push(next);
-        const piece = decoder.push(next);
-        text += piece;
-        onToken?.({ id: next, text: piece, index: tokens.length - 1 });
-        if (tokens.length === options.maxTokens) break;
-        if (pos >= model.context) { stoppedBy = 'context'; break; }
-        model.forward([next], pos, 'sample', { sampling: { options, counter: tokens.length, recent: [...ids, ...tokens] } });
-        pos++;
-        next = await model.readSampled();
+      // Decode records each step one ahead of the ids read back: step k+1 takes its input from the GPU
+      // buffer step k's sampler wrote (forward's `chained`), so the GPU never waits for the CPU. A
+      // repetition penalty needs the previous id on the CPU, so it goes step by step.
+      const chained = (options.repeatPenalty ?? 1) === 1;
+      let decodeStart = 0; // when token 0, the prompt's, has been read
+      // the pass that chooses token k runs at position ids.length − 1 + k (the prompt's last pass chose token 0)
+      const wanted = (k: number) => k < options.maxTokens && ids.length - 1 + k < model.context;
+      const record = (k: number, input: number) => model.forward([input], ids.length - 1 + k, 'sample',
+        { chained: input < 0, sampling: { options, counter: k, recent: [...ids, ...tokens] } });
+      let recorded = 1;
+      try {
+        while (tokens.length < options.maxTokens) {
+          if (chained && recorded === tokens.length + 1 && wanted(recorded)) record(recorded++, -1);
+          const next = await model.readSampled();
+          if (decodeStart === 0) decodeStart = performance.now();
+          if (this.cancelled) { stoppedBy = 'cancelled'; break; }
+          if ((options.stopAtEos ?? true) && tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
+          tokens.push(next);
+          const piece = decoder.push(next);
+          text += piece;
+          onToken?.({ id: next, text: piece, index: tokens.length - 1 });
+          if (tokens.length === options.maxTokens) break;
+          if (!wanted(tokens.length)) { stoppedBy = 'context'; break; }
+          if (!chained) record(recorded++, next);
+        }
+      } finally {
+        await model.discardSampled(); // a chained step past the stop
       }
       text += decoder.flush();
       const decodeSeconds = (performance.now() - decodeStart) / 1000;
@@ -359,6 +373,12 @@ async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, 
     progress(name);
     return m;
   };
+  const stack = async (...names: string[]): Promise<GpuMatrix[]> => {
+    const views = await uploadStack(device, file, names.map((n) => file.tensorsByName.get(n)!));
+    for (const b of new Set(views.map((v) => v.buffer))) buffers.push(b);
+    names.forEach(progress);
+    return views;
+  };
   const vector = async (name: string): Promise<GPUBuffer> => {
     const b = uploadF32(device, await readVector(file, file.tensorsByName.get(name)!), name);
     buffers.push(b);
@@ -369,10 +389,12 @@ async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, 
   const layers: GpuLayerWeights[] = [];
   for (let l = 0; l < c.layers; l++) {
     const n = layerTensorNames(l);
-    layers.push({
-      attnNorm: await vector(n.attnNorm), wq: await matrix(n.wq), wk: await matrix(n.wk), wv: await matrix(n.wv), wo: await matrix(n.wo),
-      ffnNorm: await vector(n.ffnNorm), wGate: await matrix(n.wGate), wUp: await matrix(n.wUp), wDown: await matrix(n.wDown),
-    });
+    const attnNorm = await vector(n.attnNorm);
+    const [wq, wk, wv] = await stack(n.wq, n.wk, n.wv);
+    const wo = await matrix(n.wo);
+    const ffnNorm = await vector(n.ffnNorm);
+    const [wGate, wUp] = await stack(n.wGate, n.wUp);
+    layers.push({ attnNorm, wq, wk, wv, wo, ffnNorm, wGate, wUp, wDown: await matrix(n.wDown) });
   }
   const outputNorm = await vector(GLOBAL_TENSORS.outputNorm);
   const output = c.tiedOutput ? embedding : await matrix(GLOBAL_TENSORS.output);

@@ -4,12 +4,12 @@
 import { f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
+import type { DecodeKernels, KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { readBuffer } from './readback.ts';
-import { packStep, STEP_BYTES } from './shader-library.ts';
-import { roundUp, type GpuMatrix } from './weights.ts';
+import { hasVec4Matvec, packStep, STEP_BYTES } from './shader-library.ts';
+import { ROW_ALIGN, roundUp, type GpuMatrix } from './weights.ts';
 
 export interface GpuLayerWeights {
   attnNorm: GPUBuffer; // (dim) f32
@@ -40,6 +40,9 @@ export type Head =
 /** Where a probe kernel runs within a layer: on the projected q/k, or on the rotated q and the filled K cache. */
 export type ProbePoint = 'beforeRope' | 'afterRope';
 
+/** 'sample' passes that may be recorded before their ids are read (each has its own read-back buffer). */
+export const SAMPLE_SLOTS = 4;
+
 /** Most recent tokens the repetition penalty can look at. */
 export const MAX_PENALTY_WINDOW = 256;
 
@@ -54,6 +57,15 @@ export interface SamplingStep {
 const NONE: [number, number, number] = [0, 0, 0];
 const MATVEC_WG = 256; // matvec.wgsl's workgroup
 const MATVEC_TPR = 32; // its threads per weight row: a warp's worth of neighbouring words
+const VEC4_SLOTS = 8; // matvec_vec4.wgsl's row slots per workgroup
+/** Batches from this size go through matmul_tiled.wgsl (64-token tiles); smaller ones through matmul.wgsl. */
+const TILED_MIN_TOKENS = 16;
+
+/** matvec_vec4.wgsl's rows per slot: as many as keep ≥ 256 workgroups (two per SM of a large GPU) in flight. */
+function vec4RowsPerSlot(rows: number): number {
+  for (const rpt of [4, 2]) if (rows / (VEC4_SLOTS * rpt) >= 256) return rpt;
+  return 1;
+}
 
 const ATTENTION_TILE = 256; // positions per tile in attention.wgsl
 const TARGET_SPLITS = 32; // chunks per query at full context: enough workgroups to fill a GPU
@@ -67,11 +79,20 @@ export interface GpuModel {
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
   forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: {
     targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep; layers?: Dispatch[];
+    /**
+     * A decode step whose input is the token the previous 'sample' pass chose, copied on the GPU (`tokens`
+     * holds one placeholder): the CPU records step t+1 before it has read step t's id, so the GPU does not
+     * idle through the read-back and the next step's encoding. Not with a repetition penalty, whose
+     * window must hold the previous token.
+     */
+    chained?: boolean;
     /** Profiling only: one timed compute pass per dispatch (see DispatchTimer). */
     timer?: DispatchTimer;
   }): void;
-  /** The token id chosen by the last 'sample' pass (call once per 'sample' pass). */
+  /** The token id chosen by the oldest 'sample' pass not yet read (call once per 'sample' pass, in order; at most SAMPLE_SLOTS unread). */
   readSampled(): Promise<number>;
+  /** Reads and drops every unread sampled id (a generation that stopped with a chained step in flight). */
+  discardSampled(): Promise<void>;
   /** Logits (n, vocab) of the last 'logits' pass. */
   readLogits(n: number): Promise<Float32Array>;
   /** Score buffer entries [0, count). */
@@ -96,8 +117,10 @@ export interface GpuModelOptions {
   batch: number;
   /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
   threadsPerRow?: number;
-  /** Decode steps (one token) through matvec.wgsl instead of matmul.wgsl: faster on GPUs (default off). */
-  decodeMatvec?: boolean;
+  /** The kernel of batches of tokens (see LoadOptions.promptMatmul; default 'simple'). */
+  promptMatmul?: 'tiled' | 'simple';
+  /** The kernels of a decode step (see LoadOptions.decodeKernels; default 'matmul'). */
+  decodeKernels?: DecodeKernels;
   /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
   normThreads?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
@@ -128,11 +151,11 @@ export async function createGpuModel(
   const tpr = opts.threadsPerRow ?? 8;
   const qDim = c.heads * c.headDim;
   const kvDim = c.kvHeads * c.headDim;
-  // Row strides padded to 8 floats: the matmul reads inputs as pairs of vec4 per 8-value chunk.
-  const dimS = roundUp(c.dim, 8);
-  const qS = roundUp(qDim, 8);
-  const kvS = roundUp(kvDim, 8);
-  const ffnS = roundUp(c.ffnDim, 8);
+  // Row strides padded as weight rows are (ROW_ALIGN floats): kernels read whole padded rows of inputs.
+  const dimS = roundUp(c.dim, ROW_ALIGN);
+  const qS = roundUp(qDim, ROW_ALIGN);
+  const kvS = roundUp(kvDim, ROW_ALIGN);
+  const ffnS = roundUp(c.ffnDim, ROW_ALIGN);
   const vocab = c.vocabSize;
   const pairs = c.headDim / 2;
   const chunk = ATTENTION_TILE * Math.max(1, Math.ceil(context / (ATTENTION_TILE * TARGET_SPLITS)));
@@ -173,6 +196,12 @@ export async function createGpuModel(
   const stepLast = uniformBuffer(device, STEP_BYTES, 'step (last token)');
   const samplerUniform = uniformBuffer(device, 32, 'sampler uniform');
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
+  // matvec_vec4.wgsl's y2/y3 when a dispatch writes only y (writable bindings must not alias)
+  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2')];
+  const sampleSlots = Array.from({ length: SAMPLE_SLOTS }, (_, i) =>
+    device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  const unread: GPUBuffer[] = []; // slots of recorded 'sample' passes, oldest first
+  let nextSlot = 0;
   const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
 
   // (kv_heads, context, head_dim) of f32, or of f16 packed two per u32 (shaders/lib/kv_f16.wgsl)
@@ -186,25 +215,45 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  // Batches of tokens go through matmul.wgsl; with decodeMatvec a single token (a decode step) goes through
-  // matvec.wgsl instead. Both dispatches are recorded, and the grid of the one that does not apply is empty.
-  const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean, step = stepBatch): Promise<Dispatch[]> => {
-    const single = (n: number) => opts.decodeMatvec === true && n === 1;
+  // Batches of tokens go through matmul.wgsl; a single token (a decode step) through a matvec kernel
+  // (opts.decodeKernels). Both dispatches are recorded, and the grid of the one that does not apply is empty.
+  const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
+  const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
+  const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean,
+    step = stepBatch, decode = true): Promise<Dispatch[]> => {
+    const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
     const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
-      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
+      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
       [step, m.buffer, input, output],
       (n) => {
-        if (single(n)) return NONE;
+        if (single(n) || tiledAt(n)) return NONE;
         const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
-    if (!opts.decodeMatvec) return [batched];
+    const tiled = opts.promptMatmul === 'tiled' ? [await dispatchOf(`matmul ${m.name}`, 'matmul_tiled.wgsl',
+      { CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
+      [step, m.buffer, input, output], (n) => (tiledAt(n) ? [Math.ceil(m.rows / 128), Math.ceil(n / 64), 1] : NONE), m)] : [];
+    if (opts.decodeKernels === 'matmul' || !decode) return [batched, ...tiled];
+    if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
     const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
-      { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ACCUMULATE: accumulate },
+      { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
       [step, m.buffer, input, output], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
-    return [vector, batched];
+    return [vector, batched, ...tiled];
   };
+  /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3]. */
+  const matvecVec4 = (label: string, m: GpuMatrix, rows: number, constants: Record<string, number | boolean>, io: GPUBuffer[], step = stepBatch) => {
+    const rpt = vec4RowsPerSlot(rows);
+    const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
+    return dispatchOf(label, 'matvec_vec4.wgsl',
+      { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+  };
+  // Decode-step fusions (opts.decodeKernels 'fused'): Q, K and V in one dispatch, gate, up and SwiGLU in
+  // one — when the loader stacked the matrices in one buffer (gpu/weights.ts uploadStack).
+  const fuse = opts.decodeKernels === 'fused';
+  const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && ms.every((m, i) => m.buffer === ms[0].buffer
+    && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output], (n) => [n, 1, 1]);
   const embed = await dispatchOf('embed', 'embed.wgsl',
@@ -214,11 +263,14 @@ export async function createGpuModel(
   const afterRope: number[] = []; // index in layerDispatches just past each layer's rope_store
   for (let l = 0; l < c.layers; l++) {
     const L = w.layers[l];
+    const fusedQkv = stacked([L.wq, L.wk, L.wv]);
+    const fusedFfn = stacked([L.wGate, L.wUp]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn),
-      ...await matmul(L.wq, xn, q, dimS, qS, false),
-      ...await matmul(L.wk, xn, k, dimS, kvS, false),
-      ...await matmul(L.wv, xn, v, dimS, kvS, false),
+      ...(fusedQkv ? [await matvecVec4(`matmul ${L.wq.name}+${L.wk.name}+${L.wv.name}`, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
+      ...await matmul(L.wq, xn, q, dimS, qS, false, stepBatch, !fusedQkv),
+      ...await matmul(L.wk, xn, k, dimS, kvS, false, stepBatch, !fusedQkv),
+      ...await matmul(L.wv, xn, v, dimS, kvS, false, stepBatch, !fusedQkv),
       await dispatchOf('rope_store', 'rope_store.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
         [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
@@ -236,9 +288,11 @@ export async function createGpuModel(
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn),
-      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false),
-      ...await matmul(L.wUp, xn, up, dimS, ffnS, false),
-      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) => [groupsOf64(n * c.ffnDim), 1, 1]),
+      ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1 }, [xn, gate, spare[0], spare[1]])] : []),
+      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, stepBatch, !fusedFfn),
+      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, stepBatch, !fusedFfn),
+      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
+        (n) => (fusedFfn && single(n) ? NONE : [groupsOf64(n * c.ffnDim), 1, 1])),
       ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
     );
   }
@@ -282,12 +336,23 @@ export async function createGpuModel(
   const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
     device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset }));
 
-  async function read(source: GPUBuffer | null, bytes: number): Promise<ArrayBuffer> {
-    if (source) {
-      const encoder = device.createCommandEncoder();
-      encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
-      device.queue.submit([encoder.finish()]);
+  async function readSampled(): Promise<number> {
+    const slot = unread[0];
+    if (!slot) throw new Error('no sample pass is waiting to be read');
+    try {
+      await slot.mapAsync(GPUMapMode.READ, 0, 4);
+      const id = new Uint32Array(slot.getMappedRange(0, 4))[0];
+      slot.unmap();
+      return id;
+    } finally {
+      unread.shift();
     }
+  }
+
+  async function read(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
     await readback.mapAsync(GPUMapMode.READ, 0, bytes);
     const copy = readback.getMappedRange(0, bytes).slice(0);
     readback.unmap();
@@ -315,7 +380,10 @@ export async function createGpuModel(
       const n = tokens.length;
       if (n < 1 || n > B) throw new Error(`a forward pass takes 1 to ${B} tokens, got ${n}`);
       if (pos0 + n > context) throw new Error(`positions ${pos0}…${pos0 + n - 1} exceed the context of ${context}`);
-      device.queue.writeBuffer(tokenIds, 0, Uint32Array.from(tokens));
+      if (options.chained && (n !== 1 || head !== 'sample' || unread.length === 0))
+        throw new Error('a chained pass is one decode step after a recorded sample pass');
+      if (head === 'sample' && unread.length === SAMPLE_SLOTS) throw new Error(`${SAMPLE_SLOTS} sampled ids are unread: read one before recording another sample pass`);
+      if (!options.chained) device.queue.writeBuffer(tokenIds, 0, Uint32Array.from(tokens));
       writeStep(stepBatch, n, pos0, options.scoreOffset ?? 0);
       writeStep(stepLast, 1, pos0 + n - 1, 0);
       if (head === 'logprob') {
@@ -323,19 +391,23 @@ export async function createGpuModel(
         device.queue.writeBuffer(targets, 0, Uint32Array.from(options.targets));
       }
       const encoder = device.createCommandEncoder();
+      if (options.chained) encoder.copyBufferToBuffer(sampled, 0, tokenIds, 0, 4);
       const layers = options.layers ?? layerDispatches;
       const batchTail = head === 'logprob' ? [...batchHead, logprobDispatch] : head === 'logits' ? batchHead : [];
       encodePass(encoder, batchTail.length > 0 ? [...layers, ...batchTail] : layers, n, pos0, options.timer);
       if (head === 'sample') {
         encoder.copyBufferToBuffer(x, (n - 1) * dimS * 4, xLast, 0, dimS * 4);
         encodePass(encoder, [...sampleHead, writeSampler(options.sampling) ? sample : argmax], 1, pos0 + n - 1, options.timer);
-        encoder.copyBufferToBuffer(sampled, 0, readback, 0, 4); // the step's only read-back, same command buffer
+        const slot = sampleSlots[nextSlot++ % SAMPLE_SLOTS];
+        encoder.copyBufferToBuffer(sampled, 0, slot, 0, 4); // the step's only read-back, same command buffer
+        unread.push(slot);
       }
       device.queue.submit([encoder.finish()]);
     },
 
-    async readSampled() {
-      return new Uint32Array(await read(null, 4))[0]; // a 'sample' pass already copied the id to `readback`
+    readSampled,
+    async discardSampled() {
+      while (unread.length > 0) await readSampled();
     },
     async readLogits(n) {
       return new Float32Array(await read(logits, n * vocab * 4));
@@ -368,7 +440,7 @@ export async function createGpuModel(
     },
 
     destroy() {
-      for (const b of [x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, samplerUniform, recent, readback, ...kCache, ...vCache]) b.destroy();
+      for (const b of [...spare, ...sampleSlots, x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, samplerUniform, recent, readback, ...kCache, ...vCache]) b.destroy();
     },
   };
 }

@@ -24,16 +24,30 @@ export function packStep(v: StepValues): Uint32Array {
 
 /** The dequantization library of each weight type the GPU kernels read directly (after quant/common.wgsl). */
 const QUANT_FILES = new Map<GGMLType, readonly string[]>([
-  [GGMLType.F32, ['quant/f32.wgsl']],
-  [GGMLType.F16, ['quant/f16.wgsl']],
-  [GGMLType.Q8_0, ['quant/q8_0.wgsl']],
+  [GGMLType.F32, ['quant/f32.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.F16, ['quant/f16.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.Q8_0, ['quant/i8x4.wgsl', 'quant/q8_0.wgsl']], // split rows: its own dequant_row8
   [GGMLType.Q4_0, ['quant/q4_0.wgsl']],
-  [GGMLType.Q4_1, ['quant/q4_1.wgsl']],
-  [GGMLType.Q5_0, ['quant/q5_0.wgsl']],
-  [GGMLType.Q4_K, ['quant/k_scales.wgsl', 'quant/q4_k.wgsl']],
-  [GGMLType.Q5_K, ['quant/k_scales.wgsl', 'quant/q5_k.wgsl']],
-  [GGMLType.Q6_K, ['quant/q6_k.wgsl']],
+  [GGMLType.Q4_1, ['quant/q4_1.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.Q5_0, ['quant/q5_0.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.Q4_K, ['quant/k_scales.wgsl', 'quant/q4_k.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.Q5_K, ['quant/k_scales.wgsl', 'quant/q5_k.wgsl', 'quant/blocked.wgsl']],
+  [GGMLType.Q6_K, ['quant/q6_k.wgsl', 'quant/blocked.wgsl']],
 ]);
+
+/**
+ * matvec_vec4.wgsl's dot32 (a 32-value group of a row against x) for the types whose groups are whole
+ * 16-byte words; the kernel is composed with this INSTEAD of the quant library (it reads weights as vec4s).
+ */
+const DOT32_FILES = new Map<GGMLType, readonly string[]>([
+  [GGMLType.F32, ['quant/x32.wgsl', 'quant/dot32_f32.wgsl']],
+  [GGMLType.F16, ['quant/x32.wgsl', 'quant/dot32_f16.wgsl']],
+  [GGMLType.Q8_0, ['quant/x32.wgsl', 'quant/i8x4.wgsl', 'quant/dot32_q8_0.wgsl']],
+  [GGMLType.Q4_0, ['quant/x32.wgsl', 'quant/dot32_q4_0.wgsl']],
+]);
+
+/** Whether matvec_vec4.wgsl reads this weight type. */
+export const hasVec4Matvec = (type: GGMLType): boolean => DOT32_FILES.has(type);
 
 function source(lib: ShaderLibrary, file: string): string {
   const text = lib[file];
@@ -69,7 +83,11 @@ export const readsKvCache = (kernel: string): boolean => KV_CACHE_KERNELS.has(ke
 export function composeKernel(lib: ShaderLibrary, kernel: string, variant: KernelVariant = {}): string {
   const { weightType, kvCache } = variant;
   const parts = [STEP_WGSL];
-  if (weightType !== undefined) {
+  if (weightType !== undefined && kernel === 'matvec_vec4.wgsl') {
+    const dot = DOT32_FILES.get(weightType);
+    if (!dot) throw new Error(`matvec_vec4.wgsl does not read ${ggmlTypeName(weightType)} weights`);
+    parts.push(...dot.map((file) => source(lib, file)));
+  } else if (weightType !== undefined) {
     const quant = QUANT_FILES.get(weightType);
     if (!quant) throw new Error(`no GPU kernel reads ${ggmlTypeName(weightType)} weights`);
     parts.push(source(lib, 'quant/common.wgsl'), ...quant.map((file) => source(lib, file)));

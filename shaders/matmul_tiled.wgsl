@@ -1,0 +1,108 @@
+// Y = W·X for a batch of tokens on a GPU: a register-tiled matrix product, any weight type (the quant
+// library composed before this file supplies dequant_row8). Prompt processing is compute-bound, so the
+// kernel is built to reuse what it loads:
+//   - a workgroup of 256 threads computes a tile of BM = 128 weight rows × BN = 64 tokens, walking the
+//     row length in steps of BK = 16 values;
+//   - per step, each thread dequantizes one 8-value chunk of W and loads one vec4 of X into workgroup
+//     memory, stored k-major (ws[k][row], xs[k][token]) so the inner loop reads them as vec4s;
+//   - each thread then accumulates an 8-row × 4-token block in registers: 3 vec4 loads from workgroup
+//     memory per 32 FMAs, so each dequantized weight is used by 64 tokens and each input value by 128 rows.
+// matmul.wgsl (8 tokens per workgroup, no tiling of rows) stays as CPU rasterizers' kernel and the
+// benchmark's baseline. Workgroup memory: 16·128·4 + 16·64·4 = 12 KiB.
+// Grid: x = row tiles (ROWS / 128), y = token tiles (n_tokens / 64).
+
+const BM: u32 = 128u;
+const BN: u32 = 64u;
+const BK: u32 = 16u;
+
+override CHUNKS: u32;          // chunks of 8 values per row (padded row length / 8)
+override ROWS: u32;            // output features
+override ROW_WORDS: u32;       // u32 words per weight row
+override ROW_OFFSET: u32 = 0u; // rows of the buffer before this matrix (Q, K and V share one buffer)
+override IN_STRIDE: u32;       // floats between consecutive tokens' input vectors (multiple of 32)
+override OUT_STRIDE: u32;      // floats between consecutive tokens' outputs
+override ACCUMULATE: bool;     // add into Y (the residual stream) instead of overwriting it
+
+@group(0) @binding(0) var<uniform> step: Step;
+@group(0) @binding(1) var<storage, read> weights: array<u32>;
+@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+var<workgroup> ws: array<vec4<f32>, 512>; // (BK, BM / 4): W transposed, k-major
+var<workgroup> xs: array<vec4<f32>, 256>; // (BK, BN / 4): X transposed, k-major
+
+fn put_w(k: u32, r: u32, v: f32) {
+  ws[k * (BM / 4u) + r / 4u][r % 4u] = v;
+}
+
+fn put_x(k: u32, t: u32, v: f32) {
+  xs[k * (BN / 4u) + t / 4u][t % 4u] = v;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row0 = wg.x * BM;
+  let t0 = wg.y * BN;
+  let n = step.n_tokens;
+  let tx = lid % 16u; // rows tx·8 … tx·8 + 7 of the tile
+  let ty = lid / 16u; // tokens ty·4 … ty·4 + 3 of the tile
+  // what this thread loads: chunk (lid % 2) of the step for row lid / 2; vec4 (lid % 4) for token lid / 4
+  let load_row = row0 + lid / 2u;
+  let load_chunk = lid % 2u;
+  let load_t = t0 + lid / 4u;
+  let load_q = lid % 4u;
+
+  var acc: array<vec4<f32>, 8>; // acc[i][j]: row tx·8 + i, token ty·4 + j
+  for (var c0 = 0u; c0 < CHUNKS; c0 += BK / 8u) {
+    let c = c0 + load_chunk;
+    var w = Eight(vec4<f32>(0.0), vec4<f32>(0.0));
+    if (load_row < ROWS && c < CHUNKS) {
+      w = dequant_row8(ROW_OFFSET + load_row, c);
+    }
+    let kw = load_chunk * 8u;
+    for (var j = 0u; j < 4u; j++) {
+      put_w(kw + j, lid / 2u, w.lo[j]);
+      put_w(kw + 4u + j, lid / 2u, w.hi[j]);
+    }
+    var xv = vec4<f32>(0.0);
+    if (load_t < n) {
+      xv = x[(load_t * IN_STRIDE) / 4u + c0 * 2u + load_q];
+    }
+    for (var j = 0u; j < 4u; j++) {
+      put_x(load_q * 4u + j, lid / 4u, xv[j]);
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < BK; k++) {
+      let a0 = ws[k * (BM / 4u) + tx * 2u];
+      let a1 = ws[k * (BM / 4u) + tx * 2u + 1u];
+      let b = xs[k * (BN / 4u) + ty];
+      acc[0] += a0.x * b;
+      acc[1] += a0.y * b;
+      acc[2] += a0.z * b;
+      acc[3] += a0.w * b;
+      acc[4] += a1.x * b;
+      acc[5] += a1.y * b;
+      acc[6] += a1.z * b;
+      acc[7] += a1.w * b;
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < 8u; i++) {
+    let row = row0 + tx * 8u + i;
+    if (row >= ROWS) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let t = t0 + ty * 4u + j;
+      if (t < n) {
+        let o = t * OUT_STRIDE + row;
+        var sum = acc[i][j];
+        if (ACCUMULATE) {
+          sum += y[o];
+        }
+        y[o] = sum;
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// matvec_vec4.wgsl against dequantize + a CPU matvec, in its three modes (plain with a row offset into a
+// stacked buffer and accumulation; gate/up with SwiGLU; Q/K/V split into three outputs), for each weight
+// type it reads, on seeded random shapes whose row counts do not fill the last workgroup.
+import { ROW_ALIGN, roundUp, repack } from '../src/engine/gpu/weights.ts';
+import { GGMLType, dequantize, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
+import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
+import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
+import { randomTensor } from './engine-random-tensors.ts';
+
+const VEC4_TYPES = [GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0];
+
+interface Stack { data: Uint8Array; rowWords: number; chunks: number; values: Float32Array[] }
+
+/** Matrices of `rows[i]` × cols, packed and stacked in one buffer as gpu/weights.ts uploadStack does. */
+function stackOf(type: GGMLType, rows: number[], cols: number, random: () => number): Stack {
+  const packed = rows.map((r) => {
+    const bytes = randomTensor(type, r * cols, random);
+    return { ...repack('w', type, bytes, r, cols), values: dequantize(type, bytes, r * cols) };
+  });
+  const data = new Uint8Array(packed.reduce((n, p) => n + p.data.byteLength, 0));
+  packed.reduce((offset, p) => (data.set(p.data, offset), offset + p.data.byteLength), 0);
+  return { data, rowWords: packed[0].rowWords, chunks: packed[0].chunks, values: packed.map((p) => p.values) };
+}
+
+/** w·x for row `r` of a (·, cols) matrix, and Σ|w·x| (the tolerance's scale). */
+function rowDot(w: Float32Array, r: number, x: Float32Array, cols: number): [number, number] {
+  let dot = 0, scale = 0;
+  for (let c = 0; c < cols; c++) {
+    dot += w[r * cols + c] * x[c];
+    scale += Math.abs(w[r * cols + c] * x[c]);
+  }
+  return [dot, scale];
+}
+
+const grid = (rows: number, rpt: number): [number, number, number] => [Math.ceil(rows / (8 * rpt)), 1, 1];
+
+export const matvecVec4Cases = VEC4_TYPES.map((type, i): KernelCase => {
+  const name = `matvec_vec4.wgsl ${ggmlTypeName(type)}: modes plain (row offset, accumulate), SwiGLU and Q/K/V equal the CPU (|err| ≤ 1e-5·Σ|w·x|)`;
+  return { kernel: 'matvec_vec4.wgsl', name, run: async (device) => {
+    const random = rng(400 + i);
+    const block = typeInfo(type).blockSize;
+    // F32/F16 rows that need padding to 32 values; _0 types several groups past one lane's first
+    const cols = block === 1 ? 8 * (20 + Math.floor(random() * 20)) + 3 : 32 * (33 + Math.floor(random() * 20));
+    const x = new Float32Array(roundUp(cols, ROW_ALIGN));
+    x.set(randomF32(cols, random));
+    const check = new ErrorTracker(`${cols} columns`);
+    const run = (stack: Stack, constants: Record<string, number | boolean>, outs: { rows: number; init?: Float32Array }[], g: [number, number, number]) =>
+      runKernelOn(device, {
+        kernel: 'matvec_vec4.wgsl', weightType: type, step: { n_tokens: 1 },
+        constants: { GROUPS: stack.chunks / 4, ROW_WORDS: stack.rowWords, ...constants },
+        bindings: [{ data: stack.data }, { data: x }, ...outs.map((o) => ({ outBytes: o.rows * 4, init: o.init }))], grid: g,
+      }).then((bufs) => bufs.map((b) => new Float32Array(b)));
+
+    // mode 0: the second matrix of a stack (ROW_OFFSET), added to y
+    const plainRows = 13 + Math.floor(random() * 30);
+    const plain = stackOf(type, [5, plainRows], cols, random);
+    const y0 = randomF32(plainRows, random);
+    const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true },
+      [{ rows: plainRows, init: y0 }, { rows: 1 }, { rows: 1 }], grid(plainRows, 2));
+    for (let r = 0; r < plainRows; r++) {
+      const [dot, scale] = rowDot(plain.values[1], r, x, cols);
+      check.compare(y[r], y0[r] + dot, 1e-5 * (scale + Math.abs(y0[r])) + 1e-30, `plain row ${r}`);
+    }
+
+    // mode 1: silu(gate)·up with gate and up stacked
+    const ffn = 9 + Math.floor(random() * 30);
+    const ffnStack = stackOf(type, [ffn, ffn], cols, random);
+    const [gated] = await run(ffnStack, { RPT: 1, ROWS: ffn, MODE: 1 }, [{ rows: ffn }, { rows: 1 }, { rows: 1 }], grid(ffn, 1));
+    for (let r = 0; r < ffn; r++) {
+      const [g, gScale] = rowDot(ffnStack.values[0], r, x, cols);
+      const [u, uScale] = rowDot(ffnStack.values[1], r, x, cols);
+      const silu = g / (1 + Math.exp(-g));
+      check.compare(gated[r], silu * u, 1e-5 * (gScale * Math.abs(u) + uScale * Math.abs(silu)) + 1e-30, `swiglu row ${r}`);
+    }
+
+    // mode 2: Q, K and V rows into three outputs
+    const [qRows, kvRows] = [16 + Math.floor(random() * 20), 4 + Math.floor(random() * 8)];
+    const qkv = stackOf(type, [qRows, kvRows, kvRows], cols, random);
+    const total = qRows + 2 * kvRows;
+    const outs = await run(qkv, { RPT: 4, ROWS: total, MODE: 2, SPLIT1: qRows, SPLIT2: qRows + kvRows },
+      [{ rows: qRows }, { rows: kvRows }, { rows: kvRows }], grid(total, 4));
+    outs.forEach((out, m) => {
+      for (let r = 0; r < out.length; r++) {
+        const [dot, scale] = rowDot(qkv.values[m], r, x, cols);
+        check.compare(out[r], dot, 1e-5 * scale + 1e-30, `${'qkv'[m]} row ${r}`);
+      }
+    });
+    return check.result(name);
+  } };
+});
