@@ -4,10 +4,13 @@
 //   - a workgroup of 256 threads is 8 slots × 32 lanes; a slot owns RPT consecutive output rows and its
 //     lanes take the rows' 32-value groups in turn (lane, lane + 32, …), so one warp-wide load of a row
 //     covers 512 (Q4_0) to 4096 (F32) contiguous bytes, in 16-byte pieces (array<vec4<u32>>);
-//   - per group a lane loads x's 32 values once (8 vec4, from cache) and multiplies them into all its
-//     rows, whose weight loads are independent (quant/dot32_<type>.wgsl supplies dot32, quant/x32.wgsl
-//     the X32 it takes);
-//   - one barrier, then lane j of each slot sums row j's 32 partials from workgroup memory.
+//   - x is staged in workgroup memory a tile of 64 groups at a time, loaded once per workgroup with
+//     coalesced reads (a lane reading its own 32 values straight from memory would touch a separate
+//     cache line per lane and load); each staged group takes 9 vec4 slots, so the 8 vec4 reads of the
+//     lanes of a warp fall in different banks;
+//   - a lane multiplies its group of x into all its rows, whose weight loads are independent
+//     (quant/dot32_<type>.wgsl supplies dot32, quant/x32.wgsl the X32 it takes);
+//   - the partial sums go to the same workgroup memory, and lane j of each slot sums row j's 32.
 // MODE fuses what follows the product into the same dispatch (each dispatch costs microseconds):
 //   0  y[r] = W_r·x, or y[r] += W_r·x with ACCUMULATE (the residual stream)
 //   1  y[r] = silu(W_r·x)·(W_{r+ROWS}·x): gate and up stacked in one buffer, SwiGLU applied
@@ -35,7 +38,16 @@ override SPLIT2: u32 = 0u;     // MODE 2: first V row
 @group(0) @binding(4) var<storage, read_write> y2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y3: array<f32>;
 
-var<workgroup> partial: array<f32, 2048>; // (8 accumulators, WG)
+const TILE_GROUPS: u32 = 64u; // groups of x staged per tile: 2048 values
+const PADDED: u32 = 9u;       // vec4 slots per staged group
+
+// x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators, WG) as 512 vec4
+var<workgroup> stage: array<vec4<f32>, 576>;
+
+fn put_partial(j: u32, lid: u32, v: f32) {
+  let p = j * WG + lid;
+  stage[p / 4u][p % 4u] = v;
+}
 
 // Weight row (in the buffer) of output row r, or of its up row in MODE 1; rows past the matrix read its
 // last row (in bounds, never written) so the walk has no per-row branches.
@@ -44,11 +56,12 @@ fn weight_row(r: u32, up: bool) -> u32 {
 }
 
 fn row_sum(j: u32, slot: u32) -> f32 {
-  var s = 0.0;
-  for (var i = 0u; i < LANES; i++) {
-    s += partial[j * WG + slot * LANES + i];
+  let first = (j * WG + slot * LANES) / 4u;
+  var s = vec4<f32>(0.0);
+  for (var i = 0u; i < LANES / 4u; i++) {
+    s += stage[first + i];
   }
-  return s;
+  return s.x + s.y + s.z + s.w;
 }
 
 // Accumulators are named variables, not an indexed array (which a compiler may put in slow local memory);
@@ -65,34 +78,48 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let gated = MODE == 1u;
   var a0 = 0.0; var a1 = 0.0; var a2 = 0.0; var a3 = 0.0; // rows r0 … r0 + 3
   var u0 = 0.0; var u1 = 0.0; var u2 = 0.0; var u3 = 0.0; // their up rows (MODE 1)
-  if (r0 < ROWS) {
-    for (var g = lane; g < GROUPS; g += LANES) {
-      let xs = X32(x[8u * g], x[8u * g + 1u], x[8u * g + 2u], x[8u * g + 3u],
-                   x[8u * g + 4u], x[8u * g + 5u], x[8u * g + 6u], x[8u * g + 7u]);
-      a0 += dot32(weight_row(r0, false), g, xs);
-      if (gated) { u0 += dot32(weight_row(r0, true), g, xs); }
-      if (RPT > 1u) {
-        a1 += dot32(weight_row(r0 + 1u, false), g, xs);
-        if (gated) { u1 += dot32(weight_row(r0 + 1u, true), g, xs); }
+  for (var t0 = 0u; t0 < GROUPS; t0 += TILE_GROUPS) {
+    workgroupBarrier(); // the previous tile has been read
+    for (var i = lid; i < TILE_GROUPS * 8u; i += WG) {
+      let g = t0 + i / 8u;
+      var v = vec4<f32>(0.0);
+      if (g < GROUPS) {
+        v = x[8u * g + i % 8u];
       }
-      if (RPT > 2u) {
-        a2 += dot32(weight_row(r0 + 2u, false), g, xs);
-        a3 += dot32(weight_row(r0 + 3u, false), g, xs);
-        if (gated) {
-          u2 += dot32(weight_row(r0 + 2u, true), g, xs);
-          u3 += dot32(weight_row(r0 + 3u, true), g, xs);
+      stage[(i / 8u) * PADDED + i % 8u] = v;
+    }
+    workgroupBarrier();
+    if (r0 < ROWS) {
+      for (var k = lane; k < min(TILE_GROUPS, GROUPS - t0); k += LANES) {
+        let b = k * PADDED;
+        let xs = X32(stage[b], stage[b + 1u], stage[b + 2u], stage[b + 3u], stage[b + 4u], stage[b + 5u], stage[b + 6u], stage[b + 7u]);
+        let g = t0 + k;
+        a0 += dot32(weight_row(r0, false), g, xs);
+        if (gated) { u0 += dot32(weight_row(r0, true), g, xs); }
+        if (RPT > 1u) {
+          a1 += dot32(weight_row(r0 + 1u, false), g, xs);
+          if (gated) { u1 += dot32(weight_row(r0 + 1u, true), g, xs); }
+        }
+        if (RPT > 2u) {
+          a2 += dot32(weight_row(r0 + 2u, false), g, xs);
+          a3 += dot32(weight_row(r0 + 3u, false), g, xs);
+          if (gated) {
+            u2 += dot32(weight_row(r0 + 2u, true), g, xs);
+            u3 += dot32(weight_row(r0 + 3u, true), g, xs);
+          }
         }
       }
     }
   }
-  partial[lid] = a0;
-  partial[WG + lid] = a1;
-  partial[2u * WG + lid] = a2;
-  partial[3u * WG + lid] = a3;
-  partial[4u * WG + lid] = u0;
-  partial[5u * WG + lid] = u1;
-  partial[6u * WG + lid] = u2;
-  partial[7u * WG + lid] = u3;
+  workgroupBarrier(); // the last tile has been read: the stage now takes the partial sums
+  put_partial(0u, lid, a0);
+  put_partial(1u, lid, a1);
+  put_partial(2u, lid, a2);
+  put_partial(3u, lid, a3);
+  put_partial(4u, lid, u0);
+  put_partial(5u, lid, u1);
+  put_partial(6u, lid, u2);
+  put_partial(7u, lid, u3);
   workgroupBarrier();
   let r = r0 + lane;
   if (lane >= RPT || r >= ROWS) {

@@ -39,8 +39,8 @@ export const matvecVec4Cases = VEC4_TYPES.map((type, i): KernelCase => {
   return { kernel: 'matvec_vec4.wgsl', name, run: async (device) => {
     const random = rng(400 + i);
     const block = typeInfo(type).blockSize;
-    // F32/F16 rows that need padding to 32 values; _0 types several groups past one lane's first
-    const cols = block === 1 ? 8 * (20 + Math.floor(random() * 20)) + 3 : 32 * (33 + Math.floor(random() * 20));
+    // past one 64-group tile of staged x (2048 values); F32/F16 rows that need padding to 32 values
+    const cols = block === 1 ? 8 * (260 + Math.floor(random() * 40)) + 3 : 32 * (70 + Math.floor(random() * 30));
     const x = new Float32Array(roundUp(cols, ROW_ALIGN));
     x.set(randomF32(cols, random));
     const check = new ErrorTracker(`${cols} columns`);

@@ -55,10 +55,14 @@ export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, buffe
   });
 }
 
+/** WebGPU's guaranteed workgroups per grid dimension: a larger grid invalidates the whole command buffer, silently. */
+export const MAX_GROUPS_PER_DIMENSION = 65535;
+
 export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispatch[], nTokens: number, pos0: number): void {
   for (const d of dispatches) {
     const [x, y, z] = d.grid(nTokens, pos0);
     if (x === 0 || y === 0 || z === 0) continue;
+    if (Math.max(x, y, z) > MAX_GROUPS_PER_DIMENSION) throw new Error(`dispatch ${d.label}: grid ${x}×${y}×${z} exceeds ${MAX_GROUPS_PER_DIMENSION} workgroups per dimension (${nTokens} tokens)`);
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);
     pass.dispatchWorkgroups(x, y, z);
@@ -67,6 +71,10 @@ export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispat
 
 /** Workgroups for `n` threads of 64. */
 export const groupsOf64 = (n: number) => Math.ceil(n / 64);
+
+/** The grid of `groups` workgroups as x·y, y > 1 only past the per-dimension limit (kernels flatten wg.x + wg.y·x). */
+export const grid2d = (groups: number): [number, number, number] =>
+  [Math.min(groups, MAX_GROUPS_PER_DIMENSION), Math.ceil(groups / MAX_GROUPS_PER_DIMENSION), 1];
 
 /**
  * Profiling (the benchmark, bench/): timestamps can only be written at the start and end of a compute

@@ -6,7 +6,7 @@ import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { DecodeKernels, KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
-import { bindGroup, encodePass, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
+import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { readBuffer } from './readback.ts';
 import { hasVec4Matvec, packStep, STEP_BYTES } from './shader-library.ts';
 import { ROW_ALIGN, roundUp, type GpuMatrix } from './weights.ts';
@@ -292,7 +292,7 @@ export async function createGpuModel(
       ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, stepBatch, !fusedFfn),
       ...await matmul(L.wUp, xn, up, dimS, ffnS, false, stepBatch, !fusedFfn),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
-        (n) => (fusedFfn && single(n) ? NONE : [groupsOf64(n * c.ffnDim), 1, 1])),
+        (n) => (fusedFfn && single(n) ? NONE : grid2d(groupsOf64(n * c.ffnDim)))),
       ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
     );
   }
