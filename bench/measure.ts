@@ -144,11 +144,18 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   return run;
 }
 
+/** Repetitions of a full prefill up to this length (the median is reported; the first also brings the GPU's clocks up). */
+const PREFILL_REPEATS_UP_TO = 8192;
+
 async function prefillFull(engine: WebGpuEngine, tokens: number, vocab: number) {
-  const t = performance.now();
-  const r = await engine.generate(promptIds(tokens, vocab), { maxTokens: 1, stopAtEos: false });
-  const ms = performance.now() - t;
-  return { token: r.tokens[0], result: { tokensPerSecond: r.promptTokensPerSecond, timeToFirstTokenMs: ms } };
+  const runs: { token: number; ms: number }[] = [];
+  for (let rep = 0; rep < (tokens <= PREFILL_REPEATS_UP_TO ? 3 : 1); rep++) {
+    const t = performance.now();
+    const r = await engine.generate(promptIds(tokens, vocab), { maxTokens: 1, stopAtEos: false });
+    runs.push({ token: r.tokens[0], ms: performance.now() - t });
+  }
+  const { token, ms } = runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+  return { token, result: { tokensPerSecond: (tokens * 1000) / ms, timeToFirstTokenMs: ms } };
 }
 
 /** A prompt longer than the main load's context: its own load (KV cache `longKvCache`), then full or sampled. */

@@ -7,6 +7,8 @@
 //     memory, stored k-major (ws[k][row], xs[k][token]) so the inner loop reads them as vec4s;
 //   - each thread then accumulates an 8-row × 4-token block in registers: 3 vec4 loads from workgroup
 //     memory per 32 FMAs, so each dequantized weight is used by 64 tokens and each input value by 128 rows.
+// Q, K and V stacked in one buffer are one dispatch: rows [0, SPLIT1) go to y, [SPLIT1, SPLIT2) to y2 and
+// the rest to y3 (each with its own token stride), so the small K and V products share the Q product's grid.
 // matmul.wgsl (8 tokens per workgroup, no tiling of rows) stays as CPU rasterizers' kernel and the
 // benchmark's baseline. Workgroup memory: 16·128·4 + 16·64·4 = 12 KiB.
 // Grid: x = row tiles (ROWS / 128), y = token tiles (n_tokens / 64).
@@ -22,11 +24,16 @@ override ROW_OFFSET: u32 = 0u; // rows of the buffer before this matrix (Q, K an
 override IN_STRIDE: u32;       // floats between consecutive tokens' input vectors (multiple of 32)
 override OUT_STRIDE: u32;      // floats between consecutive tokens' outputs
 override ACCUMULATE: bool;     // add into Y (the residual stream) instead of overwriting it
+override SPLIT1: u32 = 0xffffffffu; // first row written to y2 (Q/K/V stacked); by default every row goes to y
+override SPLIT2: u32 = 0xffffffffu; // first row written to y3
+override OUT_STRIDE2: u32 = 0u;     // token stride of y2 and y3
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> weights: array<u32>;
 @group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y2: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y3: array<f32>;
 
 var<workgroup> ws: array<vec4<f32>, 512>; // (BK, BM / 4): W transposed, k-major
 var<workgroup> xs: array<vec4<f32>, 256>; // (BK, BN / 4): X transposed, k-major
@@ -96,12 +103,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     for (var j = 0u; j < 4u; j++) {
       let t = t0 + ty * 4u + j;
       if (t < n) {
-        let o = t * OUT_STRIDE + row;
-        var sum = acc[i][j];
-        if (ACCUMULATE) {
-          sum += y[o];
+        if (row >= SPLIT2) {
+          y3[t * OUT_STRIDE2 + row - SPLIT2] = acc[i][j];
+        } else if (row >= SPLIT1) {
+          y2[t * OUT_STRIDE2 + row - SPLIT1] = acc[i][j];
+        } else {
+          let o = t * OUT_STRIDE + row;
+          var sum = acc[i][j];
+          if (ACCUMULATE) {
+            sum += y[o];
+          }
+          y[o] = sum;
         }
-        y[o] = sum;
       }
     }
   }

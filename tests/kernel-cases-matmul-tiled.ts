@@ -1,6 +1,6 @@
 // matmul_tiled.wgsl against dequantize + a CPU matmul, per weight type, on seeded random shapes that
 // leave the last 128-row and 64-token tiles partly empty, with a row offset into a stacked buffer and
-// accumulation into Y.
+// accumulation into Y, and split into three outputs as Q/K/V are.
 import { ROW_ALIGN, roundUp, repack } from '../src/engine/gpu/weights.ts';
 import { GGMLType, dequantize, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
 import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
@@ -33,7 +33,7 @@ export const matmulTiledCases = TYPES.map((type, i): KernelCase => {
     const [out] = await runKernelOn(device, {
       kernel: 'matmul_tiled.wgsl', weightType: packed.type, step: { n_tokens: tokens },
       constants: { CHUNKS: packed.chunks, ROWS: rows, ROW_WORDS: packed.rowWords, ROW_OFFSET: offset, IN_STRIDE: stride, OUT_STRIDE: rows, ACCUMULATE: true },
-      bindings: [{ data }, { data: x }, { outBytes: tokens * rows * 4, init: y0 }],
+      bindings: [{ data }, { data: x }, { outBytes: tokens * rows * 4, init: y0 }, { outBytes: 4 }, { outBytes: 4 }],
       grid: [Math.ceil(rows / 128), Math.ceil(tokens / 64), 1],
     });
     const y = new Float32Array(out);
@@ -47,6 +47,25 @@ export const matmulTiledCases = TYPES.map((type, i): KernelCase => {
           scale += Math.abs(w[r * cols + c] * x[t * stride + c]);
         }
         check.compare(y[t * rows + r], dot, 1e-5 * scale + 1e-30, `token ${t} row ${r}`);
+      }
+    // the same rows as Q/K/V: [0, q) to y (stride rows), [q, q + kv) and the rest to y2, y3 (stride kv)
+    const [qRows, kvRows] = [rows - 2 * 40, 40];
+    const outs = (await runKernelOn(device, {
+      kernel: 'matmul_tiled.wgsl', weightType: packed.type, step: { n_tokens: tokens },
+      constants: { CHUNKS: packed.chunks, ROWS: rows, ROW_WORDS: packed.rowWords, ROW_OFFSET: offset, IN_STRIDE: stride, OUT_STRIDE: qRows, ACCUMULATE: false,
+        SPLIT1: qRows, SPLIT2: qRows + kvRows, OUT_STRIDE2: kvRows },
+      bindings: [{ data }, { data: x }, { outBytes: tokens * qRows * 4 }, { outBytes: tokens * kvRows * 4 }, { outBytes: tokens * kvRows * 4 }],
+      grid: [Math.ceil(rows / 128), Math.ceil(tokens / 64), 1],
+    })).map((b) => new Float32Array(b));
+    for (let t = 0; t < tokens; t++)
+      for (let r = 0; r < rows; r++) {
+        let dot = 0, scale = 0;
+        for (let c = 0; c < cols; c++) {
+          dot += w[r * cols + c] * x[t * stride + c];
+          scale += Math.abs(w[r * cols + c] * x[t * stride + c]);
+        }
+        const [out, at] = r < qRows ? [outs[0], t * qRows + r] : r < qRows + kvRows ? [outs[1], t * kvRows + r - qRows] : [outs[2], t * kvRows + r - qRows - kvRows];
+        check.compare(out[at], dot, 1e-5 * scale + 1e-30, `split token ${t} row ${r}`);
       }
     return check.result(name);
   } };

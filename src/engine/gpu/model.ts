@@ -220,8 +220,7 @@ export async function createGpuModel(
   const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
   const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
   const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean,
-    step = stepBatch, decode = true): Promise<Dispatch[]> => {
-    const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
+    step = stepBatch, decode = true, tiledHere = true): Promise<Dispatch[]> => {
     const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
       { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
       [step, m.buffer, input, output],
@@ -230,9 +229,8 @@ export async function createGpuModel(
         const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
-    const tiled = opts.promptMatmul === 'tiled' ? [await dispatchOf(`matmul ${m.name}`, 'matmul_tiled.wgsl',
-      { CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
-      [step, m.buffer, input, output], (n) => (tiledAt(n) ? [Math.ceil(m.rows / 128), Math.ceil(n / 64), 1] : NONE), m)] : [];
+    const tiled = opts.promptMatmul === 'tiled' && tiledHere
+      ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
     if (opts.decodeKernels === 'matmul' || !decode) return [batched, ...tiled];
     if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
@@ -241,6 +239,11 @@ export async function createGpuModel(
       [step, m.buffer, input, output], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
     return [vector, batched, ...tiled];
   };
+  const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
+  /** A matmul_tiled.wgsl dispatch over `rows` output rows (from m's first); `io` = [x, y, y2, y3]. */
+  const matmulTiled = (label: string, m: GpuMatrix, rows: number, constants: Record<string, number | boolean>, io: GPUBuffer[], step = stepBatch) =>
+    dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io], (n) => (tiledAt(n) ? [Math.ceil(rows / 128), Math.ceil(n / 64), 1] : NONE), m);
   /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3]. */
   const matvecVec4 = (label: string, m: GpuMatrix, rows: number, constants: Record<string, number | boolean>, io: GPUBuffer[], step = stepBatch) => {
     const rpt = vec4RowsPerSlot(rows);
@@ -252,8 +255,8 @@ export async function createGpuModel(
   // Decode-step fusions (opts.decodeKernels 'fused'): Q, K and V in one dispatch, gate, up and SwiGLU in
   // one — when the loader stacked the matrices in one buffer (gpu/weights.ts uploadStack).
   const fuse = opts.decodeKernels === 'fused';
-  const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && ms.every((m, i) => m.buffer === ms[0].buffer
-    && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
+  const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
+  const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output], (n) => [n, 1, 1]);
   const embed = await dispatchOf('embed', 'embed.wgsl',
@@ -265,12 +268,17 @@ export async function createGpuModel(
     const L = w.layers[l];
     const fusedQkv = stacked([L.wq, L.wk, L.wv]);
     const fusedFfn = stacked([L.wGate, L.wUp]);
+    const qkvLabel = `matmul ${L.wq.name}+${L.wk.name}+${L.wv.name}`;
+    // prompt batches: one tiled product for stacked Q/K/V (the small K and V alone leave most of a GPU idle)
+    const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn),
-      ...(fusedQkv ? [await matvecVec4(`matmul ${L.wq.name}+${L.wk.name}+${L.wv.name}`, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
-      ...await matmul(L.wq, xn, q, dimS, qS, false, stepBatch, !fusedQkv),
-      ...await matmul(L.wk, xn, k, dimS, kvS, false, stepBatch, !fusedQkv),
-      ...await matmul(L.wv, xn, v, dimS, kvS, false, stepBatch, !fusedQkv),
+      ...(fusedQkv ? [await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
+      ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
+        { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
+      ...await matmul(L.wq, xn, q, dimS, qS, false, stepBatch, !fusedQkv, !tiledQkv),
+      ...await matmul(L.wk, xn, k, dimS, kvS, false, stepBatch, !fusedQkv, !tiledQkv),
+      ...await matmul(L.wv, xn, v, dimS, kvS, false, stepBatch, !fusedQkv, !tiledQkv),
       await dispatchOf('rope_store', 'rope_store.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
         [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
