@@ -11,6 +11,9 @@
 //   - a lane multiplies its group of x into all its rows, whose weight loads are independent
 //     (quant/dot32_<type>.wgsl supplies dot32, quant/x32.wgsl the X32 it takes);
 //   - the partial sums go to the same workgroup memory, and lane j of each slot sums row j's 32.
+// With NORM, the input is the residual stream and the kernel applies RMSNorm itself: it stages x·g (g the
+// norm's weights) and sums x² while staging, and scales each dot product by 1/rms(x) at the end — the
+// same result as rmsnorm.wgsl followed by the product, one dispatch fewer.
 // MODE fuses what follows the product into the same dispatch (each dispatch costs microseconds):
 //   0  y[r] = W_r·x, or y[r] += W_r·x with ACCUMULATE (the residual stream)
 //   1  y[r] = silu(W_r·x)·(W_{r+ROWS}·x): gate and up stacked in one buffer, SwiGLU applied
@@ -30,6 +33,9 @@ override ACCUMULATE: bool = false;
 override MODE: u32 = 0u;
 override SPLIT1: u32 = 0u;     // MODE 2: first K row
 override SPLIT2: u32 = 0u;     // MODE 2: first V row
+override NORM: bool = false;   // apply RMSNorm with weights `norm` to x first
+override DIM: u32 = 0u;        // NORM: values of x (the rest of the padded row is zero)
+override EPS: f32 = 0.0;       // NORM: the norm's epsilon
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> weights4: array<vec4<u32>>;
@@ -37,12 +43,24 @@ override SPLIT2: u32 = 0u;     // MODE 2: first V row
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y3: array<f32>;
+@group(0) @binding(6) var<storage, read> norm: array<f32>; // (DIM) RMSNorm weights, with NORM
 
 const TILE_GROUPS: u32 = 64u; // groups of x staged per tile: 2048 values
 const PADDED: u32 = 9u;       // vec4 slots per staged group
 
-// x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators, WG) as 512 vec4
+// x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators and Σx², WG) as 576 vec4
 var<workgroup> stage: array<vec4<f32>, 576>;
+
+// Elements 4q … 4q + 3 of the norm's weights (zero past DIM, where x is zero too).
+fn norm4(q: u32) -> vec4<f32> {
+  var g = vec4<f32>(0.0);
+  for (var i = 0u; i < 4u; i++) {
+    if (4u * q + i < DIM) {
+      g[i] = norm[4u * q + i];
+    }
+  }
+  return g;
+}
 
 fn put_partial(j: u32, lid: u32, v: f32) {
   let p = j * WG + lid;
@@ -78,6 +96,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   let gated = MODE == 1u;
   var a0 = 0.0; var a1 = 0.0; var a2 = 0.0; var a3 = 0.0; // rows r0 … r0 + 3
   var u0 = 0.0; var u1 = 0.0; var u2 = 0.0; var u3 = 0.0; // their up rows (MODE 1)
+  var squares = 0.0; // Σx² over what this thread staged (NORM)
   for (var t0 = 0u; t0 < GROUPS; t0 += TILE_GROUPS) {
     workgroupBarrier(); // the previous tile has been read
     for (var i = lid; i < TILE_GROUPS * 8u; i += WG) {
@@ -85,6 +104,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
       var v = vec4<f32>(0.0);
       if (g < GROUPS) {
         v = x[8u * g + i % 8u];
+        if (NORM) {
+          squares += dot(v, v);
+          v *= norm4(8u * g + i % 8u);
+        }
       }
       stage[(i / 8u) * PADDED + i % 8u] = v;
     }
@@ -120,14 +143,23 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   put_partial(5u, lid, u1);
   put_partial(6u, lid, u2);
   put_partial(7u, lid, u3);
+  put_partial(8u, lid, squares);
   workgroupBarrier();
   let r = r0 + lane;
   if (lane >= RPT || r >= ROWS) {
     return;
   }
-  let s = row_sum(lane, slot);
+  var scale = 1.0;
+  if (NORM) {
+    var total = vec4<f32>(0.0);
+    for (var i = 0u; i < WG / 4u; i++) {
+      total += stage[(8u * WG) / 4u + i];
+    }
+    scale = inverseSqrt((total.x + total.y + total.z + total.w) / f32(DIM) + EPS);
+  }
+  let s = scale * row_sum(lane, slot);
   if (gated) {
-    y[r] = s / (1.0 + exp(-s)) * row_sum(4u + lane, slot);
+    y[r] = s / (1.0 + exp(-s)) * scale * row_sum(4u + lane, slot);
   } else if (MODE == 2u) {
     if (r < SPLIT1) {
       y[r] = s;

@@ -1,6 +1,7 @@
 // matvec_vec4.wgsl against dequantize + a CPU matvec, in its three modes (plain with a row offset into a
-// stacked buffer and accumulation; gate/up with SwiGLU; Q/K/V split into three outputs), for each weight
-// type it reads, on seeded random shapes whose row counts do not fill the last workgroup.
+// stacked buffer and accumulation; gate/up with SwiGLU; Q/K/V split into three outputs, the last two with
+// the RMSNorm fused), for each weight type it reads, on seeded random shapes whose row counts do not fill
+// the last workgroup.
 import { ROW_ALIGN, roundUp, repack } from '../src/engine/gpu/weights.ts';
 import { GGMLType, dequantize, ggmlTypeName, typeInfo } from '../src/gguf/index.ts';
 import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
@@ -43,12 +44,18 @@ export const matvecVec4Cases = VEC4_TYPES.map((type, i): KernelCase => {
     const cols = block === 1 ? 8 * (260 + Math.floor(random() * 40)) + 3 : 32 * (70 + Math.floor(random() * 30));
     const x = new Float32Array(roundUp(cols, ROW_ALIGN));
     x.set(randomF32(cols, random));
+    // RMSNorm as reference.ts computes it: x·g/√(mean(x²) + ε)
+    const g = randomF32(cols, random);
+    const eps = 1e-5;
+    const invRms = 1 / Math.sqrt(x.reduce((sum, v) => sum + v * v, 0) / cols + eps);
+    const xn = x.map((v, i) => (i < cols ? v * invRms * g[i] : 0));
+    const norm = { NORM: true, DIM: cols, EPS: eps };
     const check = new ErrorTracker(`${cols} columns`);
-    const run = (stack: Stack, constants: Record<string, number | boolean>, outs: { rows: number; init?: Float32Array }[], g: [number, number, number]) =>
+    const run = (stack: Stack, constants: Record<string, number | boolean>, outs: { rows: number; init?: Float32Array }[], grid: [number, number, number]) =>
       runKernelOn(device, {
         kernel: 'matvec_vec4.wgsl', weightType: type, step: { n_tokens: 1 },
         constants: { GROUPS: stack.chunks / 4, ROW_WORDS: stack.rowWords, ...constants },
-        bindings: [{ data: stack.data }, { data: x }, ...outs.map((o) => ({ outBytes: o.rows * 4, init: o.init }))], grid: g,
+        bindings: [{ data: stack.data }, { data: x }, ...outs.map((o) => ({ outBytes: o.rows * 4, init: o.init })), { data: g }], grid,
       }).then((bufs) => bufs.map((b) => new Float32Array(b)));
 
     // mode 0: the second matrix of a stack (ROW_OFFSET), added to y
@@ -62,26 +69,26 @@ export const matvecVec4Cases = VEC4_TYPES.map((type, i): KernelCase => {
       check.compare(y[r], y0[r] + dot, 1e-5 * (scale + Math.abs(y0[r])) + 1e-30, `plain row ${r}`);
     }
 
-    // mode 1: silu(gate)·up with gate and up stacked
+    // mode 1: silu(gate)·up with gate and up stacked, on the normalized input
     const ffn = 9 + Math.floor(random() * 30);
     const ffnStack = stackOf(type, [ffn, ffn], cols, random);
-    const [gated] = await run(ffnStack, { RPT: 1, ROWS: ffn, MODE: 1 }, [{ rows: ffn }, { rows: 1 }, { rows: 1 }], grid(ffn, 1));
+    const [gated] = await run(ffnStack, { RPT: 1, ROWS: ffn, MODE: 1, ...norm }, [{ rows: ffn }, { rows: 1 }, { rows: 1 }], grid(ffn, 1));
     for (let r = 0; r < ffn; r++) {
-      const [g, gScale] = rowDot(ffnStack.values[0], r, x, cols);
-      const [u, uScale] = rowDot(ffnStack.values[1], r, x, cols);
-      const silu = g / (1 + Math.exp(-g));
+      const [gate, gScale] = rowDot(ffnStack.values[0], r, xn, cols);
+      const [u, uScale] = rowDot(ffnStack.values[1], r, xn, cols);
+      const silu = gate / (1 + Math.exp(-gate));
       check.compare(gated[r], silu * u, 1e-5 * (gScale * Math.abs(u) + uScale * Math.abs(silu)) + 1e-30, `swiglu row ${r}`);
     }
 
-    // mode 2: Q, K and V rows into three outputs
+    // mode 2: Q, K and V rows into three outputs, on the normalized input
     const [qRows, kvRows] = [16 + Math.floor(random() * 20), 4 + Math.floor(random() * 8)];
     const qkv = stackOf(type, [qRows, kvRows, kvRows], cols, random);
     const total = qRows + 2 * kvRows;
-    const outs = await run(qkv, { RPT: 4, ROWS: total, MODE: 2, SPLIT1: qRows, SPLIT2: qRows + kvRows },
+    const outs = await run(qkv, { RPT: 4, ROWS: total, MODE: 2, SPLIT1: qRows, SPLIT2: qRows + kvRows, ...norm },
       [{ rows: qRows }, { rows: kvRows }, { rows: kvRows }], grid(total, 4));
     outs.forEach((out, m) => {
       for (let r = 0; r < out.length; r++) {
-        const [dot, scale] = rowDot(qkv.values[m], r, x, cols);
+        const [dot, scale] = rowDot(qkv.values[m], r, xn, cols);
         check.compare(out[r], dot, 1e-5 * scale + 1e-30, `${'qkv'[m]} row ${r}`);
       }
     });

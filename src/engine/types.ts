@@ -139,7 +139,7 @@ export interface Engine {
  *  - 'matmul'  matmul.wgsl at batch 1, the prompt kernel (CPU rasterizers, where barriers are costly);
  *  - 'generic' matvec.wgsl for every type: 32 threads per row, chunks of 8 values (a baseline on GPUs);
  *  - 'vec4'    matvec_vec4.wgsl (16-byte loads, several rows per thread) for F32/F16/Q8_0/Q4_0, generic for the rest;
- *  - 'fused'   vec4, plus Q/K/V in one dispatch and gate/up/SwiGLU in one where the matrices share a type.
+ *  - 'fused'   vec4, plus RMSNorm+Q/K/V in one dispatch and RMSNorm+gate/up+SwiGLU in one where the matrices share a type.
  */
 export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
 

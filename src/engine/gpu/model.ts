@@ -196,8 +196,8 @@ export async function createGpuModel(
   const stepLast = uniformBuffer(device, STEP_BYTES, 'step (last token)');
   const samplerUniform = uniformBuffer(device, 32, 'sampler uniform');
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
-  // matvec_vec4.wgsl's y2/y3 when a dispatch writes only y (writable bindings must not alias)
-  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2')];
+  // matvec_vec4.wgsl's y2/y3 when a dispatch writes only y, and its norm without NORM (writable bindings must not alias)
+  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2'), storageBuffer(device, 4, 'unused norm weights')];
   const sampleSlots = Array.from({ length: SAMPLE_SLOTS }, (_, i) =>
     device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
   const unread: GPUBuffer[] = []; // slots of recorded 'sample' passes, oldest first
@@ -232,7 +232,7 @@ export async function createGpuModel(
     const tiled = opts.promptMatmul === 'tiled' && tiledHere
       ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
     if (opts.decodeKernels === 'matmul' || !decode) return [batched, ...tiled];
-    if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1]], step), batched, ...tiled];
+    if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
     const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
       { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
@@ -244,7 +244,7 @@ export async function createGpuModel(
   const matmulTiled = (label: string, m: GpuMatrix, rows: number, constants: Record<string, number | boolean>, io: GPUBuffer[], step = stepBatch) =>
     dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
       [step, m.buffer, ...io], (n) => (tiledAt(n) ? [Math.ceil(rows / 128), Math.ceil(n / 64), 1] : NONE), m);
-  /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3]. */
+  /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3, norm weights]. */
   const matvecVec4 = (label: string, m: GpuMatrix, rows: number, constants: Record<string, number | boolean>, io: GPUBuffer[], step = stepBatch) => {
     const rpt = vec4RowsPerSlot(rows);
     const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
@@ -252,13 +252,16 @@ export async function createGpuModel(
       { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
       [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
   };
-  // Decode-step fusions (opts.decodeKernels 'fused'): Q, K and V in one dispatch, gate, up and SwiGLU in
-  // one — when the loader stacked the matrices in one buffer (gpu/weights.ts uploadStack).
+  // Decode-step fusions (opts.decodeKernels 'fused'): RMSNorm, Q, K and V in one dispatch, RMSNorm, gate,
+  // up and SwiGLU in one — when the loader stacked the matrices in one buffer (gpu/weights.ts uploadStack).
   const fuse = opts.decodeKernels === 'fused';
   const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
   const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
-  const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch) =>
-    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output], (n) => [n, 1, 1]);
+  /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
+  const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
+    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output],
+      (n) => (fusedInDecode && single(n) ? NONE : [n, 1, 1]));
+  const fusedNorm = { NORM: true, DIM: c.dim, EPS: c.rmsEps };
   const embed = await dispatchOf('embed', 'embed.wgsl',
     { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
     [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
@@ -272,8 +275,8 @@ export async function createGpuModel(
     // prompt batches: one tiled product for stacked Q/K/V (the small K and V alone leave most of a GPU idle)
     const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
-      await rmsnorm(L.attnNorm, x, xn),
-      ...(fusedQkv ? [await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
+      await rmsnorm(L.attnNorm, x, xn, stepBatch, fusedQkv),
+      ...(fusedQkv ? [await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm])] : []),
       ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
         { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
       ...await matmul(L.wq, xn, q, dimS, qS, false, stepBatch, !fusedQkv, !tiledQkv),
@@ -295,8 +298,8 @@ export async function createGpuModel(
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
-      await rmsnorm(L.ffnNorm, x, xn),
-      ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1 }, [xn, gate, spare[0], spare[1]])] : []),
+      await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
+      ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm])] : []),
       ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, stepBatch, !fusedFfn),
       ...await matmul(L.wUp, xn, up, dimS, ffnS, false, stepBatch, !fusedFfn),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
