@@ -110,19 +110,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         var i = 0u;
         for (; i + 8u <= n; i += 8u) {
           let at = v_at + i * pairs;
-          let v0 = kv_unpack2(v_cache[at])[odd];
-          let v1 = kv_unpack2(v_cache[at + pairs])[odd];
-          let v2 = kv_unpack2(v_cache[at + 2u * pairs])[odd];
-          let v3 = kv_unpack2(v_cache[at + 3u * pairs])[odd];
-          let v4 = kv_unpack2(v_cache[at + 4u * pairs])[odd];
-          let v5 = kv_unpack2(v_cache[at + 5u * pairs])[odd];
-          let v6 = kv_unpack2(v_cache[at + 6u * pairs])[odd];
-          let v7 = kv_unpack2(v_cache[at + 7u * pairs])[odd];
+          let v0 = kv_unpack1(v_cache[at], odd);
+          let v1 = kv_unpack1(v_cache[at + pairs], odd);
+          let v2 = kv_unpack1(v_cache[at + 2u * pairs], odd);
+          let v3 = kv_unpack1(v_cache[at + 3u * pairs], odd);
+          let v4 = kv_unpack1(v_cache[at + 4u * pairs], odd);
+          let v5 = kv_unpack1(v_cache[at + 5u * pairs], odd);
+          let v6 = kv_unpack1(v_cache[at + 6u * pairs], odd);
+          let v7 = kv_unpack1(v_cache[at + 7u * pairs], odd);
           a += scores[i] * v0 + scores[i + 1u] * v1 + scores[i + 2u] * v2 + scores[i + 3u] * v3
              + scores[i + 4u] * v4 + scores[i + 5u] * v5 + scores[i + 6u] * v6 + scores[i + 7u] * v7;
         }
         for (; i < n; i++) {
-          a += scores[i] * kv_unpack2(v_cache[v_at + i * pairs])[odd];
+          a += scores[i] * kv_unpack1(v_cache[v_at + i * pairs], odd);
         }
         acc[j] = a;
       }

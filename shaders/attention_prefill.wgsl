@@ -106,7 +106,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         var a = acc[j] * correction;
         let v_at = kv_base + tile * pairs + d / 2u;
         for (var i = 0u; i < n; i++) {
-          a += probs[row * KT + i] * kv_unpack2(v_cache[v_at + i * pairs])[d & 1u];
+          a += probs[row * KT + i] * kv_unpack1(v_cache[v_at + i * pairs], d & 1u);
         }
         acc[j] = a;
       }

@@ -95,14 +95,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     workgroupBarrier();
   }
 
+  // constant trip counts and no early exit, so the loops unroll and acc stays in registers
   for (var i = 0u; i < 8u; i++) {
     let row = row0 + tx * 8u + i;
-    if (row >= ROWS) {
-      break;
-    }
     for (var j = 0u; j < 4u; j++) {
       let t = t0 + ty * 4u + j;
-      if (t < n) {
+      if (row < ROWS && t < n) {
         if (row >= SPLIT2) {
           y3[t * OUT_STRIDE2 + row - SPLIT2] = acc[i][j];
         } else if (row >= SPLIT1) {

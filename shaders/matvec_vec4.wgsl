@@ -51,15 +51,13 @@ const PADDED: u32 = 9u;       // vec4 slots per staged group
 // x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators and Σx², WG) as 576 vec4
 var<workgroup> stage: array<vec4<f32>, 576>;
 
-// Elements 4q … 4q + 3 of the norm's weights (zero past DIM, where x is zero too).
+// Element i of the norm's weights, zero past DIM (where x is zero too).
+fn norm_at(i: u32) -> f32 {
+  return select(0.0, norm[min(i, DIM - 1u)], i < DIM);
+}
+
 fn norm4(q: u32) -> vec4<f32> {
-  var g = vec4<f32>(0.0);
-  for (var i = 0u; i < 4u; i++) {
-    if (4u * q + i < DIM) {
-      g[i] = norm[4u * q + i];
-    }
-  }
-  return g;
+  return vec4<f32>(norm_at(4u * q), norm_at(4u * q + 1u), norm_at(4u * q + 2u), norm_at(4u * q + 3u));
 }
 
 fn put_partial(j: u32, lid: u32, v: f32) {

@@ -22,3 +22,10 @@ fn kv_unpack2(w: KvPair) -> vec2<f32> {
 fn kv_unpack4(w: KvQuad) -> vec4<f32> {
   return vec4<f32>(unpack2x16float(w.x), unpack2x16float(w.y));
 }
+
+// Dim `odd` (0 or 1) of a pair, by a select: indexing a vector value with a runtime index can compile
+// to a copy through slow local memory.
+fn kv_unpack1(w: KvPair, odd: u32) -> f32 {
+  let v = kv_unpack2(w);
+  return select(v.x, v.y, odd == 1u);
+}

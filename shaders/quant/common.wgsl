@@ -30,3 +30,9 @@ fn f16_low(base: u32) -> f32 {
 fn f16_high(base: u32) -> f32 {
   return unpack2x16float(weights[base]).y;
 }
+
+// The f16 half h (0 low, 1 high) of word `at`, by a select (see quant/x32.wgsl's half_of on why not [h]).
+fn f16_half(at: u32, h: u32) -> f32 {
+  let pair = unpack2x16float(weights[at]);
+  return select(pair.x, pair.y, h == 1u);
+}

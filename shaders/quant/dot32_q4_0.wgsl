@@ -11,7 +11,7 @@ fn q4_hi(w: u32) -> vec4<f32> {
 fn dot32(row: u32, g: u32, xs: X32) -> f32 {
   let base = row * (ROW_WORDS / 4u);
   let q = weights4[base + g];
-  let d = unpack2x16float(weights4[base + GROUPS + g / 8u][(g / 2u) % 4u])[g & 1u];
+  let d = half_of(pick4(weights4[base + GROUPS + g / 8u], (g / 2u) % 4u), g & 1u);
   let s = dot(q4_lo(q.x), xs.v0) + dot(q4_lo(q.y), xs.v1) + dot(q4_lo(q.z), xs.v2) + dot(q4_lo(q.w), xs.v3)
         + dot(q4_hi(q.x), xs.v4) + dot(q4_hi(q.y), xs.v5) + dot(q4_hi(q.z), xs.v6) + dot(q4_hi(q.w), xs.v7);
   return d * s;

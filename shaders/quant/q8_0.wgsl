@@ -4,7 +4,7 @@
 const BLOCK_ELEMS: u32 = 32u;
 
 fn q8_0_scale(row_base: u32, b: u32) -> f32 {
-  return unpack2x16float(weights[row_base + (CHUNKS / 4u) * 8u + (b >> 1u)])[b & 1u];
+  return f16_half(row_base + (CHUNKS / 4u) * 8u + (b >> 1u), b & 1u);
 }
 
 fn dequant_row8(row: u32, c: u32) -> Eight {
