@@ -142,7 +142,7 @@ async function main(args: string[]): Promise<void> {
       const shape = shapes.includes('1B') ? '1B' : shapes[0];
       const type = types.includes('q4_0') ? 'q4_0' : types[0];
       const short = { decodeContexts: [Math.min(...options.decodeContexts)], prefillContexts: [Math.min(...options.prefillContexts)] };
-      const defaultAttention = device.software ? 'flash' : 'split'; // the engine's choice (LoadOptions.promptAttention)
+      const defaultAttention = device.software ? 'flash' : 'tiled'; // the engine's choice (LoadOptions.promptAttention)
       for (const baseline of BASELINES.filter((b) => b.options.promptAttention !== defaultAttention)) {
         const base = { ...options, ...short, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak, ...baseline.options };
         const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], base, log);

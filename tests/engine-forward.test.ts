@@ -53,11 +53,11 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
-  it('GPU defaults (tiled prompt matmul, fused decode kernels), batches of 16 and 5: every position (|err| ≤ 1e-5·max|logit|)', async () => {
+  it('GPU defaults (tiled prompt matmul and attention, fused decode kernels), batches of 16 and 10: every position (|err| ≤ 1e-5·max|logit|)', async () => {
     const file = await openStories('stories260K-Q8_0.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT); // 26 tokens: a tiled batch of 16, then simple ones
     await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined,
-      { context: 64, batchSize: 16, promptMatmul: 'tiled', decodeKernels: 'fused', promptAttention: 'split' });
+      { context: 64, batchSize: 16, promptMatmul: 'tiled', decodeKernels: 'fused', promptAttention: 'tiled' });
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
@@ -100,7 +100,7 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
   }));
 
   // 16-token blocks (the flash or the split-K prompt kernel), and one token at a time (the split-K decode kernel)
-  for (const [promptAttention, batchSizes] of [['flash', [16, 1]], ['split', [16]]] as const) {
+  for (const [promptAttention, batchSizes] of [['flash', [16, 1]], ['split', [16]], ['tiled', [16]]] as const) {
     it(`${promptAttention} prompt attention, batches of ${batchSizes.join(' and ')}: every position (|err| ≤ 1e-5·max|logit|); the cache really is f16`, async () => {
       const file = await openStories('stories260K.gguf');
       const ids = createTokenizer(file.metadata).encode(PROMPT);

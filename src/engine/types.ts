@@ -141,6 +141,16 @@ export interface Engine {
  *  - 'vec4'    matvec_vec4.wgsl (16-byte loads, several rows per thread) for F32/F16/Q8_0/Q4_0, generic for the rest;
  *  - 'fused'   vec4, plus RMSNorm+Q/K/V in one dispatch and RMSNorm+gate/up+SwiGLU in one where the matrices share a type.
  */
+/**
+ * The attention kernel of prompt blocks (several tokens):
+ *  - 'tiled' attention_prefill_tiled.wgsl: 64 (query, head) rows of one KV head per workgroup share each
+ *            K/V tile, register tiles (flash-attention 2 style) — for GPUs;
+ *  - 'flash' attention_prefill.wgsl: one head and 8 queries per workgroup, few barriers (4× faster than
+ *            'split' on SwiftShader, CPU rasterizers' default);
+ *  - 'split' split-K per query as in decode (many workgroups; the GPU default before 'tiled').
+ */
+export type PromptAttention = 'tiled' | 'flash' | 'split';
+
 export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
 
 export interface LoadOptions {
@@ -150,12 +160,8 @@ export interface LoadOptions {
   batchSize?: number;
   /** Tuning: threads cooperating on one weight row in the matmul kernel (power of two ≤ 64; default by adapter). */
   threadsPerRow?: number;
-  /**
-   * Tuning: attention over a prompt block. 'flash' (attention_prefill.wgsl: 8 queries share each key
-   * tile, few workgroups) or 'split' (split-K per query: many workgroups). Default by adapter: flash on
-   * CPU rasterizers (4× faster on SwiftShader), split on GPUs (1.6× faster on an H100 at batch 32).
-   */
-  promptAttention?: 'flash' | 'split';
+  /** Tuning: attention over a prompt block (see PromptAttention). Default by adapter: tiled on GPUs, flash on CPU rasterizers. */
+  promptAttention?: PromptAttention;
   /**
    * Tuning: the matrix kernel of prompt batches. 'tiled' (matmul_tiled.wgsl: 128 rows × 64 tokens per
    * workgroup, register blocking; batches of 16 tokens and more) or 'simple' (matmul.wgsl: 8 tokens per

@@ -138,7 +138,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
         normThreads: this.gpuContext.software ? 64 : 256,
         decodeKernels: options.decodeKernels ?? (this.gpuContext.software ? 'matmul' : 'fused'),
         promptMatmul: options.promptMatmul ?? (this.gpuContext.software ? 'simple' : 'tiled'),
-        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'split'), kvCache,
+        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'tiled'), kvCache,
       });
     } catch (err) {
       for (const b of buffers) b.destroy();

@@ -4,7 +4,7 @@
 import { f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { DecodeKernels, KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
+import type { DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { readBuffer } from './readback.ts';
@@ -124,7 +124,7 @@ export interface GpuModelOptions {
   /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
   normThreads?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
-  promptAttention: 'flash' | 'split';
+  promptAttention: PromptAttention;
   /** Element type of the K and V caches (see LoadOptions.kvCache). */
   kvCache: KvCacheType;
 }
@@ -296,7 +296,10 @@ export async function createGpuModel(
         [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
       await dispatchOf('attention_prefill', 'attention_prefill.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [c.heads, Math.ceil(n / 8), 1])),
+        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) || opts.promptAttention === 'tiled' ? NONE : [c.heads, Math.ceil(n / 8), 1])),
+      ...(opts.promptAttention === 'tiled' ? [await dispatchOf('attention_prefill', 'attention_prefill_tiled.wgsl',
+        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
+        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]))] : []),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
       ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm])] : []),
