@@ -32,9 +32,10 @@
 //
 // Per key tile and thread (HEAD_DIM 128): 2048 multiply-adds for 288 vec4 workgroup loads (7 per load);
 // the workgroup stages 16 Ki floats from global memory per 1 Mi FLOP. Measured on an H100 (Dawn/Vulkan,
-// f32 cache, 512-token block at position 16K of 32K): 4.7 ms (1B: 32/8 heads of 64, 14.6 TFLOP/s) and
-// 8.0 ms (8B: 32/8 heads of 128, 17 TFLOP/s), 12× and 37× faster than attention_prefill.wgsl. The grid
-// has n_tokens · G / 64 × KV_HEADS workgroups: a 32-token block makes only 16 for 1B, and is latency bound.
+// f32 or f16 cache, 512-token block at position 16K of 32K): 4.7 ms (1B: 32/8 heads of 64, 14.6 TFLOP/s)
+// and 8.0 ms (8B: 32/8 heads of 128, 17 TFLOP/s), 11–12× and 31–35× faster than attention_prefill.wgsl.
+// The grid has n_tokens · G / 64 × KV_HEADS workgroups: a 32-token block makes only 16 of them (1B, 8B),
+// too few for 132 SMs (3.5 ms there, 1.2 TFLOP/s: still 11× faster).
 //
 // Workgroup memory: stage (Q/K chunks, then V) 512 vec4 + probs (row-max partials, then P, at the end
 // the partial sums) 512 vec4 = 16384 bytes for every HEAD_DIM — the WebGPU default limit.
