@@ -250,7 +250,7 @@ const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
       kernel: 'attention.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0 },
       constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
       bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
-      grid: [Math.ceil((pos0 + tokens) / chunk), kvHeads, tokens],
+      grid: [Math.ceil((pos0 + tokens) / chunk), heads, tokens],
     });
     const [out] = await runKernelOn(device, {
       kernel: 'attention_combine.wgsl', step: { n_tokens: tokens, pos0 },

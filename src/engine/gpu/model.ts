@@ -290,7 +290,7 @@ export async function createGpuModel(
     layerDispatches.push(
       await dispatchOf('attention', 'attention.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.kvHeads, n] : NONE)),
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.heads, n] : NONE)),
       await dispatchOf('attention_combine', 'attention_combine.wgsl',
         { HEADS: c.heads, HEAD_DIM: c.headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qS },
         [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
