@@ -1,5 +1,6 @@
 // Causal grouped-query attention over the KV cache, split-K ("flash decoding"): the positions a query
-// sees are cut into chunks of CHUNK; one workgroup handles one (chunk, head, token) and walks its chunk
+// sees are cut into chunks of step.attn_chunk (chosen per step from the positions attended, so a short
+// prompt in a long context still spreads over many workgroups); one workgroup handles one (chunk, head, token) and walks its chunk
 // in tiles of 256 positions with an online softmax (running max m and sum l, the accumulator rescaled
 // by e^(m_old − m_new) as the max grows), then writes its partial (m, l, acc). attention_combine.wgsl
 // merges the partials of all chunks. Scores live only per tile in workgroup memory: nothing
@@ -16,7 +17,6 @@ override HEADS: u32;
 override KV_HEADS: u32;
 override HEAD_DIM: u32;
 override CONTEXT: u32;     // cache positions per head
-override CHUNK: u32;       // positions per split (a multiple of TILE)
 override SPLITS: u32;      // partial slots per (token, head)
 override Q_STRIDE: u32;    // floats between consecutive tokens' queries
 override SCALE: f32;       // 1/√head_dim
@@ -66,9 +66,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let t = wg.z;
   var end = 0u;
   if (t < step.n_tokens) {
-    end = min(step.pos0 + t + 1u, (split + 1u) * CHUNK);
+    end = min(step.pos0 + t + 1u, (split + 1u) * step.attn_chunk);
   }
-  let start = split * CHUNK;
+  let start = split * step.attn_chunk;
   let pairs = HEAD_DIM / 2u;
   let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * pairs; // in pairs
   let q_base = t * Q_STRIDE + h * HEAD_DIM;

@@ -3,7 +3,6 @@
 
 override HEADS: u32;
 override HEAD_DIM: u32;
-override CHUNK: u32;
 override SPLITS: u32;
 override OUT_STRIDE: u32; // floats between consecutive tokens' outputs
 
@@ -20,7 +19,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (t >= step.n_tokens) {
     return;
   }
-  let used = (step.pos0 + t) / CHUNK + 1u; // chunks holding positions 0 … pos0 + t
+  let used = (step.pos0 + t) / step.attn_chunk + 1u; // chunks holding positions 0 … pos0 + t
   let base = (t * HEADS + h) * SPLITS;
   var m = -1e30;
   for (var s = 0u; s < used; s++) {

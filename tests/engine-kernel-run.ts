@@ -30,7 +30,7 @@ export async function runKernelOn(device: GPUDevice, opts: KernelRun): Promise<A
   if (!kernels) caches.set(device, (kernels = new KernelCache(device, viteShaders)));
   const pipeline = await kernels.pipeline(opts.kernel, opts.constants, { weightType: opts.weightType, kvCache: opts.kvCache });
   const step = device.createBuffer({ size: STEP_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(step, 0, packStep({ n_tokens: 1, pos0: 0, sample_row: 0, out_offset: 0, ...opts.step }));
+  device.queue.writeBuffer(step, 0, packStep({ n_tokens: 1, pos0: 0, sample_row: 0, out_offset: 0, attn_chunk: 256, ...opts.step }));
   const buffers = opts.bindings.map((b) => {
     const size = Math.max(16, Math.ceil(('data' in b ? b.data.byteLength : b.outBytes) / 16) * 16);
     const usage = 'data' in b && b.uniform ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;

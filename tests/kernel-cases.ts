@@ -247,14 +247,14 @@ const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
     const kCache = randomCache(kvHeads * context * headDim, random, layout);
     const vCache = randomCache(kvHeads * context * headDim, random, layout);
     const [ml, acc] = await runKernelOn(device, {
-      kernel: 'attention.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0 },
-      constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
+      kernel: 'attention.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0, attn_chunk: chunk },
+      constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
       bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
       grid: [Math.ceil((pos0 + tokens) / chunk), heads, tokens],
     });
     const [out] = await runKernelOn(device, {
-      kernel: 'attention_combine.wgsl', step: { n_tokens: tokens, pos0 },
-      constants: { HEADS: heads, HEAD_DIM: headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qStride },
+      kernel: 'attention_combine.wgsl', step: { n_tokens: tokens, pos0, attn_chunk: chunk },
+      constants: { HEADS: heads, HEAD_DIM: headDim, SPLITS: splits, OUT_STRIDE: qStride },
       bindings: [{ data: new Float32Array(ml) }, { data: new Float32Array(acc) }, { outBytes: tokens * qStride * 4 }],
       grid: [Math.ceil((tokens * qStride) / 64), 1, 1],
     });

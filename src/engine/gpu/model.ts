@@ -158,8 +158,9 @@ export async function createGpuModel(
   const ffnS = roundUp(c.ffnDim, ROW_ALIGN);
   const vocab = c.vocabSize;
   const pairs = c.headDim / 2;
-  const chunk = ATTENTION_TILE * Math.max(1, Math.ceil(context / (ATTENTION_TILE * TARGET_SPLITS)));
-  const splits = Math.ceil(context / chunk);
+  // split-K: the chunk grows with the positions a step attends, so every step has up to TARGET_SPLITS chunks
+  const chunkFor = (positions: number) => ATTENTION_TILE * Math.max(1, Math.ceil(positions / (ATTENTION_TILE * TARGET_SPLITS)));
+  const splits = Math.min(TARGET_SPLITS, Math.ceil(context / ATTENTION_TILE));
   if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
   if (c.headDim % 2 !== 0) throw new Error(`head dimension ${c.headDim} is odd: RoPE and the KV cache work on pairs of dims`);
 
@@ -289,10 +290,10 @@ export async function createGpuModel(
     afterRope.push(layerDispatches.length); // just past rope_store
     layerDispatches.push(
       await dispatchOf('attention', 'attention.wgsl',
-        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, CHUNK: chunk, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunk), c.heads, n] : NONE)),
+        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunkFor(pos0 + n)), c.heads, n] : NONE)),
       await dispatchOf('attention_combine', 'attention_combine.wgsl',
-        { HEADS: c.heads, HEAD_DIM: c.headDim, CHUNK: chunk, SPLITS: splits, OUT_STRIDE: qS },
+        { HEADS: c.heads, HEAD_DIM: c.headDim, SPLITS: splits, OUT_STRIDE: qS },
         [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
       await dispatchOf('attention_prefill', 'attention_prefill.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
@@ -348,7 +349,7 @@ export async function createGpuModel(
   }
 
   const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
-    device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset }));
+    device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset, attn_chunk: chunkFor(pos0 + nTokens) }));
 
   async function readSampled(): Promise<number> {
     const slot = unread[0];

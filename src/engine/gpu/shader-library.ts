@@ -13,13 +13,16 @@ export type ShaderLibrary = Readonly<Record<string, string>>;
  * The per-step values every kernel reads (the batch's size and first position, and so on): one uniform
  * struct, written once per forward pass, declared to WGSL from this list so TS and WGSL cannot drift.
  */
-export const STEP_FIELDS = ['n_tokens', 'pos0', 'sample_row', 'out_offset'] as const;
+export const STEP_FIELDS = ['n_tokens', 'pos0', 'sample_row', 'out_offset', 'attn_chunk'] as const;
 export type StepValues = Record<(typeof STEP_FIELDS)[number], number>;
-export const STEP_BYTES = 16;
+/** The uniform buffer's size: the fields, rounded up to 16 bytes. */
+export const STEP_BYTES = Math.ceil((STEP_FIELDS.length * 4) / 16) * 16;
 const STEP_WGSL = `struct Step {\n${STEP_FIELDS.map((f) => `  ${f}: u32,`).join('\n')}\n}\n`;
 
 export function packStep(v: StepValues): Uint32Array {
-  return Uint32Array.from(STEP_FIELDS.map((f) => v[f]));
+  const words = new Uint32Array(STEP_BYTES / 4);
+  STEP_FIELDS.forEach((f, i) => (words[i] = v[f]));
+  return words;
 }
 
 /** The dequantization library of each weight type the GPU kernels read directly (after quant/common.wgsl). */
