@@ -24,6 +24,8 @@ export interface MeasureOptions {
   batchSize?: number;
   threadsPerRow?: number;
   promptAttention?: LoadOptions['promptAttention'];
+  promptMatmul?: LoadOptions['promptMatmul'];
+  decodeKernels?: LoadOptions['decodeKernels'];
   /** Combinations estimated to need more GPU memory than this are skipped. */
   memoryBytes: number;
   /** The copy kernel's bandwidth, for the roofline. */
@@ -105,7 +107,10 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   }
   const load = (context: number, kvCache: KvCacheType | undefined) => {
     memory.resetPeak();
-    const options: LoadOptions = { context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, promptAttention: o.promptAttention, kvCache };
+    const options: LoadOptions = {
+      context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, promptAttention: o.promptAttention,
+      promptMatmul: o.promptMatmul, decodeKernels: o.decodeKernels, kvCache,
+    };
     return engine.load({ kind: 'path', path: path.name }, undefined, options);
   };
   try {

@@ -25,7 +25,8 @@ const MATVEC_TYPES = [GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.F16];
  * shortest context, prefill at the shortest prompt): what the tuned defaults gain over them.
  */
 const BASELINES: ReadonlyArray<{ name: string; options: Partial<MeasureOptions> }> = [
-  { name: 'naive matmul: one thread per weight row (threadsPerRow 1)', options: { threadsPerRow: 1 } },
+  { name: 'naive matmul: matmul.wgsl with one thread per weight row for prompts and decode (no tiling, no matvec, no fusion)', options: { threadsPerRow: 1, promptMatmul: 'simple', decodeKernels: 'matmul' } },
+  { name: "previous kernels: matmul.wgsl (8 threads per row) for prompts, generic matvec.wgsl for decode, prompt attention 'split'", options: { threadsPerRow: 8, promptMatmul: 'simple', decodeKernels: 'generic', promptAttention: 'split' } },
   { name: "prompt attention 'flash' (attention_prefill.wgsl: one workgroup per head and 8 queries)", options: { promptAttention: 'flash' } },
   { name: "prompt attention 'split' (split-K per query, as in decode)", options: { promptAttention: 'split' } },
 ];

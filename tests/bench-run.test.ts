@@ -28,9 +28,9 @@ describe('npm run bench', () => {
       expect(m.fractionOfCopy).toBeCloseTo(m.gbPerSecond! / r.copy.gbPerSecond, 10);
     }
 
-    // the model, then the baselines: naive matmul, and the prompt attention SwiftShader does not default to
-    expect(r.models.map((x) => x.baseline?.split(' ')[0])).toEqual([undefined, 'naive', 'prompt']);
-    expect(r.models[2].baseline).toMatch(/'split'/);
+    // the model, then the baselines: naive matmul, the previous kernels, and the prompt attention SwiftShader does not default to
+    expect(r.models.map((x) => x.baseline?.split(' ')[0])).toEqual([undefined, 'naive', 'previous', 'prompt']);
+    expect(r.models[3].baseline).toMatch(/'split'/);
     for (const b of r.models.slice(1)) {
       expect(b).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
       expect(b.decode.map((d) => d.context)).toEqual([64]);
