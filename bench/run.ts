@@ -112,7 +112,7 @@ async function main(args: string[]): Promise<void> {
     const copy = await measureCopyBandwidth(gpu.device, shaders, copyBytes, small ? 5 : 20);
     log(`copy bandwidth: ${copy.gbPerSecond.toFixed(1)} GB/s over ${copy.bytesCopied / 2 ** 20} MiB`);
 
-    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(device.description) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
+    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(`${device.description} ${device.name}`) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
     const matvec: MatvecResult[] = [];
     if (!v['no-matvec']) {
       const shape = small ? SMALL_MATVEC_SHAPE : MATVEC_SHAPE;
