@@ -96,7 +96,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   const path = registerSynthetic(shape, type);
   const gpuWeightBytes = [...matrices.values()].reduce((s, m) => s + m.gpuBytes, 0);
   const mainContext = Math.max(...o.decodeContexts.map((c) => c + o.decodeSteps + 1), ...o.prefillContexts.filter((c) => c <= o.fullPrefillUpTo).map((c) => c + 1));
-  const batch = o.batchSize ?? 256; // the engine's GPU default (SwiftShader runs use 32, a smaller estimate)
+  const batch = o.batchSize ?? 512; // the engine's GPU default (SwiftShader runs use 32, a smaller estimate)
   const kvBytes = (t: KvCacheType | undefined) => (t === 'f16' ? 2 : 4);
   const run: ModelRun = {
     shape: shape.name, type: ggmlTypeName(type).toLowerCase(), status: 'measured', fileBytes: path.size, gpuWeightBytes,
