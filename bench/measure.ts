@@ -210,20 +210,34 @@ async function prefillSampled({ model }: LoadedEngine, tokens: number, vocab: nu
   return { tokensPerSecond: tokens / seconds, timeToFirstTokenMs: seconds * 1000 };
 }
 
+/** Decode steps recorded ahead of the read-back, as generate() does. */
+const DECODE_LOOKAHEAD = 2;
+
 /**
  * `steps` greedy decode steps from position `pos0`, one command buffer and one 4-byte read-back each,
- * recorded one step ahead of the read-back as generate() does (GpuModel.forward's `chained`).
+ * recorded DECODE_LOOKAHEAD steps ahead of the read-back as generate() does (GpuModel.forward's
+ * `chained`); the median of three such runs over the same positions.
  */
-async function decode({ model }: LoadedEngine, pos0: number, steps: number, firstToken: number) {
+async function decode(loaded: LoadedEngine, pos0: number, steps: number, firstToken: number) {
+  const runs = [];
+  for (let rep = 0; rep < 3; rep++) runs.push(await decodeOnce(loaded, pos0, steps, firstToken));
+  return runs.sort((a, b) => a.msPerToken - b.msPerToken)[1];
+}
+
+async function decodeOnce({ model }: LoadedEngine, pos0: number, steps: number, firstToken: number) {
   let cpuMs = 0;
   const started = performance.now();
+  let read = 0;
   for (let s = 0; s < steps; s++) {
     const t = performance.now();
     model.forward([s === 0 ? firstToken : 0], pos0 + s, 'sample', { chained: s > 0 });
     cpuMs += performance.now() - t;
-    if (s > 0) await model.readSampled(); // step s − 1's id
+    if (s >= DECODE_LOOKAHEAD) {
+      await model.readSampled();
+      read++;
+    }
   }
-  await model.readSampled();
+  for (; read < steps; read++) await model.readSampled();
   const ms = performance.now() - started;
   return { tokensPerSecond: (steps * 1000) / ms, msPerToken: ms / steps, cpuMsPerStep: cpuMs / steps };
 }

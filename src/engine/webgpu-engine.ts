@@ -30,6 +30,8 @@ export interface EngineHost {
 
 const DEFAULT_MAX_CONTEXT = 4096;
 const DEFAULT_BATCH = 32;
+/** Decode steps recorded ahead of the last id read (each holds one of the model's SAMPLE_SLOTS read-backs). */
+const DECODE_LOOKAHEAD = 2;
 const DEFAULT_GPU_BATCH = 512; // eight of matmul_tiled.wgsl's 64-token tiles: enough workgroups for the small matrices (H100: +15–20% prefill over 256)
 
 /** The GPU batch: DEFAULT_GPU_BATCH, less (in 64-token tiles) where the batch's logits would not fit one binding. */
@@ -226,9 +228,10 @@ export class WebGpuEngine implements Engine, ProbeHooks {
         const last = i + batch.length === ids.length;
         model.forward(batch, i, last ? 'sample' : 'none', last ? { sampling: { options, counter: 0, recent: ids } } : {});
       }
-      // Decode records each step one ahead of the ids read back: step k+1 takes its input from the GPU
-      // buffer step k's sampler wrote (forward's `chained`), so the GPU never waits for the CPU. A
-      // repetition penalty needs the previous id on the CPU, so it goes step by step.
+      // Decode records steps DECODE_LOOKAHEAD ahead of the ids read back: step k+1 takes its input from
+      // the GPU buffer step k's sampler wrote (forward's `chained`), so the GPU never waits for the CPU
+      // (nor for a read-back that resolves late). A repetition penalty needs the previous id on the CPU,
+      // so it goes step by step.
       const chained = (options.repeatPenalty ?? 1) === 1;
       let decodeStart = 0; // when token 0, the prompt's, has been read
       // the pass that chooses token k runs at position ids.length − 1 + k (the prompt's last pass chose token 0)
@@ -238,7 +241,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       let recorded = 1;
       try {
         while (tokens.length < options.maxTokens) {
-          if (chained && recorded === tokens.length + 1 && wanted(recorded)) record(recorded++, -1);
+          while (chained && recorded <= tokens.length + DECODE_LOOKAHEAD && wanted(recorded)) record(recorded++, -1);
           const next = await model.readSampled();
           if (decodeStart === 0) decodeStart = performance.now();
           if (this.cancelled) { stoppedBy = 'cancelled'; break; }
