@@ -1,0 +1,78 @@
+// The weight products of a forward pass. Each product is recorded as every kernel that may run it, and
+// the grid of those that do not apply to a step is empty (NONE): batches of tokens go through
+// matmul.wgsl, or matmul_tiled.wgsl from TILED_MIN_TOKENS on a GPU; a single token (a decode step)
+// through matvec_vec4.wgsl or matvec.wgsl (opts.decodeKernels). Decode-step fusions ('fused'): RMSNorm
+// with Q, K and V in one dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the
+// matrices in one buffer (gpu/weights.ts uploadStack).
+import type { Dispatch } from './kernels.ts';
+import type { GpuModelOptions } from './model.ts';
+import { hasVec4Matvec } from './shader-library.ts';
+import type { GpuMatrix } from './weights.ts';
+
+/** A grid with no workgroups: the dispatch is skipped for this step. */
+export const NONE: [number, number, number] = [0, 0, 0];
+const MATVEC_WG = 256; // matvec.wgsl's workgroup
+const MATVEC_TPR = 32; // its threads per weight row: a warp's worth of neighbouring words
+const VEC4_SLOTS = 8; // matvec_vec4.wgsl's row slots per workgroup
+/** Batches from this size go through matmul_tiled.wgsl (64-token tiles); smaller ones through matmul.wgsl. */
+const TILED_MIN_TOKENS = 16;
+
+/** matvec_vec4.wgsl's rows per slot: as many as keep ≥ 256 workgroups (two per SM of a large GPU) in flight. */
+function vec4RowsPerSlot(rows: number): number {
+  for (const rpt of [4, 2]) if (rows / (VEC4_SLOTS * rpt) >= 256) return rpt;
+  return 1;
+}
+
+type Constants = Record<string, number | boolean>;
+
+export interface ProjectionContext {
+  opts: Pick<GpuModelOptions, 'decodeKernels' | 'promptMatmul' | 'threadsPerRow'>;
+  /** The model's dispatch factory: a pipeline for `kernel` (composed for the weights' type) and its bind group. */
+  dispatchOf: (label: string, kernel: string, constants: Constants, buffers: GPUBuffer[], grid: Dispatch['grid'], weights?: GpuMatrix) => Promise<Dispatch>;
+  stepBatch: GPUBuffer;
+  /** Unused outputs (y2, y3) and norm weights for the kernels' optional bindings (writable bindings must not alias). */
+  spare: GPUBuffer[];
+}
+
+export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionContext) {
+  const tpr = opts.threadsPerRow ?? 8;
+  const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
+  const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
+  const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean,
+    step = stepBatch, decode = true, tiledHere = true): Promise<Dispatch[]> => {
+    const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
+      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
+      [step, m.buffer, input, output],
+      (n) => {
+        if (single(n) || tiledAt(n)) return NONE;
+        const groups = Math.ceil(m.rows / (64 / tpr));
+        return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
+      }, m);
+    const tiled = opts.promptMatmul === 'tiled' && tiledHere
+      ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
+    if (opts.decodeKernels === 'matmul' || !decode) return [batched, ...tiled];
+    if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
+    const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
+    const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
+      { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
+      [step, m.buffer, input, output], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+    return [vector, batched, ...tiled];
+  };
+  const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
+  /** A matmul_tiled.wgsl dispatch over `rows` output rows (from m's first); `io` = [x, y, y2, y3]. */
+  const matmulTiled = (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch) =>
+    dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io], (n) => (tiledAt(n) ? [Math.ceil(rows / 128), Math.ceil(n / 64), 1] : NONE), m);
+  /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3, norm weights]. */
+  const matvecVec4 = (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch) => {
+    const rpt = vec4RowsPerSlot(rows);
+    const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
+    return dispatchOf(label, 'matvec_vec4.wgsl',
+      { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+  };
+  const fuse = opts.decodeKernels === 'fused';
+  const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
+  const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
+  return { single, matmul, matmulTiled, matvecVec4, adjacent, stacked };
+}
