@@ -7,7 +7,8 @@
 // Scales are set so each weight has a standard deviation of about 1/√(row length): activations stay O(1)
 // through the layers and the forward pass computes finite numbers, as a trained model's would.
 import { checkRange, type ByteSource } from '../src/gguf/source.ts';
-import { GGMLType, GGUFValueType, encodeGGUFHeader, f32ToF16, ggmlTypeName, meta, type GGUFTypedValue } from '../src/gguf/index.ts';
+import { GGMLType, encodeGGUFHeader, f32ToF16, ggmlTypeName } from '../src/gguf/index.ts';
+import { syntheticMetadata } from '../src/engine/bench/synthetic-model.ts';
 import { planTensors, type BenchShape, type PlannedTensor } from './shapes.ts';
 
 /** Standard deviation of the integer quants of uniformly random blocks: (q − 8) for Q4_0, int8 for Q8_0. */
@@ -23,7 +24,7 @@ export interface SyntheticModel extends ByteSource {
 export function syntheticModelSource(shape: BenchShape, type: GGMLType, trainedContext = 131072): SyntheticModel {
   const name = `synthetic ${shape.name} ${ggmlTypeName(type)}`;
   const tensors = planTensors(shape, type);
-  const { header, relativeOffsets, byteSizes } = encodeGGUFHeader(metadataFor(shape, trainedContext), tensors);
+  const { header, relativeOffsets, byteSizes } = encodeGGUFHeader(syntheticMetadata({ ...shape, name: `synthetic ${shape.name}`, trainedContext }), tensors);
   const starts = relativeOffsets.map((o) => header.byteLength + o);
   const size = starts[starts.length - 1] + byteSizes[byteSizes.length - 1];
   let cached: { index: number; bytes: Uint8Array } | null = null; // reads come tensor by tensor
@@ -50,30 +51,6 @@ export function syntheticModelSource(shape: BenchShape, type: GGMLType, trainedC
       return out;
     },
   };
-}
-
-function metadataFor(shape: BenchShape, trainedContext: number): [string, GGUFTypedValue][] {
-  // An SPM vocabulary: the three specials, the 256 byte tokens, then placeholder pieces
-  const tokens = ['<unk>', '<s>', '</s>', ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`)];
-  while (tokens.length < shape.vocab) tokens.push(`▁t${tokens.length}`);
-  return [
-    ['general.architecture', meta.str('llama')],
-    ['general.name', meta.str(`synthetic ${shape.name}`)],
-    ['llama.embedding_length', meta.u32(shape.dim)],
-    ['llama.block_count', meta.u32(shape.layers)],
-    ['llama.feed_forward_length', meta.u32(shape.ffnDim)],
-    ['llama.attention.head_count', meta.u32(shape.heads)],
-    ['llama.attention.head_count_kv', meta.u32(shape.kvHeads)],
-    ['llama.context_length', meta.u32(trainedContext)],
-    ['llama.rope.freq_base', meta.f32(shape.ropeBase)],
-    ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
-    ['tokenizer.ggml.model', meta.str('llama')],
-    ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, tokens)],
-    ['tokenizer.ggml.scores', meta.array(GGUFValueType.FLOAT32, tokens.map(() => 0))],
-    ['tokenizer.ggml.token_type', meta.array(GGUFValueType.INT32, tokens.map((_, i) => (i < 3 ? 3 : i < 259 ? 6 : 1)))],
-    ['tokenizer.ggml.bos_token_id', meta.u32(1)],
-    ['tokenizer.ggml.eos_token_id', meta.u32(2)],
-  ];
 }
 
 /**

@@ -42,22 +42,36 @@ function randomTensor(type: GGMLType, n: number, next: () => number): Uint8Array
   return bytes;
 }
 
-export function syntheticLlama(shape: SyntheticShape, type: GGMLType): Uint8Array {
-  let state = 12345;
-  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
-  const { dim, ffnDim, vocab, heads, kvHeads } = shape;
-  const kvDim = (dim / heads) * kvHeads;
+/** What a synthetic Llama's GGUF metadata describes (its RoPE base defaults to the GGUF default, 10,000). */
+export interface SyntheticMetadata {
+  name: string;
+  dim: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  ffnDim: number;
+  vocab: number;
+  trainedContext: number;
+  ropeBase?: number;
+}
+
+/**
+ * The metadata of a synthetic Llama GGUF: the hyperparameters, and an SPM vocabulary of the three
+ * specials, the 256 byte tokens, then placeholder pieces up to `vocab`.
+ */
+export function syntheticMetadata(m: SyntheticMetadata): [string, GGUFTypedValue][] {
   const tokens = ['<unk>', '<s>', '</s>', ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`)];
-  while (tokens.length < vocab) tokens.push(`▁t${tokens.length}`);
-  const metadata: [string, GGUFTypedValue][] = [
+  while (tokens.length < m.vocab) tokens.push(`▁t${tokens.length}`);
+  return [
     ['general.architecture', meta.str('llama')],
-    ['general.name', meta.str('synthetic')],
-    ['llama.embedding_length', meta.u32(dim)],
-    ['llama.block_count', meta.u32(shape.layers)],
-    ['llama.feed_forward_length', meta.u32(ffnDim)],
-    ['llama.attention.head_count', meta.u32(heads)],
-    ['llama.attention.head_count_kv', meta.u32(kvHeads)],
-    ['llama.context_length', meta.u32(shape.context)],
+    ['general.name', meta.str(m.name)],
+    ['llama.embedding_length', meta.u32(m.dim)],
+    ['llama.block_count', meta.u32(m.layers)],
+    ['llama.feed_forward_length', meta.u32(m.ffnDim)],
+    ['llama.attention.head_count', meta.u32(m.heads)],
+    ['llama.attention.head_count_kv', meta.u32(m.kvHeads)],
+    ['llama.context_length', meta.u32(m.trainedContext)],
+    ...(m.ropeBase === undefined ? [] : [['llama.rope.freq_base', meta.f32(m.ropeBase)] as [string, GGUFTypedValue]]),
     ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
     ['tokenizer.ggml.model', meta.str('llama')],
     ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, tokens)],
@@ -66,6 +80,14 @@ export function syntheticLlama(shape: SyntheticShape, type: GGMLType): Uint8Arra
     ['tokenizer.ggml.bos_token_id', meta.u32(1)],
     ['tokenizer.ggml.eos_token_id', meta.u32(2)],
   ];
+}
+
+export function syntheticLlama(shape: SyntheticShape, type: GGMLType): Uint8Array {
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
+  const { dim, ffnDim, vocab, heads, kvHeads } = shape;
+  const kvDim = (dim / heads) * kvHeads;
+  const metadata = syntheticMetadata({ name: 'synthetic', ...shape, trainedContext: shape.context });
   const matrix = (name: string, cols: number, rows: number) => ({ name, dims: [cols, rows], type, data: randomTensor(type, cols * rows, next) });
   const norm = (name: string) => ({ name, dims: [dim], type: GGMLType.F32, data: new Uint8Array(new Float32Array(dim).fill(1).buffer) });
   const tensors = [matrix('token_embd.weight', dim, vocab), norm('output_norm.weight'), matrix('output.weight', dim, vocab)];
