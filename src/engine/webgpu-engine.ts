@@ -236,12 +236,13 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       let decodeStart = 0; // when token 0, the prompt's, has been read
       // the pass that chooses token k runs at position ids.length − 1 + k (the prompt's last pass chose token 0)
       const wanted = (k: number) => k < options.maxTokens && ids.length - 1 + k < model.context;
-      const record = (k: number, input: number) => model.forward([input], ids.length - 1 + k, 'sample',
-        { chained: input < 0, sampling: { options, counter: k, recent: [...ids, ...tokens] } });
+      // `input` undefined: the step reads the token the previous step sampled, on the GPU
+      const record = (k: number, input?: number) => model.forward([input ?? 0], ids.length - 1 + k, 'sample',
+        { chained: input === undefined, sampling: { options, counter: k, recent: [...ids, ...tokens] } });
       let recorded = 1;
       try {
         while (tokens.length < options.maxTokens) {
-          while (chained && recorded <= tokens.length + DECODE_LOOKAHEAD && wanted(recorded)) record(recorded++, -1);
+          while (chained && recorded <= tokens.length + DECODE_LOOKAHEAD && wanted(recorded)) record(recorded++);
           const next = await model.readSampled();
           if (decodeStart === 0) decodeStart = performance.now();
           if (this.cancelled) { stoppedBy = 'cancelled'; break; }

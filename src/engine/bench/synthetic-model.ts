@@ -43,14 +43,8 @@ function randomTensor(type: GGMLType, n: number, next: () => number): Uint8Array
 }
 
 /** What a synthetic Llama's GGUF metadata describes (its RoPE base defaults to the GGUF default, 10,000). */
-export interface SyntheticMetadata {
+export interface SyntheticMetadata extends Omit<SyntheticShape, 'context'> {
   name: string;
-  dim: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  ffnDim: number;
-  vocab: number;
   trainedContext: number;
   ropeBase?: number;
 }

@@ -225,9 +225,9 @@ export async function createGpuModel(
       ...(fusedQkv ? [await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm])] : []),
       ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
         { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
-      ...await matmul(L.wq, xn, q, dimS, qS, false, stepBatch, !fusedQkv, !tiledQkv),
-      ...await matmul(L.wk, xn, k, dimS, kvS, false, stepBatch, !fusedQkv, !tiledQkv),
-      ...await matmul(L.wv, xn, v, dimS, kvS, false, stepBatch, !fusedQkv, !tiledQkv),
+      ...await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
+      ...await matmul(L.wk, xn, k, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
+      ...await matmul(L.wv, xn, v, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
       await dispatchOf('rope_store', 'rope_store.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
         [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
@@ -249,8 +249,8 @@ export async function createGpuModel(
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
       ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm])] : []),
-      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, stepBatch, !fusedFfn),
-      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, stepBatch, !fusedFfn),
+      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
+      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
         (n) => (fusedFfn && single(n) ? NONE : grid2d(groupsOf64(n * c.ffnDim)))),
       ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
@@ -264,7 +264,7 @@ export async function createGpuModel(
     [stepBatch, logits, targets, logprobs], (n) => [n, 1, 1]);
   const sampleHead = [
     await rmsnorm(w.outputNorm, xLast, xnLast, stepLast),
-    ...await matmul(w.output, xnLast, logits, dimS, vocab, false, stepLast),
+    ...await matmul(w.output, xnLast, logits, dimS, vocab, false, { step: stepLast }),
   ];
   const argmax = await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]);
   const sample = await dispatchOf('sample', 'sample.wgsl', { VOCAB: vocab, STRIDE: vocab },

@@ -38,8 +38,12 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
   const tpr = opts.threadsPerRow ?? 8;
   const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
   const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
+  /**
+   * Every dispatch of W·X for `m`. `coveredBy` names the products a fused dispatch already does for this
+   * matrix: 'decode' (a fused matvec_vec4), 'prompt' (a stacked matmul_tiled), so they are not recorded twice.
+   */
   const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean,
-    step = stepBatch, decode = true, tiledHere = true): Promise<Dispatch[]> => {
+    { step = stepBatch, coveredBy = {} }: { step?: GPUBuffer; coveredBy?: { decode?: boolean; prompt?: boolean } } = {}): Promise<Dispatch[]> => {
     const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
       { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
       [step, m.buffer, input, output],
@@ -48,9 +52,9 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
         const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
-    const tiled = opts.promptMatmul === 'tiled' && tiledHere
+    const tiled = opts.promptMatmul === 'tiled' && !coveredBy.prompt
       ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
-    if (opts.decodeKernels === 'matmul' || !decode) return [batched, ...tiled];
+    if (opts.decodeKernels === 'matmul' || coveredBy.decode) return [batched, ...tiled];
     if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
     const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
