@@ -121,7 +121,12 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
     const loaded = engine.gpuInternals();
     const mainKv = info.kvCache.dtype;
     const dims: ModelDims = { ...loaded.config, vocab: shape.vocab, kvBytes: kvBytes(mainKv) };
-    await engine.generate(promptIds(16, shape.vocab), { maxTokens: 4, stopAtEos: false }); // first dispatches: driver warm-up
+    // First dispatches (driver warm-up), then the GPU kept busy for a while: an idle GPU runs at a fraction
+    // of its clock and takes time to raise it (an H100's SMs idle at 345 MHz).
+    await engine.generate(promptIds(16, shape.vocab), { maxTokens: 4, stopAtEos: false });
+    if (!loaded.gpu.software)
+      for (const start = performance.now(); performance.now() - start < WARM_UP_MS;)
+        await engine.generate(promptIds(16, shape.vocab), { maxTokens: 32, stopAtEos: false });
 
     const shortPrefills = o.prefillContexts.filter((c) => c < mainContext);
     for (const c of [...new Set([...shortPrefills, ...o.decodeContexts])].sort((a, b) => a - b)) {
@@ -148,6 +153,9 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
   }
   return run;
 }
+
+/** How long each model keeps the GPU busy before it is measured. */
+const WARM_UP_MS = 1500;
 
 /** Repetitions of a full prefill up to this length (the median is reported; the first also brings the GPU's clocks up). */
 const PREFILL_REPEATS_UP_TO = 8192;
