@@ -156,7 +156,7 @@ export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
 export interface LoadOptions {
   /** Context to allocate the KV cache for (default: the metadata's context length, capped at 4096). */
   context?: number;
-  /** Tokens per forward pass while processing a prompt (default 512 on GPUs — fewer where the batch's logits would exceed a storage binding — and 32 on CPU rasterizers). */
+  /** Tokens per forward pass while processing a prompt (default 1024 on GPUs — fewer where the batch's logits would exceed a storage binding — and 32 on CPU rasterizers). */
   batchSize?: number;
   /** Tuning: threads cooperating on one weight row in the matmul kernel (power of two ≤ 64; default by adapter). */
   threadsPerRow?: number;
