@@ -6,8 +6,8 @@
 // merges the partials of all chunks. Scores live only per tile in workgroup memory: nothing
 // positions × positions is ever materialised. Query t of the batch sits at position pos0 + t and
 // sees cache positions 0 … pos0 + t (the batch's own keys are already stored). The cache is read in
-// KvPairs of f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl): keys pair by pair, and each
-// thread's value dim d from its pair d / 2.
+// f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl): keys four dims at a time (KvQuad) against the
+// query staged in workgroup memory, and each thread's value dim d from its pair d / 2 (KvPair).
 
 const WG: u32 = 64u;
 const TILE: u32 = 256u;
@@ -23,13 +23,14 @@ override SCALE: f32;       // 1/√head_dim
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k_cache: array<KvPair>; // (kv_heads, CONTEXT, HEAD_DIM / 2)
+@group(0) @binding(2) var<storage, read> k_cache: array<KvQuad>; // (kv_heads, CONTEXT, HEAD_DIM / 4)
 @group(0) @binding(3) var<storage, read> v_cache: array<KvPair>;
 @group(0) @binding(4) var<storage, read_write> part_ml: array<vec2<f32>>; // (tokens, heads, SPLITS)
 @group(0) @binding(5) var<storage, read_write> part_acc: array<f32>;      // (tokens, heads, SPLITS, HEAD_DIM)
 
 var<workgroup> scores: array<f32, 256>;
 var<workgroup> reduce: array<f32, 64>;
+var<workgroup> q_tile: array<vec4<f32>, 64>; // the query (HEAD_DIM ≤ 256)
 
 fn workgroup_max(v: f32, lid: u32) -> f32 {
   reduce[lid] = v;
@@ -70,8 +71,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   let start = split * step.attn_chunk;
   let pairs = HEAD_DIM / 2u;
-  let kv_base = (h / (HEADS / KV_HEADS)) * CONTEXT * pairs; // in pairs
+  let quads = HEAD_DIM / 4u;
+  let kv_head = h / (HEADS / KV_HEADS);
+  let kv_base = kv_head * CONTEXT * pairs; // in pairs
   let q_base = t * Q_STRIDE + h * HEAD_DIM;
+  for (var i = lid; i < quads; i += WG) {
+    q_tile[i] = vec4<f32>(q[q_base + 4u * i], q[q_base + 4u * i + 1u], q[q_base + 4u * i + 2u], q[q_base + 4u * i + 3u]);
+  }
+  workgroupBarrier();
 
   var m = -1e30;
   var l = 0.0;
@@ -80,15 +87,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let n = min(TILE, end - tile);
     var tile_max = -1e30;
     for (var i = lid; i < n; i += WG) {
-      let k_base = kv_base + (tile + i) * pairs;
-      var dot = 0.0;
-      for (var p = 0u; p < pairs; p++) {
-        let kp = kv_unpack2(k_cache[k_base + p]);
-        dot += q[q_base + 2u * p] * kp.x;
-        dot += q[q_base + 2u * p + 1u] * kp.y;
+      let k_base = (kv_head * CONTEXT + tile + i) * quads;
+      var d4 = vec4<f32>(0.0);
+      for (var p = 0u; p < quads; p++) {
+        d4 += q_tile[p] * kv_unpack4(k_cache[k_base + p]);
       }
-      scores[i] = dot * SCALE;
-      tile_max = max(tile_max, dot * SCALE);
+      let score = (d4.x + d4.y + d4.z + d4.w) * SCALE;
+      scores[i] = score;
+      tile_max = max(tile_max, score);
     }
     let m_new = max(m, workgroup_max(tile_max, lid));
     var tile_sum = 0.0;

@@ -54,8 +54,15 @@ export interface SamplingStep {
   recent: ArrayLike<number>;
 }
 
-const ATTENTION_TILE = 256; // positions per tile in attention.wgsl
-const TARGET_SPLITS = 32; // chunks per query at full context: enough workgroups to fill a GPU
+/**
+ * Decode attention (attention.wgsl) splits the attended positions into chunks, a multiple of this many
+ * positions, one 64-thread workgroup each: a 4K-token step of the 8B then has 65 chunks per head (2,080
+ * workgroups). With 256-position chunks it had 17 per head, too few warps to hide the cache's latency: the
+ * kernel took a third of the step (H100).
+ */
+const ATTENTION_CHUNK_GRANULE = 64;
+/** Chunks per query at full context: 128 for decode; 32 when whole prompts go through split-K, whose partials scale with the batch. */
+const targetSplits = (promptAttention: GpuModelOptions['promptAttention']) => (promptAttention === 'split' ? 32 : 128);
 
 export interface GpuModel {
   readonly context: number;
@@ -144,11 +151,12 @@ export async function createGpuModel(
   const ffnS = roundUp(c.ffnDim, ROW_ALIGN);
   const vocab = c.vocabSize;
   const pairs = c.headDim / 2;
-  // split-K: the chunk grows with the positions a step attends, so every step has up to TARGET_SPLITS chunks
-  const chunkFor = (positions: number) => ATTENTION_TILE * Math.max(1, Math.ceil(positions / (ATTENTION_TILE * TARGET_SPLITS)));
-  const splits = Math.min(TARGET_SPLITS, Math.ceil(context / ATTENTION_TILE));
+  // split-K: the chunk grows with the positions a step attends, so every step has up to maxSplits chunks
+  const maxSplits = targetSplits(opts.promptAttention);
+  const chunkFor = (positions: number) => ATTENTION_CHUNK_GRANULE * Math.max(1, Math.ceil(positions / (ATTENTION_CHUNK_GRANULE * maxSplits)));
+  const splits = Math.min(maxSplits, Math.ceil(context / ATTENTION_CHUNK_GRANULE));
   if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
-  if (c.headDim % 2 !== 0) throw new Error(`head dimension ${c.headDim} is odd: RoPE and the KV cache work on pairs of dims`);
+  if (c.headDim % 4 !== 0) throw new Error(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
 
   // Checked before anything is allocated, so a context that cannot fit leaks nothing.
   const kvBytes = kvCacheBytesPerLayer(c, context, opts.kvCache);
