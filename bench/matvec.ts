@@ -9,11 +9,13 @@
 //   - clocks: an idle H100 runs its SMs at 345 MHz and takes a while to raise them. Measured right after a
 //     load, this kernel took 116 µs instead of 22 µs. The dispatches run back to back for WARM_UP_MS before
 //     any is timed.
-// The engine's kernel (matvec_vec4.wgsl, unfused so ffn_up is a dispatch of its own) is measured against two
-// named baselines: the generic matvec.wgsl and matmul.wgsl with one thread walking each row.
+// The engine's kernel (matvec_vec4.wgsl, or for Q4_0 matvec_int8.wgsl — x rounded to 8 bits, the default
+// where WGSL has dot4I8Packed; unfused so ffn_up is a dispatch of its own) is measured against named
+// baselines: the generic matvec.wgsl, matmul.wgsl with one thread walking each row, and for Q4_0 the f32
+// matvec_vec4.wgsl.
 import type { LoadOptions } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
-import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
+import { GGMLType, ggmlTypeName } from '../src/gguf/index.ts';
 import { matrixCosts, type ModelDims } from './costs.ts';
 import type { Dispatch } from '../src/engine/gpu/kernels.ts';
 import { canProfile, profileForward } from './profile.ts';
@@ -68,19 +70,36 @@ async function timeBackToBack(device: GPUDevice, ds: Dispatch[], count: number):
   return Number(t1 - t0) / 1000 / count;
 }
 
-export type MatvecKernel = 'matvec_vec4.wgsl' | 'matvec.wgsl' | 'matmul.wgsl';
+export type MatvecKernel = 'matvec_int8.wgsl' | 'matvec_vec4.wgsl' | 'matvec.wgsl' | 'matmul.wgsl';
+
+interface MatvecKernelSpec {
+  options: LoadOptions;
+  /** The weight types it reads (default: all). */
+  types?: readonly GGMLType[];
+  /** What it is where it is a baseline for this type (undefined: the engine's kernel). */
+  baseline?: (type: GGMLType) => string | undefined;
+}
 
 /** Each kernel's load options, and what it is when it is a baseline. */
-export const MATVEC_KERNELS: Readonly<Record<MatvecKernel, { options: LoadOptions; baseline?: string }>> = {
-  'matvec_vec4.wgsl': { options: { decodeKernels: 'vec4' } },
-  'matvec.wgsl': { options: { decodeKernels: 'generic' }, baseline: 'generic matvec: 32 threads per row, 8-value chunks' },
-  'matmul.wgsl': { options: { decodeKernels: 'matmul', threadsPerRow: 1 }, baseline: 'naive: one thread per row' },
+export const MATVEC_KERNELS: Readonly<Record<MatvecKernel, MatvecKernelSpec>> = {
+  'matvec_int8.wgsl': { options: { decodeKernels: 'vec4', decodeActivations: 'int8' }, types: [GGMLType.Q4_0] },
+  'matvec_vec4.wgsl': {
+    options: { decodeKernels: 'vec4', decodeActivations: 'f32' },
+    baseline: (type) => (type === GGMLType.Q4_0 ? "f32 x (decodeActivations 'f32'): nibbles become floats" : undefined),
+  },
+  'matvec.wgsl': { options: { decodeKernels: 'generic' }, baseline: () => 'generic matvec: 32 threads per row, 8-value chunks' },
+  'matmul.wgsl': { options: { decodeKernels: 'matmul', threadsPerRow: 1 }, baseline: () => 'naive: one thread per row' },
 };
+
+/** The kernels measured for a weight type. */
+export const matvecKernelsFor = (type: GGMLType): MatvecKernel[] =>
+  (Object.keys(MATVEC_KERNELS) as MatvecKernel[]).filter((k) => MATVEC_KERNELS[k].types?.includes(type) ?? true);
 
 export async function measureMatvec(
   engine: WebGpuEngine, shape: BenchShape, type: GGMLType, kernel: MatvecKernel, copyGbPerSecond: number,
 ): Promise<MatvecResult> {
-  const { options, baseline } = MATVEC_KERNELS[kernel];
+  const { options } = MATVEC_KERNELS[kernel];
+  const baseline = MATVEC_KERNELS[kernel].baseline?.(type);
   const tensors = planTensors(shape, type);
   const matrices = matrixCosts(tensors);
   const up = matrices.get('blk.0.ffn_up.weight')!;

@@ -11,7 +11,7 @@ import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { GGMLType } from '../src/gguf/index.ts';
 import { measureCopyBandwidth } from './copy-bandwidth.ts';
 import { countingGpu, memoryCounter } from './gpu.ts';
-import { MATVEC_KERNELS, MATVEC_SHAPE, measureMatvec, SMALL_MATVEC_SHAPE, type MatvecKernel, type MatvecResult } from './matvec.ts';
+import { MATVEC_SHAPE, matvecKernelsFor, measureMatvec, SMALL_MATVEC_SHAPE, type MatvecResult } from './matvec.ts';
 import { measureModel, type MeasureOptions } from './measure.ts';
 import { formatReport, type BenchReport } from './report.ts';
 import { SHAPES, WEIGHT_TYPES } from './shapes.ts';
@@ -117,7 +117,7 @@ async function main(args: string[]): Promise<void> {
     if (!v['no-matvec']) {
       const shape = small ? SMALL_MATVEC_SHAPE : MATVEC_SHAPE;
       for (const type of MATVEC_TYPES)
-        for (const kernel of Object.keys(MATVEC_KERNELS) as MatvecKernel[]) {
+        for (const kernel of matvecKernelsFor(type)) {
           const r = await measureMatvec(engine, shape, type, kernel, copy.gbPerSecond);
           matvec.push(r);
           log(`matvec ${r.type} ${r.rows}×${r.cols} ${r.kernel}: ${r.gbPerSecond?.toFixed(1) ?? r.error} GB/s`);

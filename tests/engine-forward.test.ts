@@ -61,6 +61,19 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
+  it('int8 decode activations (matvec_int8.wgsl), one token per step, Q4_0: every position equals the reference rounding x alike (|err| ≤ 1e-4·max|logit|), not the unrounded one', async () => {
+    const file = await openStories('stories260K-Q4_0.gguf');
+    const ids = createTokenizer(file.metadata).encode(PROMPT);
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q4_0.gguf' }, undefined,
+      { context: 64, batchSize: 1, decodeKernels: 'fused', decodeActivations: 'int8' });
+    const gpu = await engine.logits(ids);
+    expectLogitsClose(gpu, await referenceLogits(file, ids, undefined, { int8Activations: true }), 1e-4); // 1e-5 holds on SwiftShader; 1e-4 leaves room for a value the GPU rounds the other way
+    // the test can tell: the rounding moves the logits by far more than its tolerance
+    const exact = await referenceLogits(file, ids);
+    const moved = Math.max(...exact.map((l, p) => { const { err, scale } = maxAbsDiff(gpu[p], l); return err / scale; }));
+    expect(moved).toBeGreaterThan(1e-3);
+  });
+
   it('a RoPE override (base 500000, linear ×4) changes the GPU as it changes the reference', async () => {
     const file = await openStories('stories260K.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 24);

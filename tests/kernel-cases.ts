@@ -237,11 +237,18 @@ const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
   } };
 });
 
-const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
-  const name = `attention.wgsl + attention_combine.wgsl, ${layout} cache: split-K GQA over 10 chunks (a group of 8 and a rest in the combine) equals the reference softmax attention (|err| ≤ 1e-5·max|v|)`;
+/** Decode attention's shapes: 64-position chunks (one tile each, 10 of them: a group of 8 and a rest in the combine); 256-position chunks (tiles of 64, the last partial) with head dim 128; one query head per KV head with an odd count of dim quads. */
+const SPLIT_SHAPES = [
+  { heads: 6, kvHeads: 2, headDim: 16, chunk: 64 },
+  { heads: 8, kvHeads: 2, headDim: 128, chunk: 256 },
+  { heads: 3, kvHeads: 3, headDim: 12, chunk: 128 },
+];
+
+const splitAttentionCases = KV_LAYOUTS.flatMap((layout) => SPLIT_SHAPES.map(({ heads, kvHeads, headDim, chunk }, shape): KernelCase => {
+  const context = 700, tokens = 3, pos0 = 600, splits = Math.ceil((pos0 + tokens) / chunk);
+  const name = `attention.wgsl + attention_combine.wgsl, ${layout} cache: split-K, ${heads} q / ${kvHeads} kv heads of ${headDim}, ${splits} chunks of ${chunk}, equals the reference softmax attention (|err| ≤ 1e-5·max|v|)`;
   return { kernel: 'attention.wgsl + attention_combine.wgsl', name, run: async (device) => {
-    const random = rng(6);
-    const heads = 6, kvHeads = 2, headDim = 16, context = 700, chunk = 64, splits = 10, tokens = 3, pos0 = 600;
+    const random = rng(6 + shape);
     const qStride = heads * headDim;
     const q = randomF32(tokens * qStride, random, 2);
     const kCache = randomCache(kvHeads * context * headDim, random, layout);
@@ -250,7 +257,7 @@ const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
       kernel: 'attention.wgsl', kvCache: layout, step: { n_tokens: tokens, pos0, attn_chunk: chunk },
       constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, SPLITS: splits, Q_STRIDE: qStride, SCALE: 1 / Math.sqrt(headDim) },
       bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data }, { outBytes: tokens * heads * splits * 8 }, { outBytes: tokens * heads * splits * headDim * 4 }],
-      grid: [Math.ceil((pos0 + tokens) / chunk), heads, tokens],
+      grid: [Math.ceil((pos0 + tokens) / chunk), kvHeads, tokens],
     });
     const [out] = await runKernelOn(device, {
       kernel: 'attention_combine.wgsl', step: { n_tokens: tokens, pos0, attn_chunk: chunk },
@@ -267,7 +274,7 @@ const splitAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
     }
     return check.result(name);
   } };
-});
+}));
 
 const prefillAttentionCases = KV_LAYOUTS.map((layout): KernelCase => {
   const name = `attention_prefill.wgsl, ${layout} cache: a 19-token block from position 50 (3 query blocks, 2 key tiles) equals the reference (|err| ≤ 1e-5)`;

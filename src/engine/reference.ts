@@ -14,7 +14,7 @@
 //        x += Wdown (silu(Wgate xn) ⊙ Wup xn)
 //   3. logits = Wout rmsnorm(x) * output_norm
 import type { GGUFFile } from '../gguf/index.ts';
-import { dequantize, f16ToF32, f32ToF16, readTensorBytes } from '../gguf/index.ts';
+import { GGMLType, dequantize, f16ToF32, f32ToF16, readTensorBytes } from '../gguf/index.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { GLOBAL_TENSORS, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
@@ -39,6 +39,39 @@ export function matvec(out: Float32Array, w: Float32Array, x: Float32Array, rows
     for (let c = 0; c < cols; c++) sum += w[base + c] * x[c];
     out[r] = sum;
   }
+}
+
+/** Math.round rounds halves up; WGSL's round (and so the GPU) rounds them to even. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * x rounded to 8 bits per 32-value group as matvec_int8.wgsl does (llama.cpp's Q8_0
+ * activations, the scale kept in f32): per group d = max|x|/127 and q = round(x/d) ∈ [−127, 127]. The
+ * GPU's f32 division may differ from this one by an ulp, which can move a value sitting on a rounding
+ * boundary by one step: rare, and bounded by d·|w| in a product. x: (n), n a multiple of 32;
+ * q: (n); d: (n / 32).
+ */
+export function roundToInt8Groups(x: Float32Array): { q: Int8Array; d: Float32Array } {
+  const q = new Int8Array(x.length);
+  const d = new Float32Array(x.length / 32);
+  for (let g = 0; g < x.length; g += 32) {
+    let amax = 0;
+    for (let i = g; i < g + 32; i++) amax = Math.max(amax, Math.abs(x[i]));
+    const scale = Math.fround(amax / 127);
+    const inv = scale > 0 ? Math.fround(1 / scale) : 0;
+    for (let i = g; i < g + 32; i++) q[i] = roundHalfEven(Math.fround(x[i] * inv));
+    d[g / 32] = scale;
+  }
+  return { q, d };
+}
+
+/** out = x after roundToInt8Groups: q·d. x, out: (n), n a multiple of 32. */
+export function quantizeActivations(out: Float32Array, x: Float32Array): void {
+  const { q, d } = roundToInt8Groups(x);
+  for (let i = 0; i < x.length; i++) out[i] = q[i] * d[i >> 5];
 }
 
 /**
@@ -124,13 +157,16 @@ export interface FeedForwardScratch {
   up: Float32Array;
 }
 
+/** A weight product out = W x (matvec, or one that rounds x first: ReferenceModel's int8 activations). */
+export type Product = (out: Float32Array, w: Float32Array, x: Float32Array, rows: number, cols: number) => void;
+
 /** The MLP half of a layer, in place: x += Wdown (silu(Wgate xn) ⊙ Wup xn) with xn = rmsnorm(x) ⊙ ffn_norm. x: (dim) */
-export function addFeedForward(x: Float32Array, layer: ReferenceLayer, c: LlamaConfig, s: FeedForwardScratch): void {
+export function addFeedForward(x: Float32Array, layer: ReferenceLayer, c: LlamaConfig, s: FeedForwardScratch, product: Product = matvec): void {
   rmsnorm(s.xn, x, layer.ffnNorm, c.rmsEps);
-  matvec(s.gate, layer.wGate, s.xn, c.ffnDim, c.dim);
-  matvec(s.up, layer.wUp, s.xn, c.ffnDim, c.dim);
+  product(s.gate, layer.wGate, s.xn, c.ffnDim, c.dim);
+  product(s.up, layer.wUp, s.xn, c.ffnDim, c.dim);
   swiglu(s.gate, s.up);
-  matvec(s.proj, layer.wDown, s.gate, c.dim, c.ffnDim);
+  product(s.proj, layer.wDown, s.gate, c.dim, c.ffnDim);
   for (let i = 0; i < c.dim; i++) x[i] += s.proj[i];
 }
 
@@ -170,14 +206,19 @@ export interface ReferenceWeights {
   layers: ReferenceLayer[];
   outputNorm: Float32Array; // (dim)
   output: Float32Array; // (vocab, dim), the embedding itself when tied
+  /** The matrices above that were Q4_0 in the file (ReferenceOptions.int8Activations rounds their inputs). */
+  q4_0: ReadonlySet<Float32Array>;
 }
 
 /** Reads and dequantizes every tensor to f32 (fine for small models: it is the test oracle). */
 export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWeights> {
+  const q4_0 = new Set<Float32Array>();
   const read = async (name: string) => {
     const t = file.tensorsByName.get(name);
     if (!t) throw new Error(`GGUF lacks the tensor ${name}`);
-    return dequantize(t.type, await readTensorBytes(file, t), t.nElements);
+    const values = dequantize(t.type, await readTensorBytes(file, t), t.nElements);
+    if (t.type === GGMLType.Q4_0) q4_0.add(values);
+    return values;
   };
   const ropeFreqs = file.tensorsByName.has(GLOBAL_TENSORS.ropeFreqs) ? await read(GLOBAL_TENSORS.ropeFreqs) : undefined;
   const config = llamaConfigFromGGUF(file, ropeFreqs);
@@ -192,7 +233,7 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
   }
   const embedding = await read(GLOBAL_TENSORS.embedding);
   const output = config.tiedOutput ? embedding : await read(GLOBAL_TENSORS.output);
-  return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output };
+  return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output, q4_0 };
 }
 
 /** What the KV cache keeps of one position's rotated keys and values, k and v: (kvHeads·headDim), changed in place. */
@@ -203,6 +244,8 @@ export interface ReferenceOptions {
   kvCache?: KvCacheType;
   /** Replaces the rounding `kvCache` implies (tests: rounding that sides with the GPU on exact ties). */
   kvStore?: KvStore;
+  /** Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 weights is rounded to 8 bits per 32-value group (quantizeActivations). */
+  int8Activations?: boolean;
 }
 
 /** The KvStore of a cache layout: nothing for f32, rounding to half for f16. */
@@ -227,10 +270,20 @@ export class ReferenceModel {
   private readonly ffn: FeedForwardScratch; // shares xn and proj; gate, up: (ffnDim)
 
   private readonly kvStore: KvStore | null;
+  private readonly product: Product;
 
   constructor(private readonly w: ReferenceWeights, readonly context: number, options: ReferenceOptions = {}) {
     this.kvStore = kvStoreOf(options);
     const c = w.config;
+    const rounded = new Float32Array(Math.max(c.dim, c.ffnDim, c.heads * c.headDim)); // x after quantizeActivations
+    this.product = options.int8Activations
+      ? (out, m, x, rows, cols) => {
+        if (!w.q4_0.has(m)) return matvec(out, m, x, rows, cols);
+        const xq = rounded.subarray(0, cols);
+        quantizeActivations(xq, x);
+        matvec(out, m, xq, rows, cols);
+      }
+      : matvec;
     this.config = c;
     this.rope = computeRope(c.rope);
     const kvSize = c.kvHeads * context * c.headDim;
@@ -263,9 +316,9 @@ export class ReferenceModel {
     for (let l = 0; l < c.layers; l++) {
       const L = this.w.layers[l];
       rmsnorm(xn, x, L.attnNorm, c.rmsEps);
-      matvec(q, L.wq, xn, qDim, c.dim);
-      matvec(k, L.wk, xn, kvDim, c.dim);
-      matvec(v, L.wv, xn, kvDim, c.dim);
+      this.product(q, L.wq, xn, qDim, c.dim);
+      this.product(k, L.wk, xn, kvDim, c.dim);
+      this.product(v, L.wv, xn, kvDim, c.dim);
       applyRope(q, c.heads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
       applyRope(k, c.kvHeads, c.headDim, pos, this.rope.invFreq, this.rope.attentionFactor);
       this.kvStore?.(l, pos, k, v);
@@ -275,15 +328,15 @@ export class ReferenceModel {
         this.vCache[l].set(v.subarray(h * c.headDim, (h + 1) * c.headDim), at);
       }
       attention(attn, q, this.kCache[l], this.vCache[l], c.heads, c.kvHeads, c.headDim, this.context, pos);
-      matvec(proj, L.wo, attn, c.dim, qDim);
+      this.product(proj, L.wo, attn, c.dim, qDim);
       for (let i = 0; i < c.dim; i++) x[i] += proj[i];
 
-      addFeedForward(x, L, c, this.ffn);
+      addFeedForward(x, L, c, this.ffn, this.product);
     }
 
     rmsnorm(xn, x, this.w.outputNorm, c.rmsEps);
     const logits = new Float32Array(c.vocabSize); // (vocab)
-    matvec(logits, this.w.output, xn, c.vocabSize, c.dim);
+    this.product(logits, this.w.output, xn, c.vocabSize, c.dim);
     return logits;
   }
 }

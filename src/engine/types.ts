@@ -135,13 +135,6 @@ export interface Engine {
 }
 
 /**
- * How a decode step (one token) multiplies by the weights:
- *  - 'matmul'  matmul.wgsl at batch 1, the prompt kernel (CPU rasterizers, where barriers are costly);
- *  - 'generic' matvec.wgsl for every type: 32 threads per row, chunks of 8 values (a baseline on GPUs);
- *  - 'vec4'    matvec_vec4.wgsl (16-byte loads, several rows per thread) for F32/F16/Q8_0/Q4_0, generic for the rest;
- *  - 'fused'   vec4, plus RMSNorm+Q/K/V in one dispatch and RMSNorm+gate/up+SwiGLU in one where the matrices share a type.
- */
-/**
  * The attention kernel of prompt blocks (several tokens):
  *  - 'tiled' attention_prefill_tiled.wgsl: 64 (query, head) rows of one KV head per workgroup share each
  *            K/V tile, register tiles (flash-attention 2 style) — for GPUs;
@@ -151,7 +144,23 @@ export interface Engine {
  */
 export type PromptAttention = 'tiled' | 'flash' | 'split';
 
+/**
+ * How a decode step (one token) multiplies by the weights:
+ *  - 'matmul'  matmul.wgsl at batch 1, the prompt kernel (CPU rasterizers, where barriers are costly);
+ *  - 'generic' matvec.wgsl for every type: 32 threads per row, chunks of 8 values (a baseline on GPUs);
+ *  - 'vec4'    matvec_vec4.wgsl (16-byte loads, several rows per thread) for F32/F16/Q8_0/Q4_0, generic for the rest;
+ *  - 'fused'   vec4, plus RMSNorm+Q/K/V in one dispatch and RMSNorm+gate/up+SwiGLU in one where the matrices share a type.
+ */
 export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
+
+/**
+ * What the 'vec4'/'fused' decode kernels multiply Q4_0 weights with:
+ *  - 'f32'  x as computed (matvec_vec4.wgsl): the exact product of the dequantized weights;
+ *  - 'int8' x rounded to 8 bits per 32-value group, d = max|x|/127 (llama.cpp's Q8_0 activations, which it
+ *           uses for Q4_0 on every backend), integer dot products by dot4I8Packed (matvec_int8.wgsl):
+ *           ~1.3× faster on an H100, where the f32 kernel is bound by the nibble-to-float arithmetic.
+ */
+export type DecodeActivations = 'f32' | 'int8';
 
 export interface LoadOptions {
   /** Context to allocate the KV cache for (default: the metadata's context length, capped at 4096). */
@@ -170,6 +179,8 @@ export interface LoadOptions {
   promptMatmul?: 'tiled' | 'simple';
   /** Tuning: the kernels of a decode step (one token); see DecodeKernels. Default by adapter: 'fused' on GPUs, 'matmul' on CPU rasterizers. */
   decodeKernels?: DecodeKernels;
+  /** Tuning: see DecodeActivations. Default 'int8' where WGSL has packed_4x8_integer_dot_product, except on CPU rasterizers. */
+  decodeActivations?: DecodeActivations;
   /**
    * Element type of the KV cache (default 'f32'). 'f32' keeps keys and values exactly as computed: it is
    * the oracle the GPU is tested against at 1e-5. 'f16' (llama.cpp's default cache type) rounds them to

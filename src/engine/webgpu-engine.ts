@@ -8,7 +8,7 @@ import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
-import { maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
+import { hasIntegerDot, maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { checkKvCacheFits, createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import { AttentionMapPass } from './gpu/probe-map.ts';
@@ -132,6 +132,10 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       });
     }
     const { device } = this.gpuContext;
+    const activations = options.decodeActivations ?? (this.gpuContext.software || !hasIntegerDot(this.gpuContext.gpu) ? 'f32' : 'int8');
+    if (activations !== 'f32' && activations !== 'int8') throw new Error(`decodeActivations must be 'f32' or 'int8', got ${String(activations)}`);
+    if (activations === 'int8' && !hasIntegerDot(this.gpuContext.gpu))
+      throw new Error("decodeActivations 'int8' needs WGSL's packed_4x8_integer_dot_product (dot4I8Packed), which this browser's WebGPU lacks");
     // Fail on a context that cannot fit before spending time on the weights.
     checkKvCacheFits(device, config, context, kvCache);
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
@@ -143,6 +147,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
         context, batch: options.batchSize ?? (this.gpuContext.software ? DEFAULT_BATCH : gpuBatch(device, config.vocabSize)), threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         normThreads: this.gpuContext.software ? 64 : 256,
         decodeKernels: options.decodeKernels ?? (this.gpuContext.software ? 'matmul' : 'fused'),
+        decodeActivations: activations,
         promptMatmul: options.promptMatmul ?? (this.gpuContext.software ? 'simple' : 'tiled'),
         promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'tiled'), kvCache,
       });

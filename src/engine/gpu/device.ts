@@ -41,6 +41,11 @@ export async function openDevice(gpu: GPU): Promise<GpuContext> {
 }
 
 /** The most bytes one buffer bound as storage may hold on this device. */
+/** Whether WGSL has dot4I8Packed (the 'int8' decode activations, matvec_int8.wgsl). */
+export function hasIntegerDot(gpu: GPU): boolean {
+  return gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
+}
+
 export function maxBindingBytes(device: GPUDevice): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }

@@ -4,7 +4,7 @@
 import { f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
+import type { DecodeActivations, DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { readBuffer } from './readback.ts';
@@ -115,6 +115,8 @@ export interface GpuModelOptions {
   promptMatmul?: 'tiled' | 'simple';
   /** The kernels of a decode step (see LoadOptions.decodeKernels; default 'matmul'). */
   decodeKernels?: DecodeKernels;
+  /** What Q4_0 decode products multiply by (see LoadOptions.decodeActivations; default 'f32'). */
+  decodeActivations?: DecodeActivations;
   /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
   normThreads?: number;
   /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
@@ -156,6 +158,9 @@ export async function createGpuModel(
   const chunkFor = (positions: number) => ATTENTION_CHUNK_GRANULE * Math.max(1, Math.ceil(positions / (ATTENTION_CHUNK_GRANULE * maxSplits)));
   const splits = Math.min(maxSplits, Math.ceil(context / ATTENTION_CHUNK_GRANULE));
   if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
+  const group = c.heads / c.kvHeads; // attention.wgsl: one workgroup per KV head serves the group's query heads
+  if (group > 8 || group * c.headDim > 1024)
+    throw new Error(`${group} query heads of ${c.headDim} dims per KV head exceed the attention kernel's 8 heads and 1024 dims per group`);
   if (c.headDim % 4 !== 0) throw new Error(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
 
   // Checked before anything is allocated, so a context that cannot fit leaks nothing.
@@ -230,7 +235,7 @@ export async function createGpuModel(
     const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn, stepBatch, fusedQkv),
-      ...(fusedQkv ? [await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm])] : []),
+      ...(fusedQkv ? await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm]) : []),
       ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
         { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
       ...await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
@@ -244,7 +249,7 @@ export async function createGpuModel(
     layerDispatches.push(
       await dispatchOf('attention', 'attention.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunkFor(pos0 + n)), c.heads, n] : NONE)),
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunkFor(pos0 + n)), c.kvHeads, n] : NONE)),
       await dispatchOf('attention_combine', 'attention_combine.wgsl',
         { HEADS: c.heads, HEAD_DIM: c.headDim, SPLITS: splits, OUT_STRIDE: qS },
         [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
@@ -256,7 +261,7 @@ export async function createGpuModel(
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]))] : []),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
-      ...(fusedFfn ? [await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm])] : []),
+      ...(fusedFfn ? await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
       ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
       ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],

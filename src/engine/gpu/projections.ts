@@ -1,12 +1,13 @@
 // The weight products of a forward pass. Each product is recorded as every kernel that may run it, and
 // the grid of those that do not apply to a step is empty (NONE): batches of tokens go through
 // matmul.wgsl, or matmul_tiled.wgsl from TILED_MIN_TOKENS on a GPU; a single token (a decode step)
-// through matvec_vec4.wgsl or matvec.wgsl (opts.decodeKernels). Decode-step fusions ('fused'): RMSNorm
-// with Q, K and V in one dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the
-// matrices in one buffer (gpu/weights.ts uploadStack).
+// through matvec_vec4.wgsl (matvec_int8.wgsl for Q4_0 with opts.decodeActivations 'int8') or
+// matvec.wgsl (opts.decodeKernels). Decode-step fusions ('fused'): RMSNorm with Q, K and V in one
+// dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the matrices in one buffer
+// (gpu/weights.ts uploadStack).
 import type { Dispatch } from './kernels.ts';
 import type { GpuModelOptions } from './model.ts';
-import { hasVec4Matvec } from './shader-library.ts';
+import { hasInt8Matvec, hasVec4Matvec } from './shader-library.ts';
 import type { GpuMatrix } from './weights.ts';
 
 /** A grid with no workgroups: the dispatch is skipped for this step. */
@@ -26,7 +27,7 @@ function vec4RowsPerSlot(rows: number): number {
 type Constants = Record<string, number | boolean>;
 
 export interface ProjectionContext {
-  opts: Pick<GpuModelOptions, 'decodeKernels' | 'promptMatmul' | 'threadsPerRow'>;
+  opts: Pick<GpuModelOptions, 'decodeKernels' | 'decodeActivations' | 'promptMatmul' | 'threadsPerRow'>;
   /** The model's dispatch factory: a pipeline for `kernel` (composed for the weights' type) and its bind group. */
   dispatchOf: (label: string, kernel: string, constants: Constants, buffers: GPUBuffer[], grid: Dispatch['grid'], weights?: GpuMatrix) => Promise<Dispatch>;
   stepBatch: GPUBuffer;
@@ -55,7 +56,7 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
     const tiled = opts.promptMatmul === 'tiled' && !coveredBy.prompt
       ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
     if (opts.decodeKernels === 'matmul' || coveredBy.decode) return [batched, ...tiled];
-    if (vec4Decode(m)) return [await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
+    if (vec4Decode(m)) return [...await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
     const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
       { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
@@ -67,13 +68,16 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
   const matmulTiled = (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch) =>
     dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
       [step, m.buffer, ...io], (n) => (tiledAt(n) ? [Math.ceil(rows / 128), Math.ceil(n / 64), 1] : NONE), m);
-  /** A matvec_vec4.wgsl dispatch over `rows` output rows; `io` = [x, y, y2, y3, norm weights]. */
-  const matvecVec4 = (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch) => {
+  /**
+   * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0 with int8 activations
+   * matvec_int8.wgsl (same constants and bindings); `io` = [x, y, y2, y3, norm weights].
+   */
+  const matvecVec4 = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
     const rpt = vec4RowsPerSlot(rows);
     const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
-    return dispatchOf(label, 'matvec_vec4.wgsl',
-      { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
-      [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+    const kernel = opts.decodeActivations === 'int8' && hasInt8Matvec(m.type) ? 'matvec_int8.wgsl' : 'matvec_vec4.wgsl';
+    return [await dispatchOf(label, kernel, { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m)];
   };
   const fuse = opts.decodeKernels === 'fused';
   const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));

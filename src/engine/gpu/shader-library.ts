@@ -52,6 +52,19 @@ const DOT32_FILES = new Map<GGMLType, readonly string[]>([
 /** Whether matvec_vec4.wgsl reads this weight type. */
 export const hasVec4Matvec = (type: GGMLType): boolean => DOT32_FILES.has(type);
 
+/** matvec_int8.wgsl's dotq (a group of a row against int8 x) per weight type, composed as DOT32_FILES are. */
+const DOTQ_FILES = new Map<GGMLType, readonly string[]>([
+  [GGMLType.Q4_0, ['quant/x32.wgsl', 'quant/dotq_q4_0.wgsl']],
+]);
+
+/** Whether matvec_int8.wgsl reads this weight type. */
+export const hasInt8Matvec = (type: GGMLType): boolean => DOTQ_FILES.has(type);
+/** The decode matvec kernels: composed with a dot library per weight type instead of the quant library. */
+const DOT_LIBRARIES: Readonly<Record<string, ReadonlyMap<GGMLType, readonly string[]>>> = {
+  'matvec_vec4.wgsl': DOT32_FILES,
+  'matvec_int8.wgsl': DOTQ_FILES,
+};
+
 function source(lib: ShaderLibrary, file: string): string {
   const text = lib[file];
   if (text === undefined) throw new Error(`shader ${file} is missing from the shader library`);
@@ -63,6 +76,8 @@ const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
   'attention_stats.wgsl': ['lib/stats_layer.wgsl', 'lib/row_score.wgsl'],
   'attention_stats_reduce.wgsl': ['lib/stats_layer.wgsl'],
   'attention_map.wgsl': ['lib/row_score.wgsl', 'lib/row_softmax.wgsl'],
+  'matvec_vec4.wgsl': ['lib/matvec_rows.wgsl'],
+  'matvec_int8.wgsl': ['lib/matvec_rows.wgsl'],
 };
 
 /** Kernels that read or write the KV cache: each is composed with the cache layout's KvPair/KvQuad library. */
@@ -86,9 +101,10 @@ export const readsKvCache = (kernel: string): boolean => KV_CACHE_KERNELS.has(ke
 export function composeKernel(lib: ShaderLibrary, kernel: string, variant: KernelVariant = {}): string {
   const { weightType, kvCache } = variant;
   const parts = [STEP_WGSL];
-  if (weightType !== undefined && kernel === 'matvec_vec4.wgsl') {
-    const dot = DOT32_FILES.get(weightType);
-    if (!dot) throw new Error(`matvec_vec4.wgsl does not read ${ggmlTypeName(weightType)} weights`);
+  const dotLibrary = DOT_LIBRARIES[kernel];
+  if (weightType !== undefined && dotLibrary) {
+    const dot = dotLibrary.get(weightType);
+    if (!dot) throw new Error(`${kernel} does not read ${ggmlTypeName(weightType)} weights`);
     parts.push(...dot.map((file) => source(lib, file)));
   } else if (weightType !== undefined) {
     const quant = QUANT_FILES.get(weightType);
