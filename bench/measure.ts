@@ -26,6 +26,7 @@ export interface MeasureOptions {
   promptAttention?: LoadOptions['promptAttention'];
   promptMatmul?: LoadOptions['promptMatmul'];
   decodeKernels?: LoadOptions['decodeKernels'];
+  decodeActivations?: LoadOptions['decodeActivations'];
   /** Combinations estimated to need more GPU memory than this are skipped. */
   memoryBytes: number;
   /** The copy kernel's bandwidth, for the roofline. */
@@ -109,7 +110,7 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
     memory.resetPeak();
     const options: LoadOptions = {
       context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, promptAttention: o.promptAttention,
-      promptMatmul: o.promptMatmul, decodeKernels: o.decodeKernels, kvCache,
+      promptMatmul: o.promptMatmul, decodeKernels: o.decodeKernels, decodeActivations: o.decodeActivations, kvCache,
     };
     return engine.load({ kind: 'path', path: path.name }, undefined, options);
   };

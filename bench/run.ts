@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../src/cli/args.ts';
 import { nodeGpu } from '../src/engine/gpu/node-gpu.ts';
+import { hasIntegerDot } from '../src/engine/gpu/device.ts';
 import { nodeShaders } from '../src/engine/gpu/shaders-node.ts';
 import type { KvCacheType } from '../src/engine/types.ts';
 import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
@@ -27,6 +28,7 @@ const MATVEC_TYPES = [GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.F16];
 const BASELINES: ReadonlyArray<{ name: string; options: Partial<MeasureOptions> }> = [
   { name: 'naive matmul: matmul.wgsl with one thread per weight row for prompts and decode (no tiling, no matvec, no fusion)', options: { threadsPerRow: 1, promptMatmul: 'simple', decodeKernels: 'matmul' } },
   { name: "previous kernels: matmul.wgsl (8 threads per row) for prompts, generic matvec.wgsl for decode, prompt attention 'split'", options: { threadsPerRow: 8, promptMatmul: 'simple', decodeKernels: 'generic', promptAttention: 'split' } },
+  { name: "decode activations 'f32' (Q4_0 decode products by matvec_vec4.wgsl: nibbles to floats, x unrounded)", options: { decodeActivations: 'f32' } },
   { name: "prompt attention 'flash' (attention_prefill.wgsl: one workgroup per head and 8 queries)", options: { promptAttention: 'flash' } },
   { name: "prompt attention 'split' (split-K per query, as in decode)", options: { promptAttention: 'split' } },
 ];
@@ -144,7 +146,9 @@ async function main(args: string[]): Promise<void> {
       const type = types.includes('q4_0') ? 'q4_0' : types[0];
       const short = { decodeContexts: [Math.min(...options.decodeContexts)], prefillContexts: [Math.min(...options.prefillContexts)] };
       const defaultAttention = device.software ? 'flash' : 'tiled'; // the engine's choice (LoadOptions.promptAttention)
-      for (const baseline of BASELINES.filter((b) => b.options.promptAttention !== defaultAttention)) {
+      const defaultActivations = device.software || !hasIntegerDot(gpu.gpu) ? 'f32' : 'int8'; // LoadOptions.decodeActivations
+      const isDefault = (b: (typeof BASELINES)[number]) => b.options.promptAttention === defaultAttention || b.options.decodeActivations === defaultActivations;
+      for (const baseline of BASELINES.filter((b) => !isDefault(b))) {
         const base = { ...options, ...short, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak, ...baseline.options };
         const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], base, log);
         report.models.push({ ...run, baseline: baseline.name });
