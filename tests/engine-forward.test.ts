@@ -189,6 +189,13 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
   it('an unknown kvCache layout is refused by name', async () => {
     await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { kvCache: 'q8' as 'f16' })).rejects.toThrow(/kvCache must be 'f32' or 'f16', got q8/);
   });
+
+  it('an unknown decodeActivations is refused by name, and the engine still loads afterwards', async () => {
+    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { decodeActivations: 'int4' as 'int8' }))
+      .rejects.toThrow(/decodeActivations must be 'f32' or 'int8', got int4/);
+    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 16 });
+    expect((await engine.logits([1, 2])).length).toBe(2);
+  });
 });
 
 /** A one-layer Llama whose tensors use the remaining GPU weight types, with stories260K's vocabulary. */
