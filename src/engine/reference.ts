@@ -54,7 +54,7 @@ function roundHalfEven(v: number): number {
  * boundary by one step: rare, and bounded by d·|w| in a product. x: (n), n a multiple of 32;
  * q: (n); d: (n / 32).
  */
-export function roundToInt8Groups(x: Float32Array): { q: Int8Array; d: Float32Array } {
+function roundToInt8Groups(x: Float32Array): { q: Int8Array; d: Float32Array } {
   const q = new Int8Array(x.length);
   const d = new Float32Array(x.length / 32);
   for (let g = 0; g < x.length; g += 32) {
