@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../src/cli/args.ts';
 import { nodeGpu } from '../src/engine/gpu/node-gpu.ts';
-import { hasIntegerDot } from '../src/engine/gpu/device.ts';
+import { defaultDecodeActivations } from '../src/engine/gpu/device.ts';
 import { nodeShaders } from '../src/engine/gpu/shaders-node.ts';
 import type { KvCacheType } from '../src/engine/types.ts';
 import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
@@ -146,7 +146,7 @@ async function main(args: string[]): Promise<void> {
       const type = types.includes('q4_0') ? 'q4_0' : types[0];
       const short = { decodeContexts: [Math.min(...options.decodeContexts)], prefillContexts: [Math.min(...options.prefillContexts)] };
       const defaultAttention = device.software ? 'flash' : 'tiled'; // the engine's choice (LoadOptions.promptAttention)
-      const defaultActivations = device.software || !hasIntegerDot(gpu.gpu) ? 'f32' : 'int8'; // LoadOptions.decodeActivations
+      const defaultActivations = defaultDecodeActivations(gpu);
       const isDefault = (b: (typeof BASELINES)[number]) => b.options.promptAttention === defaultAttention || b.options.decodeActivations === defaultActivations;
       for (const baseline of BASELINES.filter((b) => !isDefault(b))) {
         const base = { ...options, ...short, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak, ...baseline.options };

@@ -8,7 +8,7 @@ import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
-import { hasIntegerDot, maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
+import { defaultDecodeActivations, hasIntegerDot, maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
 import { checkKvCacheFits, createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import { AttentionMapPass } from './gpu/probe-map.ts';
@@ -132,7 +132,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       });
     }
     const { device } = this.gpuContext;
-    const activations = options.decodeActivations ?? (this.gpuContext.software || !hasIntegerDot(this.gpuContext.gpu) ? 'f32' : 'int8');
+    const activations = options.decodeActivations ?? defaultDecodeActivations(this.gpuContext);
     if (activations !== 'f32' && activations !== 'int8') throw new Error(`decodeActivations must be 'f32' or 'int8', got ${String(activations)}`);
     if (activations === 'int8' && !hasIntegerDot(this.gpuContext.gpu))
       throw new Error("decodeActivations 'int8' needs WGSL's packed_4x8_integer_dot_product (dot4I8Packed), which this browser's WebGPU lacks");

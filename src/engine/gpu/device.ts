@@ -40,12 +40,17 @@ export async function openDevice(gpu: GPU): Promise<GpuContext> {
   return { gpu, device, adapterInfo: info, description, software, lost: device.lost };
 }
 
-/** The most bytes one buffer bound as storage may hold on this device. */
 /** Whether WGSL has dot4I8Packed (the 'int8' decode activations, matvec_int8.wgsl). */
 export function hasIntegerDot(gpu: GPU): boolean {
   return gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
 }
 
+/** LoadOptions.decodeActivations' default: 'int8' where WGSL has dot4I8Packed, except on CPU rasterizers (which decode with matmul.wgsl). */
+export function defaultDecodeActivations(ctx: Pick<GpuContext, 'gpu' | 'software'>): 'f32' | 'int8' {
+  return !ctx.software && hasIntegerDot(ctx.gpu) ? 'int8' : 'f32';
+}
+
+/** The most bytes one buffer bound as storage may hold on this device. */
 export function maxBindingBytes(device: GPUDevice): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }
