@@ -28,7 +28,7 @@ function stackOf(type: GGMLType, rows: number[], cols: number, random: () => num
 /**
  * w·x for row `r` of a (·, cols) matrix, and the tolerance's scale: Σ|w·x| plus, where x was rounded to
  * 8 bits, one rounding step (`step`, the largest group scale) times max|w|, over 1e-5 — the GPU's division
- * may put a value on the other side of a rounding boundary (reference.ts roundToInt8Groups).
+ * may put a value on the other side of a rounding boundary (reference.ts quantizeActivations).
  */
 function rowDot(w: Float32Array, r: number, x: Float32Array, cols: number, step = 0): [number, number] {
   let dot = 0, scale = 0, wMax = 0;
@@ -56,7 +56,7 @@ const MATVEC_KERNELS = [
   { kernel: 'matvec_int8.wgsl', type: GGMLType.Q4_0, int8: true },
 ];
 
-export const matvecVec4Cases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i): KernelCase => {
+export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i): KernelCase => {
   const name = int8
     ? `${kernel} ${ggmlTypeName(type)}: modes plain (row offset, accumulate), SwiGLU and Q/K/V on x rounded to int8 equal the CPU on x rounded alike (|err| ≤ 1e-5·Σ|w·x̃| + one rounding step·max|w|)`
     : `${kernel} ${ggmlTypeName(type)}: modes plain (row offset, accumulate), SwiGLU and Q/K/V equal the CPU (|err| ≤ 1e-5·Σ|w·x|)`;

@@ -48,30 +48,19 @@ function roundHalfEven(v: number): number {
 }
 
 /**
- * x rounded to 8 bits per 32-value group as matvec_int8.wgsl does (llama.cpp's Q8_0
- * activations, the scale kept in f32): per group d = max|x|/127 and q = round(x/d) ∈ [−127, 127]. The
- * GPU's f32 division may differ from this one by an ulp, which can move a value sitting on a rounding
- * boundary by one step: rare, and bounded by d·|w| in a product. x: (n), n a multiple of 32;
- * q: (n); d: (n / 32).
+ * out = x rounded to 8 bits per 32-value group as matvec_int8.wgsl rounds it (llama.cpp's Q8_0
+ * activations, the scale kept in f32): per group d = max|x|/127 and out = d·round(x/d), round(x/d) ∈
+ * [−127, 127]. The GPU's f32 division may differ from this one by an ulp, which can move a value sitting
+ * on a rounding boundary by one step: rare, and bounded by d·|w| in a product. x, out: (n), n a multiple of 32.
  */
-function roundToInt8Groups(x: Float32Array): { q: Int8Array; d: Float32Array } {
-  const q = new Int8Array(x.length);
-  const d = new Float32Array(x.length / 32);
+export function quantizeActivations(out: Float32Array, x: Float32Array): void {
   for (let g = 0; g < x.length; g += 32) {
     let amax = 0;
     for (let i = g; i < g + 32; i++) amax = Math.max(amax, Math.abs(x[i]));
-    const scale = Math.fround(amax / 127);
-    const inv = scale > 0 ? Math.fround(1 / scale) : 0;
-    for (let i = g; i < g + 32; i++) q[i] = roundHalfEven(Math.fround(x[i] * inv));
-    d[g / 32] = scale;
+    const d = Math.fround(amax / 127);
+    const inv = d > 0 ? Math.fround(1 / d) : 0;
+    for (let i = g; i < g + 32; i++) out[i] = roundHalfEven(Math.fround(x[i] * inv)) * d;
   }
-  return { q, d };
-}
-
-/** out = x after roundToInt8Groups: q·d. x, out: (n), n a multiple of 32. */
-export function quantizeActivations(out: Float32Array, x: Float32Array): void {
-  const { q, d } = roundToInt8Groups(x);
-  for (let i = 0; i < x.length; i++) out[i] = q[i] * d[i >> 5];
 }
 
 /**

@@ -56,9 +56,9 @@ export interface SamplingStep {
 
 /**
  * Decode attention (attention.wgsl) splits the attended positions into chunks, a multiple of this many
- * positions, one 64-thread workgroup each: a 4K-token step of the 8B then has 65 chunks per head (2,080
- * workgroups). With 256-position chunks it had 17 per head, too few warps to hide the cache's latency: the
- * kernel took a third of the step (H100).
+ * positions, one workgroup per chunk and KV head: a 4K-token step of the 8B then has 65 chunks (520
+ * workgroups). With 256-position chunks it had 17, too few warps to hide the cache's latency: the kernel
+ * took a third of the step (H100).
  */
 const ATTENTION_CHUNK_GRANULE = 64;
 /** Chunks per query at full context: 128 for decode; 32 when whole prompts go through split-K, whose partials scale with the batch. */
@@ -215,7 +215,7 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  const { single, matmul, matmulTiled, matvecVec4, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare });
+  const { single, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare });
   /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output],
@@ -235,7 +235,7 @@ export async function createGpuModel(
     const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn, stepBatch, fusedQkv),
-      ...(fusedQkv ? await matvecVec4(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm]) : []),
+      ...(fusedQkv ? await matvecDecode(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm]) : []),
       ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
         { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
       ...await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
@@ -261,7 +261,7 @@ export async function createGpuModel(
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]))] : []),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
-      ...(fusedFfn ? await matvecVec4(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
+      ...(fusedFfn ? await matvecDecode(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
       ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
       ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],

@@ -56,7 +56,7 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
     const tiled = opts.promptMatmul === 'tiled' && !coveredBy.prompt
       ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
     if (opts.decodeKernels === 'matmul' || coveredBy.decode) return [batched, ...tiled];
-    if (vec4Decode(m)) return [...await matvecVec4(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
+    if (vec4Decode(m)) return [...await matvecDecode(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
     const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
       { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
@@ -72,7 +72,7 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
    * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0 with int8 activations
    * matvec_int8.wgsl (same constants and bindings); `io` = [x, y, y2, y3, norm weights].
    */
-  const matvecVec4 = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
+  const matvecDecode = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
     const rpt = vec4RowsPerSlot(rows);
     const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
     const kernel = opts.decodeActivations === 'int8' && hasInt8Matvec(m.type) ? 'matvec_int8.wgsl' : 'matvec_vec4.wgsl';
@@ -82,5 +82,5 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
   const fuse = opts.decodeKernels === 'fused';
   const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
   const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
-  return { single, matmul, matmulTiled, matvecVec4, adjacent, stacked };
+  return { single, matmul, matmulTiled, matvecDecode, adjacent, stacked };
 }
