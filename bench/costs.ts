@@ -98,6 +98,12 @@ export function dispatchCost(label: string, n: number, pos0: number, grid: reado
       bytesWritten: n * (gated ? ms[0].rows : rows) * f32, flops: 2 * n * rows * ms[0].cols + (gated ? 5 * n * ms[0].rows : 0),
     };
   }
+  if (label.startsWith('split-K sum ')) {
+    // matmul_partials.wgsl: reads the S − 1 later slices and the output, writes the output; grid x·y·64 ≥ n·rows
+    const slices = Number(label.slice('split-K sum '.length));
+    const values = grid[0] * grid[1] * 64;
+    return { kernel: 'split-K sum', bytesRead: slices * values * f32, bytesWritten: values * f32, flops: (slices - 1) * values };
+  }
   switch (label) {
     case 'embed': {
       const e = matrices.get('token_embd.weight')!;

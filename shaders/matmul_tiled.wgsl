@@ -13,9 +13,16 @@
 //     against 30.5 TFLOP/s).
 // Q, K and V stacked in one buffer are one dispatch: rows [0, SPLIT1) go to y, [SPLIT1, SPLIT2) to y2 and
 // the rest to y3 (each with its own token stride), so the small K and V products share the Q product's grid.
+// GATED: gate and up stacked (up's rows ROWS after gate's) make y = silu(W_gate·x)·(W_up·x), swiglu.wgsl
+// fused: a tile is 64 gate rows and the same 64 up rows, so a thread's two row quads are a gate quad and
+// its up quad, and the gate and up products never go to memory.
+// Split-K: with a grid z of S > 1, workgroup z sums only the z-th of S slices of the row length; slice 0
+// goes to the outputs as usual and slices 1 … S−1 to `partial`, (S − 1, n_tokens, ROWS), which
+// matmul_partials.wgsl then adds in. Products with few tiles (2048 rows × 512 tokens is 128 workgroups
+// for an H100's 132 SMs) keep the GPU busy that way: 24 → 28–30 TFLOP/s for S = 2–3 there.
 // matmul.wgsl (8 tokens per workgroup, no tiling of rows) stays as CPU rasterizers' kernel and the
 // benchmark's baseline. Workgroup memory: 16·128·4 + 16·64·4 = 12 KiB.
-// Grid: x = row tiles (ROWS / 128), y = token tiles (n_tokens / 64).
+// Grid: x = row tiles (ROWS / 128, GATED ROWS / 64), y = token tiles (n_tokens / 64), z = K slices.
 
 const BM: u32 = 128u;
 const BN: u32 = 64u;
@@ -31,6 +38,7 @@ override ACCUMULATE: bool;     // add into Y (the residual stream) instead of ov
 override SPLIT1: u32 = 0xffffffffu; // first row written to y2 (Q/K/V stacked); by default every row goes to y
 override SPLIT2: u32 = 0xffffffffu; // first row written to y3
 override OUT_STRIDE2: u32 = 0u;     // token stride of y2 and y3
+override GATED: bool = false;       // ROWS gate rows then ROWS up rows: y = silu(gate)·up
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> weights: array<u32>;
@@ -38,6 +46,7 @@ override OUT_STRIDE2: u32 = 0u;     // token stride of y2 and y3
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y3: array<f32>;
+@group(0) @binding(6) var<storage, read_write> partial: array<f32>; // split-K: (grid z − 1, n_tokens, ROWS)
 
 var<workgroup> ws: array<vec4<f32>, 512>; // (BK, BM / 4): W transposed, k-major
 var<workgroup> xs: array<vec4<f32>, 256>; // (BK, BN / 4): X transposed, k-major
@@ -55,25 +64,43 @@ fn row_of(tx: u32, i: u32) -> u32 {
   return select(4u * tx + i, BM / 2u + 4u * tx + i - 4u, i >= 4u);
 }
 
+// The output row of row r of tile `tile` (GATED: its gate rows and up rows both give outputs tile·64 …).
+fn output_row(tile: u32, r: u32) -> u32 {
+  if (GATED) {
+    return tile * (BM / 2u) + r % (BM / 2u);
+  }
+  return tile * BM + r;
+}
+
+// The matrix row that row r of tile `tile` reads (GATED: up rows are ROWS after their gate rows).
+fn matrix_row(tile: u32, r: u32) -> u32 {
+  return ROW_OFFSET + output_row(tile, r) + select(0u, ROWS, GATED && r >= BM / 2u);
+}
+
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row0 = wg.x * BM;
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
   let t0 = wg.y * BN;
   let n = step.n_tokens;
   let tx = lid % 16u; // rows 4·tx … 4·tx + 3 and 64 + 4·tx … 64 + 4·tx + 3 of the tile
   let ty = lid / 16u; // tokens ty·4 … ty·4 + 3 of the tile
-  // what this thread loads: chunk (lid % 2) of the step for row lid / 2; vec4 (lid % 4) for token lid / 4
-  let load_row = row0 + lid / 2u;
+  // what this thread loads: chunk (lid % 2) of the step for tile row lid / 2; vec4 (lid % 4) for token lid / 4
+  let load_out = output_row(wg.x, lid / 2u);
+  let load_row = matrix_row(wg.x, lid / 2u);
   let load_chunk = lid % 2u;
   let load_t = t0 + lid / 4u;
   let load_q = lid % 4u;
+  // this workgroup's slice of the row length: steps of BK / 8 chunks, split evenly over grid z
+  let per_slice = (CHUNKS / (BK / 8u) + groups.z - 1u) / groups.z * (BK / 8u);
+  let c_begin = wg.z * per_slice;
+  let c_end = min(c_begin + per_slice, CHUNKS);
 
-  var acc: array<vec4<f32>, 8>; // acc[i][j]: row row_of(tx, i), token ty·4 + j
-  for (var c0 = 0u; c0 < CHUNKS; c0 += BK / 8u) {
+  var acc: array<vec4<f32>, 8>; // acc[i][j]: tile row row_of(tx, i), token ty·4 + j
+  for (var c0 = c_begin; c0 < c_end; c0 += BK / 8u) {
     let c = c0 + load_chunk;
     var w = Eight(vec4<f32>(0.0), vec4<f32>(0.0));
-    if (load_row < ROWS && c < CHUNKS) {
-      w = dequant_row8(ROW_OFFSET + load_row, c);
+    if (load_out < ROWS && c < CHUNKS) {
+      w = dequant_row8(load_row, c);
     }
     let kw = load_chunk * 8u;
     for (var j = 0u; j < 4u; j++) {
@@ -106,11 +133,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 
   // constant trip counts and no early exit, so the loops unroll and acc stays in registers
   for (var i = 0u; i < 8u; i++) {
-    let row = row0 + row_of(tx, i);
+    let row = output_row(wg.x, row_of(tx, i));
     for (var j = 0u; j < 4u; j++) {
       let t = t0 + ty * 4u + j;
       if (row < ROWS && t < n) {
-        if (row >= SPLIT2) {
+        if (GATED) {
+          if (i < 4u) { // acc[i + 4] is the up row of gate row acc[i]
+            let g = acc[i][j];
+            y[t * OUT_STRIDE + row] = g / (1.0 + exp(-g)) * acc[i + 4u][j];
+          }
+        } else if (wg.z > 0u) {
+          partial[((wg.z - 1u) * n + t) * ROWS + row] = acc[i][j];
+        } else if (row >= SPLIT2) {
           y3[t * OUT_STRIDE2 + row - SPLIT2] = acc[i][j];
         } else if (row >= SPLIT1) {
           y2[t * OUT_STRIDE2 + row - SPLIT1] = acc[i][j];

@@ -10,7 +10,7 @@ import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
 import { tiledPrefillAttentionCases } from './kernel-cases-attention-tiled.ts';
 import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
 import { randomTensor } from './engine-random-tensors.ts';
-import { matmulTiledCases } from './kernel-cases-matmul-tiled.ts';
+import { matmulPartialsCase, matmulTiledCases } from './kernel-cases-matmul-tiled.ts';
 import { decodeMatvecCases } from './kernel-cases-matvec.ts';
 
 const WEIGHT_TYPES = [GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K];
@@ -338,5 +338,5 @@ const argmaxCase: KernelCase = {
 };
 
 export const KERNEL_CASES: readonly KernelCase[] = [
-  ...matmulCases, ...matmulTiledCases, ...matvecCases, ...decodeMatvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
+  ...matmulCases, ...matmulTiledCases, matmulPartialsCase, ...matvecCases, ...decodeMatvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
 ];

@@ -8,7 +8,7 @@ import type { DecodeActivations, DecodeKernels, KvCacheInfo, KvCacheType, Prompt
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
 import { readBuffer } from './readback.ts';
-import { NONE, projections } from './projections.ts';
+import { NONE, projections, splitScratchFloats } from './projections.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
 import { ROW_ALIGN, roundUp, type GpuMatrix } from './weights.ts';
 
@@ -215,7 +215,8 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  const { single, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare });
+  const splitScratch = f32(Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)), 'split-K slices (slices − 1, batch, rows)');
+  const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare, splitScratch });
   /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output],
@@ -230,14 +231,17 @@ export async function createGpuModel(
     const L = w.layers[l];
     const fusedQkv = stacked([L.wq, L.wk, L.wv]);
     const fusedFfn = stacked([L.wGate, L.wUp]);
+    const ffnLabel = `matmul ${L.wGate.name}+${L.wUp.name}`;
+    // prompt batches: gate, up and SwiGLU in one tiled product when gate and up are stacked
+    const tiledFfn = opts.promptMatmul === 'tiled' && adjacent([L.wGate, L.wUp]);
     const qkvLabel = `matmul ${L.wq.name}+${L.wk.name}+${L.wv.name}`;
     // prompt batches: one tiled product for stacked Q/K/V (the small K and V alone leave most of a GPU idle)
     const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn, stepBatch, fusedQkv),
       ...(fusedQkv ? await matvecDecode(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm]) : []),
-      ...(tiledQkv ? [await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
-        { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v])] : []),
+      ...(tiledQkv ? await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
+        { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v]) : []),
       ...await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
       ...await matmul(L.wk, xn, k, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
       ...await matmul(L.wv, xn, v, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
@@ -261,11 +265,12 @@ export async function createGpuModel(
         [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]))] : []),
       ...await matmul(L.wo, attn, x, qS, dimS, true),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
-      ...(fusedFfn ? await matvecDecode(`matmul ${L.wGate.name}+${L.wUp.name}`, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
-      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
-      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn } }),
+      ...(fusedFfn ? await matvecDecode(ffnLabel, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
+      ...(tiledFfn ? await matmulTiled(ffnLabel, L.wGate, c.ffnDim, { GATED: true, ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: ffnS }, [xn, gate, spare[0], spare[1]]) : []),
+      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } }),
+      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } }),
       await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
-        (n) => (fusedFfn && single(n) ? NONE : grid2d(groupsOf64(n * c.ffnDim)))),
+        (n) => ((fusedFfn && single(n)) || (tiledFfn && tiledAt(n)) ? NONE : grid2d(groupsOf64(n * c.ffnDim)))),
       ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
     );
   }

@@ -5,7 +5,7 @@
 // matvec.wgsl (opts.decodeKernels). Decode-step fusions ('fused'): RMSNorm with Q, K and V in one
 // dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the matrices in one buffer
 // (gpu/weights.ts uploadStack).
-import type { Dispatch } from './kernels.ts';
+import { grid2d, type Dispatch } from './kernels.ts';
 import type { GpuModelOptions } from './model.ts';
 import { hasInt8Matvec, hasVec4Matvec } from './shader-library.ts';
 import type { GpuMatrix } from './weights.ts';
@@ -17,6 +17,28 @@ const MATVEC_TPR = 32; // its threads per weight row: a warp's worth of neighbou
 const VEC4_SLOTS = 8; // matvec_vec4.wgsl's row slots per workgroup
 /** Batches from this size go through matmul_tiled.wgsl (64-token tiles); smaller ones through matmul.wgsl. */
 const TILED_MIN_TOKENS = 16;
+/**
+ * Split-K: a matmul_tiled.wgsl product with fewer tiles than this is split along its row length into up to
+ * MAX_K_SLICES slices (matmul_partials.wgsl adds them up), so it has about this many workgroups. Measured
+ * on an H100 (132 SMs), 2048 rows × 512 tokens (128 tiles): 24 TFLOP/s whole, 28–30 in 2 or 3 slices; a
+ * smaller GPU loses little, the slices' sums are a few MB.
+ */
+const SPLIT_K_WORKGROUPS = 384;
+const MAX_K_SLICES = 3;
+
+/** How many slices of its row length a tiled product of `rows` rows over `n` tokens is split into. */
+export function kSlices(rows: number, n: number): number {
+  const tiles = Math.ceil(rows / 128) * Math.ceil(n / 64);
+  return Math.min(MAX_K_SLICES, Math.ceil(SPLIT_K_WORKGROUPS / tiles));
+}
+
+/** Floats of split-K scratch that tiled products of these row counts need for batches of 1 … maxTokens tokens. */
+export function splitScratchFloats(rowCounts: readonly number[], maxTokens: number): number {
+  let most = 0;
+  for (const rows of rowCounts)
+    for (let n = TILED_MIN_TOKENS; n <= maxTokens; n++) most = Math.max(most, (kSlices(rows, n) - 1) * n * rows);
+  return most;
+}
 
 /** matvec_vec4.wgsl's rows per slot: as many as keep ≥ 256 workgroups (two per SM of a large GPU) in flight. */
 function vec4RowsPerSlot(rows: number): number {
@@ -33,9 +55,11 @@ export interface ProjectionContext {
   stepBatch: GPUBuffer;
   /** Unused outputs (y2, y3) and norm weights for the kernels' optional bindings (writable bindings must not alias). */
   spare: GPUBuffer[];
+  /** Split-K slices of a tiled product, splitScratchFloats of the model's row counts (one product at a time). */
+  splitScratch: GPUBuffer;
 }
 
-export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionContext) {
+export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch }: ProjectionContext) {
   const tpr = opts.threadsPerRow ?? 8;
   const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
   const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
@@ -54,7 +78,7 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
       }, m);
     const tiled = opts.promptMatmul === 'tiled' && !coveredBy.prompt
-      ? [await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step)] : [];
+      ? await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step) : [];
     if (opts.decodeKernels === 'matmul' || coveredBy.decode) return [batched, ...tiled];
     if (vec4Decode(m)) return [...await matvecDecode(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
@@ -64,10 +88,25 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
     return [vector, batched, ...tiled];
   };
   const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
-  /** A matmul_tiled.wgsl dispatch over `rows` output rows (from m's first); `io` = [x, y, y2, y3]. */
-  const matmulTiled = (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch) =>
-    dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
-      [step, m.buffer, ...io], (n) => (tiledAt(n) ? [Math.ceil(rows / 128), Math.ceil(n / 64), 1] : NONE), m);
+  /**
+   * A matmul_tiled.wgsl dispatch over `rows` output rows (from m's first); `io` = [x, y, y2, y3]. Split
+   * along K where it has few tiles (kSlices), with the matmul_partials.wgsl dispatch that adds the slices
+   * for each slice count; GATED products (silu(gate)·up, `rows` pairs of rows) are never split.
+   */
+  const matmulTiled = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
+    const gated = constants.GATED === true;
+    const slices = (n: number) => (gated ? 1 : kSlices(rows, n));
+    const product = await dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io, splitScratch], (n) => (tiledAt(n) ? [Math.ceil(rows / (gated ? 64 : 128)), Math.ceil(n / 64), slices(n)] : NONE), m);
+    if (gated) return [product];
+    const routing: Constants = {};
+    for (const key of ['OUT_STRIDE', 'SPLIT1', 'SPLIT2', 'OUT_STRIDE2']) if (key in constants) routing[key] = constants[key];
+    const sums: Dispatch[] = [];
+    for (let s = 2; s <= MAX_K_SLICES; s++)
+      sums.push(await dispatchOf(`split-K sum ${s}`, 'matmul_partials.wgsl', { ROWS: rows, PARTS: s - 1, ...routing }, [step, splitScratch, ...io.slice(1)],
+        (n) => (tiledAt(n) && slices(n) === s ? grid2d(Math.ceil((n * rows) / 64)) : NONE)));
+    return [product, ...sums];
+  };
   /**
    * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0 with int8 activations
    * matvec_int8.wgsl (same constants and bindings); `io` = [x, y, y2, y3, norm weights].
@@ -82,5 +121,5 @@ export function projections({ opts, dispatchOf, stepBatch, spare }: ProjectionCo
   const fuse = opts.decodeKernels === 'fused';
   const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
   const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
-  return { single, matmul, matmulTiled, matvecDecode, adjacent, stacked };
+  return { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked };
 }
