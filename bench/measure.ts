@@ -44,6 +44,8 @@ export interface PrefillResult {
   tokensPerSecond?: number;
   /** Prompt submitted → first generated token id on the CPU. */
   timeToFirstTokenMs?: number;
+  /** 'full': every repetition's time, in the order run (the median is the figure above). */
+  repetitionsMs?: number[];
   peakGpuBytes?: number;
   error?: string;
 }
@@ -160,16 +162,19 @@ const WARM_UP_MS = 1500;
 
 /** Repetitions of a full prefill up to this length (the median is reported; the first also brings the GPU's clocks up). */
 const PREFILL_REPEATS_UP_TO = 8192;
+/** How many: on an H100 single 512-token prefills of one process came out near 39 or near 48 ms, so an odd handful. */
+const PREFILL_REPEATS = 7;
 
 async function prefillFull(engine: WebGpuEngine, tokens: number, vocab: number) {
   const runs: { token: number; ms: number }[] = [];
-  for (let rep = 0; rep < (tokens <= PREFILL_REPEATS_UP_TO ? 3 : 1); rep++) {
+  for (let rep = 0; rep < (tokens <= PREFILL_REPEATS_UP_TO ? PREFILL_REPEATS : 1); rep++) {
     const t = performance.now();
     const r = await engine.generate(promptIds(tokens, vocab), { maxTokens: 1, stopAtEos: false });
     runs.push({ token: r.tokens[0], ms: performance.now() - t });
   }
+  const repetitionsMs = runs.map((r) => r.ms);
   const { token, ms } = runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
-  return { token, result: { tokensPerSecond: (tokens * 1000) / ms, timeToFirstTokenMs: ms } };
+  return { token, result: { tokensPerSecond: (tokens * 1000) / ms, timeToFirstTokenMs: ms, repetitionsMs } };
 }
 
 /** A prompt longer than the main load's context: its own load (KV cache `longKvCache`), then full or sampled. */
