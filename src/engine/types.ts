@@ -173,7 +173,8 @@ export interface LoadOptions {
   promptAttention?: PromptAttention;
   /**
    * Tuning: the matrix kernel of prompt batches. 'tiled' (matmul_tiled.wgsl: 128 rows × 64 tokens per
-   * workgroup, register blocking; batches of 16 tokens and more) or 'simple' (matmul.wgsl: 8 tokens per
+   * workgroup, register blocking, gate+up+SwiGLU in one product, split along K when few tiles; batches of
+   * 16 tokens and more) or 'simple' (matmul.wgsl: 8 tokens per
    * workgroup, no barriers with one thread per row). Default by adapter: tiled on GPUs, simple on CPU rasterizers.
    */
   promptMatmul?: 'tiled' | 'simple';

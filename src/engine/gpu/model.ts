@@ -215,7 +215,8 @@ export async function createGpuModel(
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
-  const splitScratch = f32(Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)), 'split-K slices (slices − 1, batch, rows)');
+  // the K slices of a tiled prompt product beyond the first (projections.ts kSlices), for any product's rows
+  const splitScratch = f32(Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)), 'matmul K slices (slices − 1, batch, rows)');
   const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare, splitScratch });
   /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
