@@ -17,6 +17,9 @@ const MATVEC_TPR = 32; // its threads per weight row: a warp's worth of neighbou
 const VEC4_SLOTS = 8; // matvec_vec4.wgsl's row slots per workgroup
 /** Batches from this size go through matmul_tiled.wgsl (64-token tiles); smaller ones through matmul.wgsl. */
 const TILED_MIN_TOKENS = 16;
+/** matmul_tiled.wgsl's tile: weight rows (GATED: half of them gate rows, half up rows) × tokens. */
+const TILE_ROWS = 128;
+const TILE_TOKENS = 64;
 /**
  * Split-K: a matmul_tiled.wgsl product with fewer tiles than this is split along its row length into up to
  * MAX_K_SLICES slices (matmul_partials.wgsl adds them up), so it has about this many workgroups. Measured
@@ -28,11 +31,11 @@ const MAX_K_SLICES = 3;
 
 /** How many slices of its row length a tiled product of `rows` rows over `n` tokens is split into. */
 export function kSlices(rows: number, n: number): number {
-  const tiles = Math.ceil(rows / 128) * Math.ceil(n / 64);
+  const tiles = Math.ceil(rows / TILE_ROWS) * Math.ceil(n / TILE_TOKENS);
   return Math.min(MAX_K_SLICES, Math.ceil(SPLIT_K_WORKGROUPS / tiles));
 }
 
-/** Floats of split-K scratch that tiled products of these row counts need for batches of 1 … maxTokens tokens. */
+/** Floats of split-K scratch that tiled products of these row counts need for any batch up to maxTokens tokens. */
 export function splitScratchFloats(rowCounts: readonly number[], maxTokens: number): number {
   let most = 0;
   for (const rows of rowCounts)
@@ -97,7 +100,7 @@ export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch }
     const gated = constants.GATED === true;
     const slices = (n: number) => (gated ? 1 : kSlices(rows, n));
     const product = await dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
-      [step, m.buffer, ...io, splitScratch], (n) => (tiledAt(n) ? [Math.ceil(rows / (gated ? 64 : 128)), Math.ceil(n / 64), slices(n)] : NONE), m);
+      [step, m.buffer, ...io, splitScratch], (n) => (tiledAt(n) ? [Math.ceil(rows / (gated ? TILE_ROWS / 2 : TILE_ROWS)), Math.ceil(n / TILE_TOKENS), slices(n)] : NONE), m);
     if (gated) return [product];
     const routing: Constants = {};
     for (const key of ['OUT_STRIDE', 'SPLIT1', 'SPLIT2', 'OUT_STRIDE2']) if (key in constants) routing[key] = constants[key];
