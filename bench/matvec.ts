@@ -9,9 +9,9 @@
 //   - clocks: an idle H100 runs its SMs at 345 MHz and takes a while to raise them. Measured right after a
 //     load, this kernel took 116 µs instead of 22 µs. The dispatches run back to back for WARM_UP_MS before
 //     any is timed.
-// The engine's kernel (matvec_vec4.wgsl, or for Q4_0 matvec_int8.wgsl — x rounded to 8 bits, the default
+// The engine's kernel (matvec_vec4.wgsl, or for Q4_0 and Q8_0 matvec_int8.wgsl — x rounded to 8 bits, the default
 // where WGSL has dot4I8Packed; unfused so ffn_up is a dispatch of its own) is measured against named
-// baselines: the generic matvec.wgsl, matmul.wgsl with one thread walking each row, and for Q4_0 the f32
+// baselines: the generic matvec.wgsl, matmul.wgsl with one thread walking each row, and for Q4_0 and Q8_0 the f32
 // matvec_vec4.wgsl.
 import type { LoadOptions } from '../src/engine/types.ts';
 import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
@@ -82,10 +82,10 @@ interface MatvecKernelSpec {
 
 /** Each kernel's load options, and what it is when it is a baseline. */
 export const MATVEC_KERNELS: Readonly<Record<MatvecKernel, MatvecKernelSpec>> = {
-  'matvec_int8.wgsl': { options: { decodeKernels: 'vec4', decodeActivations: 'int8' }, types: [GGMLType.Q4_0] },
+  'matvec_int8.wgsl': { options: { decodeKernels: 'vec4', decodeActivations: 'int8' }, types: [GGMLType.Q4_0, GGMLType.Q8_0] },
   'matvec_vec4.wgsl': {
     options: { decodeKernels: 'vec4', decodeActivations: 'f32' },
-    baseline: (type) => (type === GGMLType.Q4_0 ? "f32 x (decodeActivations 'f32'): nibbles become floats" : undefined),
+    baseline: (type) => (type === GGMLType.Q4_0 || type === GGMLType.Q8_0 ? "f32 x (decodeActivations 'f32'): weights become floats" : undefined),
   },
   'matvec.wgsl': { options: { decodeKernels: 'generic' }, baseline: () => 'generic matvec: 32 threads per row, 8-value chunks' },
   'matmul.wgsl': { options: { decodeKernels: 'matmul', threadsPerRow: 1 }, baseline: () => 'naive: one thread per row' },

@@ -21,6 +21,17 @@
 //   2  rows [0, SPLIT1) → y, [SPLIT1, SPLIT2) → y2, [SPLIT2, ROWS) → y3: Q, K and V stacked
 // Grid: x·y = row groups of 8·RPT rows (y > 1 only past 65535 groups).
 
+@group(0) @binding(6) var<storage, read> norm: array<f32>; // (DIM) RMSNorm weights, with NORM
+
+// Element i of the norm's weights, zero past DIM (where x is zero too: F32/F16 rows may end mid-group).
+fn norm_at(i: u32) -> f32 {
+  return select(0.0, norm[min(i, DIM - 1u)], i < DIM);
+}
+
+fn norm4(q: u32) -> vec4<f32> {
+  return vec4<f32>(norm_at(4u * q), norm_at(4u * q + 1u), norm_at(4u * q + 2u), norm_at(4u * q + 3u));
+}
+
 @group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
 
 // Accumulators are named variables, not an indexed array (which a compiler may put in slow local memory);

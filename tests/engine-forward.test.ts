@@ -61,10 +61,10 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
-  it('int8 decode activations (matvec_int8.wgsl), one token per step, Q4_0: every position equals the reference rounding x alike (|err| ≤ 1e-4·max|logit|), not the unrounded one', async () => {
-    const file = await openStories('stories260K-Q4_0.gguf');
+  it.each(['Q4_0', 'Q8_0'])('int8 decode activations (matvec_int8.wgsl), one token per step, %s: every position equals the reference rounding x alike (|err| ≤ 1e-4·max|logit|), not the unrounded one', async (type) => {
+    const file = await openStories(`stories260K-${type}.gguf`);
     const ids = createTokenizer(file.metadata).encode(PROMPT);
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q4_0.gguf' }, undefined,
+    await engine.load({ kind: 'path', path: MODELS + `stories260K-${type}.gguf` }, undefined,
       { context: 64, batchSize: 1, decodeKernels: 'fused', decodeActivations: 'int8' });
     const gpu = await engine.logits(ids);
     expectLogitsClose(gpu, await referenceLogits(file, ids, undefined, { int8Activations: true }), 1e-4); // 1e-5 holds on SwiftShader; 1e-4 leaves room for a value the GPU rounds the other way

@@ -54,6 +54,7 @@ const grid = (rows: number, rpt: number): [number, number, number] => [Math.ceil
 const MATVEC_KERNELS = [
   ...VEC4_TYPES.map((type) => ({ kernel: 'matvec_vec4.wgsl', type, int8: false })),
   { kernel: 'matvec_int8.wgsl', type: GGMLType.Q4_0, int8: true },
+  { kernel: 'matvec_int8.wgsl', type: GGMLType.Q8_0, int8: true },
 ];
 
 export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i): KernelCase => {
@@ -89,7 +90,10 @@ export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i):
     const plainRows = 13 + Math.floor(random() * 30);
     const plain = stackOf(type, [5, plainRows], cols, random);
     const y0 = randomF32(plainRows, random);
-    const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true },
+    // matvec_int8.wgsl without NORM rounds x in one whole-row tile here (what the engine sets where workgroup
+    // memory holds it); with NORM (modes 1 and 2 below) in tiles of 64 groups, XT's default
+    const wholeRow: Record<string, number> = int8 ? { XT: plain.chunks / 4 } : {};
+    const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true, ...wholeRow },
       [{ rows: plainRows, init: y0 }, { rows: 1 }, { rows: 1 }], grid(plainRows, 2));
     for (let r = 0; r < plainRows; r++) {
       const [dot, scale] = rowDot(plain.values[1], r, xPlain, cols, plainStep);
@@ -99,7 +103,8 @@ export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i):
     // mode 1: silu(gate)·up with gate and up stacked, on the normalized input
     const ffn = 9 + Math.floor(random() * 30);
     const ffnStack = stackOf(type, [ffn, ffn], cols, random);
-    const [gated] = await run(ffnStack, { RPT: 1, ROWS: ffn, MODE: 1, ...norm }, [{ rows: ffn }, { rows: 1 }, { rows: 1 }], grid(ffn, 1));
+    const ffnRpt = int8 ? 4 : 1; // matvec_int8.wgsl: 4 rows a slot prefetched (PREFETCH·RPT·2 = 8 registers)
+    const [gated] = await run(ffnStack, { RPT: ffnRpt, ROWS: ffn, MODE: 1, ...norm }, [{ rows: ffn }, { rows: 1 }, { rows: 1 }], grid(ffn, ffnRpt));
     for (let r = 0; r < ffn; r++) {
       const [gate, gScale] = rowDot(ffnStack.values[0], r, xn, cols, xnStep);
       const [u, uScale] = rowDot(ffnStack.values[1], r, xn, cols, xnStep);

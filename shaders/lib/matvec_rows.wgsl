@@ -25,22 +25,13 @@ override EPS: f32 = 0.0;       // NORM: the norm's epsilon
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y3: array<f32>;
-@group(0) @binding(6) var<storage, read> norm: array<f32>; // (DIM) RMSNorm weights, with NORM
+// binding 6, the RMSNorm weights (with NORM), is the kernel's own too: f32 or vec4 reads
 
 const TILE_GROUPS: u32 = 64u; // groups of x staged per tile: 2048 values
 const PADDED: u32 = 9u;       // vec4 slots per staged group
 
 // x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators and Σx², WG) as 576 vec4
 var<workgroup> stage: array<vec4<f32>, 576>;
-
-// Element i of the norm's weights, zero past DIM (where x is zero too).
-fn norm_at(i: u32) -> f32 {
-  return select(0.0, norm[min(i, DIM - 1u)], i < DIM);
-}
-
-fn norm4(q: u32) -> vec4<f32> {
-  return vec4<f32>(norm_at(4u * q), norm_at(4u * q + 1u), norm_at(4u * q + 2u), norm_at(4u * q + 3u));
-}
 
 fn put_partial(j: u32, lid: u32, v: f32) {
   let p = j * WG + lid;

@@ -1,17 +1,19 @@
-// dotq for Q4_0 in the split row layout (as dot32_q4_0.wgsl) against a group of x quantized to int8
+// dotq for Q4_0 in the split row layout (as dot32_q4_0.wgsl) against a group of x rounded to int8
 // (matvec_int8.wgsl). Masking a quant word gives four nibbles as four bytes 0..15, which dot4I8Packed
 // reads as the int8 they equal; the −8 of Q4_0 comes out of the sum as −8·Σq.
 
-// A 32-value group of x: q0..15 in `lo`, q16..31 in `hi` (four int8 per word), its scale and Σq.
-struct XQ { lo: vec4<u32>, hi: vec4<u32>, d: f32, sum: i32 }
+// A row's 32-value group as loaded: 16 bytes of nibbles (values 0..15 low, 16..31 high) and its scale.
+struct WQ { q: vec4<u32>, d: f32 }
 
-fn dotq(row: u32, g: u32, xs: XQ) -> f32 {
+fn load_group(row: u32, g: u32) -> WQ {
   let base = row * (ROW_WORDS / 4u);
-  let q = weights4[base + g];
-  let lo = q & vec4<u32>(0x0f0f0f0fu); // values 0..15 of the group, a nibble per byte
-  let hi = (q >> vec4<u32>(4u)) & vec4<u32>(0x0f0f0f0fu); // values 16..31
-  let d = half_of(pick4(weights4[base + GROUPS + g / 8u], (g / 2u) % 4u), g & 1u);
+  return WQ(weights4[base + g], half_of(pick4(weights4[base + GROUPS + g / 8u], (g / 2u) % 4u), g & 1u));
+}
+
+fn dotq(w: WQ, xs: XQ) -> f32 {
+  let lo = w.q & vec4<u32>(0x0f0f0f0fu); // values 0..15 of the group, a nibble per byte
+  let hi = (w.q >> vec4<u32>(4u)) & vec4<u32>(0x0f0f0f0fu); // values 16..31
   let s = dot4I8Packed(lo.x, xs.lo.x) + dot4I8Packed(lo.y, xs.lo.y) + dot4I8Packed(lo.z, xs.lo.z) + dot4I8Packed(lo.w, xs.lo.w)
         + dot4I8Packed(hi.x, xs.hi.x) + dot4I8Packed(hi.y, xs.hi.y) + dot4I8Packed(hi.z, xs.hi.z) + dot4I8Packed(hi.w, xs.hi.w);
-  return d * xs.d * f32(s - 8 * xs.sum);
+  return w.d * xs.d * f32(s - 8 * xs.sum);
 }

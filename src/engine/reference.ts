@@ -195,18 +195,18 @@ export interface ReferenceWeights {
   layers: ReferenceLayer[];
   outputNorm: Float32Array; // (dim)
   output: Float32Array; // (vocab, dim), the embedding itself when tied
-  /** The matrices above that were Q4_0 in the file (ReferenceOptions.int8Activations rounds their inputs). */
-  q4_0: ReadonlySet<Float32Array>;
+  /** The matrices above that were Q4_0 or Q8_0 in the file (ReferenceOptions.int8Activations rounds their inputs). */
+  int8Products: ReadonlySet<Float32Array>;
 }
 
 /** Reads and dequantizes every tensor to f32 (fine for small models: it is the test oracle). */
 export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWeights> {
-  const q4_0 = new Set<Float32Array>();
+  const int8Products = new Set<Float32Array>();
   const read = async (name: string) => {
     const t = file.tensorsByName.get(name);
     if (!t) throw new Error(`GGUF lacks the tensor ${name}`);
     const values = dequantize(t.type, await readTensorBytes(file, t), t.nElements);
-    if (t.type === GGMLType.Q4_0) q4_0.add(values);
+    if (t.type === GGMLType.Q4_0 || t.type === GGMLType.Q8_0) int8Products.add(values);
     return values;
   };
   const ropeFreqs = file.tensorsByName.has(GLOBAL_TENSORS.ropeFreqs) ? await read(GLOBAL_TENSORS.ropeFreqs) : undefined;
@@ -222,7 +222,7 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
   }
   const embedding = await read(GLOBAL_TENSORS.embedding);
   const output = config.tiedOutput ? embedding : await read(GLOBAL_TENSORS.output);
-  return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output, q4_0 };
+  return { config, embedding, layers, outputNorm: await read(GLOBAL_TENSORS.outputNorm), output, int8Products };
 }
 
 /** What the KV cache keeps of one position's rotated keys and values, k and v: (kvHeads·headDim), changed in place. */
@@ -233,7 +233,7 @@ export interface ReferenceOptions {
   kvCache?: KvCacheType;
   /** Replaces the rounding `kvCache` implies (tests: rounding that sides with the GPU on exact ties). */
   kvStore?: KvStore;
-  /** Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 weights is rounded to 8 bits per 32-value group (quantizeActivations). */
+  /** Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 or Q8_0 weights is rounded to 8 bits per 32-value group (quantizeActivations). */
   int8Activations?: boolean;
 }
 
@@ -267,7 +267,7 @@ export class ReferenceModel {
     const rounded = new Float32Array(Math.max(c.dim, c.ffnDim, c.heads * c.headDim)); // x after quantizeActivations
     this.product = options.int8Activations
       ? (out, m, x, rows, cols) => {
-        if (!w.q4_0.has(m)) return matvec(out, m, x, rows, cols);
+        if (!w.int8Products.has(m)) return matvec(out, m, x, rows, cols);
         const xq = rounded.subarray(0, cols);
         quantizeActivations(xq, x);
         matvec(out, m, xq, rows, cols);

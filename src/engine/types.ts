@@ -154,11 +154,12 @@ export type PromptAttention = 'tiled' | 'flash' | 'split';
 export type DecodeKernels = 'matmul' | 'generic' | 'vec4' | 'fused';
 
 /**
- * What the 'vec4'/'fused' decode kernels multiply Q4_0 weights with:
+ * What the 'vec4'/'fused' decode kernels multiply Q4_0 and Q8_0 weights with:
  *  - 'f32'  x as computed (matvec_vec4.wgsl): the exact product of the dequantized weights;
  *  - 'int8' x rounded to 8 bits per 32-value group, d = max|x|/127 (llama.cpp's Q8_0 activations, which it
- *           uses for Q4_0 on every backend), integer dot products by dot4I8Packed (matvec_int8.wgsl):
- *           ~1.3× faster on an H100, where the f32 kernel is bound by the nibble-to-float arithmetic.
+ *           uses for both on every backend), integer dot products by dot4I8Packed (matvec_int8.wgsl):
+ *           on an H100 ~1.3× faster for Q4_0, where the f32 kernel is bound by the nibble-to-float
+ *           arithmetic, and 1.1–1.2× for Q8_0's gate+up.
  */
 export type DecodeActivations = 'f32' | 'int8';
 

@@ -197,7 +197,7 @@ export async function createGpuModel(
   const samplerUniform = uniformBuffer(device, 32, 'sampler uniform');
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
   // matvec_vec4.wgsl's y2/y3 when a dispatch writes only y, and its norm without NORM (writable bindings must not alias)
-  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2'), storageBuffer(device, 4, 'unused norm weights')];
+  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2'), storageBuffer(device, 16, 'unused norm weights')];
   const sampleSlots = Array.from({ length: SAMPLE_SLOTS }, (_, i) =>
     device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
   const unread: GPUBuffer[] = []; // slots of recorded 'sample' passes, oldest first
@@ -217,7 +217,7 @@ export async function createGpuModel(
   };
   // the K slices of a tiled prompt product beyond the first (projections.ts kSlices), for any product's rows
   const splitScratch = f32(Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)), 'matmul K slices (slices − 1, batch, rows)');
-  const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare, splitScratch });
+  const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare, splitScratch, workgroupBytes: device.limits.maxComputeWorkgroupStorageSize });
   /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
     dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output],

@@ -1,7 +1,7 @@
 // The weight products of a forward pass. Each product is recorded as every kernel that may run it, and
 // the grid of those that do not apply to a step is empty (NONE): batches of tokens go through
 // matmul.wgsl, or matmul_tiled.wgsl from TILED_MIN_TOKENS on a GPU; a single token (a decode step)
-// through matvec_vec4.wgsl (matvec_int8.wgsl for Q4_0 with opts.decodeActivations 'int8') or
+// through matvec_vec4.wgsl (matvec_int8.wgsl for Q4_0 and Q8_0 with opts.decodeActivations 'int8') or
 // matvec.wgsl (opts.decodeKernels). Decode-step fusions ('fused'): RMSNorm with Q, K and V in one
 // dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the matrices in one buffer
 // (gpu/weights.ts uploadStack).
@@ -49,6 +49,29 @@ function vec4RowsPerSlot(rows: number): number {
   return 1;
 }
 
+/**
+ * matvec_int8.wgsl's rows per slot: as many as keep ≥ 96 workgroups. Each workgroup rounds all of x, so
+ * fewer, longer workgroups pay for it less often; on an H100 (132 SMs) 4096×14336 took 20.4 µs in 128
+ * workgroups against 27.3 in 256, 2048×8192 8.2 µs in 128 against 8.9 in 64.
+ */
+function int8RowsPerSlot(rows: number): number {
+  for (const rpt of [4, 2]) if (rows / (VEC4_SLOTS * rpt) >= 96) return rpt;
+  return 1;
+}
+
+/** Workgroup memory matvec_int8.wgsl uses besides its tile of rounded x: lib/matvec_rows.wgsl's `stage`. */
+const INT8_STAGE_BYTES = 576 * 16;
+/** Bytes of workgroup memory a rounded group of x takes: 32 int8, then d and Σq as two f32. */
+const INT8_GROUP_BYTES = 40;
+/** Groups of x·g matvec_int8.wgsl stages at a time with NORM (lib/matvec_rows.wgsl's TILE_GROUPS). */
+const STAGED_GROUPS = 64;
+
+/** matvec_int8.wgsl's XT: groups of x rounded per tile, the whole row where `workgroupBytes` allows (NORM: 64). */
+export function int8TileGroups(groups: number, workgroupBytes: number, norm: boolean): number {
+  const fits = norm ? STAGED_GROUPS : Math.floor((workgroupBytes - INT8_STAGE_BYTES) / INT8_GROUP_BYTES);
+  return Math.max(1, Math.min(groups, fits));
+}
+
 type Constants = Record<string, number | boolean>;
 
 export interface ProjectionContext {
@@ -60,9 +83,11 @@ export interface ProjectionContext {
   spare: GPUBuffer[];
   /** Split-K slices of a tiled product, splitScratchFloats of the model's row counts (one product at a time). */
   splitScratch: GPUBuffer;
+  /** The device's maxComputeWorkgroupStorageSize. */
+  workgroupBytes: number;
 }
 
-export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch }: ProjectionContext) {
+export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch, workgroupBytes }: ProjectionContext) {
   const tpr = opts.threadsPerRow ?? 8;
   const single = (n: number) => opts.decodeKernels !== 'matmul' && n === 1;
   const vec4Decode = (m: GpuMatrix) => opts.decodeKernels !== 'matmul' && opts.decodeKernels !== 'generic' && hasVec4Matvec(m.type);
@@ -111,14 +136,16 @@ export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch }
     return [product, ...sums];
   };
   /**
-   * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0 with int8 activations
-   * matvec_int8.wgsl (same constants and bindings); `io` = [x, y, y2, y3, norm weights].
+   * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0/Q8_0 with int8
+   * activations matvec_int8.wgsl (same bindings); `io` = [x, y, y2, y3, norm weights].
    */
   const matvecDecode = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
-    const rpt = vec4RowsPerSlot(rows);
+    const int8 = opts.decodeActivations === 'int8' && hasInt8Matvec(m.type);
+    const rpt = int8 ? int8RowsPerSlot(rows) : vec4RowsPerSlot(rows);
     const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
-    const kernel = opts.decodeActivations === 'int8' && hasInt8Matvec(m.type) ? 'matvec_int8.wgsl' : 'matvec_vec4.wgsl';
-    return [await dispatchOf(label, kernel, { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+    const kernel = int8 ? 'matvec_int8.wgsl' : 'matvec_vec4.wgsl';
+    const tile: Constants = int8 ? { XT: int8TileGroups(m.chunks / 4, workgroupBytes, constants.NORM === true) } : {};
+    return [await dispatchOf(label, kernel, { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...tile, ...constants },
       [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m)];
   };
   const fuse = opts.decodeKernels === 'fused';

@@ -54,7 +54,8 @@ export const hasVec4Matvec = (type: GGMLType): boolean => DOT32_FILES.has(type);
 
 /** matvec_int8.wgsl's dotq (a group of a row against int8 x) per weight type, composed as DOT32_FILES are. */
 const DOTQ_FILES = new Map<GGMLType, readonly string[]>([
-  [GGMLType.Q4_0, ['quant/x32.wgsl', 'quant/dotq_q4_0.wgsl']],
+  [GGMLType.Q4_0, ['quant/x32.wgsl', 'quant/xq.wgsl', 'quant/dotq_q4_0.wgsl']],
+  [GGMLType.Q8_0, ['quant/x32.wgsl', 'quant/xq.wgsl', 'quant/dotq_q8_0.wgsl']],
 ]);
 
 /** Whether matvec_int8.wgsl reads this weight type. */
