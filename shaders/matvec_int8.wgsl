@@ -23,10 +23,13 @@
 // (Rounding x once in a dispatch of its own, read by every workgroup from memory, made the products
 // 15–30% faster but cost more than it saved: 4 more dispatches a layer, ~5 µs each on an H100.)
 
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
 // (DIM / 4) RMSNorm weights, with NORM: Q4_0/Q8_0 rows are whole groups, so DIM = 32·GROUPS and every
 // group of x has its eight vec4 of weights
 @group(0) @binding(6) var<storage, read> norm: array<vec4<f32>>;
+
+fn norm4(q: u32) -> vec4<f32> {
+  return norm[q];
+}
 
 override XT: u32 = 64u; // groups of x rounded per tile: with NORM ≤ TILE_GROUPS (the stage's), else as many as fit
 // groups of each row a lane loads before x is rounded: PREFETCH·RPT·(1 + gated) ≤ 8 registers of WQ
@@ -55,16 +58,12 @@ fn round_group(j: u32, v0: vec4<f32>, v1: vec4<f32>, v2: vec4<f32>, v3: vec4<f32
 
 // The tile of x from group t0 (n groups) into xq and xd; returns this thread's share of Σx² (NORM).
 // Without NORM, thread j reads group j and rounds it. With NORM, all threads first stage x·g in `stage`
-// (coalesced, as matvec_vec4.wgsl does; XT ≤ TILE_GROUPS), then thread j rounds group j from there:
+// (stage_x, as matvec_vec4.wgsl does; XT ≤ TILE_GROUPS), then thread j rounds group j from there:
 // rounding x·g straight from memory (a thread per group) measured no faster on an H100.
 fn round_tile(t0: u32, n: u32, lid: u32) -> f32 {
   var squares = 0.0;
   if (NORM) {
-    for (var i = lid; i < 8u * n; i += WG) {
-      var v = x[8u * t0 + i];
-      squares += dot(v, v);
-      stage[(i / 8u) * PADDED + i % 8u] = v * norm[8u * t0 + i];
-    }
+    squares = stage_x(t0, n, lid);
     workgroupBarrier();
     if (lid < n) {
       let b = lid * PADDED;

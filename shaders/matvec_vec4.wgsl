@@ -32,8 +32,6 @@ fn norm4(q: u32) -> vec4<f32> {
   return vec4<f32>(norm_at(4u * q), norm_at(4u * q + 1u), norm_at(4u * q + 2u), norm_at(4u * q + 3u));
 }
 
-@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>;
-
 // Accumulators are named variables, not an indexed array (which a compiler may put in slow local memory);
 // RPT and MODE are overrides, so the branches on them are resolved when the pipeline is made.
 @compute @workgroup_size(256)
@@ -51,18 +49,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   var squares = 0.0; // Σx² over what this thread staged (NORM)
   for (var t0 = 0u; t0 < GROUPS; t0 += TILE_GROUPS) {
     workgroupBarrier(); // the previous tile has been read
-    for (var i = lid; i < TILE_GROUPS * 8u; i += WG) {
-      let g = t0 + i / 8u;
-      var v = vec4<f32>(0.0);
-      if (g < GROUPS) {
-        v = x[8u * g + i % 8u];
-        if (NORM) {
-          squares += dot(v, v);
-          v *= norm4(8u * g + i % 8u);
-        }
-      }
-      stage[(i / 8u) * PADDED + i % 8u] = v;
-    }
+    squares += stage_x(t0, min(TILE_GROUPS, GROUPS - t0), lid);
     workgroupBarrier();
     if (r0 < ROWS) {
       for (var k = lane; k < min(TILE_GROUPS, GROUPS - t0); k += LANES) {

@@ -1,6 +1,6 @@
 // What the decode matvec kernels (matvec_vec4.wgsl, matvec_int8.wgsl) share: their overrides, bindings and
-// workgroup `stage`, the row walk, the norm's weights, and the epilogue that sums the lanes' partial dot
-// products and writes each row as MODE says.
+// workgroup `stage`, the row walk, the staging of x (times the norm's weights), and the epilogue that sums
+// the lanes' partial dot products and writes each row as MODE says.
 
 const WG: u32 = 256u;
 const LANES: u32 = 32u;
@@ -21,17 +21,32 @@ override EPS: f32 = 0.0;       // NORM: the norm's epsilon
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> weights4: array<vec4<u32>>;
-// binding 2, x, is the kernel's own: f32 (matvec_vec4.wgsl) or rounded to int8 (matvec_int8.wgsl)
+@group(0) @binding(2) var<storage, read> x: array<vec4<f32>>; // (GROUPS·8) the input, as f32
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y2: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y3: array<f32>;
-// binding 6, the RMSNorm weights (with NORM), is the kernel's own too: f32 or vec4 reads
+// binding 6, the RMSNorm weights (with NORM), is each kernel's own, with its norm4(q): the weights of x[q]
 
 const TILE_GROUPS: u32 = 64u; // groups of x staged per tile: 2048 values
 const PADDED: u32 = 9u;       // vec4 slots per staged group
 
 // x tiles (TILE_GROUPS, PADDED), then the partial sums (8 accumulators and Σx², WG) as 576 vec4
 var<workgroup> stage: array<vec4<f32>, 576>;
+
+// Groups t0 … t0 + n − 1 of x (times the norm's weights with NORM) into `stage`, n ≤ TILE_GROUPS, a vec4
+// per thread in turn so a warp's reads are coalesced; returns this thread's share of Σx² (NORM).
+fn stage_x(t0: u32, n: u32, lid: u32) -> f32 {
+  var squares = 0.0;
+  for (var i = lid; i < 8u * n; i += WG) {
+    var v = x[8u * t0 + i];
+    if (NORM) {
+      squares += dot(v, v);
+      v *= norm4(8u * t0 + i);
+    }
+    stage[(i / 8u) * PADDED + i % 8u] = v;
+  }
+  return squares;
+}
 
 fn put_partial(j: u32, lid: u32, v: f32) {
   let p = j * WG + lid;

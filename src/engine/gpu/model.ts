@@ -196,7 +196,8 @@ export async function createGpuModel(
   const stepLast = uniformBuffer(device, STEP_BYTES, 'step (last token)');
   const samplerUniform = uniformBuffer(device, 32, 'sampler uniform');
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
-  // matvec_vec4.wgsl's y2/y3 when a dispatch writes only y, and its norm without NORM (writable bindings must not alias)
+  // the decode matvecs' y2/y3 when a dispatch writes only y, and their norm without NORM (writable bindings must
+  // not alias; 16 bytes as matvec_int8.wgsl reads it in vec4s)
   const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2'), storageBuffer(device, 16, 'unused norm weights')];
   const sampleSlots = Array.from({ length: SAMPLE_SLOTS }, (_, i) =>
     device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));

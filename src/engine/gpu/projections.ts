@@ -67,7 +67,7 @@ const INT8_GROUP_BYTES = 40;
 const STAGED_GROUPS = 64;
 
 /** matvec_int8.wgsl's XT: groups of x rounded per tile, the whole row where `workgroupBytes` allows (NORM: 64). */
-export function int8TileGroups(groups: number, workgroupBytes: number, norm: boolean): number {
+function int8TileGroups(groups: number, workgroupBytes: number, norm: boolean): number {
   const fits = norm ? STAGED_GROUPS : Math.floor((workgroupBytes - INT8_STAGE_BYTES) / INT8_GROUP_BYTES);
   return Math.max(1, Math.min(groups, fits));
 }
