@@ -17,7 +17,7 @@ fn dot32(row: u32, g: u32, xs: X32) -> f32 {
   let q = weights4[base + g];
   let lo = q & vec4<u32>(0x0f0f0f0fu); // values 0..15 of the group, a nibble per byte
   let hi = (q >> vec4<u32>(4u)) & vec4<u32>(0x0f0f0f0fu); // values 16..31
-  let d = half_of(pick4(weights4[base + GROUPS + g / 8u], (g / 2u) % 4u), g & 1u);
+  let d = group_scale(base + GROUPS, g);
   let s = dot(q4_bytes(lo.x), xs.v0) + dot(q4_bytes(lo.y), xs.v1) + dot(q4_bytes(lo.z), xs.v2) + dot(q4_bytes(lo.w), xs.v3)
         + dot(q4_bytes(hi.x), xs.v4) + dot(q4_bytes(hi.y), xs.v5) + dot(q4_bytes(hi.z), xs.v6) + dot(q4_bytes(hi.w), xs.v7);
   return d * s;

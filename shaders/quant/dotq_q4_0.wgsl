@@ -7,7 +7,7 @@ struct WQ { q: vec4<u32>, d: f32 }
 
 fn load_group(row: u32, g: u32) -> WQ {
   let base = row * (ROW_WORDS / 4u);
-  return WQ(weights4[base + g], half_of(pick4(weights4[base + GROUPS + g / 8u], (g / 2u) % 4u), g & 1u));
+  return WQ(weights4[base + g], group_scale(base + GROUPS, g));
 }
 
 fn dotq(w: WQ, xs: XQ) -> f32 {

@@ -7,8 +7,7 @@ struct WQ { a: vec4<u32>, b: vec4<u32>, d: f32 }
 
 fn load_group(row: u32, g: u32) -> WQ {
   let base = row * (ROW_WORDS / 4u);
-  return WQ(weights4[base + 2u * g], weights4[base + 2u * g + 1u],
-            half_of(pick4(weights4[base + 2u * GROUPS + g / 8u], (g / 2u) % 4u), g & 1u));
+  return WQ(weights4[base + 2u * g], weights4[base + 2u * g + 1u], group_scale(base + 2u * GROUPS, g));
 }
 
 fn dotq(w: WQ, xs: XQ) -> f32 {

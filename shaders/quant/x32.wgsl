@@ -15,3 +15,9 @@ fn half_of(w: u32, h: u32) -> f32 {
   let pair = unpack2x16float(w);
   return select(pair.x, pair.y, h == 1u);
 }
+
+// The f16 scale of group g of a split Q4_0/Q8_0 row (gpu/weights.ts) whose scales start at vec4 `scales`:
+// two per word, eight per vec4.
+fn group_scale(scales: u32, g: u32) -> f32 {
+  return half_of(pick4(weights4[scales + g / 8u], (g / 2u) % 4u), g & 1u);
+}
