@@ -1,5 +1,11 @@
 // Second half of split-K attention: merges the partial softmaxes of a (token, head)'s chunks.
 // With M = max_s m_s: out = Σ_s e^(m_s − M)·acc_s / Σ_s e^(m_s − M)·l_s. One thread per output value.
+// One pass with a running max (the online softmax again): 16 chunks' (m, l) and acc are loaded at once,
+// their max taken, and the running sums rescaled by e^(M_old − M_new) before the 16 are added. Two passes
+// (the max first, then the sums) waited on twice as many rounds of loads: at 4K tokens of the 8B shape,
+// 65 chunks a head, this kernel took 7.9 µs a layer that way and 5.0 this way (H100).
+
+const BATCH: u32 = 16u; // chunks loaded together
 
 override HEADS: u32;
 override HEAD_DIM: u32;
@@ -21,34 +27,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let used = (step.pos0 + t) / step.attn_chunk + 1u; // chunks holding positions 0 … pos0 + t
   let base = (t * HEADS + h) * SPLITS;
-  // Eight chunks per iteration, their loads independent: walked one at a time, each thread waited on every
-  // load in turn (with 65 chunks at 4K tokens this kernel cost the 8B's decode a third as much as attention).
   var m = -1e30;
-  var s = 0u;
-  for (; s + 8u <= used; s += 8u) {
-    let b = base + s;
-    m = max(m, max(max(max(part_ml[b].x, part_ml[b + 1u].x), max(part_ml[b + 2u].x, part_ml[b + 3u].x)),
-                   max(max(part_ml[b + 4u].x, part_ml[b + 5u].x), max(part_ml[b + 6u].x, part_ml[b + 7u].x))));
-  }
-  for (; s < used; s++) {
-    m = max(m, part_ml[base + s].x);
-  }
   var l = 0.0;
   var acc = 0.0;
-  s = 0u;
-  for (; s + 8u <= used; s += 8u) {
-    for (var i = 0u; i < 8u; i++) { // a constant trip count, which the compiler can unroll
-      let ml = part_ml[base + s + i];
-      let w = exp(ml.x - m);
-      l += w * ml.y;
-      acc += w * part_acc[(base + s + i) * HEAD_DIM + d];
+  for (var s0 = 0u; s0 < used; s0 += BATCH) {
+    // a constant trip count, so these loads are independent and unrolled; chunks past `used` repeat the
+    // last one and weigh 0
+    var ml: array<vec2<f32>, BATCH>;
+    var a: array<f32, BATCH>;
+    for (var i = 0u; i < BATCH; i++) {
+      let s = base + min(s0 + i, used - 1u);
+      ml[i] = part_ml[s];
+      a[i] = part_acc[s * HEAD_DIM + d];
     }
-  }
-  for (; s < used; s++) {
-    let ml = part_ml[base + s];
-    let w = exp(ml.x - m);
-    l += w * ml.y;
-    acc += w * part_acc[(base + s) * HEAD_DIM + d];
+    var m_new = m;
+    for (var i = 0u; i < BATCH; i++) {
+      m_new = max(m_new, ml[i].x);
+    }
+    let rescale = exp(m - m_new);
+    l *= rescale;
+    acc *= rescale;
+    for (var i = 0u; i < BATCH; i++) {
+      let w = select(0.0, exp(ml[i].x - m_new), s0 + i < used);
+      l += w * ml[i].y;
+      acc += w * a[i];
+    }
+    m = m_new;
   }
   out[t * OUT_STRIDE + h * HEAD_DIM + d] = acc / l;
 }
