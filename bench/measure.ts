@@ -8,7 +8,7 @@ import type { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { ggmlTypeName, type GGMLType } from '../src/gguf/index.ts';
 import { decodeBytesPerToken, matrixCosts, type MatrixCost, type ModelDims } from './costs.ts';
 import type { LoadedEngine, MemoryCounter } from './gpu.ts';
-import { canProfile, profileForward, rateAgainst, type ForwardProfile } from './profile.ts';
+import { canProfile, profileForward, rateAgainst, timeWholePasses, type ForwardProfile } from './profile.ts';
 import { planTensors, type BenchShape } from './shapes.ts';
 import { registerSynthetic } from './synthetic-registry.ts';
 
@@ -263,7 +263,9 @@ async function profiles(loaded: LoadedEngine, decodeAt: number, batch: number, d
   // A warm-up pass in timed mode (one pass per dispatch is a different command stream), then the measured ones.
   await profileForward(device, loaded.model, [5], decodeAt, 'sample', dims, matrices);
   const decode = await profileForward(device, loaded.model, [5], decodeAt, 'sample', dims, matrices);
+  decode.wholePassGpuMs = await timeWholePasses(device, loaded.model, [5], decodeAt, 'sample');
   const prefill = await profileForward(device, loaded.model, ids, 0, 'none', dims, matrices);
+  prefill.wholePassGpuMs = await timeWholePasses(device, loaded.model, ids, 0, 'none');
   return { decode, prefill };
 }
 

@@ -1,7 +1,8 @@
 // Per-kernel GPU time of one forward pass: the engine's DispatchTimer hook gives each dispatch its own
 // compute pass with a pair of timestamp queries; the times are summed by kernel name and set against the
-// bytes and FLOPs each dispatch must move (costs.ts).
-import type { DispatchTimer, Dispatch } from '../src/engine/gpu/kernels.ts';
+// bytes and FLOPs each dispatch must move (costs.ts). A dispatch's own pass costs time of its own, so the
+// same pass is also timed as the engine records it, each compute pass whole (PassTimer).
+import type { DispatchTimer, Dispatch, PassTimer } from '../src/engine/gpu/kernels.ts';
 import type { GpuModel, Head } from '../src/engine/gpu/model.ts';
 import { readTimestamps } from './timestamps.ts';
 import { dispatchCost, type MatrixCost, type ModelDims } from './costs.ts';
@@ -27,6 +28,12 @@ export interface ForwardProfile {
   pos0: number;
   /** Sum of the kernels' GPU times (the passes run back to back; gaps between them are not counted). */
   gpuMs: number;
+  /**
+   * The same forward pass recorded as the engine records it (one compute pass per phase), its passes'
+   * GPU times summed; the median of WHOLE_PASS_REPETITIONS. gpuMs exceeds it by what a pass of its own
+   * costs each dispatch.
+   */
+  wholePassGpuMs?: number;
   kernels: KernelTime[];
 }
 
@@ -57,6 +64,54 @@ class QueryTimer implements DispatchTimer {
     this.querySet.destroy();
     return this.recorded.map((_, i) => Math.max(0, Number(stamps[2 * i + 1] - stamps[2 * i])));
   }
+}
+
+/** Hands out a timestamp query pair to each compute pass, then sums the times of each forward's passes. */
+class WholePassTimer implements PassTimer {
+  private passes = 0;
+  private readonly firstPassOf: number[] = [];
+  private readonly querySet: GPUQuerySet;
+
+  constructor(private readonly device: GPUDevice, private readonly capacity: number) {
+    this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
+  }
+
+  /** Call before each forward pass: the passes from here on are its own. */
+  nextForward(): void {
+    this.firstPassOf.push(this.passes);
+  }
+
+  passTimestampWrites(): GPUComputePassTimestampWrites {
+    const i = this.passes++;
+    if (i >= this.capacity) throw new Error(`more than ${this.capacity} timed compute passes`);
+    return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+  }
+
+  /** Milliseconds of each forward pass (its compute passes' times summed), in order. */
+  async forwardMs(): Promise<number[]> {
+    const stamps = await readTimestamps(this.device, this.querySet, 2 * this.passes);
+    this.querySet.destroy();
+    const passMs = (i: number) => Math.max(0, Number(stamps[2 * i + 1] - stamps[2 * i])) / 1e6;
+    return this.firstPassOf.map((first, f) => {
+      let ms = 0;
+      for (let i = first; i < (this.firstPassOf[f + 1] ?? this.passes); i++) ms += passMs(i);
+      return ms;
+    });
+  }
+}
+
+const WHOLE_PASS_REPETITIONS = 7;
+
+/** GPU ms of a forward pass as the engine records it: the median of WHOLE_PASS_REPETITIONS, each passes' times summed. */
+export async function timeWholePasses(device: GPUDevice, model: GpuModel, tokens: number[], pos0: number, head: Head): Promise<number> {
+  const timer = new WholePassTimer(device, 4 * WHOLE_PASS_REPETITIONS);
+  for (let r = 0; r < WHOLE_PASS_REPETITIONS; r++) {
+    timer.nextForward();
+    model.forward(tokens, pos0, head, { timer });
+    if (head === 'sample') await model.readSampled();
+  }
+  const ms = (await timer.forwardMs()).sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)];
 }
 
 /** Whether timestamp queries are available (the engine asks for them when the adapter has them). */

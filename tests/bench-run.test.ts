@@ -67,6 +67,8 @@ describe('npm run bench', () => {
     expect(r.fp32PeakTflops).toBeNull(); // SwiftShader: no datasheet peak, so no fraction of it
     expect(up.fractionOfFp32Peak).toBeUndefined();
     expect(m.profiles!.prefill!.nTokens).toBe(32);
+    // the same passes timed whole, as the engine records them
+    for (const p of [m.profiles!.decode!, m.profiles!.prefill!]) expect(p.wholePassGpuMs).toBeGreaterThan(0);
   }, 180_000);
 
   it('skips a combination estimated not to fit the memory allowed, saying why', async () => {

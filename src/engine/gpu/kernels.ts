@@ -84,10 +84,18 @@ export interface DispatchTimer {
   timestampWrites(dispatch: Dispatch, nTokens: number, pos0: number): GPUComputePassTimestampWrites;
 }
 
-/** Encodes `dispatches` in one compute pass, or with a timer one timed pass per dispatch. */
-export function encodePass(encoder: GPUCommandEncoder, dispatches: Dispatch[], nTokens: number, pos0: number, timer?: DispatchTimer): void {
-  if (!timer) {
-    const pass = encoder.beginComputePass();
+/**
+ * Profiling: times each compute pass whole, recorded as the engine records it (a dispatch's own pass
+ * costs time that the dispatches of one pass do not pay: the sum by DispatchTimer overstates a step).
+ */
+export interface PassTimer {
+  passTimestampWrites(): GPUComputePassTimestampWrites;
+}
+
+/** Encodes `dispatches` in one compute pass (timed whole with a PassTimer), or with a DispatchTimer one timed pass per dispatch. */
+export function encodePass(encoder: GPUCommandEncoder, dispatches: Dispatch[], nTokens: number, pos0: number, timer?: DispatchTimer | PassTimer): void {
+  if (!timer || 'passTimestampWrites' in timer) {
+    const pass = encoder.beginComputePass(timer ? { timestampWrites: timer.passTimestampWrites() } : {});
     encodeDispatches(pass, dispatches, nTokens, pos0);
     pass.end();
     return;

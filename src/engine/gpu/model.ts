@@ -6,7 +6,7 @@ import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { DecodeActivations, DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
-import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache } from './kernels.ts';
+import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache, type PassTimer } from './kernels.ts';
 import { readBuffer } from './readback.ts';
 import { NONE, projections, splitScratchFloats } from './projections.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
@@ -80,8 +80,8 @@ export interface GpuModel {
      * window must hold the previous token.
      */
     chained?: boolean;
-    /** Profiling only: one timed compute pass per dispatch (see DispatchTimer). */
-    timer?: DispatchTimer;
+    /** Profiling only: one timed compute pass per dispatch (DispatchTimer), or each pass timed whole (PassTimer). */
+    timer?: DispatchTimer | PassTimer;
   }): void;
   /** The token id chosen by the oldest 'sample' pass not yet read (call once per 'sample' pass, in order; at most SAMPLE_SLOTS unread). */
   readSampled(): Promise<number>;
