@@ -104,7 +104,7 @@ const WHOLE_PASS_REPETITIONS = 7;
 
 /** GPU ms of a forward pass as the engine records it: the median of WHOLE_PASS_REPETITIONS, each passes' times summed. */
 export async function timeWholePasses(device: GPUDevice, model: GpuModel, tokens: number[], pos0: number, head: Head): Promise<number> {
-  const timer = new WholePassTimer(device, 4 * WHOLE_PASS_REPETITIONS);
+  const timer = new WholePassTimer(device, 2 * WHOLE_PASS_REPETITIONS); // a forward records at most two passes: layers, sample head
   for (let r = 0; r < WHOLE_PASS_REPETITIONS; r++) {
     timer.nextForward();
     model.forward(tokens, pos0, head, { timer });

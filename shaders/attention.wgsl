@@ -15,9 +15,10 @@
 //      threads), independent loads, each v used for every head of the group;
 // and at the end the R rows' accumulators are summed in workgroup memory. The cache is f32 or packed f16
 // (lib/kv_f32.wgsl or lib/kv_f16.wgsl).
-// A step is latency-bound (a 4K-token step of the 8B has 520 workgroups of one tile each), so what counts
-// is the chain of dependent steps: the key loop's fixed trip count and the trees' shifts in place of
-// divisions took it from 11.0 to 9.0 µs at 512 positions and from 24.9 to 23.0 µs at 4K (H100, f16 cache).
+// In a decode step each workgroup has one tile (520 workgroups at 4K tokens of the 8B), so its chain of
+// dependent steps sets the time: the key loop's fixed trip count and the trees' shifts in place of
+// divisions took the kernel from 11.0 to 9.0 µs at 512 positions and from 24.9 to 23.0 µs at 4K (H100,
+// f16 cache).
 
 const WG: u32 = 128u;
 const TILE: u32 = 64u;
