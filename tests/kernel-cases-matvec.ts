@@ -91,13 +91,16 @@ export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i):
     const plain = stackOf(type, [5, plainRows], cols, random);
     const y0 = randomF32(plainRows, random);
     // matvec_int8.wgsl without NORM rounds x in one whole-row tile here (what the engine sets where workgroup
-    // memory holds it); with NORM (modes 1 and 2 below) in tiles of 64 groups, XT's default
-    const wholeRow: Record<string, number> = int8 ? { XT: plain.chunks / 4 } : {};
-    const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true, ...wholeRow },
-      [{ rows: plainRows, init: y0 }, { rows: 1 }, { rows: 1 }], grid(plainRows, 2));
-    for (let r = 0; r < plainRows; r++) {
-      const [dot, scale] = rowDot(plain.values[1], r, xPlain, cols, plainStep);
-      check.compare(y[r], y0[r] + dot, 1e-5 * (scale + Math.abs(y0[r])) + 1e-30, `plain row ${r}`);
+    // memory holds it), two threads a group (HALF: ≤ 128 groups), and again with a tile too wide for HALF
+    // (one thread a group); with NORM (modes 1 and 2 below) in tiles of 64 groups, XT's default
+    const tiles: Record<string, number>[] = int8 ? [{ XT: plain.chunks / 4 }, { XT: 160 }] : [{}];
+    for (const tile of tiles) {
+      const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true, ...tile },
+        [{ rows: plainRows, init: y0 }, { rows: 1 }, { rows: 1 }], grid(plainRows, 2));
+      for (let r = 0; r < plainRows; r++) {
+        const [dot, scale] = rowDot(plain.values[1], r, xPlain, cols, plainStep);
+        check.compare(y[r], y0[r] + dot, 1e-5 * (scale + Math.abs(y0[r])) + 1e-30, `plain row ${r}${tile.XT ? ` (XT ${tile.XT})` : ''}`);
+      }
     }
 
     // mode 1: silu(gate)·up with gate and up stacked, on the normalized input
