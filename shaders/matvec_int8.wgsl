@@ -9,12 +9,10 @@
 // with ReferenceOptions.int8Activations. Layout, threads, RPT, NORM and MODEs are matvec_vec4.wgsl's
 // (lib/matvec_rows.wgsl). What differs is x, rounded per tile of XT groups into `xq` (8 packed words a
 // group) and `xd` (d, Σq) before the weights are read (round_tile):
-//   - without NORM, threads round x straight from memory, and the host makes XT the whole row wherever
-//     workgroup memory holds it, so a workgroup rounds x once and its weights then stream with no
+//   - without NORM, thread j rounds group j straight from memory, and the host makes XT the whole row
+//     wherever workgroup memory holds it, so a workgroup rounds x once and its weights then stream with no
 //     barrier. On an H100 that took the 8B's ffn_down (4096×14336) from 25.8 to 20.2 µs, with 4 rows a
-//     slot (128 workgroups), and attn_output (4096×4096) from 7.7 to 7.0. Each thread loads its first
-//     share of x before its weights, and where the row has at most WG / 2 groups (HALF) two threads share
-//     a group, 16 values each: 14336×4096 Q4_0 18.1 → 16.4 µs, Q8_0 26.6 → 26.0, 4096×4096 7.0 → 6.4;
+//     slot (128 workgroups), and attn_output (4096×4096) from 7.7 to 7.0;
 //   - with NORM, x·g is staged in `stage` 64 groups at a time first, as matvec_vec4.wgsl does, and Σx²
 //     summed; the rounding applies to x·g and 1/rms(x) scales the sums;
 //   - before rounding, each lane loads its first PREFETCH groups of every row, so memory is busy while x
@@ -34,13 +32,11 @@ fn norm4(q: u32) -> vec4<f32> {
 }
 
 override XT: u32 = 64u; // groups of x rounded per tile: with NORM ≤ TILE_GROUPS (the stage's), else as many as fit
-// without NORM, two threads round each group, half each, where a tile has at most WG / 2 groups
-override HALF: bool = !NORM && 2u * XT <= WG;
 // groups of each row a lane loads before x is rounded: PREFETCH·RPT·(1 + gated) ≤ 8 registers of WQ
 override PREFETCH: u32 = select(2u, 1u, MODE == 1u);
 
 var<workgroup> xq: array<vec4<u32>, 2u * XT>; // (XT, 2): group j's 32 q, four per word (values 0..15, 16..31)
-var<workgroup> xd: array<vec4<f32>, XT>;      // (XT): group j's d, and Σq of its halves (HALF) or of all of it
+var<workgroup> xd: array<vec2<f32>, XT>;      // (XT): group j's d and Σq
 
 fn round4(v: vec4<f32>, inv_d: f32) -> vec4<i32> {
   return vec4<i32>(round(v * inv_d));
@@ -57,49 +53,13 @@ fn round_group(j: u32, v0: vec4<f32>, v1: vec4<f32>, v2: vec4<f32>, v3: vec4<f32
   let s = q0 + q1 + q2 + q3 + q4 + q5 + q6 + q7;
   xq[2u * j] = vec4<u32>(pack4xI8(q0), pack4xI8(q1), pack4xI8(q2), pack4xI8(q3));
   xq[2u * j + 1u] = vec4<u32>(pack4xI8(q4), pack4xI8(q5), pack4xI8(q6), pack4xI8(q7));
-  xd[j] = vec4<f32>(d, f32(s.x + s.y + s.z + s.w), 0.0, 0.0);
-}
-
-// Half h of group j (values 16h … 16h + 15): all 32 give d, this thread rounds its 16 (HALF).
-fn round_half(j: u32, h: u32, v0: vec4<f32>, v1: vec4<f32>, v2: vec4<f32>, v3: vec4<f32>,
-              v4: vec4<f32>, v5: vec4<f32>, v6: vec4<f32>, v7: vec4<f32>) {
-  let amax = max(max(max(abs(v0), abs(v1)), max(abs(v2), abs(v3))), max(max(abs(v4), abs(v5)), max(abs(v6), abs(v7))));
-  let d = max(max(amax.x, amax.y), max(amax.z, amax.w)) / 127.0;
-  let inv_d = select(0.0, 1.0 / d, d > 0.0);
-  // a branch, though lanes alternate halves: with selects of v0 / v4 … the kernel took 17.6 µs, not 16.4
-  var q0: vec4<i32>; var q1: vec4<i32>; var q2: vec4<i32>; var q3: vec4<i32>;
-  if (h == 0u) {
-    q0 = round4(v0, inv_d); q1 = round4(v1, inv_d); q2 = round4(v2, inv_d); q3 = round4(v3, inv_d);
-    xd[j].x = d;
-  } else {
-    q0 = round4(v4, inv_d); q1 = round4(v5, inv_d); q2 = round4(v6, inv_d); q3 = round4(v7, inv_d);
-  }
-  let s = q0 + q1 + q2 + q3;
-  xq[2u * j + h] = vec4<u32>(pack4xI8(q0), pack4xI8(q1), pack4xI8(q2), pack4xI8(q3));
-  xd[j][1u + h] = f32(s.x + s.y + s.z + s.w);
-}
-
-// Share i of a tile without NORM from its group's values: group i / 2, half i % 2 with HALF, else group i.
-fn round_share(i: u32, v0: vec4<f32>, v1: vec4<f32>, v2: vec4<f32>, v3: vec4<f32>,
-               v4: vec4<f32>, v5: vec4<f32>, v6: vec4<f32>, v7: vec4<f32>) {
-  if (HALF) {
-    round_half(i / 2u, i % 2u, v0, v1, v2, v3, v4, v5, v6, v7);
-  } else {
-    round_group(i, v0, v1, v2, v3, v4, v5, v6, v7);
-  }
-}
-
-// The first group of x of tile share `share` (x[8·(t0 + group) …], its 8 vec4), for round_share.
-fn share_group(t0: u32, share: u32) -> u32 {
-  return 8u * (t0 + select(share, share / 2u, HALF));
+  xd[j] = vec2<f32>(d, f32(s.x + s.y + s.z + s.w));
 }
 
 // The tile of x from group t0 (n groups) into xq and xd; returns this thread's share of Σx² (NORM).
-// Without NORM, thread i rounds share i and i + WG … from memory; main has rounded share `lid` already
-// from its early load, so this starts at lid + WG. With NORM, all threads first stage x·g in `stage`
+// Without NORM, thread j reads group j and rounds it. With NORM, all threads first stage x·g in `stage`
 // (stage_x, as matvec_vec4.wgsl does; XT ≤ TILE_GROUPS), then thread j rounds group j from there:
-// rounding x·g straight from memory, even loaded before the weights and two threads a group, was slower
-// on an H100 for the 1B's gate+up (12.6 → 14.8 µs) and the 8B's in Q8_0 (51.7 → 53.4).
+// rounding x·g straight from memory (a thread per group) measured no faster on an H100.
 fn round_tile(t0: u32, n: u32, lid: u32) -> f32 {
   var squares = 0.0;
   if (NORM) {
@@ -110,17 +70,16 @@ fn round_tile(t0: u32, n: u32, lid: u32) -> f32 {
       round_group(lid, stage[b], stage[b + 1u], stage[b + 2u], stage[b + 3u], stage[b + 4u], stage[b + 5u], stage[b + 6u], stage[b + 7u]);
     }
   } else {
-    for (var i = lid + WG; i < select(n, 2u * n, HALF); i += WG) {
-      let b = share_group(t0, i);
-      round_share(i, x[b], x[b + 1u], x[b + 2u], x[b + 3u], x[b + 4u], x[b + 5u], x[b + 6u], x[b + 7u]);
+    for (var j = lid; j < n; j += WG) {
+      let b = 8u * (t0 + j);
+      round_group(j, x[b], x[b + 1u], x[b + 2u], x[b + 3u], x[b + 4u], x[b + 5u], x[b + 6u], x[b + 7u]);
     }
   }
   return squares;
 }
 
 fn staged(k: u32) -> XQ {
-  let e = xd[k];
-  return XQ(xq[2u * k], xq[2u * k + 1u], e.x, i32(e.y) + i32(e.z));
+  return XQ(xq[2u * k], xq[2u * k + 1u], xd[k].x, i32(xd[k].y));
 }
 
 // Where prefetch p of row r0 + i (its up row with `up`) is kept.
@@ -143,14 +102,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
   var squares = 0.0; // Σx² over the groups this thread rounded (NORM)
   for (var t0 = 0u; t0 < GROUPS; t0 += XT) {
     let n = min(XT, GROUPS - t0);
-    // without NORM, this thread's first share of the tile's x is loaded before the weights: issued after
-    // them, its loads queue behind theirs and the rounding waits
-    let early = !NORM && lid < select(n, 2u * n, HALF);
-    var v: array<vec4<f32>, 8>;
-    if (early) {
-      let b = share_group(t0, lid);
-      for (var k = 0u; k < 8u; k++) { v[k] = x[b + k]; }
-    }
     var w: array<WQ, 8>;
     for (var p = 0u; p < PREFETCH; p++) {
       let g = t0 + min(lane + p * LANES, n - 1u);
@@ -162,7 +113,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) groups: v
       }
     }
     workgroupBarrier(); // the previous tile has been read
-    if (early) { round_share(lid, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]); }
     squares += round_tile(t0, n, lid);
     workgroupBarrier();
     if (r0 < ROWS) {

@@ -91,8 +91,8 @@ export const decodeMatvecCases = MATVEC_KERNELS.map(({ kernel, type, int8 }, i):
     const plain = stackOf(type, [5, plainRows], cols, random);
     const y0 = randomF32(plainRows, random);
     // matvec_int8.wgsl without NORM rounds x in one whole-row tile here (what the engine sets where workgroup
-    // memory holds it), two threads a group (HALF: ≤ 128 groups), and again with a tile too wide for HALF
-    // (one thread a group); with NORM (modes 1 and 2 below) in tiles of 64 groups, XT's default
+    // memory holds it), and again with XT past the row (the tile clipped to it); with NORM (modes 1 and 2
+    // below) in tiles of 64 groups, XT's default
     const tiles: Record<string, number>[] = int8 ? [{ XT: plain.chunks / 4 }, { XT: 160 }] : [{}];
     for (const tile of tiles) {
       const [y] = await run(plain, { RPT: 2, ROWS: plainRows, ROW_OFFSET: 5, ACCUMULATE: true, ...tile },

@@ -61,8 +61,8 @@ function int8RowsPerSlot(rows: number): number {
 
 /** Workgroup memory matvec_int8.wgsl uses besides its tile of rounded x: lib/matvec_rows.wgsl's `stage`. */
 const INT8_STAGE_BYTES = 576 * 16;
-/** Bytes of workgroup memory a rounded group of x takes: 32 int8, then d and the Σq of its halves as a vec4<f32>. */
-const INT8_GROUP_BYTES = 48;
+/** Bytes of workgroup memory a rounded group of x takes: 32 int8, then d and Σq as two f32. */
+const INT8_GROUP_BYTES = 40;
 /** Groups of x·g matvec_int8.wgsl stages at a time with NORM (lib/matvec_rows.wgsl's TILE_GROUPS). */
 const STAGED_GROUPS = 64;
 
