@@ -45,4 +45,24 @@ describe.skipIf(!haveModels)('probe runners: WebGPU engine vs CPU reference (sto
     const [onGpu, onCpu] = [await runPasskey(gpuCtx, options), await runPasskey(cpuCtx, options)];
     expect(onGpu.series[0].trials.map((t) => t.answer)).toEqual(onCpu.series[0].trials.map((t) => t.answer));
   });
+
+  it('dynamic NTK follows the length scored: the same as the static base it implies for that length', async () => {
+    const own = cpuCtx.model.rope;
+    const ids = cpuCtx.tokenizer.encode(tinyStories().slice(0, 2000)).slice(0, 200);
+    // trained length 64, factor 2: at 200 tokens b' = b·(2·200/64 − 1)^(d/(d−2)); at 50 (< 64) b' = b
+    const dynamic = { ...own, type: 'dynamic' as const, factor: 2, maxPositionEmbeddings: 64 };
+    const implied = (n: number) => ({ ...own, base: own.base * (2 * n / 64 - 1) ** (own.headDim / (own.headDim - 2)) });
+    for (const engine of [gpu, cpuCtx.engine]) {
+      await engine.setRope(dynamic);
+      const long = await engine.score(ids, { addBos: false });
+      const short = await engine.score(ids.slice(0, 50), { addBos: false });
+      await engine.setRope(implied(200));
+      const longStatic = await engine.score(ids, { addBos: false });
+      await engine.setRope(null);
+      const shortOwn = await engine.score(ids.slice(0, 50), { addBos: false });
+      expect(long.nll).toBeCloseTo(longStatic.nll, 3);
+      expect(short.nll).toBeCloseTo(shortOwn.nll, 3);
+      expect(Math.abs(long.nll - (await engine.score(ids, { addBos: false })).nll)).toBeGreaterThan(0.01); // the stretch matters
+    }
+  });
 });

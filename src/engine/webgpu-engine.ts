@@ -6,7 +6,7 @@ import type { AttentionStats } from '../probes/attention-stats.ts';
 import type { AttentionStatsOptions, ProbeHooks } from '../probes/hooks.ts';
 import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
-import { computeRope } from '../rope/frequencies.ts';
+import { computeRope, ropeForLength } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
 import { defaultDecodeActivations, hasIntegerDot, maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
@@ -49,6 +49,8 @@ interface Loaded {
   kernels: KernelCache;
   /** Pairs the current RoPE rotates (partial rotary leaves the rest): qkPairNorms reports it. */
   rotatedPairs: number;
+  /** The RoPE in force (the model's own or an override) and, for a length-dependent one, the length its table was made for. */
+  rope: { config: RopeConfig; length: number | null };
   /** Made on a probe hook's first call (probe-only pipelines cost plain generation nothing). */
   probes: { stats?: Promise<AttentionStatsPass>; map?: Promise<AttentionMapPass>; qkNorms?: Promise<QkPairNormsPass> };
 }
@@ -165,7 +167,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
       loadSeconds: (performance.now() - started) / 1000,
     };
-    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, probes: {} };
+    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, rope: { config: config.rope, length: null }, probes: {} };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
   }
@@ -183,7 +185,17 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       const table = computeRope(override ?? config.rope);
       model.setRope(table);
       loaded.rotatedPairs = table.invFreq.length;
+      loaded.rope = { config: override ?? config.rope, length: null };
     });
+  }
+
+  /** Before a pass over `length` positions: a length-dependent RoPE (dynamic NTK, LongRoPE) gets its table for that length. */
+  private ropeFor(loaded: Loaded, length: number): void {
+    const { config } = loaded.rope;
+    const forLength = ropeForLength(config, length);
+    if (forLength === config || loaded.rope.length === length) return;
+    loaded.model.setRope(computeRope(forLength));
+    loaded.rope.length = length;
   }
 
   cancel(): void {
@@ -219,6 +231,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       this.cancelled = false;
       const ids = this.encode(tokenizer, prompt, options.addBos);
       if (ids.length >= model.context) throw new Error(`the prompt has ${ids.length} tokens; the context holds ${model.context}`);
+      this.ropeFor(this.ready(), Math.min(ids.length + options.maxTokens, model.context));
       // after a prompt with text, the first generated token's leading space separates it from the prompt
       const decoder = tokenizer.streamingDecoder({ continuing: ids.length > (ids[0] === tokenizer.bos ? 1 : 0) });
       const tokens: number[] = [];
@@ -279,6 +292,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       this.cancelled = false;
       const ids = this.encode(tokenizer, input, options.addBos);
       if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
+      this.ropeFor(this.ready(), ids.length);
       const predicted = ids.length - 1;
       for (let i = 0; i < predicted; i += model.batch) {
         if (i > 0) await model.idle(); // lets a cancel() through between batches
@@ -322,7 +336,9 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     return this.serial(async () => {
       const loaded = this.ready();
       this.cancelled = false;
-      return task(loaded, this.encode(loaded.tokenizer, ids, false));
+      const checked = this.encode(loaded.tokenizer, ids, false);
+      this.ropeFor(loaded, checked.length);
+      return task(loaded, checked);
     });
   }
 

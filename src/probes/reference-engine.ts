@@ -5,7 +5,7 @@
 import type { GenerateOptions, GenerateResult, ScoreOptions, ScoreResult } from '../engine/types.ts';
 import { ReferenceModel, argmax, logProb, type ReferenceOptions, type ReferenceWeights } from '../engine/reference.ts';
 import type { RopeConfig, RopeTable } from '../rope/config.ts';
-import { computeRope } from '../rope/frequencies.ts';
+import { computeRope, ropeForLength } from '../rope/frequencies.ts';
 import type { AttentionStats } from './attention-stats.ts';
 import type { AttentionStatsOptions, ProbeHooks } from './hooks.ts';
 import type { QkPairNorms } from './qk-norms.ts';
@@ -19,16 +19,30 @@ export interface EndOfGeneration {
 
 export class ReferenceProbeEngine implements ProbeHooks {
   private rope: RopeTable;
+  private ropeConfig: RopeConfig;
+  /** For a length-dependent RoPE, the length `rope` was made for. */
+  private ropeLength: number | null = null;
   private cancelled = false;
   private lastTrace: { rope: RopeTable; ids: string; edges: string; trace: ReferenceTrace } | null = null;
 
   /** `modelOptions.kvCache` 'f16' emulates the GPU's f16 KV cache (the oracle of an engine loaded with it). */
   constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration, private readonly modelOptions: ReferenceOptions = {}) {
-    this.rope = computeRope(weights.config.rope);
+    this.ropeConfig = weights.config.rope;
+    this.rope = computeRope(this.ropeConfig);
   }
 
   async setRope(override: RopeConfig | null): Promise<void> {
-    this.rope = computeRope(override ?? this.weights.config.rope);
+    this.ropeConfig = override ?? this.weights.config.rope;
+    this.rope = computeRope(this.ropeConfig);
+    this.ropeLength = null;
+  }
+
+  /** As the GPU engine: a length-dependent RoPE (dynamic NTK, LongRoPE) takes the table for the length processed. */
+  private ropeFor(length: number): void {
+    const forLength = ropeForLength(this.ropeConfig, length);
+    if (forLength === this.ropeConfig || this.ropeLength === length) return;
+    this.rope = computeRope(forLength);
+    this.ropeLength = length;
   }
 
   cancel(): void {
@@ -38,6 +52,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
   async score(input: string | number[], options: ScoreOptions = {}): Promise<ScoreResult> {
     const ids = idsOnly(input);
     this.cancelled = false;
+    this.ropeFor(ids.length);
     const model = this.model(ids.length);
     const logprobs: number[] = [];
     for (let i = 0; i + 1 < ids.length; i++) {
@@ -58,6 +73,7 @@ export class ReferenceProbeEngine implements ProbeHooks {
     if (ids.length === 0) throw new Error('the CPU reference engine needs a non-empty prompt');
     this.cancelled = false;
     const started = performance.now();
+    this.ropeFor(ids.length + options.maxTokens);
     const model = this.model(ids.length + options.maxTokens);
     let logits: Float32Array = new Float32Array(0);
     for (let i = 0; i < ids.length; i++) logits = model.forward(ids[i], i);
@@ -82,14 +98,17 @@ export class ReferenceProbeEngine implements ProbeHooks {
   }
 
   async attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {
+    this.ropeFor(ids.length);
     return this.trace(ids, options.queryBinEdges, false).stats;
   }
 
   async attentionMap(ids: number[], layer: number, head: number): Promise<Float32Array> {
+    this.ropeFor(ids.length);
     return traceReference(this.weights, this.rope, ids, { ...this.modelOptions, mapOf: { layer, head } }).map!;
   }
 
   async qkPairNorms(ids: number[]): Promise<QkPairNorms> {
+    this.ropeFor(ids.length);
     return this.trace(ids, undefined, true).qkNorms;
   }
 

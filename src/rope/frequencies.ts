@@ -182,3 +182,13 @@ function xposZeta(dim: number): Float64Array {
   for (let i = 0; i < zeta.length; i++) zeta[i] = (2 * i + 0.4 * dim) / (1.4 * dim);
   return zeta;
 }
+
+/**
+ * The configuration an engine runs a sequence of `length` positions under. Dynamic NTK and LongRoPE
+ * depend on the current length; with no seqLen fixed in the configuration, the engines use the length
+ * of what they process, as transformers does per forward call. Other types are returned unchanged.
+ */
+export function ropeForLength(cfg: RopeConfig, length: number): RopeConfig {
+  if ((cfg.type !== 'dynamic' && cfg.type !== 'longrope') || cfg.seqLen !== undefined) return cfg;
+  return { ...cfg, seqLen: length };
+}

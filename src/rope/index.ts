@@ -1,6 +1,6 @@
 // Public API of the rope analytics (pure math: no DOM, no GPU). See notes/rope-api.md for the contract.
 export { ROPE_TYPES, type RopeConfig, type RopeTable, type RopeType } from './config.ts';
-export { computeRope, rotatedDim, wavelengths, yarnGetMscale } from './frequencies.ts';
+export { computeRope, ropeForLength, rotatedDim, wavelengths, yarnGetMscale } from './frequencies.ts';
 export { validateRopeConfig } from './validate.ts';
 export { criticalDimension, fullTurnPairs, rotationMatrix, type CriticalDimension } from './analysis.ts';
 export {
