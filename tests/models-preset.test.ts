@@ -49,7 +49,7 @@ describe('?preset= links', () => {
   });
 
   it.each([
-    ['?preset=yarn', 'the preset parameter must be one of rope-pi-abf, got "yarn"'],
+    ['?preset=yarn', 'the preset parameter must be one of rope-pi-abf, extend-smollm2, got "yarn"'],
     ['?preset=rope-pi-abf&ctx=100', 'the ctx parameter must be an integer from 256 to 16384, got "100"'],
     ['?preset=rope-pi-abf&ctx=1e3', 'the ctx parameter must be an integer from 256 to 16384, got "1e3"'],
     ['?preset=rope-pi-abf&ctx=', 'the ctx parameter must be an integer from 256 to 16384, got ""'],
@@ -193,6 +193,6 @@ describe('connectPresetUrl', () => {
     connectPresetUrl(store(runner().probeRunner) as never, async () => HELD_OUT, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=nope') as unknown as Window);
     connectPresetUrl(store(runner().probeRunner) as never, async () => { throw new Error('offline'); }, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=rope-pi-abf') as unknown as Window);
     await vi.waitFor(() => expect(errors).toHaveLength(2));
-    expect(errors).toEqual(['the preset parameter must be one of rope-pi-abf, got "nope"', 'the preset could not be opened: offline']);
+    expect(errors).toEqual(['the preset parameter must be one of rope-pi-abf, extend-smollm2, got "nope"', 'the preset could not be opened: offline']);
   });
 });

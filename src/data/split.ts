@@ -3,7 +3,7 @@
 // in year order (catalog index % 10 === 9, spread over 230 years of style), and Moby-Dick's last ten
 // chapters with the epilogue (the chase, a long stretch of one narrative). Everything else trains.
 // Deterministic: it depends only on the catalog's order, which is fixed by the file names.
-import type { BuiltinText } from './texts.ts';
+import { findText, type BuiltinText } from './texts.ts';
 
 /** Moby-Dick's parts from this chapter on (and the epilogue) are held out. */
 export const FIRST_HELD_OUT_CHAPTER = 126;
@@ -54,4 +54,28 @@ export function splitDocuments(catalog: readonly BuiltinText[], parts: readonly 
 /** `--text` ids with the alias 'heldout' expanded to the held-out addresses. */
 export function expandTextIds(ids: readonly string[], catalog: readonly BuiltinText[]): string[] {
   return ids.flatMap((id) => (id === HELD_OUT_ALIAS ? heldOutTextIds(catalog) : [id]));
+}
+
+/**
+ * Text id of the held-out addresses as one document, in year order (≈ 207K SmolLM2 tokens): the long
+ * held-out text that contexts of 16K–32K need, since no single address is longer than ~18K tokens.
+ */
+export const HELD_OUT_DOCUMENT = 'sotu-heldout-all';
+
+/** The held-out addresses joined by blank lines, as one text. */
+export function heldOutDocument(catalog: readonly BuiltinText[]): BuiltinText {
+  const ids = heldOutTextIds(catalog);
+  const parts = ids.map((id) => catalog.find((t) => t.id === id)!);
+  return {
+    id: HELD_OUT_DOCUMENT,
+    title: `The ${parts.length} held-out State of the Union addresses, ${parts[0]?.year}–${parts.at(-1)?.year}, as one text`,
+    year: parts.at(-1)?.year ?? 0,
+    corpus: 'sotu',
+    load: async () => (await Promise.all(parts.map((t) => t.load()))).map((t) => t.trim()).join('\n\n'),
+  };
+}
+
+/** A probe text by id: a catalog text, or the held-out document. */
+export function findProbeText(catalog: readonly BuiltinText[], id: string): BuiltinText {
+  return id === HELD_OUT_DOCUMENT ? heldOutDocument(catalog) : findText(catalog, id);
 }

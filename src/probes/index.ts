@@ -21,6 +21,11 @@ export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress 
 export { modelSwitcher, type LoadedModel, type ModelSwitcher } from './model-switch.ts';
 export type { ProbeTokenizer } from './tokenizer.ts';
 export { probeResultJson } from './serialize.ts';
-export { PROBE_KINDS, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
+export { MAX_VARIANTS, PROBE_KINDS, contextNeeded, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
 export { csvField, probeResultCsv } from './csv.ts';
-export { FAMILY_VARIANTS, PRESET_CONTEXT, PRESET_TITLES, ROPE_PI_ABF, checkPresetContext, passkeyLengths, ropePiAbfSuite, type ProbeSuite } from './presets.ts';
+export {
+  FAMILY_VARIANTS, PRESET_CONTEXT, PRESET_TITLES, PRESETS, ROPE_PI_ABF, checkPresetContext, findPreset, passkeyLengths, presetModelMismatch, ropePiAbfSuite,
+  type PresetDefinition, type PresetModel, type ProbeSuite,
+} from './presets.ts';
+export { EXTEND_CONTEXT, EXTEND_SMOLLM2, SMOLLM2_135M, extendContexts, extendSmolLM2Suite, extendVariants } from './preset-extend.ts';
+export { SUITE_RECORD_FORMAT, reviveSuiteRecord, type SuiteRecord } from './suite-record.ts';

@@ -4,8 +4,10 @@
 // and its three continuations to 2,048 tokens — RoPE unchanged, position interpolation ×8, base 500,000 —
 // each under its own RoPE, on held-out addresses none of them trained on: loss by position, attention
 // over distance and passkey retrieval.
+import type { RopeConfig } from '../rope/config.ts';
 import { parseProbeRequest, type ProbeRequest } from './request.ts';
 import type { RopeVariant } from './provenance.ts';
+import { EXTEND_CONTEXT, EXTEND_SMOLLM2, EXTEND_TITLE, extendSmolLM2Suite } from './preset-extend.ts';
 
 export interface ProbeSuite {
   preset: string;
@@ -13,10 +15,40 @@ export interface ProbeSuite {
   /** The context the experiment runs at (tokens). */
   ctx: number;
   requests: ProbeRequest[];
+  /** The model the experiment is written for, when it runs on the loaded model rather than the lab's own. */
+  model?: PresetModel;
+}
+
+/** A model a preset needs loaded: its variants are written against this RoPE. */
+export interface PresetModel {
+  name: string;
+  /** Its entry in the page's model catalogue (src/models/catalogue.ts). */
+  catalogueId: string;
+  rope: RopeConfig;
+  trainedContext: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+}
+
+/**
+ * Why the loaded model cannot run a preset written for `needed`, or null when it can: the shape and the
+ * RoPE must be the preset's (the variants are absolute configurations, not changes to whatever is loaded).
+ */
+export function presetModelMismatch(needed: PresetModel, loaded: { name: string; layers: number; heads: number; kvHeads: number; trainedContext: number; rope: RopeConfig }): string | null {
+  const problems: string[] = [];
+  if (loaded.layers !== needed.layers || loaded.heads !== needed.heads || loaded.kvHeads !== needed.kvHeads) {
+    problems.push(`${loaded.layers} layers, ${loaded.heads} heads / ${loaded.kvHeads} KV heads (needs ${needed.layers}, ${needed.heads} / ${needed.kvHeads})`);
+  }
+  if (loaded.rope.type !== needed.rope.type || loaded.rope.base !== needed.rope.base || loaded.rope.headDim !== needed.rope.headDim) {
+    problems.push(`RoPE ${loaded.rope.type} base ${loaded.rope.base}, head dim ${loaded.rope.headDim} (needs base ${needed.rope.base}, head dim ${needed.rope.headDim})`);
+  }
+  if (loaded.trainedContext !== needed.trainedContext) problems.push(`trained context ${loaded.trainedContext} (needs ${needed.trainedContext})`);
+  return problems.length === 0 ? null : `this experiment is written for ${needed.name}; the loaded model '${loaded.name}' has ${problems.join('; ')}`;
 }
 
 export const ROPE_PI_ABF = 'rope-pi-abf';
-export const PRESET_TITLES: Record<string, string> = { [ROPE_PI_ABF]: 'RoPE vs PI vs ABF' };
+const ROPE_PI_ABF_TITLE = 'RoPE vs PI vs ABF';
 
 /** The contexts the preset accepts: room for a passkey prompt at the low end; past 16K the KV cache gets large. */
 export const PRESET_CONTEXT = { min: 256, max: 16384, default: 2048 } as const;
@@ -59,11 +91,31 @@ export function ropePiAbfSuite(ctx: number, heldOut: readonly string[]): ProbeSu
     if (!parsed.ok) throw new Error(`preset ${ROPE_PI_ABF}: ${parsed.error}`); // a bug in this file, not bad input
     return parsed.request;
   });
-  return { preset: ROPE_PI_ABF, title: PRESET_TITLES[ROPE_PI_ABF], ctx, requests };
+  return { preset: ROPE_PI_ABF, title: ROPE_PI_ABF_TITLE, ctx, requests };
 }
 
 export function checkPresetContext(ctx: number): void {
   if (!Number.isInteger(ctx) || ctx < PRESET_CONTEXT.min || ctx > PRESET_CONTEXT.max) {
     throw new RangeError(`the preset's context must be an integer from ${PRESET_CONTEXT.min} to ${PRESET_CONTEXT.max} tokens, got ${ctx}`);
   }
+}
+
+/** A preset experiment: its title, the contexts it accepts, and its requests at a context. */
+export interface PresetDefinition {
+  title: string;
+  context: { min: number; max: number; default: number };
+  /** `heldOut`: the held-out text ids in year order (src/data/split.ts). */
+  suite(ctx: number, heldOut: readonly string[]): ProbeSuite;
+}
+
+export const PRESETS: Readonly<Record<string, PresetDefinition>> = {
+  [ROPE_PI_ABF]: { title: ROPE_PI_ABF_TITLE, context: PRESET_CONTEXT, suite: ropePiAbfSuite },
+  [EXTEND_SMOLLM2]: { title: EXTEND_TITLE, context: EXTEND_CONTEXT, suite: (ctx) => extendSmolLM2Suite(ctx) },
+};
+
+export const PRESET_TITLES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(PRESETS).map(([id, p]) => [id, p.title]));
+
+/** The preset named `id` (own keys only: the id comes from URLs and messages), or null. */
+export function findPreset(id: string): PresetDefinition | null {
+  return Object.hasOwn(PRESETS, id) ? PRESETS[id] : null;
 }

@@ -11,6 +11,9 @@ import type { ProbeKind, ProbeText, RopeVariant } from './provenance.ts';
 import { runFirstSentence, runPasskey, type FirstSentenceResult, type PasskeyResult } from './retrieval-probe.ts';
 import type { ProbeContext } from './run-context.ts';
 
+/** Variants one request compares: the charts' palette (Tableau 10) tells ten apart, as many as extend-smollm2 has. */
+export const MAX_VARIANTS = 10;
+
 export const PROBE_KINDS: readonly ProbeKind[] = ['loss-by-position', 'perplexity', 'attention-distance', 'passkey', 'first-sentence'];
 
 interface Common {
@@ -88,7 +91,7 @@ export function parseProbeRequest(probe: unknown, options: unknown): { ok: true;
     if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('options', 'must be an object');
     const schema = SCHEMAS[probe as ProbeKind];
     const { variants, ...rest } = options as Record<string, unknown>;
-    list(variant, 8)(variants ?? [{ label: 'own', rope: null }], 'options.variants');
+    list(variant, MAX_VARIANTS)(variants ?? [{ label: 'own', rope: null }], 'options.variants');
     checkKeys(rest, 'options', schema.fields, schema.required);
     const request = { probe, ...rest, variants: (variants as RopeVariant[] | undefined) ?? [{ label: 'own', rope: null }] } as ProbeRequest;
     return { ok: true, request: normaliseRopes(request) };
@@ -123,5 +126,20 @@ export async function runProbeRequest(ctx: ProbeContext, request: ProbeRequest, 
       return runPasskey(ctx, { lengths: request.lengths, depths: request.depths, trials: request.trials, seed: request.seed, maxTokens: request.maxTokens, variants });
     case 'first-sentence':
       return runFirstSentence(ctx, { texts: await Promise.all(request.texts.map(text)), lengths: request.lengths, trials: request.trials, seed: request.seed, extraTokens: request.extraTokens, variants });
+  }
+}
+
+/** Positions the KV cache must hold for a request (the generation probes add their answers). */
+export function contextNeeded(request: ProbeRequest): number {
+  switch (request.probe) {
+    case 'loss-by-position':
+    case 'attention-distance':
+      return request.ctx;
+    case 'perplexity':
+      return Math.max(...request.contexts);
+    case 'passkey':
+      return Math.max(...request.lengths) + (request.maxTokens ?? 8);
+    case 'first-sentence':
+      return Math.max(...request.lengths) + 256; // the answer (one first sentence) and slack, as `lab probe` allows
   }
 }

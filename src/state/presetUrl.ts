@@ -2,7 +2,7 @@
 // 2,048). A shared link opens the Probes section with the preset's stored results side by side, or offers
 // to run it; while a preset is on screen the address names it (and no single `&probe=`).
 import type { StoreApi } from 'zustand/vanilla';
-import { PRESET_CONTEXT, PRESET_TITLES, ropePiAbfSuite, type ProbeSuite } from '../probes/index.ts';
+import { PRESET_TITLES, findPreset, type ProbeSuite } from '../probes/index.ts';
 import { PROBE_PARAM } from './probeUrl.ts';
 import type { ProbeSlices } from './probeSlice.ts';
 
@@ -15,13 +15,15 @@ export function presetFromSearch(search: string): UrlPreset {
   const params = new URLSearchParams(search);
   const preset = params.get(PRESET_PARAM);
   if (preset === null) return { kind: 'absent' };
-  if (!Object.hasOwn(PRESET_TITLES, preset)) {
+  const definition = findPreset(preset);
+  if (!definition) {
     return { kind: 'invalid', error: `the preset parameter must be one of ${Object.keys(PRESET_TITLES).join(', ')}, got ${JSON.stringify(preset.slice(0, 40))}` };
   }
+  const { context } = definition;
   const rawCtx = params.get(PRESET_CTX_PARAM);
-  const ctx = rawCtx === null ? PRESET_CONTEXT.default : Number(rawCtx);
-  if (!(/^\d+$/.test(rawCtx ?? '0') && Number.isInteger(ctx) && ctx >= PRESET_CONTEXT.min && ctx <= PRESET_CONTEXT.max)) {
-    return { kind: 'invalid', error: `the ctx parameter must be an integer from ${PRESET_CONTEXT.min} to ${PRESET_CONTEXT.max}, got ${JSON.stringify(rawCtx!.slice(0, 20))}` };
+  const ctx = rawCtx === null ? context.default : Number(rawCtx);
+  if (!(/^\d+$/.test(rawCtx ?? '0') && Number.isInteger(ctx) && ctx >= context.min && ctx <= context.max)) {
+    return { kind: 'invalid', error: `the ctx parameter must be an integer from ${context.min} to ${context.max}, got ${JSON.stringify(rawCtx!.slice(0, 20))}` };
   }
   return { kind: 'ok', preset, ctx };
 }
@@ -34,15 +36,16 @@ export function hrefWithPreset(href: string, suite: Pick<ProbeSuite, 'preset' | 
   if (suite) {
     url.searchParams.delete(PROBE_PARAM);
     url.searchParams.set(PRESET_PARAM, suite.preset);
-    if (suite.ctx !== PRESET_CONTEXT.default) url.searchParams.set(PRESET_CTX_PARAM, String(suite.ctx));
+    if (suite.ctx !== findPreset(suite.preset)?.context.default) url.searchParams.set(PRESET_CTX_PARAM, String(suite.ctx));
   }
   return url.toString();
 }
 
 /** The suite a preset name and context stand for; `heldOut` gives the held-out text ids in year order. */
 export function presetSuite(preset: string, ctx: number, heldOut: readonly string[]): ProbeSuite {
-  if (!Object.hasOwn(PRESET_TITLES, preset)) throw new RangeError(`no preset '${preset}'`);
-  return ropePiAbfSuite(ctx, heldOut);
+  const definition = findPreset(preset);
+  if (!definition) throw new RangeError(`no preset '${preset}'`);
+  return definition.suite(ctx, heldOut);
 }
 
 /**

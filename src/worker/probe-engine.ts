@@ -4,7 +4,7 @@
 // larger one (the page loads with the trained context; stories260K's 512 would stop a 2,048-token
 // probe), and so that a probe whose variants run on other models (`model: 'builtin:<name>'`, fetched
 // from the page's origin, one at a time) can put the page's model back when it ends.
-import { findText } from '../data/texts.ts';
+import { findProbeText } from '../data/split.ts';
 import type { LoadOptions, LoadProgress, ModelInfo, ModelSource } from '../engine/types.ts';
 import { WebGpuEngine, type EngineHost } from '../engine/webgpu-engine.ts';
 import { builtinModelUrl, builtinRef, findBuiltinModel, parseBuiltinRef, type BuiltinModel } from '../models/builtin.ts';
@@ -139,5 +139,5 @@ async function loadText(id: string, inputs: ProbeInputs): Promise<string> {
   }
   // The catalog of ~12 MB of text is split into lazy chunks; only the chosen documents are fetched.
   const { viteBuiltinTexts } = await import('../data/texts-vite.ts');
-  return findText(viteBuiltinTexts(), id).load();
+  return findProbeText(viteBuiltinTexts(), id).load();
 }

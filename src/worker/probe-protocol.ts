@@ -24,17 +24,4 @@ export function isProbeRunner(engine: Engine): engine is Engine & ProbeRunner {
   return typeof e.runProbe === 'function' && typeof e.cancelProbe === 'function';
 }
 
-/** Positions the KV cache must hold for a request (the generation probes add their answers). */
-export function contextNeeded(request: ProbeRequest): number {
-  switch (request.probe) {
-    case 'loss-by-position':
-    case 'attention-distance':
-      return request.ctx;
-    case 'perplexity':
-      return Math.max(...request.contexts);
-    case 'passkey':
-      return Math.max(...request.lengths) + (request.maxTokens ?? 8);
-    case 'first-sentence':
-      return Math.max(...request.lengths) + 256; // the answer (one first sentence) and slack, as `lab probe` allows
-  }
-}
+export { contextNeeded } from '../probes/request.ts';

@@ -12,12 +12,14 @@
 //     passkey:            [--lengths a,b,…] [--depths a,b,…] [--trials n] [--seed s] [--max-tokens n]
 //     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
 //   [--json | --csv]
+//   lab probe --preset extend-smollm2 --model <SmolLM2-135M-Instruct.gguf> [--ctx N] [--kv-cache f32|f16] [--json]
+//     a whole preset experiment on one model, written as one record (probe-preset.ts)
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
 // 'moby-dick'; 'heldout' stands for the addresses the lab's own models never trained on (src/data/split.ts);
 // without --text the probes read the four latest addresses (loss, perplexity: the longest one).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { expandTextIds } from '../../data/split.ts';
+import { expandTextIds, findProbeText } from '../../data/split.ts';
 import { findText } from '../../data/texts.ts';
 import { nodeBuiltinTexts } from '../../data/texts-node.ts';
 import { llamaConfigFromGGUF } from '../../engine/model-config.ts';
@@ -62,8 +64,9 @@ const SCALING: Record<string, RopeConfig['type']> = { none: 'default', ...Object
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
 export async function run(args: string[]): Promise<void> {
+  if (args[0] === '--preset' || args[0]?.startsWith('--preset=')) return (await import('./probe-preset.ts')).runPreset(args);
   const [kind, ...rest] = args;
-  if (!KINDS.includes(kind as Kind)) throw new CliError(`probe needs one of ${KINDS.join(', ')} first, got '${kind ?? ''}'`);
+  if (!KINDS.includes(kind as Kind)) throw new CliError(`probe needs one of ${KINDS.join(', ')} first (or --preset <name>), got '${kind ?? ''}'`);
   const { values } = parseOptions(rest, OPTIONS);
   for (const [flag, kinds] of Object.entries(ONLY_FOR)) {
     if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind)) throw new CliError(`--${flag} does not apply to ${kind}`);
@@ -271,7 +274,7 @@ async function readTexts(v: Values, count: number, longest = false): Promise<Pro
   if (v.text !== undefined) {
     return Promise.all(expandTextIds(v.text.split(',').map((id) => id.trim()), builtin).map(async (id) => {
       try {
-        return { id, text: await findText(builtin, id.trim()).load() };
+        return { id, text: await findProbeText(builtin, id.trim()).load() };
       } catch (err) {
         throw new CliError(`--text: ${(err as Error).message}`);
       }
