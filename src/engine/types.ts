@@ -1,6 +1,7 @@
 // The engine's public contract. The worker wraps an Engine with comlink, so everything here is plain
 // data (structured-clone friendly) and callbacks are passed as function arguments (comlink.proxy).
 import type { RopeConfig } from '../rope/config.ts';
+import type { ChatFormat } from '../tokenizer/index.ts';
 
 /** Where the GGUF file comes from. `path` exists only in Node (the CLI and tests). */
 export type ModelSource =
@@ -60,6 +61,8 @@ export interface ModelInfo {
   kvCache: KvCacheInfo;
   /** Seconds the load took (header, upload, pipelines). */
   loadSeconds: number;
+  /** `tokenizer.chat_template` with its BOS/EOS texts, or null when the file has none (completion only). */
+  chatTemplate: ChatFormat | null;
 }
 
 export interface SamplingOptions {
@@ -84,6 +87,8 @@ export interface GenerateOptions extends SamplingOptions {
   addBos?: boolean;
   /** Stop at the end-of-sequence token (default true). */
   stopAtEos?: boolean;
+  /** Read control-token texts in a string prompt ("<|im_start|>") as those tokens, as a rendered chat needs (default false). */
+  parseSpecial?: boolean;
 }
 
 export interface GeneratedToken {

@@ -165,7 +165,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       dim: config.dim, headDim: config.headDim, heads: config.heads, kvHeads: config.kvHeads, layers: config.layers,
       ffnDim: config.ffnDim, vocabSize: config.vocabSize, rmsEps: config.rmsEps, rope: config.rope, hasRopeFreqs: config.hasRopeFreqs,
       tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
-      loadSeconds: (performance.now() - started) / 1000,
+      loadSeconds: (performance.now() - started) / 1000, chatTemplate: tokenizer.chatFormat,
     };
     this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, rope: { config: config.rope, length: null }, probes: {} };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
@@ -214,8 +214,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     this.loaded = null;
   }
 
-  private encode(tokenizer: Tokenizer, input: string | number[], addBos: boolean | undefined): number[] {
-    const ids = typeof input === 'string' ? tokenizer.encode(input, addBos === undefined ? {} : { addBos }) : [...input];
+  private encode(tokenizer: Tokenizer, input: string | number[], addBos: boolean | undefined, parseSpecial = false): number[] {
+    const ids = typeof input === 'string' ? tokenizer.encode(input, { parseSpecial, ...(addBos === undefined ? {} : { addBos }) }) : [...input];
     if (ids.length === 0) {
       if (tokenizer.bos === null) throw new Error('empty prompt and the model has no BOS token to start from');
       ids.push(tokenizer.bos);
@@ -229,7 +229,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     return this.serial(async () => {
       const { model, tokenizer } = this.ready();
       this.cancelled = false;
-      const ids = this.encode(tokenizer, prompt, options.addBos);
+      const ids = this.encode(tokenizer, prompt, options.addBos, options.parseSpecial);
       if (ids.length >= model.context) throw new Error(`the prompt has ${ids.length} tokens; the context holds ${model.context}`);
       this.ropeFor(this.ready(), Math.min(ids.length + options.maxTokens, model.context));
       // after a prompt with text, the first generated token's leading space separates it from the prompt

@@ -9,6 +9,13 @@ export interface ChatMessage {
   content: string;
 }
 
+/** What rendering a model's chats takes: the template and its special-token texts (plain data, so it crosses to the page). */
+export interface ChatFormat {
+  template: string;
+  bos: string;
+  eos: string;
+}
+
 export interface ChatTemplateOptions {
   /** End with the header that opens the assistant's turn, so generation continues as the assistant. */
   addGenerationPrompt?: boolean;
@@ -45,4 +52,17 @@ export class ChatTemplate {
       throw new TokenizerError(`chat template failed: ${(err as Error).message}`);
     }
   }
+}
+
+const parsed = new Map<string, ChatTemplate>();
+
+/** Renders `messages` with a model's chat format (each template parsed once). */
+export function renderChat(format: ChatFormat, messages: ChatMessage[], options: ChatTemplateOptions = {}): string {
+  let template = parsed.get(format.template);
+  if (!template) {
+    template = new ChatTemplate(format.template, { bos: format.bos, eos: format.eos });
+    parsed.clear(); // one model at a time: keep only the latest template
+    parsed.set(format.template, template);
+  }
+  return template.render(messages, options);
 }

@@ -2,4 +2,4 @@
 export { createTokenizer, Tokenizer, type EncodeOptions } from './tokenizer.ts';
 export { StreamingDecoder, type DecodeOptions } from './decode.ts';
 export { TokenizerError, TokenType, type TokenizerModel } from './vocab.ts';
-export type { ChatMessage, ChatTemplateOptions } from './chat-template.ts';
+export { renderChat, type ChatFormat, type ChatMessage, type ChatTemplateOptions } from './chat-template.ts';

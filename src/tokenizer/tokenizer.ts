@@ -1,7 +1,7 @@
 // The tokenizer a model's GGUF metadata describes: encode text to ids exactly as llama.cpp's
 // llama_tokenize does, decode ids back to text, and format chats with the model's template.
 import { BpeEncoder } from './bpe.ts';
-import { ChatTemplate, type ChatMessage, type ChatTemplateOptions } from './chat-template.ts';
+import { ChatTemplate, type ChatFormat, type ChatMessage, type ChatTemplateOptions } from './chat-template.ts';
 import { StreamingDecoder, TokenBytes, type DecodeOptions } from './decode.ts';
 import { SpecialTokenSplitter } from './special.ts';
 import { byteTokenTable, tokenizeSpm } from './spm.ts';
@@ -36,10 +36,14 @@ export class Tokenizer {
     this.bytes = new TokenBytes(vocab);
     this.bpe = vocab.model === 'gpt2' ? new BpeEncoder(vocab) : null;
     this.byteTokens = byteTokenTable(vocab);
-    this.chatTemplate = vocab.chatTemplate === null ? null : new ChatTemplate(vocab.chatTemplate, {
-      bos: vocab.bos === null ? '' : vocab.tokens[vocab.bos],
-      eos: vocab.eos === null ? '' : vocab.tokens[vocab.eos],
-    });
+    this.chatTemplate = vocab.chatTemplate === null ? null : new ChatTemplate(vocab.chatTemplate, this.specialTexts());
+  }
+
+  private specialTexts(): { bos: string; eos: string } {
+    return {
+      bos: this.vocab.bos === null ? '' : this.vocab.tokens[this.vocab.bos],
+      eos: this.vocab.eos === null ? '' : this.vocab.tokens[this.vocab.eos],
+    };
   }
 
   /** Whether encode() adds BOS / EOS when not told otherwise. */
@@ -53,6 +57,11 @@ export class Tokenizer {
 
   get hasChatTemplate(): boolean {
     return this.chatTemplate !== null;
+  }
+
+  /** The chat template with its special-token texts, for rendering chats elsewhere (the page), or null. */
+  get chatFormat(): ChatFormat | null {
+    return this.vocab.chatTemplate === null ? null : { template: this.vocab.chatTemplate, ...this.specialTexts() };
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
