@@ -1,7 +1,10 @@
-// The playground: a prompt, sampling settings, and the text the loaded model streams back, the
-// `playground` part of the lab store. Tokens are appended as the engine produces them; Stop asks the
-// engine to cancel, which it honours between steps, and the text produced so far stays.
-import type { GenerateResult } from '../engine/types.ts';
+// The playground: sampling settings and the text the loaded model streams back, the `playground` part of
+// the lab store, in two modes. Completion continues a prompt as written; chat renders the conversation
+// with the model's own chat template (chatPrompt.ts) and adds each reply to it. Tokens are appended as the
+// engine produces them; Stop asks the engine to cancel, which it honours between steps, and the text
+// produced so far stays.
+import type { GenerateOptions, GenerateResult } from '../engine/types.ts';
+import { chatPrompt, type ChatMessage } from './chatPrompt.ts';
 import { errorMessage } from './modelErrors.ts';
 import type { ModelSlices } from './modelSlice.ts';
 import type { ModelServices, SliceSetter } from './modelServices.ts';
@@ -51,12 +54,25 @@ export function clampSetting(key: SamplingKey, value: number, previous: number):
 
 export type RunStatus = 'idle' | 'running' | 'stopping';
 
+export type PlaygroundMode = 'completion' | 'chat';
+
+export const NO_CHAT_TEMPLATE = 'This model has no chat template (tokenizer.chat_template), so it can only continue text: use Completion.';
+
 export interface PlaygroundState {
+  mode: PlaygroundMode;
+  /** Completion: the text to continue. */
   prompt: string;
+  /** Chat: the system prompt; empty leaves the template's own default. */
+  systemPrompt: string;
+  /** Chat: the conversation so far, user and assistant turns. */
+  chat: ChatMessage[];
+  /** Chat: the message being written. */
+  chatInput: string;
   sampling: SamplingSettings;
   status: RunStatus;
-  /** The prompt of the current (or last) run, shown before its output. */
+  /** The prompt of the current (or last) completion, shown before its output. */
   runPrompt: string;
+  /** The text of the current (or last) completion, or the chat reply being streamed. */
   output: string;
   /** Tokens generated in the current (or last) run. */
   generated: number;
@@ -69,9 +85,17 @@ export interface PlaygroundState {
 }
 
 export interface PlaygroundActions {
+  setMode(mode: PlaygroundMode): void;
   setPrompt(prompt: string): void;
+  setSystemPrompt(text: string): void;
+  setChatInput(text: string): void;
   setSampling(key: SamplingKey, value: number): void;
+  /** Completion: continues the prompt. */
   generate(): Promise<void>;
+  /** Chat: sends the message being written and streams the reply. */
+  send(): Promise<void>;
+  /** Chat: starts a new conversation (the system prompt stays). */
+  clearChat(): void;
   stop(): void;
 }
 
@@ -87,30 +111,72 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
   const patch = (change: Partial<PlaygroundState> | ((p: PlaygroundState) => Partial<PlaygroundState>)) =>
     set((s) => ({ playground: { ...s.playground, ...(typeof change === 'function' ? change(s.playground) : change) } }) as Partial<T>);
 
+  /** One generation; the result, or null when it failed (the error is on screen). */
+  const run = async (prompt: string, runPrompt: string, extra: Partial<GenerateOptions> = {}): Promise<GenerateResult | null> => {
+    const { sampling } = get().playground;
+    patch({ status: 'running', runPrompt, output: '', generated: 0, firstTokenAt: null, lastTokenAt: null, result: null, error: null });
+    const { maxTokens, temperature, topK, topP, minP, repeatPenalty, seed } = sampling;
+    try {
+      const result = await services.engine.generate(
+        prompt,
+        { maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN: 64, seed, ...extra },
+        (token) => {
+          const now = performance.now();
+          patch((p) => ({ output: p.output + token.text, generated: p.generated + 1, firstTokenAt: p.firstTokenAt ?? now, lastTokenAt: now }));
+        },
+      );
+      const { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } = result;
+      // The final text is the engine's decode of all tokens (streamed pieces can split a UTF-8 character).
+      patch({ status: 'idle', output: result.text, generated: result.tokens.length, result: { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } });
+      return result;
+    } catch (err) {
+      patch({ status: 'idle', error: `Generation failed: ${errorMessage(err)}` });
+      return null;
+    }
+  };
+
+  const ready = () => {
+    const { playground, model } = get();
+    return playground.status === 'idle' && model.info !== null && model.loading === null ? model.info : null;
+  };
+
+  const send = async () => {
+    const info = ready();
+    const { chatInput: text, chat, systemPrompt } = get().playground;
+    if (!info || !text.trim()) return;
+    if (!info.chatTemplate) return patch({ error: NO_CHAT_TEMPLATE });
+    const turns: ChatMessage[] = [...chat, { role: 'user', content: text }];
+    let prompt: string;
+    try {
+      prompt = chatPrompt(info.chatTemplate, systemPrompt, turns);
+    } catch (err) {
+      return patch({ error: `The model's chat template failed: ${errorMessage(err)}` });
+    }
+    patch({ chat: turns, chatInput: '' });
+    const result = await run(prompt, '', { parseSpecial: true });
+    const reply = result?.text.trim() ?? '';
+    if (reply) return patch((p) => ({ chat: [...p.chat, { role: 'assistant', content: reply }], output: '' }));
+    // No reply (failed, or stopped before the first token): the message goes back to the input, unsent.
+    patch((p) => ({ chat: p.chat.slice(0, -1), chatInput: p.chatInput.trim() ? `${text}\n${p.chatInput}` : text, output: '' }));
+  };
+
   const actions: PlaygroundActions = {
+    setMode: (mode) => {
+      if (get().playground.status === 'idle') patch({ mode, error: null });
+    },
     setPrompt: (prompt) => patch({ prompt }),
+    setSystemPrompt: (systemPrompt) => patch({ systemPrompt }),
+    setChatInput: (chatInput) => patch({ chatInput }),
     setSampling: (key, value) =>
       patch((p) => ({ sampling: { ...p.sampling, [key]: clampSetting(key, value, p.sampling[key]) } })),
     generate: async () => {
-      const { playground, model } = get();
-      if (playground.status !== 'idle' || !model.info || model.loading) return;
-      patch({ status: 'running', runPrompt: playground.prompt, output: '', generated: 0, firstTokenAt: null, lastTokenAt: null, result: null, error: null });
-      const { maxTokens, temperature, topK, topP, minP, repeatPenalty, seed } = playground.sampling;
-      try {
-        const result = await services.engine.generate(
-          playground.prompt,
-          { maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN: 64, seed },
-          (token) => {
-            const now = performance.now();
-            patch((p) => ({ output: p.output + token.text, generated: p.generated + 1, firstTokenAt: p.firstTokenAt ?? now, lastTokenAt: now }));
-          },
-        );
-        const { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } = result;
-        // The final text is the engine's decode of all tokens (streamed pieces can split a UTF-8 character).
-        patch({ status: 'idle', output: result.text, generated: result.tokens.length, result: { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } });
-      } catch (err) {
-        patch({ status: 'idle', error: `Generation failed: ${errorMessage(err)}` });
-      }
+      if (!ready()) return;
+      const { prompt } = get().playground;
+      await run(prompt, prompt);
+    },
+    send,
+    clearChat: () => {
+      if (get().playground.status === 'idle') patch({ chat: [], output: '', result: null, generated: 0, error: null });
     },
     stop: () => {
       if (get().playground.status !== 'running') return;
@@ -120,7 +186,11 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
   };
 
   return {
+    mode: 'completion',
     prompt: 'Once upon a time',
+    systemPrompt: '',
+    chat: [],
+    chatInput: '',
     sampling: { ...DEFAULT_SAMPLING },
     status: 'idle',
     runPrompt: '',

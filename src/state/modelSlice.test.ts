@@ -1,34 +1,40 @@
 // The model and playground slices with an in-process engine, an in-memory cache and a scripted fetch:
-// the load pipeline (download into the cache, cache hits, the no-cache fallback), error messages,
-// cancellation, crash recovery, and streaming/stopping generation.
+// the load pipeline (header check, download into the cache, cache hits, the no-cache fallback), error
+// messages, cancellation, crash recovery, streaming/stopping generation, and chat.
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo, ModelSource } from '../engine/types.ts';
+import { meta, writeGGUF } from '../gguf/index.ts';
 import { parseModelManifest } from '../models/builtin.ts';
 import { ModelCacheError, type CachedModel } from '../storage/model-cache.ts';
 import { createModelSlices, type ModelLabSlices } from './modelStore.ts';
 import type { ModelCache, ModelServices } from './modelServices.ts';
-import { clampSetting } from './modelPlayground.ts';
+import { clampSetting, NO_CHAT_TEMPLATE } from './modelPlayground.ts';
 
 const INFO = { architecture: 'llama', name: 'tiny' } as ModelInfo;
 const MODEL_BYTES = new Uint8Array([0x47, 0x47, 0x55, 0x46, 1, 2, 3, 4]); // starts with "GGUF"
 
 class FakeEngine implements Engine {
   sources: ModelSource[] = [];
+  loads: ModelInfo = INFO;
   loaded = false;
   loadError: Error | null = null;
   cancelled = false;
+  generated: { prompt: string | number[]; options: GenerateOptions }[] = [];
+  generateError: Error | null = null;
   async load(source: ModelSource, onProgress?: (p: LoadProgress) => void) {
     this.sources.push(source);
     onProgress?.({ phase: 'weights', loadedBytes: 4, totalBytes: 8, tensor: 'blk.0.attn_q.weight' });
     if (this.loadError) throw this.loadError;
     this.loaded = true;
-    return INFO;
+    return this.loads;
   }
   async info() {
-    return this.loaded ? INFO : null;
+    return this.loaded ? this.loads : null;
   }
-  async generate(_prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
+  async generate(prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
+    this.generated.push({ prompt, options });
+    if (this.generateError) throw this.generateError;
     this.cancelled = false;
     const tokens: number[] = [];
     while (tokens.length < options.maxTokens && !this.cancelled) {
@@ -157,7 +163,7 @@ describe('model slice: loading', () => {
     expect(t.model().error).toBeNull();
     expect(t.model().info).toEqual(INFO);
     expect(t.model().source).toBe(URL_);
-    expect(t.stages).toEqual(['check', 'download', 'weights']);
+    expect(t.stages).toEqual(['check', 'header', 'download', 'weights']);
     const source = t.engine.sources[0];
     expect(source.kind).toBe('file');
     expect(new Uint8Array(await (source as { file: Blob }).file.arrayBuffer())).toEqual(MODEL_BYTES);
@@ -167,8 +173,9 @@ describe('model slice: loading', () => {
   it('loads a cached URL again without downloading it', async () => {
     const t = setup();
     await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.fetches).toEqual([URL_, URL_]); // the header probe (this server ignores ranges), the download
     await t.model().actions.load({ kind: 'url', url: URL_ });
-    expect(t.fetches).toEqual([URL_]);
+    expect(t.fetches).toHaveLength(2);
     expect(t.engine.sources).toHaveLength(2);
   });
 
@@ -240,7 +247,11 @@ describe('model slice: loading', () => {
         controller.close();
       },
     });
-    const t = setup({ fetch: async () => new Response(body, { headers: { 'Content-Length': '8' } }) });
+    // a server without ranges: the header probe gets the whole file (200) and drops it
+    const t = setup({
+      fetch: async (_input, init) =>
+        new Headers(init?.headers).has('Range') ? new Response(MODEL_BYTES) : new Response(body, { headers: { 'Content-Length': '8' } }),
+    });
     const loading = t.model().actions.load({ kind: 'url', url: URL_ });
     await new Promise((r) => setTimeout(r, 5));
     expect(t.model().loading?.stage).toBe('download');
@@ -282,6 +293,114 @@ describe('model slice: loading', () => {
     expect(t.model().error).toBe('The engine stopped: the GPU device was lost (test). Load the model again.');
     expect(t.store.getState().playground.prompt).toBe('my prompt');
     expect(t.store.getState().playground.sampling.temperature).toBe(0.3);
+  });
+});
+
+/** A server that answers Range requests with 206, as Hugging Face does; logs each request's range (or 'GET'). */
+function rangedServer(bytes: Uint8Array<ArrayBuffer>, log: string[], status = 200): typeof fetch {
+  return async (_input, init) => {
+    const range = new Headers(init?.headers).get('Range');
+    log.push(range ?? 'GET');
+    if (status !== 200) return new Response('no', { status, statusText: status === 401 ? 'Unauthorized' : '' });
+    const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
+    if (!m) return new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } });
+    const end = Math.min(Number(m[2]), bytes.length - 1);
+    return new Response(bytes.slice(Number(m[1]), end + 1), { status: 206, headers: { 'Content-Range': `bytes ${m[1]}-${end}/${bytes.length}` } });
+  };
+}
+
+describe('model slice: header check before a download', () => {
+  it('refuses a file that is not a GGUF after reading its first bytes, before downloading it', async () => {
+    const log: string[] = [];
+    const html = new TextEncoder().encode('<!DOCTYPE html><html>' + 'x'.repeat(100_000));
+    const t = setup({ fetch: rangedServer(html, log) });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.model().error).toMatch(new RegExp(`^${URL_} is not a usable GGUF model: .*GGUF`));
+    expect(log.every((r) => r.startsWith('bytes='))).toBe(true);
+    expect(t.engine.sources).toEqual([]);
+    expect(t.cache.entries.size).toBe(0);
+  });
+
+  it('refuses a GGUF of an architecture the engine does not run, naming it', async () => {
+    const log: string[] = [];
+    const t = setup({ fetch: rangedServer(writeGGUF([['general.architecture', meta.str('bert')]], []), log) });
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    expect(t.model().error).toContain("is not a usable GGUF model: unsupported architecture 'bert'");
+    expect(log).not.toContain('GET');
+  });
+
+  it('says a Hugging Face 401 may mean a gated repository', async () => {
+    const hf = 'https://huggingface.co/meta-llama/x/resolve/main/x.gguf';
+    const t = setup({ fetch: rangedServer(MODEL_BYTES, [], 401) });
+    await t.model().actions.load({ kind: 'url', url: hf });
+    expect(t.model().error).toBe(
+      `Loading ${hf} failed: the server answered HTTP 401 Unauthorized: the repository may be gated (accept its licence on huggingface.co) or private`,
+    );
+  });
+});
+
+const CHATML = {
+  template:
+    "{% for m in messages %}{% if loop.first and m['role'] != 'system' %}<|im_start|>system\nDefault<|im_end|>\n{% endif %}" +
+    "<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}",
+  bos: '<|im_start|>',
+  eos: '<|im_end|>',
+};
+
+describe('playground slice: chat', () => {
+  async function chatSetup(chatTemplate: ModelInfo['chatTemplate'] = CHATML) {
+    const t = setup();
+    t.engine.loads = { ...INFO, chatTemplate };
+    await t.model().actions.load({ kind: 'url', url: URL_ });
+    const playground = () => t.store.getState().playground;
+    playground().actions.setMode('chat');
+    playground().actions.setSampling('maxTokens', 3);
+    return { ...t, playground };
+  }
+
+  it('renders the conversation with the model’s template, reads its markers as tokens, and adds the reply', async () => {
+    const t = await chatSetup();
+    t.playground().actions.setSystemPrompt('Be brief.');
+    t.playground().actions.setChatInput('Hi');
+    await t.playground().actions.send();
+    expect(t.engine.generated[0].prompt).toBe('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n');
+    expect(t.engine.generated[0].options).toMatchObject({ parseSpecial: true, maxTokens: 3 });
+    expect(t.playground().chat).toEqual([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'bab' }]);
+    expect(t.playground().chatInput).toBe('');
+
+    // the next turn carries the whole conversation; an empty system prompt leaves the template's default
+    t.playground().actions.setSystemPrompt('');
+    t.playground().actions.setChatInput('More');
+    await t.playground().actions.send();
+    expect(t.engine.generated[1].prompt).toBe(
+      '<|im_start|>system\nDefault<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nbab<|im_end|>\n' +
+        '<|im_start|>user\nMore<|im_end|>\n<|im_start|>assistant\n',
+    );
+    t.playground().actions.clearChat();
+    expect(t.playground().chat).toEqual([]);
+  });
+
+  it('without a chat template it says to use completion and sends nothing', async () => {
+    const t = await chatSetup(null);
+    t.playground().actions.setChatInput('Hi');
+    await t.playground().actions.send();
+    expect(t.playground().error).toBe(NO_CHAT_TEMPLATE);
+    expect(t.engine.generated).toEqual([]);
+    expect(t.playground().chatInput).toBe('Hi');
+  });
+
+  it('a template that fails, or a generation that fails, leaves the message in the input and the conversation as it was', async () => {
+    const broken = await chatSetup({ ...CHATML, template: "{{ raise_exception('roles must alternate') }}" });
+    broken.playground().actions.setChatInput('Hi');
+    await broken.playground().actions.send();
+    expect(broken.playground().error).toBe("The model's chat template failed: chat template failed: roles must alternate");
+    expect(broken.playground()).toMatchObject({ chat: [], chatInput: 'Hi' });
+
+    const t = await chatSetup();
+    t.engine.generateError = new Error('device lost');
+    t.playground().actions.setChatInput('Hi');
+    await t.playground().actions.send();
+    expect(t.playground()).toMatchObject({ chat: [], chatInput: 'Hi', error: 'Generation failed: device lost', status: 'idle' });
   });
 });
 

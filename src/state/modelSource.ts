@@ -1,6 +1,7 @@
 // The first half of a load: getting the requested model's bytes into the OPFS cache (downloaded or copied,
-// streamed) and deciding what the engine reads. A cached URL is not downloaded again. When the cache
-// refuses (no OPFS, quota), the engine reads the original URL or file directly and a notice says so.
+// streamed) and deciding what the engine reads. A cached URL is not downloaded again; an uncached one has
+// its header checked with Range requests first (remoteHeader.ts). When the cache refuses (no OPFS,
+// quota), the engine reads the original URL or file directly and a notice says so.
 // The built-in models (`builtin:<name>`, also typed as a URL) are fetched from the page's own origin
 // into memory and not put in the OPFS cache: the browser's HTTP cache keeps them, and the cache list
 // stays the visitor's own models.
@@ -8,6 +9,7 @@ import type { ModelSource } from '../engine/types.ts';
 import { BUILTIN_PREFIX, builtinModelUrl, builtinRef, findBuiltinModel, parseBuiltinRef } from '../models/builtin.ts';
 import { errorMessage } from './modelErrors.ts';
 import type { ModelServices } from './modelServices.ts';
+import { checkRemoteHeader, httpRefusal } from './remoteHeader.ts';
 
 /** `builtin` without a name is the manifest's default model. */
 export type ModelRequest =
@@ -26,7 +28,7 @@ export interface PreparedSource {
 }
 
 export interface CopyProgress {
-  stage: 'download' | 'cache' | 'fetch';
+  stage: 'header' | 'download' | 'cache' | 'fetch';
   loadedBytes: number;
   totalBytes: number;
 }
@@ -103,9 +105,11 @@ async function fromUrl(url: string, services: ModelServices, signal: AbortSignal
   const hit = await cache.findCachedBySource(url).catch(() => null);
   if (hit) return { ...direct, source: { kind: 'file', file: await cache.cachedModelFile(hit.name), name: hit.name } } as PreparedSource;
 
+  progress({ stage: 'header', loadedBytes: 0, totalBytes: 0 });
+  await checkRemoteHeader(url, services.fetch, signal);
   progress({ stage: 'download', loadedBytes: 0, totalBytes: 0 });
   const response = await services.fetch(url, { signal });
-  if (!response.ok || !response.body) throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.ok || !response.body) throw httpRefusal(url, response.status, response.statusText);
   const total = Number(response.headers.get('Content-Length')) || 0;
   try {
     const saved = await cache.saveToCache(url, url, response.body, total, {

@@ -20,6 +20,7 @@ function rows(info: ModelInfo): [string, string][] {
     ['Vocabulary', info.vocabSize.toLocaleString('en-US')],
     ['RoPE', describeRope(info.rope) + (info.hasRopeFreqs ? ', per-pair rope_freqs' : '')],
     ['Tensor types', types],
+    ['Chat template', info.chatTemplate ? 'yes: the playground’s Chat mode uses it' : 'none: completion only'],
     ['Size', formatMegabytes(info.totalBytes)],
     ['Device', info.device],
     ['Load time', `${info.loadSeconds.toFixed(2)} s`],

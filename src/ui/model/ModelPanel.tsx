@@ -1,11 +1,12 @@
-// The model panel: pick a model (the lab's own family, a file, drop, URL, cache), watch it load, read what
-// it is. Errors are announced (role="alert") and leave everything else usable.
+// The model panel: pick a model (the lab's own family, the Hugging Face catalogue, a file, drop, URL,
+// cache), watch it load, read what it is. Errors are announced (role="alert") and leave everything else usable.
 import { useState, type DragEvent } from 'react';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 import { BuiltinModels } from './BuiltinModels.tsx';
 import { CachedModels } from './CachedModels.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
+import { ModelCatalogue } from './ModelCatalogue.tsx';
 import { ModelInfoTable } from './ModelInfoTable.tsx';
 import { ModelSourcePicker } from './ModelSourcePicker.tsx';
 
@@ -39,6 +40,7 @@ export function ModelPanel() {
     >
       <h2>Model</h2>
       <BuiltinModels />
+      <ModelCatalogue />
       <h3 className="model-own-heading">Or your own GGUF</h3>
       <ModelSourcePicker />
       <LoadProgress />

@@ -14,7 +14,7 @@ function liveRate(p: PlaygroundState): number | null {
 
 export function GenerationStats() {
   const playground = useLab(selectPlayground);
-  const { result, generated, status } = playground;
+  const { result, generated, status, mode } = playground;
   if (status === 'idle' && !result) return null;
   const rate = result ? result.tokensPerSecond : liveRate(playground);
   return (
@@ -26,7 +26,7 @@ export function GenerationStats() {
           <span data-stat="prompt">
             prompt {result.promptTokens} tokens at {result.promptTokensPerSecond.toFixed(1)} tokens/s
           </span>
-          <span data-stat="stopped-by">{STOP_REASONS[result.stoppedBy]}</span>
+          <span data-stat="stopped-by">{mode === 'chat' && result.stoppedBy === 'eos' ? 'end of turn' : STOP_REASONS[result.stoppedBy]}</span>
         </>
       )}
     </p>

@@ -1,57 +1,49 @@
-// The playground: a prompt, sampling settings, Generate / Stop, and the model's streamed continuation.
+// The playground: Completion (continue a prompt as written) or Chat (the conversation in the model's chat
+// template), the sampling settings either way, Stop, and the speed of the last run.
 import { useId } from 'react';
 import { useLab } from '../../state/LabStoreContext.tsx';
+import type { PlaygroundMode } from '../../state/modelPlayground.ts';
 import { selectModel, selectPlayground } from '../../state/modelStore.ts';
+import { ChatPlayground } from './ChatPlayground.tsx';
+import { CompletionPlayground } from './CompletionPlayground.tsx';
 import { GenerationStats } from './GenerationStats.tsx';
-import { SamplingControls } from './SamplingControls.tsx';
+
+const MODES: [PlaygroundMode, string][] = [
+  ['completion', 'Completion'],
+  ['chat', 'Chat'],
+];
 
 export function Playground() {
-  const { prompt, runPrompt, output, status, error, actions } = useLab(selectPlayground);
-  const { info, loading } = useLab(selectModel);
-  const promptId = useId();
-  const canGenerate = info !== null && loading === null && status === 'idle';
+  const { mode, status, error, actions } = useLab(selectPlayground);
+  const { info } = useLab(selectModel);
+  const name = useId();
+  const hint =
+    info === null
+      ? null
+      : !info.chatTemplate
+        ? 'This model has no chat template: it continues text as written.'
+        : mode === 'completion'
+          ? 'This model has a chat template: Chat formats your messages the way it was trained to read them.'
+          : 'Messages are formatted with the model’s chat template; a reply ends at its end-of-turn token.';
 
   return (
     <section className="panel playground" aria-label="Playground">
       <h2>Playground</h2>
-      <label htmlFor={promptId}>Prompt</label>
-      <textarea
-        id={promptId}
-        rows={4}
-        value={prompt}
-        aria-describedby={`${promptId}-keys`}
-        onChange={(event) => actions.setPrompt(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && canGenerate) {
-            event.preventDefault();
-            void actions.generate();
-          }
-        }}
-      />
-      <span id={`${promptId}-keys`} className="playground-hint">
-        Ctrl+Enter generates. An empty prompt starts from the beginning-of-text token.
-      </span>
-      <SamplingControls />
-      <div className="playground-buttons">
-        <button type="button" disabled={!canGenerate} onClick={() => void actions.generate()}>
-          Generate
-        </button>
-        <button type="button" disabled={status !== 'running'} onClick={actions.stop}>
-          Stop
-        </button>
-        {!info && <span className="playground-hint">Load a model to generate.</span>}
+      <div className="playground-mode" role="radiogroup" aria-label="Playground mode">
+        {MODES.map(([value, label]) => (
+          <label key={value}>
+            <input type="radio" name={name} value={value} checked={mode === value} disabled={status !== 'idle'} onChange={() => actions.setMode(value)} />
+            {label}
+          </label>
+        ))}
       </div>
+      {hint && <p className="playground-hint playground-mode-hint">{hint}</p>}
+      {mode === 'chat' ? <ChatPlayground /> : <CompletionPlayground />}
       {error && (
         <p className="playground-error" role="alert">
           {error}
         </p>
       )}
-      <div className="playground-transcript">
-        <span className="playground-echo">{runPrompt}</span>
-        <output aria-label="Generated text" aria-live="polite" aria-busy={status !== 'idle'}>
-          {output}
-        </output>
-      </div>
       <GenerationStats />
     </section>
   );
