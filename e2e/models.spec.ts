@@ -96,7 +96,7 @@ test('the RoPE vs PI vs ABF link runs three probes on the four models, one progr
   await progress.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByText('The probe was cancelled.')).toBeVisible({ timeout: 30_000 });
   await expect(progress).toHaveCount(0);
-  await expect(page.getByLabel('Experiment context')).toHaveValue('256'); // the panel took the link's context
+  await expect(page.getByLabel('RoPE vs PI vs ABF context')).toHaveValue('256'); // the panel took the link's context
 
   const started = Date.now();
   await page.getByRole('button', { name: 'Run RoPE vs PI vs ABF' }).click();

@@ -1,7 +1,8 @@
 // What the model and playground slices need from the outside world, gathered in one object so tests can
 // hand in an in-process engine and an in-memory cache instead of a worker, a GPU and the OPFS.
+import { webPublishedRuns, type PublishedRuns } from './publishedRuns.ts';
 import type { Engine } from '../engine/types.ts';
-import { webBuiltinCatalog, type BuiltinCatalog } from '../models/manifest-web.ts';
+import { siteBase, webBuiltinCatalog, type BuiltinCatalog } from '../models/manifest-web.ts';
 import * as opfs from '../storage/model-cache.ts';
 import { WorkerEngine } from '../worker/engine-client.ts';
 import { webgpuProblem } from './modelErrors.ts';
@@ -26,6 +27,8 @@ export interface ModelServices {
   builtins: BuiltinCatalog;
   /** Why this browser cannot run the engine, or null. */
   webgpuProblem(): Promise<string | null>;
+  /** Preset runs published with the page (public/results/); absent where there are none. */
+  published?: PublishedRuns;
 }
 
 /** The page's services: the engine in a Web Worker (spawned on the first load), the OPFS cache, the built-in models. */
@@ -39,5 +42,6 @@ export function browserModelServices(): ModelServices {
     fetch: (input, init) => fetch(input, init),
     builtins: webBuiltinCatalog(),
     webgpuProblem,
+    published: webPublishedRuns(siteBase),
   };
 }

@@ -3,13 +3,14 @@
 // A run goes to the engine worker (ProbeRunner) and its result is stored with its request, so a link
 // or a reload finds it again. The page and the embed protocol start runs through the same action.
 import type { ModelInfo } from '../engine/types.ts';
-import type { ProbeProgress, ProbeRequest, ProbeSuite } from '../probes/index.ts';
+import { presetModelMismatch, type ModelLabel, type SuiteRecord, type ProbeProgress, type ProbeRequest, type ProbeSuite } from '../probes/index.ts';
 import * as idb from '../storage/probe-results.ts';
 import type { StoredProbeResult } from '../storage/probe-results.ts';
 import type { ProbeRunner } from '../worker/probe-protocol.ts';
 import { errorMessage } from './modelErrors.ts';
 import type { ModelSlices } from './modelSlice.ts';
 import type { SliceSetter } from './modelServices.ts';
+import type { PublishedRuns } from './publishedRuns.ts';
 
 export type ProbeStorage = Pick<typeof idb, 'isProbeStorageAvailable' | 'listProbeResults' | 'saveProbeResult' | 'deleteProbeResult'>;
 
@@ -19,6 +20,8 @@ export interface ProbeServices {
   storage: ProbeStorage;
   /** The engine's current model info: a probe longer than the KV cache reloads the model with a larger one. */
   modelInfo(): Promise<ModelInfo | null>;
+  /** Runs of presets measured elsewhere and published with the page (absent: none). */
+  published?: PublishedRuns;
 }
 
 export interface RunningProbe {
@@ -33,6 +36,18 @@ export interface RunningProbe {
 export interface ShownSuite {
   suite: ProbeSuite;
   resultIds: Array<string | null>;
+  /** A run published with the page, shown in place of stored results (which this browser lacks). */
+  published?: PublishedSuite;
+}
+
+/** A preset's run on another machine: where and when, and its results in the stored form. */
+export interface PublishedSuite {
+  device: string;
+  measuredAt: string;
+  commit: string | null;
+  model: ModelLabel;
+  kvCache: string;
+  records: StoredProbeResult[];
 }
 
 export type ProbeOutcome = { ok: true; record: StoredProbeResult } | { ok: false; cancelled: boolean; error: string };
@@ -160,6 +175,12 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
 
   const runSuite = async (suite: ProbeSuite) => {
     if (get().probes.running) return run(suite.requests[0]); // refused with the usual message
+    const info = get().model.info;
+    const mismatch = suite.model && info ? presetModelMismatch(suite.model, info) : null;
+    if (mismatch) {
+      patch({ error: `${mismatch}. Load ${suite.model!.name} (Model & playground → catalogue) and run it again.`, notice: null });
+      return { ok: false as const, cancelled: false, error: mismatch };
+    }
     await refresh();
     const resultIds = suite.requests.map(storedId);
     patch({ suite: { suite, resultIds }, selectedId: null, pendingSuite: null, pending: null });
@@ -178,9 +199,14 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     openSuite: async (suite) => {
       await refresh();
       const resultIds = suite.requests.map(storedId);
-      patch(resultIds.every((id) => id !== null)
-        ? { suite: { suite, resultIds }, selectedId: null, pendingSuite: null }
-        : { pendingSuite: suite, suite: null });
+      if (resultIds.every((id) => id !== null)) return patch({ suite: { suite, resultIds }, selectedId: null, pendingSuite: null });
+      patch({ pendingSuite: suite, suite: null });
+      const published = await services.published?.(suite.preset, suite.ctx).catch((err: unknown) => {
+        patch({ error: `The published run of ${suite.title} could not be read: ${errorMessage(err)}` });
+        return null;
+      });
+      if (!published || get().probes.pendingSuite !== suite) return;
+      patch({ suite: { suite, resultIds, published: publishedSuite(published.record) }, selectedId: null });
     },
     cancel: () => {
       if (get().probes.running) services.runner?.cancelProbe();
@@ -205,6 +231,13 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
   return {
     running: null, results: [], selectedId: null, pending: null, suite: null, pendingSuite: null, error: null, notice: null, storageError: null, userText: '', actions,
   };
+}
+
+function publishedSuite(record: SuiteRecord): PublishedSuite {
+  const records = record.runs.map((run, i): StoredProbeResult => ({
+    id: `published:${record.preset}:${record.ctx}:${i}`, request: run.request, key: idb.requestKey(run.request), result: run.result, runMs: run.runMs,
+  }));
+  return { device: record.device, measuredAt: record.measuredAt, commit: record.commit, model: record.model, kvCache: record.kvCache, records };
 }
 
 function mergeNewestFirst(stored: StoredProbeResult[], inMemory: StoredProbeResult[]): StoredProbeResult[] {

@@ -1,61 +1,109 @@
-// The preset experiments: one click runs a few probes on the lab's own models, one after another, with one
-// progress bar and one cancel (RunProgress); the results then sit side by side (SuiteView).
-import { useEffect, useState } from 'react';
-import { PRESET_CONTEXT, ROPE_PI_ABF, type ProbeSuite } from '../../probes/index.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
-import { selectModelInfo } from '../../state/modelStore.ts';
+// The preset experiments: one click runs a few probes one after another, with one progress bar and one
+// cancel (RunProgress); the results then sit side by side (SuiteView). "RoPE vs PI vs ABF" runs on the
+// lab's own models; "Extending SmolLM2 past 8K" on SmolLM2-135M-Instruct, loaded from the catalogue when
+// another model is loaded, and opens with its published H100 run when this browser has none.
+import { useEffect, useState, type ReactNode } from 'react';
+import { CATALOGUE, catalogueUrl } from '../../models/catalogue.ts';
+import { EXTEND_SMOLLM2, PRESETS, ROPE_PI_ABF, presetModelMismatch, type ProbeSuite } from '../../probes/index.ts';
+import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { selectModelActions, selectModelInfo } from '../../state/modelStore.ts';
 import { presetSuite } from '../../state/presetUrl.ts';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 import { heldOutTexts } from './heldOutTexts.ts';
 
+const DESCRIPTIONS: Record<string, ReactNode> = {
+  [ROPE_PI_ABF]: (
+    <>
+      The lab’s four models on held-out State of the Union addresses: stage 1 (trained at 256 tokens) beside its three
+      continuations to 2,048 tokens — RoPE unchanged, position interpolation ×8, base 500,000 (ABF). Loss by position,
+      attention over distance and passkey retrieval, each model under its own RoPE.
+    </>
+  ),
+  [EXTEND_SMOLLM2]: (
+    <>
+      A real pretrained model, SmolLM2-135M-Instruct (trained at 8,192 tokens, RoPE base 100,000), pushed to 4× its
+      context with no retraining: its own RoPE beside a raised base (×5, ×10, ×50), position interpolation (×2, ×4),
+      static and dynamic NTK, YaRN and Llama 3.1 scaling (×4). Perplexity, loss by position, passkey retrieval
+      (lengths × depths) and attention by distance with the first token’s share, at ⅛, ¼, ½ and all of the context.
+    </>
+  ),
+};
+
 export function PresetPanel() {
+  return (
+    <section className="panel probe-presets" aria-label="Experiments">
+      <h2>Experiments</h2>
+      <PresetCard preset={ROPE_PI_ABF} />
+      <PresetCard preset={EXTEND_SMOLLM2} />
+    </section>
+  );
+}
+
+function PresetCard({ preset }: { preset: string }) {
+  const definition = PRESETS[preset];
+  const store = useLabStoreApi();
   const { running, pendingSuite, suite } = useLab(selectProbes);
-  const { runSuite } = useLab(selectProbeActions);
+  const { runSuite, openSuite } = useLab(selectProbeActions);
+  const { load } = useLab(selectModelActions);
   const model = useLab(selectModelInfo);
-  const [ctx, setCtx] = useState<number>(PRESET_CONTEXT.default);
+  const [ctx, setCtx] = useState<number>(definition.context.default);
   const [error, setError] = useState<string | null>(null);
   // the field follows the experiment a link opened (or the one on screen), so Run repeats that one
-  const linkedCtx = pendingSuite?.ctx ?? suite?.suite.ctx;
+  const shown = pendingSuite ?? suite?.suite;
+  const linkedCtx = shown?.preset === preset ? shown.ctx : undefined;
   useEffect(() => {
     if (linkedCtx !== undefined) setCtx(linkedCtx);
   }, [linkedCtx]);
 
-  const start = async () => {
-    let suite: ProbeSuite;
+  const build = async (): Promise<ProbeSuite | null> => {
     try {
-      suite = presetSuite(ROPE_PI_ABF, ctx, await heldOutTexts());
+      const built = presetSuite(preset, ctx, await heldOutTexts());
+      setError(null);
+      return built;
     } catch (err) {
-      return setError((err as Error).message);
+      setError((err as Error).message);
+      return null;
     }
-    setError(null);
-    void runSuite(suite);
   };
+  const start = async () => {
+    const built = await build();
+    if (!built) return;
+    const needed = built.model;
+    const entry = needed && CATALOGUE.find((m) => m.id === needed.catalogueId);
+    const info = store.getState().model.info;
+    if (needed && entry && (!info || presetModelMismatch(needed, info) !== null)) {
+      await load({ kind: 'url', url: catalogueUrl(entry) });
+      if (!store.getState().model.info) return; // the load failed and said why
+    }
+    void runSuite(built);
+  };
+  const open = async () => {
+    const built = await build();
+    if (built) void openSuite(built);
+  };
+  const title = definition.title;
 
   return (
-    <section className="panel probe-presets" aria-label="Experiments">
-      <h2>Experiments</h2>
-      <h3>RoPE vs PI vs ABF</h3>
-      <p className="hint">
-        The lab’s four models on held-out State of the Union addresses: stage 1 (trained at 256 tokens) beside its three
-        continuations to 2,048 tokens — RoPE unchanged, position interpolation ×8, base 500,000 (ABF). Loss by position,
-        attention over distance and passkey retrieval, each model under its own RoPE.
-      </p>
+    <div className="probe-preset" data-preset={preset}>
+      <h3>{title}</h3>
+      <p className="hint">{DESCRIPTIONS[preset]}</p>
       <label className="field">
         <span>Context (tokens)</span>
         <input
-          aria-label="Experiment context"
+          aria-label={`${title} context`}
           type="number"
-          min={PRESET_CONTEXT.min}
-          max={PRESET_CONTEXT.max}
+          min={definition.context.min}
+          max={definition.context.max}
           step={1}
           value={ctx}
           onChange={(e) => setCtx(Number(e.target.value))}
         />
       </label>
       {error && <p className="field-error" role="alert">{error}</p>}
-      <button type="button" className="button primary" disabled={running !== null || !model} onClick={() => void start()}>
-        Run RoPE vs PI vs ABF
-      </button>
-    </section>
+      <button type="button" className="button primary" disabled={running !== null || (!model && preset === ROPE_PI_ABF)} onClick={() => void start()}>
+        Run {title}
+      </button>{' '}
+      <button type="button" className="button" onClick={() => void open()}>Show results</button>
+    </div>
   );
 }

@@ -22,7 +22,7 @@ import './probes.css';
 export function ProbesSection() {
   const store = useLabStoreApi();
   const model = useLab(selectModelInfo);
-  const { error, notice, pending, pendingSuite, running } = useLab(selectProbes);
+  const { error, notice, pending, pendingSuite, running, suite } = useLab(selectProbes);
   const selected = useLab(selectSelectedProbe);
   const { run, runSuite, dismissError } = useLab(selectProbeActions);
   const { notify } = useLab(selectActions);
@@ -51,7 +51,7 @@ export function ProbesSection() {
             {!model && <span className="hint"> (load a model first)</span>}
           </div>
         )}
-        {pendingSuite && !running && (
+        {pendingSuite && !running && !suite?.published && (
           <div className="panel probe-pending" role="region" aria-label="Shared experiment">
             <p>This link asks for the <strong>{pendingSuite.title}</strong> experiment at {pendingSuite.ctx.toLocaleString('en-US')} tokens ({pendingSuite.requests.map((r) => r.probe).join(', ')}); some of its results are not stored in this browser.</p>
             <button type="button" className="button primary" disabled={!model} onClick={() => void runSuite(pendingSuite)}>Run the experiment</button>
