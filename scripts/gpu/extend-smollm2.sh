@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 MODEL=${MODEL:-/root/stash/SmolLM2-135M-Instruct.Q4_1.gguf}
 RECORD=/root/stash/extend-smollm2.json
 cd .gpu
-LAB_COMMIT=$(cut -c1-12 commit.txt) timeout "${BUDGET_S:-560}" ./node lab.mjs probe --preset extend-smollm2 --model "$MODEL" --ctx "${1:-32768}" --out "$RECORD" 2>&1 | tr '\r' '\n' | grep -v '^\[' 
+LAB_COMMIT=$(sed -E "s/^([0-9a-f]{12})[0-9a-f]*/\1/" commit.txt) timeout "${BUDGET_S:-560}" ./node lab.mjs probe --preset extend-smollm2 --model "$MODEL" --ctx "${1:-32768}" --out "$RECORD" 2>&1 | tr '\r' '\n' | grep -v '^\[' 
 status=${PIPESTATUS[0]}
 cp "$RECORD" "$OUT/" 2>/dev/null
 echo "exit $status"
