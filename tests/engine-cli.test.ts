@@ -1,7 +1,9 @@
 // `lab generate` and `lab ppl` end to end (a child process on Dawn/SwiftShader), against the numpy
 // greedy reference and the CPU reference's perplexity.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { perplexity } from '../src/engine/perplexity.ts';
 import { loadReferenceWeights } from '../src/engine/reference.ts';
@@ -45,6 +47,25 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
     const cpu = await perplexity(tokens, 64, tokenizer.bos, referenceChunkScorer(weights, 64));
     expect(out.chunks).toBe(2);
     expect(Math.abs(out.perplexity - cpu.perplexity) / cpu.perplexity).toBeLessThanOrEqual(2e-6);
+  });
+
+  it('ppl reads --text-file as llama-perplexity -f does: one trailing newline dropped', async () => {
+    // A text of 3·64 − 1 tokens (BOS included) that the newline brings to 3·64: llama-perplexity drops the
+    // newline and scores ⌊191 / 64⌋ = 2 chunks; keeping it would score 3.
+    const tokenizer = createTokenizer((await openStories('stories260K.gguf')).metadata);
+    const sample = readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8');
+    let text: string | undefined;
+    for (let end = 1; end < 4000 && !text; end++) {
+      const prefix = sample.slice(0, end);
+      if (tokenizer.encode(prefix).length === 191 && tokenizer.encode(prefix + '\n').length === 192) text = prefix + '\n';
+    }
+    if (!text) throw new Error('no prefix of the sample has 191 tokens and 192 with a newline');
+    const path = join(mkdtempSync(join(tmpdir(), 'lab-ppl-')), 'text.txt');
+    writeFileSync(path, text);
+    const r = lab('ppl', '--model', `${MODELS}stories260K.gguf`, '--text-file', path, '--ctx', '64', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { chunks: number; tokens: number };
+    expect([out.tokens, out.chunks]).toEqual([191, 2]);
   });
 
   it('bad options exit 2 with one line naming the problem', () => {

@@ -12,6 +12,15 @@ import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 
 const SCALINGS = ['none', 'linear', 'yarn'] as const;
 
+/**
+ * The text as `llama-perplexity -f` reads it (common/arg.cpp): the whole file with one trailing '\n'
+ * dropped, so a text ending on a chunk boundary gives llama.cpp's number of chunks.
+ */
+export function readPerplexityText(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 /** The RoPE override the options ask for, on top of the model's own; null when none is asked. */
 function ropeOverride(model: RopeConfig, values: Record<string, string | boolean | undefined>): RopeConfig | null {
   const base = values['rope-base'] === undefined ? undefined : numberOption('rope-base', values['rope-base'] as string);
@@ -59,7 +68,7 @@ export async function run(args: string[]): Promise<void> {
     const override = ropeOverride(info.rope, values);
     if (override) await engine.setRope(override);
     const tokenizer = engine.tokenizer();
-    const tokens = tokenizer.encode(readFileSync(textFile, 'utf8'));
+    const tokens = tokenizer.encode(readPerplexityText(textFile));
     const bos = tokenizer.addsBos ? tokenizer.bos : null;
     const usable = Math.min(tokens.length, maxChunks === Infinity ? tokens.length : Math.max(2, maxChunks) * ctx);
     const result = await perplexity(tokens.slice(0, usable), ctx, bos, (chunk, first) => engine.score(chunk, { firstScored: first }),
