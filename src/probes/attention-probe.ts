@@ -2,13 +2,12 @@
 // per rotary pair of one input, and, for short inputs, one head's full attention map. Needs an engine
 // with ProbeHooks.
 import type { AttentionStats } from './attention-stats.ts';
-import type { ProbeHooks } from './hooks.ts';
+import { MAX_MAP_TOKENS, type ProbeHooks } from './hooks.ts';
 import { makeProvenance, type ProbeText, type Provenance, type RopeVariant } from './provenance.ts';
 import type { QkPairNorms } from './qk-norms.ts';
 import { forEachVariant, ProgressCounter, type ProbeContext } from './run-context.ts';
 
-/** Longest input whose full attention map a result keeps ((tokens)² floats per map). */
-export const MAX_MAP_TOKENS = 2048;
+export { MAX_MAP_TOKENS };
 
 export interface AttentionProbeOptions {
   text: ProbeText;

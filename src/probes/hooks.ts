@@ -22,6 +22,9 @@
 import type { AttentionStats } from './attention-stats.ts';
 import type { QkPairNorms } from './qk-norms.ts';
 
+/** Longest input whose full attention map may be made ((tokens)² floats): the only positions × positions buffer allowed. */
+export const MAX_MAP_TOKENS = 2048;
+
 export interface AttentionStatsOptions {
   /** Query-position bins (default logBinEdges(0, ids.length)). */
   queryBinEdges?: number[];

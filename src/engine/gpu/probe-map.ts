@@ -7,6 +7,7 @@ import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
 import type { GpuModel } from './model.ts';
 import { clearBuffer, readBuffer } from './readback.ts';
 import { requireVec4Heads } from './probe-stats.ts';
+import { MAX_MAP_TOKENS } from '../../probes/hooks.ts';
 
 export class AttentionMapPass {
   private map: GPUBuffer | null = null;
@@ -34,6 +35,7 @@ export class AttentionMapPass {
     if (!Number.isInteger(layer) || layer < 0 || layer >= c.layers || !Number.isInteger(head) || head < 0 || head >= c.heads)
       throw new RangeError(`no layer ${layer} head ${head} in ${c.layers} layers × ${c.heads} heads`);
     if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
+    if (ids.length > MAX_MAP_TOKENS) throw new RangeError(`a full attention map needs an input of at most ${MAX_MAP_TOKENS} tokens, this one has ${ids.length}`);
     const n = ids.length;
     const bytes = n * n * 4;
     this.ensureMap(bytes);
