@@ -10,7 +10,7 @@ import { fileSource } from '../src/gguf/source-node.ts';
 import { chatPrompt } from '../src/state/chatPrompt.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
 import { needTestModels, SMOLLM2_Q4_1 } from '../tests/test-models.ts';
-import { startRangeServer, type RangeServer } from './fixtures/range-server.ts';
+import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
 
 const HAVE_MODEL = needTestModels('e2e catalogue', SMOLLM2_Q4_1);
 test.skip(!HAVE_MODEL, 'needs the SmolLM2 test model: node scripts/test-models.mjs');
@@ -22,19 +22,6 @@ test.beforeAll(async () => {
   if (HAVE_MODEL) server = await startRangeServer(SMOLLM2_Q4_1);
 });
 test.afterAll(async () => server?.close());
-
-/** huggingface.co → 302 to the local host (CORS on both legs, as the Hub does); returns the Hub URLs asked for. */
-async function routeHubToLocal(page: Page): Promise<string[]> {
-  const hubRequests: string[] = [];
-  await page.route('https://huggingface.co/**', (route) => {
-    const url = new URL(route.request().url());
-    hubRequests.push(`${route.request().method()} ${url.pathname}`);
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range' };
-    if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
-    return route.fulfill({ status: 302, headers: { ...cors, Location: `${server.origin}/hub${url.pathname}` } });
-  });
-  return hubRequests;
-}
 
 const catalogueEntry = (page: Page, id: string) => page.getByRole('region', { name: 'Model catalogue' }).locator(`[data-model="${id}"]`);
 const loadedModel = (page: Page) => page.getByRole('region', { name: 'Loaded model' });
@@ -53,7 +40,7 @@ async function setSampling(page: Page, label: string, value: number) {
 
 test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), chats, and loads again from the cache after reload', async ({ page }) => {
   test.setTimeout(240_000);
-  const hubRequests = await routeHubToLocal(page);
+  const hubRequests = await routeHubTo(page, server);
   const hubPath = `/hub/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/${CATALOGUE_FILE}`;
 
   await page.goto('/');

@@ -83,6 +83,16 @@ describe('lab store', () => {
     expect(store.getState().experiment.series[1]).toMatchObject({ name: 'my run', config: { base: 1_000_000 } });
   });
 
+  it('shows a notice once while it is on screen', () => {
+    const store = createLabStore();
+    store.getState().actions.notify('error', 'bad link');
+    store.getState().actions.notify('error', 'bad link');
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['bad link']);
+    store.getState().actions.dismissNotice(store.getState().notices[0].id);
+    store.getState().actions.notify('error', 'bad link');
+    expect(store.getState().notices).toHaveLength(1);
+  });
+
   it('keeps at most four notices', () => {
     const store = createLabStore();
     for (let i = 0; i < 6; i++) store.getState().actions.notify('error', `problem ${i}`);
