@@ -27,11 +27,12 @@ export function logitsVector(map) {
 
 /**
  * Perplexity of `tokens` over non-overlapping chunks of `nCtx`, with the per-chunk sums kept for
- * diagnosis. `sequence` must belong to a context of at least nCtx tokens.
+ * diagnosis. `sequence` must belong to a context of at least nCtx tokens. `maxChunks` scores only the
+ * first chunks, as llama-perplexity's `--chunks N` does.
  */
-export async function perplexityLikeLlamaCpp(sequence, tokens, nCtx, bos, addBos) {
+export async function perplexityLikeLlamaCpp(sequence, tokens, nCtx, bos, addBos, { maxChunks = Infinity } = {}) {
   if (tokens.length < 2 * nCtx) throw new Error(`perplexity at n_ctx ${nCtx} needs ${2 * nCtx} tokens, the text has ${tokens.length}`);
-  const nChunk = Math.floor(tokens.length / nCtx);
+  const nChunk = Math.min(Math.floor(tokens.length / nCtx), maxChunks);
   const first = nCtx / 2;
   if (!Number.isInteger(first)) throw new Error(`n_ctx must be even, got ${nCtx}`);
   const chunkNll = [];

@@ -235,6 +235,8 @@ export interface ReferenceOptions {
   kvStore?: KvStore;
   /** Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 or Q8_0 weights is rounded to 8 bits per 32-value group (quantizeActivations). */
   int8Activations?: boolean;
+  /** Replaces every weight product (tests: another implementation's arithmetic, e.g. llama.cpp's rounded activations); overrides int8Activations. */
+  product?: Product;
 }
 
 /** The KvStore of a cache layout: nothing for f32, rounding to half for f16. */
@@ -265,14 +267,14 @@ export class ReferenceModel {
     this.kvStore = kvStoreOf(options);
     const c = w.config;
     const rounded = new Float32Array(Math.max(c.dim, c.ffnDim, c.heads * c.headDim)); // x after quantizeActivations
-    this.product = options.int8Activations
+    this.product = options.product ?? (options.int8Activations
       ? (out, m, x, rows, cols) => {
         if (!w.int8Products.has(m)) return matvec(out, m, x, rows, cols);
         const xq = rounded.subarray(0, cols);
         quantizeActivations(xq, x);
         matvec(out, m, xq, rows, cols);
       }
-      : matvec;
+      : matvec);
     this.config = c;
     this.rope = computeRope(c.rope);
     const kvSize = c.kvHeads * context * c.headDim;
