@@ -37,6 +37,9 @@ describe('lab probe: option errors', () => {
     [['passkey', '--model', 'nope.gguf'], /--model: no such file 'nope.gguf'/],
     [['passkey', '--model', 'x', '--bogus'], /'--bogus'/],
     [['perplexity', '--model', 'x', '--map', '1:1'], /--map does not apply to perplexity/],
+    [['--preset', 'nope'], /--preset must be one of rope-pi-abf, extend-smollm2, got 'nope'/],
+    [['--preset', 'rope-pi-abf', '--model', 'x'], /--preset rope-pi-abf runs on the lab's own models/],
+    [['--preset', 'extend-smollm2', '--ctx', '512', '--model', 'x'], /the preset's context must be a multiple of 8 from 1024 to 32768 tokens, got 512/],
   ])('%j', async (args, message) => {
     await expect(probe(...args)).rejects.toThrow(CliError);
     await expect(probe(...args)).rejects.toThrow(message);
@@ -55,6 +58,12 @@ describe('lab probe: option errors', () => {
   ])('attention-distance %j', async (extra, message) => {
     await expect(probe('attention-distance', '--model', STORIES, '--engine', 'cpu', ...extra)).rejects.toThrow(message);
   });
+
+  it.skipIf(!haveStories)('--preset extend-smollm2 refuses a model that is not SmolLM2-135M, naming what differs', async () => {
+    await expect(probe('--preset', 'extend-smollm2', '--ctx', '1024', '--model', STORIES)).rejects.toThrow(
+      /this experiment is written for SmolLM2-135M-Instruct; the loaded model '.*' has 5 layers, 8 heads \/ 4 KV heads \(needs 30, 9 \/ 3\)/,
+    );
+  }, 120_000);
 });
 
 describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {

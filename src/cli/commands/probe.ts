@@ -13,7 +13,7 @@
 //     first-sentence:     [--lengths a,b,…] [--trials n] [--seed s]
 //   [--json | --csv]
 //   lab probe --preset extend-smollm2 --model <SmolLM2-135M-Instruct.gguf> [--ctx N] [--kv-cache f32|f16] [--json]
-//     a whole preset experiment on one model, written as one record (probe-preset.ts)
+//     a whole preset experiment on one model, written as one record (src/cli/probe-preset.ts)
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
 // 'moby-dick'; 'heldout' stands for the addresses the lab's own models never trained on (src/data/split.ts);
 // without --text the probes read the four latest addresses (loss, perplexity: the longest one).
@@ -64,7 +64,7 @@ const SCALING: Record<string, RopeConfig['type']> = { none: 'default', ...Object
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
 export async function run(args: string[]): Promise<void> {
-  if (args[0] === '--preset' || args[0]?.startsWith('--preset=')) return (await import('./probe-preset.ts')).runPreset(args);
+  if (args[0] === '--preset' || args[0]?.startsWith('--preset=')) return (await import('../probe-preset.ts')).runPreset(args);
   const [kind, ...rest] = args;
   if (!KINDS.includes(kind as Kind)) throw new CliError(`probe needs one of ${KINDS.join(', ')} first (or --preset <name>), got '${kind ?? ''}'`);
   const { values } = parseOptions(rest, OPTIONS);

@@ -9,17 +9,16 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { findProbeText } from '../../data/split.ts';
-import { nodeBuiltinTexts } from '../../data/texts-node.ts';
-import { heldOutTextIds } from '../../data/split.ts';
+import { findProbeText, heldOutTextIds } from '../data/split.ts';
+import { nodeBuiltinTexts } from '../data/texts-node.ts';
 import {
   PRESET_TITLES, SUITE_RECORD_FORMAT, contextNeeded, findPreset, hasProbeHooks, presetModelMismatch, runProbeRequest,
   probeResultJson, type ProbeContext, type ProbeResult, type SuiteRecord,
-} from '../../probes/index.ts';
-import { CliError, intOption, parseOptions } from '../args.ts';
-import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
-import { resolveModelPath } from '../model-path.ts';
-import { formatTable } from '../rope-options.ts';
+} from '../probes/index.ts';
+import { CliError, intOption, parseOptions } from './args.ts';
+import { KV_CACHE_OPTION, kvCacheOption } from './kv-cache-option.ts';
+import { resolveModelPath } from './model-path.ts';
+import { formatTable } from './rope-options.ts';
 
 export async function runPreset(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { preset: { type: 'string' }, model: { type: 'string' }, ctx: { type: 'string' }, out: { type: 'string' }, ...KV_CACHE_OPTION });
@@ -39,7 +38,7 @@ export async function runPreset(args: string[]): Promise<void> {
   const kvCache = kvCacheOption(values['kv-cache']) ?? 'f16';
   const needed = Math.max(...suite.requests.map(contextNeeded));
 
-  const { loadModel } = await import('../engine-node.ts'); // Dawn loads only now
+  const { loadModel } = await import('./engine-node.ts'); // Dawn loads only now
   const { engine, info } = await loadModel(path, { context: needed, kvCache });
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
