@@ -68,7 +68,7 @@ export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport 
 
 const num = (n: number | null | undefined, digits = 0) => (n == null ? '–' : n.toFixed(digits));
 
-/** The README's Speed table: one row per (shape, type, phase, tokens). */
+/** The Speed table (docs/speed.md): one row per (shape, type, phase, tokens). */
 export function markdownTable(merged: MergedReport): string {
   const attentions = [...new Set(merged.peer.runs.map((r) => r.attention))];
   const header = ['model', 'weights', 'phase', 'tokens', 'ours tok/s', 'of roofline / first token', ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`])];
