@@ -12,33 +12,24 @@ import { needTestModels, SMOLLM2_Q4_1 } from './test-models.ts';
 
 const HAVE = needTestModels('SmolLM2 memory test', SMOLLM2_Q4_1);
 
+/** `target` with method `key` replaced by `wrap(original)` (the original bound to `target`). */
+function intercept<T extends object, K extends keyof T>(target: T, key: K, wrap: (original: T[K]) => T[K]): T {
+  return new Proxy(target, { get: (t, k) => (k === key ? wrap((Reflect.get(t, k) as (...a: unknown[]) => unknown).bind(t) as T[K]) : Reflect.get(t, k)) });
+}
+
 /** A GPU whose devices report each createBuffer (label, size) to `log`. */
 async function loggingGpu(log: Array<{ label: string; size: number }>): Promise<GPU> {
-  const gpu = await nodeGpu({ quiet: true });
-  const requestAdapter = gpu.requestAdapter.bind(gpu);
-  return new Proxy(gpu, {
-    get(target, key) {
-      if (key !== 'requestAdapter') return Reflect.get(target, key);
-      return async (options?: GPURequestAdapterOptions) => {
-        const adapter = await requestAdapter(options);
-        if (!adapter) return adapter;
-        const requestDevice = adapter.requestDevice.bind(adapter);
-        return new Proxy(adapter, {
-          get(a, k) {
-            if (k !== 'requestDevice') return Reflect.get(a, k);
-            return async (descriptor?: GPUDeviceDescriptor) => {
-              const device = await requestDevice(descriptor);
-              const createBuffer = device.createBuffer.bind(device);
-              device.createBuffer = (d: GPUBufferDescriptor) => {
-                log.push({ label: d.label ?? '', size: d.size });
-                return createBuffer(d);
-              };
-              return device;
-            };
-          },
-        });
+  return intercept(await nodeGpu({ quiet: true }), 'requestAdapter', (requestAdapter) => async (options) => {
+    const adapter = await requestAdapter(options);
+    return adapter && intercept(adapter, 'requestDevice', (requestDevice) => async (descriptor) => {
+      const device = await requestDevice(descriptor);
+      const createBuffer = device.createBuffer.bind(device);
+      device.createBuffer = (d: GPUBufferDescriptor) => {
+        log.push({ label: d.label ?? '', size: d.size });
+        return createBuffer(d);
       };
-    },
+      return device;
+    });
   });
 }
 

@@ -3,13 +3,13 @@
 // lab's own models; "Extending SmolLM2 past 8K" on SmolLM2-135M-Instruct, loaded from the catalogue when
 // another model is loaded, and opens with its published H100 run when this browser has none.
 import { useEffect, useState, type ReactNode } from 'react';
-import { CATALOGUE, catalogueUrl } from '../../models/catalogue.ts';
-import { EXTEND_SMOLLM2, PRESETS, ROPE_PI_ABF, presetModelMismatch, type ProbeSuite } from '../../probes/index.ts';
+import { EXTEND_SMOLLM2, PRESETS, ROPE_PI_ABF, type ProbeSuite } from '../../probes/index.ts';
 import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
-import { selectModelActions, selectModelInfo } from '../../state/modelStore.ts';
+import { selectModelInfo } from '../../state/modelStore.ts';
 import { presetSuite } from '../../state/presetUrl.ts';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 import { heldOutTexts } from './heldOutTexts.ts';
+import { runPresetOnItsModel } from './runPreset.ts';
 
 const DESCRIPTIONS: Record<string, ReactNode> = {
   [ROPE_PI_ABF]: (
@@ -43,8 +43,7 @@ function PresetCard({ preset }: { preset: string }) {
   const definition = PRESETS[preset];
   const store = useLabStoreApi();
   const { running, pendingSuite, suite } = useLab(selectProbes);
-  const { runSuite, openSuite } = useLab(selectProbeActions);
-  const { load } = useLab(selectModelActions);
+  const { openSuite } = useLab(selectProbeActions);
   const model = useLab(selectModelInfo);
   const [ctx, setCtx] = useState<number>(definition.context.default);
   const [error, setError] = useState<string | null>(null);
@@ -67,15 +66,7 @@ function PresetCard({ preset }: { preset: string }) {
   };
   const start = async () => {
     const built = await build();
-    if (!built) return;
-    const needed = built.model;
-    const entry = needed && CATALOGUE.find((m) => m.id === needed.catalogueId);
-    const info = store.getState().model.info;
-    if (needed && entry && (!info || presetModelMismatch(needed, info) !== null)) {
-      await load({ kind: 'url', url: catalogueUrl(entry) });
-      if (!store.getState().model.info) return; // the load failed and said why
-    }
-    void runSuite(built);
+    if (built) await runPresetOnItsModel(store, built);
   };
   const open = async () => {
     const built = await build();

@@ -2,12 +2,12 @@
 // holds its place. A run published with the page (measured on a real GPU) is shown with where and when it
 // ran, and one click re-runs it here — loading the model the preset is written for first when need be.
 import { useMemo } from 'react';
-import { CATALOGUE, catalogueUrl } from '../../models/catalogue.ts';
 import { presetModelMismatch } from '../../probes/index.ts';
 import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
-import { selectModelActions, selectModelInfo } from '../../state/modelStore.ts';
-import { selectProbeActions, selectProbes, type PublishedSuite, type ShownSuite } from '../../state/probeSlice.ts';
+import { selectModelInfo } from '../../state/modelStore.ts';
+import { selectProbes, type PublishedSuite, type ShownSuite } from '../../state/probeSlice.ts';
 import { ResultView } from './ResultView.tsx';
+import { presetCatalogueEntry, runPresetOnItsModel } from './runPreset.ts';
 
 export function SuiteView({ onError }: { onError(message: string): void }) {
   const { suite, results } = useLab(selectProbes);
@@ -37,21 +37,12 @@ export function SuiteView({ onError }: { onError(message: string): void }) {
 function PublishedBanner({ shown, published }: { shown: ShownSuite; published: PublishedSuite }) {
   const store = useLabStoreApi();
   const info = useLab(selectModelInfo);
-  const { load } = useLab(selectModelActions);
-  const { runSuite } = useLab(selectProbeActions);
   const { running } = useLab(selectProbes);
   const needed = shown.suite.model;
-  const entry = needed ? CATALOGUE.find((m) => m.id === needed.catalogueId) : undefined;
+  const entry = presetCatalogueEntry(shown.suite);
   const fits = !needed || (info !== null && presetModelMismatch(needed, info) === null);
   const date = new Date(published.measuredAt).toISOString().slice(0, 10);
-
-  const rerun = async () => {
-    if (!fits && entry) {
-      await load({ kind: 'url', url: catalogueUrl(entry) });
-      if (!store.getState().model.info) return; // the load failed and said why
-    }
-    await runSuite(shown.suite);
-  };
+  const rerun = () => runPresetOnItsModel(store, shown.suite);
 
   return (
     <div className="probe-published" role="note" aria-label="Published run">
