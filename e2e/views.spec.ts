@@ -23,7 +23,7 @@ test('base vs context fills in from the worker, with Men et al.-sized minimum ba
   // Men et al. 2024, Table 1 (d = 128): 4K needs a base of about 2.7e4, 32K about 6.4e5; our grid is 4.7% wide.
   const base4k = await table.getByRole('row', { name: /^4K/ }).getByRole('cell').nth(2).textContent();
   const base32k = await table.getByRole('row', { name: /^32K/ }).getByRole('cell').nth(2).textContent();
-  const parse = (text: string | null) => Number(text!.replace('k', 'e3').replace('M', 'e6'));
+  const parse = (text: string | null) => Number(text!.replace('K', 'e3').replace('M', 'e6'));
   expect(parse(base4k)).toBeGreaterThan(2.7e4 * 0.9);
   expect(parse(base4k)).toBeLessThan(2.7e4 * 1.1);
   expect(parse(base32k)).toBeGreaterThan(6.4e5 * 0.9);
@@ -60,7 +60,7 @@ test('the decay readout works from the keyboard', async ({ page }) => {
   const overlay = page.getByRole('slider', { name: 'Read the curves at a distance (arrow keys)' });
   await overlay.focus();
   await page.keyboard.press('End');
-  await expect(page.locator('.readout-heading')).toHaveText('Δ = 32.77k tokens');
+  await expect(page.locator('.readout-heading')).toHaveText('Δ = 32.77K tokens');
   await page.keyboard.press('Home');
   await expect(page.locator('.readout-heading')).toHaveText('Δ = 1 token');
   // At Δ = 1 both series' logits are (2/√128)·Σᵢ cos θᵢ, a bit under the Δ = 0 value of 2·64/√128 ≈ 11.31.
@@ -72,9 +72,18 @@ test('the decay readout works from the keyboard', async ({ page }) => {
   }
 });
 
-test("the spectrum table shows Liu et al.'s critical dimension for Llama 2", async ({ page }) => {
+test("the spectrum table shows Liu et al.'s critical dimension, fixed by pretraining", async ({ page }) => {
   await page.goto(`/?s=${encodeState(sampleState({ view: 'spectrum', contexts: [4096] }))}`);
-  const row = page.getByRole('table', { name: /critical dimension for 4K/ }).getByRole('row', { name: /Llama 2/ });
+  const table = page.getByRole('table', { name: /critical dimension fixed by pretraining/ });
   // Liu et al. 2023, §3: Llama 2 (b = 10000, d = 128, T_train = 4K) has d_extra = 92; 46 of 64 pairs turn fully.
-  await expect(row.getByRole('cell')).toHaveText(['46 / 64', '92', /^47\d\d tokens$/]);
+  await expect(table.getByRole('row', { name: /Llama 2/ }).getByRole('cell')).toHaveText(['46 / 64', 'base 10K, 4K', '92', /^4,7\d\d tokens$/]);
+  // The ABF series, pretrained (by default) with its own base, would reach only 4.4K ...
+  const abf = table.getByRole('row', { name: /ABF/ });
+  await expect(abf.getByRole('cell')).toHaveText(['32 / 64', 'base 500K, 4K', '64', /^4,4\d\d tokens$/]);
+  // ... but a model pretrained as Llama 2 keeps d_extra = 92, whose period under base 500K is 2π·500000^(92/128) ≈ 78.4K.
+  const card = page.getByRole('article', { name: 'Series 2' });
+  await card.getByLabel('pretrained base').fill('10000');
+  await card.getByLabel('pretrained context').fill('4096');
+  await expect(abf.getByRole('cell')).toHaveText(['32 / 64', 'base 10K, 4K', '92', '78,400 tokens']);
+  await expect.poll(() => stateFromUrl(page.url()).series[1].pretrained).toEqual({ base: 10000, context: 4096 });
 });

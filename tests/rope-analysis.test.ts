@@ -17,6 +17,21 @@ describe('criticalDimension (Liu et al. 2023, "Scaling Laws of RoPE-based Extrap
     // 64·ln(651.9)/ln(500000) = 31.6 → ⌈⌉ = 32 pairs
     expect(criticalDimension({ ...llama2, base: 500_000 }, 4096).criticalDim).toBe(64);
   });
+  it('Llama 2 (4K) tuned to ABF 500K: pretraining fixes d_extra = 92, and T_extra = 2π·500000^(92/128) ≈ 78K', () => {
+    const abf = { ...llama2, base: 500_000 };
+    const c = criticalDimension(llama2, 4096, abf);
+    expect(c.criticalDim).toBe(92);
+    expect(c.extrapolationLimit).toBeCloseTo(2 * Math.PI * 500_000 ** (92 / 128), -1);
+    expect(Math.round(c.extrapolationLimit / 1000)).toBe(78);
+  });
+  it('position interpolation ×8 from Llama 2: same critical pair, its period 8× longer', () => {
+    const c = criticalDimension(llama2, 4096, { ...llama2, type: 'linear', factor: 8 });
+    expect(c.criticalDim).toBe(92);
+    expect(c.extrapolationLimit / criticalDimension(llama2, 4096).extrapolationLimit).toBeCloseTo(8, 4);
+  });
+  it('refuses a RoPE in use with another number of pairs than the pretrained one', () => {
+    expect(() => criticalDimension(llama2, 4096, { ...llama2, headDim: 64 })).toThrow(/pairs/);
+  });
   it('is the whole head with an infinite limit when every pair turns within the context', () => {
     const c = criticalDimension({ headDim: 8, base: 10, type: 'default' }, 1e6);
     expect(c.criticalDim).toBe(8);

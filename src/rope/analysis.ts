@@ -9,27 +9,34 @@ export function fullTurnPairs(table: RopeTable, context: number): boolean[] {
 }
 
 export interface CriticalDimension {
-  /** d_extra: rotated dims whose pairs see a full period during training (2·criticalPair). */
+  /** d_extra: rotated dims whose pairs saw a full period in pretraining (2·criticalPair). */
   criticalDim: number;
-  /** First pair whose wavelength exceeds the training context. */
+  /** First pair whose pretraining wavelength exceeds the pretraining context. */
   criticalPair: number;
-  /** T_extra: the wavelength of the critical pair — beyond it that pair meets angles never trained on. */
+  /** T_extra: that pair's wavelength under the RoPE in use — beyond it the pair meets angles never trained on. */
   extrapolationLimit: number;
 }
 
 /**
  * Liu et al. 2023, "Scaling Laws of RoPE-based Extrapolation" (arXiv 2310.05209), §3: pairs whose period
- * fits in the training length T_train are fully trained; the first pair that does not is the critical one:
- *   d_extra = 2·⌈(d/2)·log_b(T_train / 2π)⌉,   T_extra = 2π·b^(d_extra/d).
- * Written over the actual table (first pair with wavelength > T_train) so it also holds for scaled
- * configs; for plain RoPE it is exactly the paper's formula. If every pair fits, extrapolationLimit = ∞.
+ * fits in the pretraining length T_train are fully trained; the first pair that does not is the critical
+ * one, and pretraining fixes it:
+ *   d_extra = 2·⌈(d/2)·log_10000(T_train / 2π)⌉   (92 of 128 for Llama 2 at 4K),
+ * while a model tuned with a new base β extrapolates up to that pair's new period:
+ *   T_extra = 2π·β^(d_extra/d)                     (≈ 78K for Llama 2 → base 500K).
+ * `pretrained` is the RoPE the model was pretrained with, `inUse` the one it runs with (default: the same).
+ * Written over the actual tables (first pair with wavelength > T_train; that pair's wavelength under
+ * `inUse`), so it also holds for scaled configs; for plain RoPE it is exactly the paper's formulas. If every
+ * pair fits, extrapolationLimit = ∞.
  */
-export function criticalDimension(cfg: RopeConfig, trainContext: number): CriticalDimension {
+export function criticalDimension(pretrained: RopeConfig, trainContext: number, inUse: RopeConfig = pretrained): CriticalDimension {
   if (!(Number.isFinite(trainContext) && trainContext > 0)) throw new RangeError(`trainContext must be > 0, got ${trainContext}`);
-  const lambda = wavelengths(computeRope(cfg));
+  const lambda = wavelengths(computeRope(pretrained));
+  const lambdaInUse = inUse === pretrained ? lambda : wavelengths(computeRope(inUse));
+  if (lambdaInUse.length !== lambda.length) throw new RangeError(`the RoPE in use has ${lambdaInUse.length} pairs, the pretrained one ${lambda.length}`);
   let criticalPair = lambda.findIndex((l) => l > trainContext);
   if (criticalPair < 0) criticalPair = lambda.length;
-  const extrapolationLimit = criticalPair < lambda.length ? lambda[criticalPair] : Number.POSITIVE_INFINITY;
+  const extrapolationLimit = criticalPair < lambda.length ? lambdaInUse[criticalPair] : Number.POSITIVE_INFINITY;
   return { criticalDim: 2 * criticalPair, criticalPair, extrapolationLimit };
 }
 

@@ -7,10 +7,13 @@ export interface RopePreset {
   label: string;
   description: string;
   config: RopeConfig;
+  /** The plain RoPE the model was pretrained with, when this configuration extends it. */
+  pretrained?: { base: number; context: number };
 }
 
 const LLAMA2_CONTEXT = 4096;
 const HEAD_DIM = 128;
+const FROM_LLAMA2 = { base: 10_000, context: LLAMA2_CONTEXT };
 
 export const ROPE_PRESETS: ReadonlyArray<RopePreset> = [
   {
@@ -18,36 +21,42 @@ export const ROPE_PRESETS: ReadonlyArray<RopePreset> = [
     label: 'Llama 2 (base 10K)',
     description: 'Plain RoPE as trained in Llama 2: θ_i = 10000^(−2i/128), 4K context.',
     config: { headDim: HEAD_DIM, base: 10_000, type: 'default' },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'llama2-long-abf',
     label: 'Llama 2 Long ABF (base 500K)',
     description: 'Adjusted base frequency: the base raised from 10,000 to 500,000 (Xiong et al. 2023).',
     config: { headDim: HEAD_DIM, base: 500_000, type: 'default' },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'pi-x4',
     label: 'Position interpolation ×4',
     description: 'Chen et al. 2023: every θ_i divided by 4 (positions squeezed into the trained range), 16K.',
     config: { headDim: HEAD_DIM, base: 10_000, type: 'linear', factor: 4 },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'pi-x8',
     label: 'Position interpolation ×8',
     description: 'Chen et al. 2023: every θ_i divided by 8, 32K.',
     config: { headDim: HEAD_DIM, base: 10_000, type: 'linear', factor: 8 },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'ntk-x8',
     label: 'NTK-aware ×8',
     description: 'Static NTK-aware scaling: base stretched to 10000·8^(128/126), high frequencies kept.',
     config: { headDim: HEAD_DIM, base: 10_000, type: 'ntk', factor: 8 },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'yarn-x8',
     label: 'YaRN ×8',
     description: 'Peng et al. 2023: per-pair ramp between keeping θ and θ/8 (β_fast 32, β_slow 1), attention ×(0.1 ln 8 + 1).',
     config: { headDim: HEAD_DIM, base: 10_000, type: 'yarn', factor: 8, originalContext: LLAMA2_CONTEXT },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'llama3.1',
@@ -62,12 +71,14 @@ export const ROPE_PRESETS: ReadonlyArray<RopePreset> = [
       highFreqFactor: 4,
       originalContext: 8192,
     },
+    pretrained: { base: 500_000, context: 8192 },
   },
   {
     id: 'codellama-1m',
     label: 'Code Llama (base 1M)',
     description: 'Code Llama (Rozière et al. 2023): base 1,000,000 for 16K training and 100K inference.',
     config: { headDim: HEAD_DIM, base: 1_000_000, type: 'default' },
+    pretrained: FROM_LLAMA2,
   },
   {
     id: 'xpos',

@@ -34,7 +34,8 @@ export function nextColor(series: readonly SeriesState[]): string {
 
 export function seriesFromPreset(id: string, color: string): SeriesState {
   const preset = presetById(id);
-  return { name: preset.label, color, config: copyConfig(preset.config) };
+  const series: SeriesState = { name: preset.label, color, config: copyConfig(preset.config) };
+  return preset.pretrained ? { ...series, pretrained: { ...preset.pretrained } } : series;
 }
 
 export function defaultExperiment(): ExperimentState {

@@ -20,6 +20,14 @@ export interface SeriesState {
   /** `#rrggbb`; nothing else reaches a style attribute. */
   color: string;
   config: RopeConfig;
+  /** The plain RoPE base and context the model was pretrained with, when not the series' own (an ABF or PI
+   * series extends a model pretrained at base 10K, 4K); Liu et al.'s critical dimension is read from it. */
+  pretrained?: PretrainedWith;
+}
+
+export interface PretrainedWith {
+  base: number;
+  context: number;
 }
 
 /** Inputs of Llama 2 Long's Appendix B comparison (ABF base change vs position interpolation). */

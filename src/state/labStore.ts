@@ -11,6 +11,7 @@ import {
   type DecayMetric,
   type ExperimentState,
   type GranularitySettings,
+  type PretrainedWith,
   type SeriesState,
   type ViewId,
 } from './experiment.ts';
@@ -52,6 +53,8 @@ export interface LabActions {
   setSeriesConfig(id: string, config: RopeConfig, control: string): void;
   /** Loads a preset into a series; a name that was a preset's label follows the new preset. */
   applyPreset(id: string, presetId: string): void;
+  /** The base and context the series' model was pretrained with (undefined: the series' own). */
+  setSeriesPretrained(id: string, pretrained: PretrainedWith | undefined): void;
   renameSeries(id: string, name: string): void;
   recolorSeries(id: string, color: string): void;
   addSeries(presetId: string): void;
@@ -119,8 +122,14 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
       applyPreset: (id, presetId) => {
         const preset = presetById(presetId);
         const isPresetName = (name: string) => ROPE_PRESETS.some((p) => p.label === name);
-        editSeries(id, (s) => ({ ...s, config: copyConfig(preset.config), name: isPresetName(s.name) ? preset.label : s.name }));
+        editSeries(id, (s) => ({
+          ...s,
+          config: copyConfig(preset.config),
+          pretrained: preset.pretrained && { ...preset.pretrained },
+          name: isPresetName(s.name) ? preset.label : s.name,
+        }));
       },
+      setSeriesPretrained: (id, pretrained) => editSeries(id, (s) => ({ ...s, pretrained }), `${id}.pretrained`),
       renameSeries: (id, name) => editSeries(id, (s) => ({ ...s, name }), `${id}.name`),
       recolorSeries: (id, color) => editSeries(id, (s) => ({ ...s, color }), `${id}.color`),
       addSeries: (presetId) =>
@@ -138,6 +147,7 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
             name: `${source.name} (copy)`.slice(0, LIMITS.maxNameLength),
             color: nextColor(e.series),
             config: copyConfig(source.config),
+            ...(source.pretrained && { pretrained: { ...source.pretrained } }),
           });
           return { ...e, series: [...e.series.slice(0, index + 1), copy, ...e.series.slice(index + 1)] };
         }),

@@ -22,6 +22,22 @@ describe('parseExperiment', () => {
     expect(parsed.experiment.contexts).toEqual([4096, 32768]);
   });
 
+  it('carries a series\' "pretrained with" base and context, validated, and stays valid without one', () => {
+    const input = valid();
+    expect(input.series[1].pretrained).toEqual({ base: 10000, context: 4096 }); // ABF 500K, from Llama 2
+    const parsed = parseExperiment(input);
+    expect(parsed.ok && parsed.experiment.series[1].pretrained).toEqual({ base: 10000, context: 4096 });
+    delete input.series[1].pretrained;
+    const without = parseExperiment(input);
+    expect(without.ok && without.experiment.series[1].pretrained).toBeUndefined();
+    input.series[1].pretrained = { base: 10000 };
+    expect(errorOf(input)).toMatch(/series\[1\]\.pretrained\.context must be an integer/);
+    input.series[1].pretrained = { base: 0.5, context: 4096 };
+    expect(errorOf(input)).toMatch(/series\[1\]\.pretrained\.base must be a finite number > 1/);
+    input.series[1].pretrained = { base: 10000, context: 4096, year: 2023 };
+    expect(errorOf(input)).toMatch(/unknown field 'year'/);
+  });
+
   it('refuses prototype keys wherever they appear', () => {
     // JSON.parse makes "__proto__" an own key, which is how it arrives from a URL or a message.
     expect(errorOf(JSON.parse('{"__proto__":{"x":1}}'))).toBe("state contains the forbidden key '__proto__'");

@@ -9,6 +9,7 @@ import {
   VIEW_IDS,
   type ExperimentState,
   type GranularitySettings,
+  type PretrainedWith,
   type SeriesState,
 } from './experiment.ts';
 
@@ -64,14 +65,20 @@ function number(value: unknown, path: string, minExclusive: number): number {
 }
 
 function parseSeries(value: unknown, path: string): SeriesState {
-  const raw = record(value, path, ['name', 'color', 'config']);
+  const raw = record(value, path, ['name', 'color', 'config', 'pretrained']);
   if (typeof raw.name !== 'string' || raw.name.length > LIMITS.maxNameLength)
     fail(`${path}.name must be a string of at most ${LIMITS.maxNameLength} characters`);
   if (typeof raw.color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(raw.color))
     fail(`${path}.color must be a #rrggbb colour, got ${JSON.stringify(raw.color)}`);
   const config = validateRopeConfig(raw.config);
   if (!config.ok) fail(`${path}.config: ${config.error}`);
-  return { name: raw.name, color: raw.color.toLowerCase(), config: config.config };
+  const series: SeriesState = { name: raw.name, color: raw.color.toLowerCase(), config: config.config };
+  return raw.pretrained === undefined ? series : { ...series, pretrained: parsePretrained(raw.pretrained, `${path}.pretrained`) };
+}
+
+function parsePretrained(value: unknown, path: string): PretrainedWith {
+  const raw = record(value, path, ['base', 'context']);
+  return { base: number(raw.base, `${path}.base`, 1), context: integer(raw.context, `${path}.context`, 1, LIMITS.maxContext) };
 }
 
 function parseGranularity(value: unknown): GranularitySettings {
@@ -143,7 +150,7 @@ function shorten(message: string): string {
 export function serialiseExperiment(experiment: ExperimentState): Record<string, unknown> {
   return {
     v: EXPERIMENT_VERSION,
-    series: experiment.series.map(({ name, color, config }) => ({ name, color, config })),
+    series: experiment.series.map(({ name, color, config, pretrained }) => (pretrained ? { name, color, config, pretrained: { ...pretrained } } : { name, color, config })),
     view: experiment.view,
     xScale: experiment.xScale,
     decayMetric: experiment.decayMetric,

@@ -1,5 +1,5 @@
 // Tick values and labels from d3 scales. Log axes get one labelled tick per decade (d3's 1..9 ticks
-// would crowd a 5-decade axis); numbers use SI suffixes (32k, 1M), as the paper's axes do.
+// would crowd a 5-decade axis); numbers use SI suffixes (32.77K, 1M), as the paper's axes do.
 import { format } from 'd3';
 
 export interface Tick {
@@ -15,11 +15,11 @@ interface TickableScale {
 const si = format('.4~s');
 const plain = format('~g');
 
-/** 0.001 → "0.001", 32768 → "32.8k", 1e6 → "1M": short and unambiguous. */
+/** 0.001 → "0.001", 32768 → "32.77K", 1e6 → "1M": short, and "500K" as papers write it. */
 export function formatNumber(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  return magnitude >= 1e4 ? si(value).replace('G', 'B') : plain(Number(value.toPrecision(4)));
+  return magnitude >= 1e4 ? si(value).replace('k', 'K').replace('G', 'B') : plain(Number(value.toPrecision(4)));
 }
 
 /** Token counts the way papers write them: 4096 → "4K", 32768 → "32K", 1048576 → "1M"; others as formatNumber. */

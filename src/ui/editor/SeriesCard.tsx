@@ -8,13 +8,14 @@ import { selectActions, type Series } from '../../state/labStore.ts';
 import { COMMON_FIELDS, configForType, TYPE_FIELDS, TYPE_LABELS, withField, type FieldSpec } from './configFields.ts';
 import { BooleanField, ListField, NumberField } from './fields.tsx';
 import { DuplicateIcon, RemoveIcon } from './icons.tsx';
+import { PretrainedFields } from './PretrainedFields.tsx';
 
 const BASE_SLIDER = { min: 1, max: 7, step: 0.01 } as const;
 
 /** Memoised: dragging one series' slider re-renders only that card. */
 export const SeriesCard = memo(function SeriesCard(props: { series: Series; index: number; canAdd: boolean; canRemove: boolean }) {
   const { series, index, canAdd, canRemove } = props;
-  const { setSeriesConfig, renameSeries, recolorSeries, applyPreset, duplicateSeries, removeSeries } = useLab(selectActions);
+  const { setSeriesConfig, setSeriesPretrained, renameSeries, recolorSeries, applyPreset, duplicateSeries, removeSeries } = useLab(selectActions);
   const { config } = series;
 
   /** Applies a candidate config if it validates; otherwise returns the reason (shown by the field). */
@@ -87,6 +88,7 @@ export const SeriesCard = memo(function SeriesCard(props: { series: Series; inde
         </label>
       </div>
       <div className="field-grid">{[...COMMON_FIELDS, ...TYPE_FIELDS[config.type]].map(fieldInput)}</div>
+      <PretrainedFields value={series.pretrained} ownBase={config.base} onChange={(p) => setSeriesPretrained(series.id, p)} />
       <label className="slider">
         <span>log₁₀ base</span>
         <input

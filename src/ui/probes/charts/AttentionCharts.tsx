@@ -6,22 +6,21 @@ import { useState, type Ref } from 'react';
 import type { AttentionProbeResult } from '../../../probes/index.ts';
 import { formatTokens } from '../../charts/ticks.ts';
 import { AttentionMaps } from './AttentionMap.tsx';
-import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, type HeadChoice } from './attentionSeries.ts';
+import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, seriesModel, trainedContextMarkers, type HeadChoice } from './attentionSeries.ts';
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
 
 export function AttentionDistanceCharts({ result }: { result: AttentionProbeResult }) {
   const [choice, setChoice] = useState<HeadChoice>('all');
   const { layers, heads } = result.series[0].stats;
-  const own = result.provenance.model.rope;
   const mass = result.series.map((s, i) => ({
     name: s.variant.label,
     color: variantColor(i),
     points: meanBucketMass(s.stats, choice).map((m, b) => [bucketMiddle(b), m] as [number, number]),
   }));
-  const trained = result.provenance.model.trainedContext;
-  const usage = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), points: pairUsage(s.qkNorms, s.variant.rope ?? own, choice) }));
-  const decay = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), dashed: true, points: analyticDecay(s.variant.rope ?? own, result.ids.length) }));
+  // each series under its own model's RoPE: a family run compares models trained with different ones
+  const usage = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), points: pairUsage(s.qkNorms, seriesModel(result, i).rope, choice) }));
+  const decay = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), dashed: true, points: analyticDecay(seriesModel(result, i).rope, result.ids.length) }));
   return (
     <div className="probe-attention">
       <label className="probe-head-picker">
@@ -49,7 +48,7 @@ export function AttentionDistanceCharts({ result }: { result: AttentionProbeResu
         xLabel="wavelength of the rotary pair (tokens, log)"
         yLabel="share of mean ‖q‖·‖k‖ per pair"
         xScale="log"
-        markers={[{ x: trained, label: `trained context ${formatTokens(trained)}` }]}
+        markers={trainedContextMarkers(result, formatTokens)}
         legendAlign="left"
       />
       <p className="hint">

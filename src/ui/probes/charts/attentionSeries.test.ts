@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attentionStatsFromProbabilities, emptyQkPairNorms } from '../../../probes/index.ts';
-import { bucketMiddle, meanBucketMass, pairUsage } from './attentionSeries.ts';
+import { attentionStatsFromProbabilities, emptyQkPairNorms, type AttentionProbeResult, type ModelLabel } from '../../../probes/index.ts';
+import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, seriesModel, trainedContextMarkers } from './attentionSeries.ts';
 
 /** (tokens)² causal attention where query q puts all its weight on key `key(q)`. */
 function oneHot(tokens: number, key: (q: number) => number): Float32Array {
@@ -55,5 +55,59 @@ describe('q/k norm share per rotary pair for the chart', () => {
     const pi = pairUsage(norms, { ...rope, type: 'linear', factor: 4 }, 'all');
     expect(pi.map((p) => p[1])).toEqual(mean.map((p) => p[1]));
     expect(pi[1][0] / mean[1][0]).toBeCloseTo(4, 5);
+  });
+});
+
+describe('a family run: each series under its own model', () => {
+  // The "RoPE vs PI vs ABF" shape: stage 1 (256 tokens) and three continuations to 2,048, each its own model.
+  const headDim = 4;
+  const base = { headDim, base: 10000, type: 'default' as const };
+  const models: ModelLabel[] = [
+    { name: 'stage1', trainedContext: 256, rope: base },
+    { name: 'rope', trainedContext: 2048, rope: base },
+    { name: 'pi', trainedContext: 2048, rope: { ...base, type: 'linear' as const, factor: 8 } },
+    { name: 'abf', trainedContext: 2048, rope: { ...base, base: 500000 } },
+  ];
+  const labels = ['stage 1 (256)', 'RoPE', 'PI ×8', 'ABF 500K'];
+  const norms = emptyQkPairNorms(1, 1, 1, headDim, 2);
+  norms.q.set([1, 1]);
+  norms.k.set([1, 1]);
+  const stats = attentionStatsFromProbabilities([[oneHot(4, (q) => q)]], 4);
+  const result: AttentionProbeResult = {
+    provenance: {
+      probe: 'attention-distance' as const, model: models[0], variantModels: models, texts: [], seed: null, options: {}, finishedAt: '',
+    },
+    ids: Array.from({ length: 4096 }, (_, i) => i),
+    series: labels.map((label, i) => ({ variant: { label, rope: null, model: `builtin:${models[i].name}` }, stats, qkNorms: norms })),
+  };
+
+  it('takes each series RoPE from its own model, not the first one', () => {
+    expect([0, 1, 2, 3].map((i) => seriesModel(result, i).model.name)).toEqual(['stage1', 'rope', 'pi', 'abf']);
+    const usage = [0, 1, 2, 3].map((i) => pairUsage(norms, seriesModel(result, i).rope, 'all'));
+    // PI ×8 stretches every wavelength 8×; ABF stretches the slow pair by (500000/10000)^(2/4)
+    usage[2].forEach(([lambda], pair) => expect(lambda / usage[1][pair][0]).toBeCloseTo(8, 5));
+    expect(usage[3][1][0] / usage[1][1][0]).toBeCloseTo(Math.sqrt(50), 4);
+  });
+
+  it('draws RoPE, PI and ABF as different analytic decay curves', () => {
+    const curves = [1, 2, 3].map((i) => analyticDecay(seriesModel(result, i).rope, result.ids.length).map((p) => p[1]));
+    expect(curves[0]).not.toEqual(curves[1]);
+    expect(curves[0]).not.toEqual(curves[2]);
+    expect(curves[1]).not.toEqual(curves[2]);
+  });
+
+  it('marks each trained context once, naming the series trained there', () => {
+    expect(trainedContextMarkers(result, String)).toEqual([
+      { x: 256, label: 'trained context 256 (stage 1 (256))' },
+      { x: 2048, label: 'trained context 2048 (RoPE, PI ×8, ABF 500K)' },
+    ]);
+  });
+
+  it('a run on one model with overrides keeps one unlabelled marker and applies each override', () => {
+    const single = { ...result, provenance: { ...result.provenance, variantModels: undefined } };
+    single.series = [{ ...result.series[0], variant: { label: 'own', rope: null } }, { ...result.series[0], variant: { label: 'PI ×8', rope: models[2].rope } }];
+    expect(trainedContextMarkers(single, String)).toEqual([{ x: 256, label: 'trained context 256' }]);
+    expect(seriesModel(single, 1).rope).toBe(models[2].rope);
+    expect(seriesModel(single, 0).rope).toBe(base);
   });
 });

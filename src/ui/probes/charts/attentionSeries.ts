@@ -1,7 +1,7 @@
 // The numbers behind the attention-over-distance chart, kept apart from the drawing so they can be
 // checked: the mass by distance bucket averaged over one head or all heads (each head weighted
 // equally), each bucket placed at its geometric middle, and the analytic decay of a RoPE config.
-import { distanceBucketRange, headSummary, pairContribution, type AttentionStats, type QkPairNorms } from '../../../probes/index.ts';
+import { distanceBucketRange, headSummary, pairContribution, type AttentionProbeResult, type AttentionStats, type ModelLabel, type QkPairNorms } from '../../../probes/index.ts';
 import { computeRope, decayCurves, logSpacedDistances, wavelengths, type RopeConfig } from '../../../rope/index.ts';
 
 export type HeadChoice = { layer: number; head: number } | 'all';
@@ -42,4 +42,25 @@ export function pairUsage(norms: QkPairNorms, rope: RopeConfig, choice: HeadChoi
   for (const h of heads) pairContribution(norms, h.layer, h.head).forEach((s, i) => (share[i] += s / heads.length));
   const lambda = wavelengths(computeRope(rope));
   return Array.from(lambda.subarray(0, norms.rotatedPairs), (l, i) => [l, share[i]]);
+}
+
+/**
+ * The model series `i` ran on and the RoPE it ran under: a run that compares models (the lab's family)
+ * names one model per variant, each with its own RoPE and trained context; otherwise every variant ran on
+ * the first model, its RoPE overridden or not.
+ */
+export function seriesModel(result: AttentionProbeResult, i: number): { model: ModelLabel; rope: RopeConfig } {
+  const model = result.provenance.variantModels?.[i] ?? result.provenance.model;
+  return { model, rope: result.series[i].variant.rope ?? model.rope };
+}
+
+/** One vertical marker per distinct trained context, naming the series trained there when they differ. */
+export function trainedContextMarkers(result: AttentionProbeResult, format: (tokens: number) => string): Array<{ x: number; label: string }> {
+  const byContext = new Map<number, string[]>();
+  result.series.forEach((s, i) => {
+    const trained = seriesModel(result, i).model.trainedContext;
+    byContext.set(trained, [...(byContext.get(trained) ?? []), s.variant.label]);
+  });
+  const shared = byContext.size === 1;
+  return [...byContext].map(([x, names]) => ({ x, label: `trained context ${format(x)}${shared ? '' : ` (${names.join(', ')})`}` }));
 }
