@@ -20,8 +20,8 @@ function otherHostOrigin(origin: string): string {
  * Opens the host page at `hostOrigin` framing the lab at `labOrigin`; by default the lab accepts only
  * `hostOrigin` (?origin=).
  */
-async function openHost(page: Page, labOrigin: string, hostOrigin: string, allowedOrigin = hostOrigin) {
-  const lab = `${labOrigin}/?embed=1&view=decay&origin=${encodeURIComponent(allowedOrigin)}`;
+async function openHost(page: Page, labOrigin: string, hostOrigin: string, allowedOrigin = hostOrigin, view = 'decay') {
+  const lab = `${labOrigin}/?embed=1&view=${view}&origin=${encodeURIComponent(allowedOrigin)}`;
   await page.goto(`${hostOrigin}/e2e/fixtures/host.html?lab=${encodeURIComponent(lab)}`);
 }
 
@@ -72,6 +72,29 @@ test('ready, get and set; the frame shows one view sized to the iframe', async (
   const after = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
   expect(after.state).toEqual(next);
 });
+
+for (const view of ['spectrum', 'rotation', 'decay', 'base', 'granularity']) {
+  test(`${view}: the view shrinks with its iframe, no chart wider than the frame, no horizontal overflow`, async ({ page, baseURL }) => {
+    const host = otherHostOrigin(baseURL!);
+    await openHost(page, baseURL!, host, host, view);
+    await waitForReady(page);
+    const frame = page.frameLocator('#lab');
+    const svg = frame.locator('svg.chart-svg').first();
+    const widest = async () => Math.max(...(await frame.locator('svg.chart-svg').evaluateAll((svgs) => svgs.map((e) => e.getBoundingClientRect().right))));
+    const resize = (width: number) =>
+      page.evaluate((w) => Object.assign(document.getElementById('lab')!.style, { width: `${w}px`, height: '420px' }), width);
+    await resize(1200);
+    await expect.poll(async () => Number(await svg.getAttribute('width'))).toBeGreaterThan(1000);
+    for (const width of [360, 700]) {
+      await resize(width);
+      await expect.poll(widest).toBeLessThanOrEqual(width);
+      await expect.poll(async () => Number(await svg.getAttribute('width'))).toBeGreaterThan(width / 2);
+      const lab = page.frames().find((f) => f.url().includes('embed=1'))!;
+      const overflow = await lab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBe(0);
+    }
+  });
+}
 
 test('invalid requests get rope-lab:error and change nothing', async ({ page, baseURL }) => {
   await openHost(page, baseURL!, otherHostOrigin(baseURL!));
