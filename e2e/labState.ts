@@ -2,7 +2,7 @@
 // independently of the app's codec, with Node's Buffer, so a codec bug cannot hide itself.
 export interface LabStateJson {
   v: number;
-  series: Array<{ name: string; color: string; config: Record<string, unknown> }>;
+  series: Array<{ name: string; color: string; config: Record<string, unknown>; pretrained?: { base: number; context: number } }>;
   view: string;
   [key: string]: unknown;
 }

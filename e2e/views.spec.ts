@@ -87,3 +87,25 @@ test("the spectrum table shows Liu et al.'s critical dimension, fixed by pretrai
   await expect(abf.getByRole('cell')).toHaveText(['32 / 64', 'base 10K, 4K', '92', '78,400 tokens']);
   await expect.poll(() => stateFromUrl(page.url()).series[1].pretrained).toEqual({ base: 10000, context: 4096 });
 });
+
+test('the decay chart names YaRN’s attention factor; base vs context says where NTK and YaRN sit', async ({ page }) => {
+  const series = [
+    { name: 'Llama 2', color: '#4e79a7', config: { headDim: 128, base: 10000, type: 'default' } },
+    { name: 'YaRN ×8', color: '#f28e2b', config: { headDim: 128, base: 10000, type: 'yarn', factor: 8, originalContext: 4096 } },
+    { name: 'NTK ×8', color: '#e15759', config: { headDim: 128, base: 10000, type: 'ntk', factor: 8 } },
+  ];
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'decay', series }))}`);
+  // a = 0.1·ln 8 + 1 = 1.2079, a² = 1.459: YaRN's all-ones logit starts near 16.5, not 11.3
+  const chart = page.locator('.chart-svg');
+  await expect(chart.getByText('YaRN ×8 (× a² = 1.459, attention factor)')).toBeVisible();
+  await expect(chart.getByText('Llama 2', { exact: true })).toBeVisible();
+  await expect(chart.getByText('NTK ×8', { exact: true })).toBeVisible();
+
+  await page.getByRole('tab', { name: /Base vs context/ }).click();
+  const table = page.getByRole('table', { name: 'Your series' });
+  // NTK ×8 has plain RoPE's θ at base 10000·8^(128/126) ≈ 82.7K; YaRN has no such base
+  await expect(table.getByRole('row', { name: /NTK/ }).getByRole('cell').first()).toHaveText(/^base 82\.6\dK \(its θ equal plain RoPE.s there\)$/);
+  await expect(table.getByRole('row', { name: /YaRN/ }).getByRole('cell').first()).toHaveText('nominal base 10K, off the curve (pairs scaled unevenly)');
+  await expect(page.locator('circle[data-series="YaRN ×8"][data-off-curve]')).toHaveCount(1);
+  await expect(page.locator('circle[data-series="NTK ×8"]:not([data-off-curve])')).toHaveCount(1);
+});

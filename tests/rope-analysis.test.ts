@@ -1,7 +1,7 @@
 // Liu et al.'s critical dimension, full-turn pairs, the rotation matrix and the ABF-vs-PI comparison.
 import { describe, expect, it } from 'vitest';
 import {
-  computeRope, criticalDimension, fullTurnPairs, granularityComparison, rotationMatrix, type RopeConfig,
+  computeRope, criticalDimension, equivalentPlainBase, fullTurnPairs, granularityComparison, rotationMatrix, type RopeConfig,
 } from '../src/rope/index.ts';
 
 const llama2: RopeConfig = { headDim: 128, base: 10_000, type: 'default' };
@@ -36,6 +36,20 @@ describe('criticalDimension (Liu et al. 2023, "Scaling Laws of RoPE-based Extrap
     const c = criticalDimension({ headDim: 8, base: 10, type: 'default' }, 1e6);
     expect(c.criticalDim).toBe(8);
     expect(c.extrapolationLimit).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('equivalentPlainBase: where a series sits on the base-vs-context curve', () => {
+  it('is the base for plain RoPE and xPos, and b·s^(d/(d−2)) for NTK-aware ×8', () => {
+    expect(equivalentPlainBase(llama2)).toBeCloseTo(10_000, -1);
+    expect(equivalentPlainBase({ ...llama2, type: 'xpos', xposScaleBase: 512 })).toBeCloseTo(10_000, -1);
+    const ntk = equivalentPlainBase({ ...llama2, type: 'ntk', factor: 8 })!;
+    expect(ntk / (10_000 * 8 ** (128 / 126))).toBeCloseTo(1, 4);
+  });
+  it('has none for PI, YaRN and llama3, which no single base describes', () => {
+    expect(equivalentPlainBase({ ...llama2, type: 'linear', factor: 8 })).toBeNull();
+    expect(equivalentPlainBase({ ...llama2, type: 'yarn', factor: 8, originalContext: 4096 })).toBeNull();
+    expect(equivalentPlainBase({ ...llama2, base: 500_000, type: 'llama3', factor: 8, originalContext: 8192 })).toBeNull();
   });
 });
 

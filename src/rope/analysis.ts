@@ -40,6 +40,24 @@ export function criticalDimension(pretrained: RopeConfig, trainContext: number, 
   return { criticalDim: 2 * criticalPair, criticalPair, extrapolationLimit };
 }
 
+/**
+ * The plain-RoPE base whose frequencies equal this configuration's, where one exists: the base itself for
+ * default RoPE and xPos, b·s^(d/(d−2)) for NTK-aware scaling (Men et al.'s base-vs-context curve then
+ * applies unchanged). Position interpolation divides every θ by s (θ₀ ≠ 1), and YaRN, llama3 and LongRoPE
+ * scale pairs unevenly: no single base describes them, and the answer is null.
+ */
+export function equivalentPlainBase(cfg: RopeConfig): number | null {
+  const theta = computeRope(cfg).invFreq;
+  const n = theta.length;
+  if (n < 2) return cfg.base;
+  const dim = rotatedDim(cfg);
+  // θ_i = b^(−2i/d): the last pair gives b, every other pair must agree (float32 tables: 1e-5)
+  const base = theta[n - 1] ** (-dim / (2 * (n - 1)));
+  const plain = computeRope({ headDim: cfg.headDim, base, type: 'default', ...(cfg.partialRotaryFactor !== undefined && { partialRotaryFactor: cfg.partialRotaryFactor }) }).invFreq;
+  for (let i = 0; i < n; i++) if (Math.abs(plain[i] - theta[i]) > 1e-5 * theta[i]) return null;
+  return base;
+}
+
 /** cos(Δθ_i) for every distance (rows) and rotated pair (columns), row-major. */
 export function rotationMatrix(
   cfg: RopeConfig,

@@ -2,7 +2,7 @@
 export { ROPE_TYPES, type RopeConfig, type RopeTable, type RopeType } from './config.ts';
 export { computeRope, ropeForLength, rotatedDim, wavelengths, yarnGetMscale } from './frequencies.ts';
 export { validateRopeConfig } from './validate.ts';
-export { criticalDimension, fullTurnPairs, rotationMatrix, type CriticalDimension } from './analysis.ts';
+export { criticalDimension, equivalentPlainBase, fullTurnPairs, rotationMatrix, type CriticalDimension } from './analysis.ts';
 export {
   allOnesLogit,
   decayCurves,

@@ -3,7 +3,7 @@
 import type { Series } from '../../state/labStore.ts';
 import type { MinBaseAnswer } from '../../worker/analyticsClient.ts';
 import { formatNumber, formatTokens } from '../charts/ticks.ts';
-import { describeNegative, MIN_BASE_CONTEXT_LIMIT } from './baseContextLimits.ts';
+import { describeNegative, MIN_BASE_CONTEXT_LIMIT, seriesPlacement } from './baseContextLimits.ts';
 
 const SHOWN_FAILURES = 4;
 
@@ -64,6 +64,7 @@ export function BaseContextTables(props: {
         <thead>
           <tr>
             <th scope="col">series</th>
+            <th scope="col">plotted at</th>
             <th scope="col">first negative B(Δ)</th>
             {contexts.map((c) => (
               <th key={c} scope="col">
@@ -81,6 +82,7 @@ export function BaseContextTables(props: {
                   <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
                   {s.name}
                 </th>
+                <td>{seriesPlacement(s.config).note}</td>
                 <td>{negative === undefined ? '…' : describeNegative(negative)}</td>
                 {contexts.map((c) => (
                   <td key={c}>{negative === undefined ? '…' : negative === null || negative > c ? 'yes' : 'no'}</td>

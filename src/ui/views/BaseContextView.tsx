@@ -14,7 +14,7 @@ import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
 import type { ViewExporter } from '../export/viewExport.ts';
-import { describeNegative, MIN_BASE_CONTEXT_LIMIT, SCAN_LIMIT } from './baseContextLimits.ts';
+import { describeNegative, MIN_BASE_CONTEXT_LIMIT, SCAN_LIMIT, seriesPlacement } from './baseContextLimits.ts';
 import { BaseContextTables } from './BaseContextTables.tsx';
 import { nearestIndex } from './distanceGrid.ts';
 import { ViewFrame } from './ViewFrame.tsx';
@@ -110,7 +110,10 @@ export function BaseContextView() {
         <p>
           Men et al. (2024) show that a similar token keeps more attention than a random one only while
           B(Δ) = Σᵢ cos(Δθᵢ) ≥ 0, so the first negative Δ bounds the context a base supports. The black line is plain
-          RoPE per base; dots are your series (plotted at their nominal base). The curve is not monotone: a
+          RoPE per base; dots are your series, each at its own first negative Δ. NTK-aware scaling has the
+          frequencies of a plain RoPE with base b·s^(d/(d−2)) and sits there, on the curve; PI, YaRN and llama3 scale
+          pairs unevenly (or every θ alike, PI), match no plain base, and are drawn hollow at their nominal base
+          (the table says where each sits). The curve is not monotone: a
           larger base can fail earlier, so the smallest base per context is found by scanning upward, and the
           larger bases that fail again are listed below. Scans stop at Δ = {formatTokens(SCAN_LIMIT)}.
         </p>
@@ -148,8 +151,12 @@ export function BaseContextView() {
             )}
             {series.map((s, i) => {
               const negative = seriesNegatives.value?.[i];
-              if (negative === undefined || s.config.base < SWEEP_BASES[0] || s.config.base > SWEEP_BASES[SWEEP_BASES.length - 1]) return null;
-              return <circle key={s.id} data-series={s.name} cx={x(s.config.base)} cy={yOf(negative)} r={6} fill={s.color} stroke="#ffffff" strokeWidth={1.5} />;
+              const at = seriesPlacement(s.config);
+              if (negative === undefined || at.base < SWEEP_BASES[0] || at.base > SWEEP_BASES[SWEEP_BASES.length - 1]) return null;
+              // hollow: no plain base describes this RoPE (PI, YaRN…), so it sits at its nominal base, off the curve
+              return at.onCurve
+                ? <circle key={s.id} data-series={s.name} cx={x(at.base)} cy={yOf(negative)} r={6} fill={s.color} stroke="#ffffff" strokeWidth={1.5} />
+                : <circle key={s.id} data-series={s.name} data-off-curve="" cx={x(at.base)} cy={yOf(negative)} r={5} fill="#ffffff" stroke={s.color} strokeWidth={2.5} />;
             })}
             {hoverBase !== null && <line className="crosshair" data-export="skip" x1={x(hoverBase)} x2={x(hoverBase)} y1={0} y2={box.innerHeight} />}
             <Legend

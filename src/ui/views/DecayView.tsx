@@ -12,7 +12,8 @@ import {
   selectSeries,
   selectXScale,
 } from '../../state/labStore.ts';
-import { cachedDecay } from '../analytics/cache.ts';
+import type { RopeConfig } from '../../rope/index.ts';
+import { cachedDecay, cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
 import { keyboardHover } from '../charts/keyboardHover.ts';
@@ -31,6 +32,15 @@ export const DECAY_METRIC_LABELS: Record<DecayMetric, { name: string; axis: stri
 };
 
 const SAMPLES = { log: 1000, linear: 1000 } as const;
+
+/**
+ * YaRN (and LongRoPE) multiply cos and sin by an attention factor a, so q·k and the all-ones logit carry a²:
+ * YaRN ×8 starts at 2·64·1.208²/√128 ≈ 16.5, not 11.3. The legend says so where it applies.
+ */
+export function legendName(series: { name: string; config: RopeConfig }, metric: DecayMetric): string {
+  const a = cachedTable(series.config).attentionFactor;
+  return metric === 'allOnesLogit' && Math.abs(a - 1) > 1e-9 ? `${series.name} (× a² = ${(a * a).toFixed(3)}, attention factor)` : series.name;
+}
 
 export function DecayView() {
   const series = useLab(selectSeries);
@@ -123,7 +133,9 @@ export function DecayView() {
           <p>
             <b>All-ones logit</b> (Llama 2 Long, Fig. 4): with q = k = (1,…,1) the attention logit at distance Δ is
             (1/√d)·Σᵢ 2cos(Δθᵢ). A larger base makes it decay more slowly and stay positive far longer, which the
-            paper links to ABF's better long-context results; PI instead stretches the curve by its factor.
+            paper links to ABF's better long-context results; PI instead stretches the curve by its factor. YaRN and
+            LongRoPE scale cos and sin by an attention factor a, so their logit carries a² (YaRN ×8: 1.46, a start near
+            16.5 instead of 11.3); the legend gives a² for such series.
           </p>
           <p>
             <b>RoFormer bound</b> is the upper bound on |q·R(Δ)k| relative to max |qᵢkᵢ| (Su et al., §3.4.3).
@@ -160,7 +172,7 @@ export function DecayView() {
             {hoverDistance !== null && (
               <line className="crosshair" data-export="skip" x1={x(hoverDistance)} x2={x(hoverDistance)} y1={0} y2={box.innerHeight} />
             )}
-            <Legend items={curves.map((c) => ({ key: c.id, name: c.name, color: c.color }))} box={box} align="left" valign={metric === 'roformerBound' ? 'top' : 'bottom'} />
+            <Legend items={curves.map((c) => ({ key: c.id, name: legendName(c, metric), color: c.color }))} box={box} align="left" valign={metric === 'roformerBound' ? 'top' : 'bottom'} />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}
