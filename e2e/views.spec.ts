@@ -109,3 +109,19 @@ test('the decay chart names YaRN’s attention factor; base vs context says wher
   await expect(page.locator('circle[data-series="YaRN ×8"][data-off-curve]')).toHaveCount(1);
   await expect(page.locator('circle[data-series="NTK ×8"]:not([data-off-curve])')).toHaveCount(1);
 });
+
+test('ABF vs PI draws its own configurations in colours no series uses', async ({ page }) => {
+  await page.goto(`/?s=${encodeState(sampleState({ view: 'granularity' }))}`);
+  const strokes = await page.locator('.chart-svg path.series').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
+  expect(strokes).toHaveLength(3);
+  const seriesColours = await page.locator('.series-card input[type="color"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  expect(seriesColours.length).toBeGreaterThan(0);
+  // the series palette (src/state/defaults.ts SERIES_PALETTE) and the series on the page
+  const palette = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
+  for (const stroke of strokes) {
+    expect(palette).not.toContain(stroke);
+    expect(seriesColours).not.toContain(stroke);
+  }
+  await expect(page.locator('.chart-svg').getByText('ABF (base 500K)')).toBeVisible();
+  await expect(page.getByText("this view's own configurations, set by the inputs above")).toBeVisible();
+});

@@ -16,11 +16,14 @@ import type { ViewExporter } from '../export/viewExport.ts';
 import { GranularityControls } from './GranularityControls.tsx';
 import { ViewFrame } from './ViewFrame.tsx';
 
-const METHODS = [
+/** The view's own three configurations, in colours no series takes (SERIES_PALETTE): they are not the
+ * series panel's curves, and must not look like them. */
+export const GRANULARITY_METHODS = [
   { key: 'original', color: '#52606d', dashed: true },
-  { key: 'abf', color: '#f28e2b', dashed: false },
-  { key: 'pi', color: '#e15759', dashed: false },
+  { key: 'abf', color: '#c2185b', dashed: false },
+  { key: 'pi', color: '#283593', dashed: false },
 ] as const;
+const METHODS = GRANULARITY_METHODS;
 
 export function GranularityView() {
   const series = useLab(selectSeries);
@@ -84,6 +87,7 @@ export function GranularityView() {
           {formatNumber(settings.piFactor)} radian per token and neighbouring positions crowd together. ABF raises
           the base instead; the fastest pairs keep their step, and ABF's step exceeds PI's on{' '}
           {comparison.abfFinerPairs} of {comparison.pairs} pairs (d = {headDim}, from the heat-map series).
+          The three curves are this view's own configurations, set by the inputs above, not the series panel's.
         </p>
       }
       footer={
