@@ -14,6 +14,10 @@ const CHART_CSS = `
   .series { fill: none; stroke-width: 1.8; stroke-linejoin: round; }
   .marker-line { stroke: #52606d; stroke-width: 1; stroke-dasharray: 5 4; }
   .marker-label { font-size: 11px; fill: #3e4c59; }
+  .marker-halo { stroke: #ffffff; stroke-width: 4; stroke-opacity: 0.9; }
+  .halo .marker-line { stroke: #1f2933; stroke-width: 1.5; }
+  .halo .marker-label { fill: #1f2933; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
+  .series.band { stroke-width: 1; }
   .zero-line { stroke: #9aa5b1; stroke-width: 1; }
   .legend-text { font-size: 11.5px; }
   .crosshair { stroke: #1f2933; stroke-width: 1; stroke-opacity: 0.5; }
@@ -24,14 +28,25 @@ export interface PlotBox {
   height: number;
   innerWidth: number;
   innerHeight: number;
+  /** Where the plot area starts: below the legend rows, when the chart has a legend. */
+  top: number;
+  legend?: LegendLayout;
 }
 
-export function plotBox(width: number, height: number): PlotBox {
+/**
+ * The chart's layout. A legend (if given) takes rows above the plot area, wrapping to the width, so it
+ * never covers a curve or a marker label; the plot gets the height that is left.
+ */
+export function plotBox(width: number, height: number, legendItems?: LegendItem[]): PlotBox {
+  const legend = legendItems && legendItems.length > 0 ? legendLayout(legendItems, width) : undefined;
+  const top = MARGIN.top + (legend?.height ?? 0);
   return {
     width,
     height,
     innerWidth: Math.max(10, width - MARGIN.left - MARGIN.right),
-    innerHeight: Math.max(10, height - MARGIN.top - MARGIN.bottom),
+    innerHeight: Math.max(10, height - top - MARGIN.bottom),
+    top,
+    legend,
   };
 }
 
@@ -55,7 +70,8 @@ export function ChartSvg(props: {
       <title>{title}</title>
       <style>{CHART_CSS}</style>
       <rect width={box.width} height={box.height} fill="#ffffff" />
-      <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>{children}</g>
+      {box.legend && <Legend layout={box.legend} />}
+      <g transform={`translate(${MARGIN.left},${box.top})`}>{children}</g>
     </svg>
   );
 }
@@ -115,26 +131,52 @@ export interface LegendItem {
   marker?: 'line' | 'dot';
 }
 
-/** Legend in the top-right corner of the plot (inside the SVG, so exports keep it). */
-export function Legend(props: { items: LegendItem[]; box: PlotBox; align?: 'left' | 'right'; valign?: 'top' | 'bottom' }) {
-  const { items, box, align = 'right', valign = 'top' } = props;
-  const rowHeight = 17;
-  const width = Math.min(260, Math.max(...items.map((i) => i.name.length * 6.6 + 34), 80));
-  const height = items.length * rowHeight + 8;
-  const x = align === 'right' ? box.innerWidth - width - 6 : 6;
-  const y = valign === 'top' ? 6 : box.innerHeight - height - 6;
+const LEGEND_ROW = 18;
+const LEGEND_GAP = 18;
+const SWATCH = 24;
+/** Average advance of the legend font (11.5px system-ui), generous so that items do not collide. */
+const CHAR_WIDTH = 6.6;
+
+export interface LegendLayout {
+  items: Array<LegendItem & { x: number; y: number; shown: string }>;
+  height: number;
+}
+
+/** Legend items placed left to right in rows across `width`, wrapping before an item that would not fit. */
+export function legendLayout(items: LegendItem[], width: number): LegendLayout {
+  const left = 8;
+  const room = Math.max(60, width - 2 * left);
+  const maxChars = Math.max(4, Math.floor((room - SWATCH) / CHAR_WIDTH));
+  const placed: LegendLayout['items'] = [];
+  let x = left;
+  let row = 0;
+  for (const item of items) {
+    const shown = item.name.length > maxChars ? `${item.name.slice(0, maxChars - 1)}…` : item.name;
+    const w = SWATCH + shown.length * CHAR_WIDTH;
+    if (x > left && x + w > left + room) {
+      row += 1;
+      x = left;
+    }
+    placed.push({ ...item, shown, x, y: 6 + row * LEGEND_ROW + LEGEND_ROW / 2 });
+    x += w + LEGEND_GAP;
+  }
+  return { items: placed, height: (row + 1) * LEGEND_ROW + 6 };
+}
+
+/** The legend rows above the plot (inside the SVG, so exports keep it). */
+function Legend({ layout }: { layout: LegendLayout }) {
   return (
-    <g className="legend" transform={`translate(${x},${y})`}>
-      <rect width={width} height={height} fill="#ffffff" fillOpacity={0.88} stroke="#cbd2d9" rx={4} />
-      {items.map((item, i) => (
-        <g key={item.key} transform={`translate(8,${i * rowHeight + 13})`}>
+    <g className="legend">
+      {layout.items.map((item) => (
+        <g key={item.key} transform={`translate(${item.x},${item.y})`}>
           {item.marker === 'dot' ? (
             <circle cx={9} r={5} fill={item.color} />
           ) : (
             <line x1={0} x2={18} stroke={item.color} strokeWidth={2.5} strokeDasharray={item.dashed ? '4 3' : undefined} />
           )}
-          <text className="legend-text" x={24} dy="0.32em">
-            {item.name}
+          <text className="legend-text" x={SWATCH} dy="0.32em">
+            {item.shown}
+            {item.shown !== item.name && <title>{item.name}</title>}
           </text>
         </g>
       ))}
@@ -142,19 +184,25 @@ export function Legend(props: { items: LegendItem[]; box: PlotBox; align?: 'left
   );
 }
 
-/** Dashed reference line (a context length) across the plot, labelled at its end. */
-export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: number; box: PlotBox; label: string }) {
-  const { orientation, at, box, label } = props;
+/**
+ * Dashed reference line (a context length) across the plot, labelled at its end. `halo` puts a white
+ * line under the dash and around the label, so both show on any background (the rotation heat map).
+ */
+export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: number; box: PlotBox; label: string; halo?: boolean }) {
+  const { orientation, at, box, label, halo = false } = props;
   if (!Number.isFinite(at)) return null;
+  const className = halo ? 'marker halo' : 'marker';
   return orientation === 'horizontal' ? (
-    <g className="marker">
+    <g className={className}>
+      {halo && <line className="marker-halo" x1={0} x2={box.innerWidth} y1={at} y2={at} />}
       <line className="marker-line" x1={0} x2={box.innerWidth} y1={at} y2={at} />
       <text className="marker-label" x={4} y={at - 4}>
         {label}
       </text>
     </g>
   ) : (
-    <g className="marker">
+    <g className={className}>
+      {halo && <line className="marker-halo" x1={at} x2={at} y1={0} y2={box.innerHeight} />}
       <line className="marker-line" x1={at} x2={at} y1={0} y2={box.innerHeight} />
       <text className="marker-label" x={at + 4} y={12}>
         {label}

@@ -8,7 +8,7 @@ import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
 import { selectContexts, selectSeries } from '../../state/labStore.ts';
 import { analyticsWorker, type MinBaseAnswer } from '../../worker/analyticsClient.ts';
 import { useWorkerAnswer } from '../analytics/useWorkerAnswer.ts';
-import { BottomAxis, ChartSvg, Legend, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
 import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, logTicks } from '../charts/ticks.ts';
@@ -120,14 +120,17 @@ export function BaseContextView() {
       }
       footer={<BaseContextTables series={series} negatives={seriesNegatives.value} minBases={minBases.value} contexts={contexts} />}
       chart={(size) => {
-        const box = plotBox(size.width, size.height);
+        const lines = sweep.value ?? [];
+        const box = plotBox(size.width, size.height, [
+          ...lines.map((l, k) => ({ key: `d${l.headDim}`, name: `plain RoPE, d = ${l.headDim}`, color: '#1f2933', dashed: k > 0 })),
+          ...series.map((s) => ({ key: s.id, name: s.name, color: s.color, marker: 'dot' as const })),
+        ]);
         const x = scaleLog().domain([SWEEP_BASES[0], SWEEP_BASES[SWEEP_BASES.length - 1]]).range([0, box.innerWidth]);
         const y = scaleLog().domain([10, SCAN_LIMIT * 2]).range([box.innerHeight, 0]);
         const yOf = (d: number | null) => y(d ?? SCAN_LIMIT * 1.6);
         const path = line<{ base: number; firstNegativeDistance: number | null }>()
           .x((p) => x(p.base))
           .y((p) => yOf(p.firstNegativeDistance));
-        const lines = sweep.value ?? [];
         return (
           <ChartSvg box={box} title="First negative distance of B(Δ) per base" svgRef={svgRef}>
             <BottomAxis ticks={logTicks(x)} x={x} box={box} label="RoPE base b" />
@@ -159,14 +162,6 @@ export function BaseContextView() {
                 : <circle key={s.id} data-series={s.name} data-off-curve="" cx={x(at.base)} cy={yOf(negative)} r={5} fill="#ffffff" stroke={s.color} strokeWidth={2.5} />;
             })}
             {hoverBase !== null && <line className="crosshair" data-export="skip" x1={x(hoverBase)} x2={x(hoverBase)} y1={0} y2={box.innerHeight} />}
-            <Legend
-              align="left"
-              box={box}
-              items={[
-                ...lines.map((l, k) => ({ key: `d${l.headDim}`, name: `plain RoPE, d = ${l.headDim}`, color: '#1f2933', dashed: k > 0 })),
-                ...series.map((s) => ({ key: s.id, name: s.name, color: s.color, marker: 'dot' as const })),
-              ]}
-            />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}

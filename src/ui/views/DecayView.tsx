@@ -1,6 +1,6 @@
 // View 3: how a logit depends on relative distance. Three measures, per series: Llama 2 Long's Fig. 4
 // (all-ones q and k), RoFormer's long-term-decay bound, and Men et al.'s B(Δ) whose sign matters.
-import { extent, line, scaleLinear, scaleLog } from 'd3';
+import { extent, scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { DECAY_METRICS, type DecayMetric } from '../../state/experiment.ts';
@@ -15,7 +15,8 @@ import {
 import type { RopeConfig } from '../../rope/index.ts';
 import { cachedDecay, cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
-import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { columnEnvelope, envelopePath } from '../charts/envelope.ts';
 import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
@@ -32,6 +33,8 @@ export const DECAY_METRIC_LABELS: Record<DecayMetric, { name: string; axis: stri
 };
 
 const SAMPLES = { log: 1000, linear: 1000 } as const;
+/** Samples the chart draws from, reduced to a min–max band per pixel column (readout and exports use SAMPLES). */
+const DRAW_SAMPLES = 8192;
 
 /**
  * YaRN (and LongRoPE) multiply cos and sin by an attention factor a, so q·k and the all-ones logit carry a²:
@@ -53,9 +56,13 @@ export function DecayView() {
   const [hoverIndex, setHoverIndex] = useState<number | null>(null);
 
   const grid = useMemo(() => distanceGrid(xScale, maxDistance, SAMPLES[xScale]), [xScale, maxDistance]);
-  const curves = useMeasuredMemo(
-    () => series.map((s) => ({ ...s, values: cachedDecay(s.config, metric, grid.key, grid.distances) })),
-    [series, grid, metric],
+  const drawGrid = useMemo(() => distanceGrid(xScale, maxDistance, DRAW_SAMPLES), [xScale, maxDistance]);
+  const { curves, dense } = useMeasuredMemo(
+    () => ({
+      curves: series.map((s) => ({ ...s, values: cachedDecay(s.config, metric, grid.key, grid.distances) })),
+      dense: series.map((s) => cachedDecay(s.config, metric, drawGrid.key, drawGrid.distances)),
+    }),
+    [series, grid, drawGrid, metric],
   );
   /** All three measures of every series, for the exports (computed on demand, cached). */
   const allMeasures = useMemo(
@@ -140,22 +147,22 @@ export function DecayView() {
           <p>
             <b>RoFormer bound</b> is the upper bound on |q·R(Δ)k| relative to max |qᵢkᵢ| (Su et al., §3.4.3).
             <b> B(Δ)</b> (Men et al. 2024): while B ≥ 0 a similar token still beats a random one, so the first
-            negative Δ bounds the usable context. Curves are sampled at {SAMPLES[xScale]} {xScale}-spaced
-            distances; fast oscillations are aliased on the linear axis.
+            negative Δ bounds the usable context. Each pixel column draws the min–max of the {DRAW_SAMPLES}{' '}
+            {xScale}-spaced samples that fall in it, so a curve that oscillates faster than the pixels (long
+            linear axes) shows as a band of its range, not as wiggles of whichever phase one sample hit; the
+            readout and the exports give exact values at {SAMPLES[xScale]} distances.
           </p>
         </>
       }
       chart={(size) => {
-        const box = plotBox(size.width, size.height);
+        const box = plotBox(size.width, size.height, curves.map((c) => ({ key: c.id, name: legendName(c, metric), color: c.color })));
         const x =
           xScale === 'log'
             ? scaleLog().domain([1, maxDistance]).range([0, box.innerWidth])
             : scaleLinear().domain([0, maxDistance]).range([0, box.innerWidth]);
-        const [lo, hi] = extent(curves.flatMap((c) => Array.from(c.values))) as [number, number];
+        const [lo, hi] = extent(dense.flatMap((values) => Array.from(values))) as [number, number];
         const y = scaleLinear().domain([Math.min(lo, 0), hi]).nice().range([box.innerHeight, 0]);
-        const path = line<number>()
-          .x((_, n) => x(grid.distances[n]))
-          .y((v) => y(v));
+        const band = (values: Float64Array) => envelopePath(columnEnvelope(drawGrid.distances, values, x, Math.ceil(box.innerWidth)), y);
         return (
           <ChartSvg box={box} title={`${DECAY_METRIC_LABELS[metric].name} over distance`} svgRef={svgRef}>
             <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 8)} x={x} box={box} label="distance Δ (tokens)" />
@@ -166,13 +173,12 @@ export function DecayView() {
               .map((c) => (
                 <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} />
               ))}
-            {curves.map((c) => (
-              <path key={c.id} className="series" data-series={c.name} stroke={c.color} strokeWidth={1.4} d={path(c.values) ?? ''} />
+            {curves.map((c, k) => (
+              <path key={c.id} className="series band" data-series={c.name} stroke={c.color} style={{ fill: c.color }} fillOpacity={0.35} d={band(dense[k])} />
             ))}
             {hoverDistance !== null && (
               <line className="crosshair" data-export="skip" x1={x(hoverDistance)} x2={x(hoverDistance)} y1={0} y2={box.innerHeight} />
             )}
-            <Legend items={curves.map((c) => ({ key: c.id, name: legendName(c, metric), color: c.color }))} box={box} align="left" valign={metric === 'roformerBound' ? 'top' : 'bottom'} />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}

@@ -7,7 +7,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectFocus, selectGranularity, selectSeries } from '../../state/labStore.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
-import { BottomAxis, ChartSvg, Legend, LeftAxis, plotBox } from '../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, plotBox } from '../charts/chartKit.tsx';
 import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
@@ -119,7 +119,7 @@ export function GranularityView() {
         </table>
       }
       chart={(size) => {
-        const box = plotBox(size.width, size.height);
+        const box = plotBox(size.width, size.height, METHODS.map((m) => ({ key: m.key, name: names[m.key], color: m.color, dashed: m.dashed })));
         const x = scaleLinear().domain([0, comparison.pairs - 1]).range([0, box.innerWidth]);
         const steps = METHODS.flatMap((m) => comparison[m.key].angularStep);
         const y = scaleLog()
@@ -143,7 +143,6 @@ export function GranularityView() {
               />
             ))}
             {hoverPair !== null && <line className="crosshair" data-export="skip" x1={x(hoverPair)} x2={x(hoverPair)} y1={0} y2={box.innerHeight} />}
-            <Legend box={box} items={METHODS.map((m) => ({ key: m.key, name: names[m.key], color: m.color, dashed: m.dashed }))} />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}

@@ -2,6 +2,7 @@
 // where each series' rotation has taken that pair after Δ tokens. Click a row to choose the pair.
 import { scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
+import { linearDistances, logSpacedDistances } from '../../rope/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import {
   selectActions,
@@ -15,6 +16,7 @@ import {
 import { cachedRotation, cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { rotationColumnMeans } from '../charts/envelope.ts';
 import { pointerX, pointerY, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
 import { useRegisterExporter } from '../export/ExportRegistry.tsx';
@@ -44,7 +46,10 @@ export function RotationView() {
   const grid = useMemo(() => distanceGrid(xScale, maxDistance, COLUMNS), [xScale, maxDistance]);
   const heat = useMeasuredMemo(() => {
     const matrix = cachedRotation(focused.config, grid.key, grid.distances);
-    return { ...matrix, image: heatmapDataUrl(matrix.cos, matrix.distances.length, matrix.pairs) };
+    // the image shows each column's mean over the distances it spans (exact), not cos at one sample
+    const edges = xScale === 'log' ? logSpacedDistances(maxDistance, COLUMNS + 1) : linearDistances(maxDistance, COLUMNS + 1);
+    const means = rotationColumnMeans(cachedTable(focused.config).invFreq, matrix.pairs, edges);
+    return { ...matrix, image: heatmapDataUrl(means, COLUMNS, matrix.pairs) };
   }, [focused.config, grid]);
 
   const shownDistance = hover ? grid.distances[hover.index] : circleDistance;
@@ -129,7 +134,9 @@ export function RotationView() {
           RoPE rotates pair <i>i</i> of a query and a key by their positions; their product depends only on the
           distance Δ, through cos(Δθ<sub>i</sub>) (red: aligned, blue: opposed). Fast pairs (top) wrap around
           within a few tokens; slow pairs (bottom) barely turn even at long distances, and only those carry
-          coarse position information. The circle shows pair {shownPair} of every series after Δ ={' '}
+          coarse position information. Each pixel column shows cos averaged over the distances it spans
+          (computed exactly), so a pair that turns many times within one column fades to white instead of
+          drawing bands of whichever phase a sample hit; the readout gives cos at the hovered Δ. The circle shows pair {shownPair} of every series after Δ ={' '}
           {formatNumber(Math.round(shownDistance))} tokens.
         </p>
       }
@@ -161,7 +168,7 @@ export function RotationView() {
             {contexts
               .filter((c) => c <= maxDistance)
               .map((c) => (
-                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} />
+                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} halo />
               ))}
             <rect className="pair-highlight" x={0} y={y(pair)} width={box.innerWidth} height={Math.max(1, y(pair + 1) - y(pair))} fill="none" stroke="#1f2933" strokeWidth={1.5} />
             <rect

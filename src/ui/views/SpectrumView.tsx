@@ -7,7 +7,7 @@ import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectContexts, selectSeries } from '../../state/labStore.ts';
 import { cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
-import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
 import { keyboardHover } from '../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
@@ -85,7 +85,7 @@ export function SpectrumView() {
       }
       footer={<SpectrumTable series={series} contexts={contexts} />}
       chart={(size) => {
-        const box = plotBox(size.width, size.height);
+        const box = plotBox(size.width, size.height, curves.map((c) => ({ key: c.id, name: c.name, color: c.color })));
         const pairs = Math.max(...curves.map((c) => c.wavelength.length));
         const all = curves.flatMap((c) => c.wavelength).concat(contexts);
         const x = scaleLinear().domain([0, pairs - 1]).range([0, box.innerWidth]);
@@ -108,7 +108,6 @@ export function SpectrumView() {
             {hoverPair !== null && (
               <line className="crosshair" data-export="skip" x1={x(hoverPair)} x2={x(hoverPair)} y1={0} y2={box.innerHeight} />
             )}
-            <Legend items={curves.map((c) => ({ key: c.id, name: c.name, color: c.color }))} box={box} align="left" />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}

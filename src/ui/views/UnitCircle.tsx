@@ -13,6 +13,9 @@ export const LEGEND_ROW = 15;
 
 export function UnitCircle({ size, hands, caption }: { size: number; hands: CircleHand[]; caption: string }) {
   const r = Math.max(20, size / 2);
+  // Markers shrink in drawing order, so series at the same angle show as nested rings, each visible.
+  const step = hands.length > 1 ? Math.min(2.5, 10 / (hands.length - 1)) : 0;
+  const markerRadius = (k: number) => 4 + step * (hands.length - 1 - k);
   return (
     <g className="unit-circle" transform={`translate(${r},${r + 24})`}>
       <text className="axis-label" x={0} y={-r - 10} textAnchor="middle">
@@ -21,13 +24,13 @@ export function UnitCircle({ size, hands, caption }: { size: number; hands: Circ
       <circle r={r} fill="none" stroke="#9aa5b1" />
       <line className="grid" x1={-r} x2={r} />
       <line className="grid" y1={-r} y2={r} />
-      {hands.map((h) => {
+      {hands.map((h, k) => {
         const hx = r * Math.cos(h.angle);
         const hy = -r * Math.sin(h.angle);
         return (
           <g key={h.key} data-series={h.name}>
             <line x1={0} y1={0} x2={hx} y2={hy} stroke={h.color} strokeWidth={2.2} />
-            <circle cx={hx} cy={hy} r={4} fill={h.color} />
+            <circle className="hand-marker" cx={hx} cy={hy} r={markerRadius(k)} fill={h.color} stroke="#ffffff" strokeWidth={1} />
           </g>
         );
       })}

@@ -52,7 +52,7 @@ export function ViewFrame(props: {
           <div className="explanation">{props.explanation}</div>
         </aside>
       </div>
-      {props.footer}
+      {props.footer && <div className="view-footer">{props.footer}</div>}
     </section>
   );
 }

@@ -49,7 +49,6 @@ export function AttentionDistanceCharts({ result }: { result: AttentionProbeResu
         yLabel="share of mean ‖q‖·‖k‖ per pair"
         xScale="log"
         markers={trainedContextMarkers(result, formatTokens)}
-        legendAlign="left"
       />
       <p className="hint">
         Norms of q and k per rotary pair, taken before the rotation, so the weights decide them; an override

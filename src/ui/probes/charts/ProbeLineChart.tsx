@@ -2,10 +2,13 @@
 // length, attention mass over distance, the analytic decay): series of (x, y) points on a log or linear
 // x axis. Points with a non-finite y (an empty bin) break the line instead of bending it to zero.
 import { extent, line, scaleLinear, scaleLog } from 'd3';
-import { useRef } from 'react';
-import { BottomAxis, ChartSvg, LeftAxis, Legend, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
-import { formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
+import { useRef, useState } from 'react';
+import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
+import { keyboardHover } from '../../charts/keyboardHover.ts';
+import { pointerX, Readout } from '../../charts/Readout.tsx';
+import { formatNumber, formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
 import { useElementSize } from '../../charts/useElementSize.ts';
+import { nearestIndex } from '../../views/distanceGrid.ts';
 
 export interface CurveSeries {
   name: string;
@@ -27,16 +30,22 @@ export interface ProbeLineChartProps {
   yDomain?: [number, number];
   /** Vertical reference lines at these x values (a trained context), labelled. */
   markers?: Array<{ x: number; label: string }>;
-  /** Legend corner (default top right). */
-  legendAlign?: 'left' | 'right';
+  /** Total height; default grows with the width (a wide screen gets a taller chart). */
   height?: number;
 }
 
-export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], legendAlign, height = 300 }: ProbeLineChartProps) {
+export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, yDomain, markers = [], height }: ProbeLineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(holder);
-  const box = plotBox(Math.max(width, 240), height);
-  const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(y) && (xScale === 'linear' || x > 0));
+  const [hover, setHover] = useState<number | null>(null);
+  const legend = series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }));
+  const plotHeight = height ?? Math.round(Math.min(520, Math.max(260, width * 0.42)));
+  // the legend rows come on top of the plot's height, so a long legend does not squash the plot
+  const box = plotBox(Math.max(width, 240), plotHeight + (plotBox(Math.max(width, 240), plotHeight, legend).legend?.height ?? 0), legend);
+  const usable = ([x, y]: [number, number]) => Number.isFinite(y) && (xScale === 'linear' || x > 0);
+  const finite = series.flatMap((s) => s.points).filter(usable);
+  /** Every x some series has a value at, increasing: the positions the readout steps through. */
+  const xs = [...new Set(finite.map((p) => p[0]))].sort((a, b) => a - b);
   // a marker stays on the plot even where no curve reaches it
   const [x0 = 1, x1 = 2] = extent([...finite.map((p) => p[0]), ...markers.map((m) => m.x)]);
   const [y0 = 0, y1 = 1] = yDomain ?? extent(finite, (p) => p[1]);
@@ -48,6 +57,15 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
     .defined(([px, py]) => Number.isFinite(py) && (xScale === 'linear' || px > 0))
     .x(([px]) => x(px))
     .y(([, py]) => y(py));
+  const hoverX = hover === null || hover >= xs.length ? null : xs[hover];
+  /** Each series' point nearest the hovered x on screen (series may sit at different x, e.g. wavelengths). */
+  const readoutRows = hoverX === null ? [] : series.map((s) => {
+    let best: [number, number] | null = null;
+    for (const p of s.points) if (usable(p) && (best === null || Math.abs(x(p[0]) - x(hoverX)) < Math.abs(x(best[0]) - x(hoverX)))) best = p;
+    const value = best === null ? '–' : best[0] === hoverX ? best[1].toPrecision(4) : `${best[1].toPrecision(4)} at ${formatNumber(best[0])}`;
+    return { key: s.name, color: s.color, name: s.name, value };
+  });
+  const xName = xLabel.replace(/\s*\(.*\)$/, '');
   return (
     <div ref={holder} className="probe-chart">
       {width > 0 && (
@@ -63,9 +81,24 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
               ))}
             </g>
           ))}
-          <Legend items={series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }))} box={box} align={legendAlign} />
+          {hoverX !== null && <line className="crosshair" data-export="skip" x1={x(hoverX)} x2={x(hoverX)} y1={0} y2={box.innerHeight} />}
+          {xs.length > 0 && (
+            <rect
+              width={box.innerWidth}
+              height={box.innerHeight}
+              fill="transparent"
+              data-export="skip"
+              onPointerMove={(e) => setHover(nearestIndex(xs.map((v) => x(v)), pointerX(e)))}
+              onPointerLeave={() => setHover(null)}
+              aria-label={`Read the curves at a ${xName} (arrow keys)`}
+              {...keyboardHover(hover, xs.length, setHover)}
+            />
+          )}
         </ChartSvg>
       )}
+      <div className="readout probe-readout" aria-live="polite">
+        <Readout heading={hoverX === null ? null : `${xName} ${formatNumber(hoverX)}`} rows={readoutRows} hint="Hover the chart to read every series at one point." />
+      </div>
     </div>
   );
 }
