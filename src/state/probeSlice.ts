@@ -4,6 +4,7 @@
 // or a reload finds it again. The page and the embed protocol start runs through the same action.
 import type { ModelInfo } from '../engine/types.ts';
 import { presetModelMismatch, type ModelLabel, type SuiteRecord, type ProbeProgress, type ProbeRequest, type ProbeSuite } from '../probes/index.ts';
+import { EMPTY_TRACK, trackProgress, type EtaTrack } from '../probes/eta.ts';
 import * as idb from '../storage/probe-results.ts';
 import type { StoredProbeResult } from '../storage/probe-results.ts';
 import type { ProbeRunner } from '../worker/probe-protocol.ts';
@@ -28,6 +29,8 @@ export interface RunningProbe {
   request: ProbeRequest;
   progress: ProbeProgress | null;
   startedAt: number;
+  /** The progress reports an estimate of the time left needs (src/probes/eta.ts). */
+  speed: EtaTrack;
   /** Where this run stands in a preset experiment's list of requests. */
   step?: { index: number; count: number; title: string };
 }
@@ -140,11 +143,12 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     if (get().probes.running) return fail('A probe is already running; cancel it or wait for it to finish.');
     if (!get().model.info) return fail('Load a model first: the probes run on the loaded model.');
     const startedAt = performance.now();
-    patch({ running: { request, progress: null, startedAt, step: options.step }, error: null, notice: null, pending: null });
+    patch({ running: { request, progress: null, startedAt, speed: EMPTY_TRACK, step: options.step }, error: null, notice: null, pending: null });
     try {
       const userText = options.userText ?? get().probes.userText;
       const result = await runner.runProbe(request, { userText: userText || undefined, modelSource: get().model.source ?? undefined }, (progress) => {
-        patch((p) => (p.running ? { running: { ...p.running, progress } } : {}));
+        const speed = (track: EtaTrack) => trackProgress(track, { at: performance.now(), done: progress.done });
+        patch((p) => (p.running ? { running: { ...p.running, progress, speed: speed(p.running.speed) } } : {}));
         options.onProgress?.(progress);
       });
       const record: StoredProbeResult = {
