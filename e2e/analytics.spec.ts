@@ -15,13 +15,17 @@ test('editing a base redraws the spectrum and updates the URL; reload restores i
   expect(before).toMatch(/^M/);
 
   await baseInput(page, 1).fill('20000');
-  await expect(path).not.toHaveAttribute('d', before!);
+  // the preset's name no longer fits: a name the lab gave follows the parameters
+  const edited = seriesPath(page, 'base 20K');
+  await expect(edited).toHaveAttribute('d', /^M/);
+  expect(await edited.getAttribute('d')).not.toBe(before);
+  await expect(path).toHaveCount(0);
   await expect.poll(() => stateFromUrl(page.url()).series[0].config.base).toBe(20000);
-  const after = await path.getAttribute('d');
+  const after = await edited.getAttribute('d');
 
   await page.reload();
   await expect(baseInput(page, 1)).toHaveValue('20000');
-  await expect(path).toHaveAttribute('d', after!);
+  await expect(edited).toHaveAttribute('d', after!);
   // The status line reports the last recompute time.
   await expect(page.getByTestId('recompute-status')).toHaveText(/Last recompute: \d+\.\d ms/);
 });
@@ -79,7 +83,9 @@ test('typing into one field coalesces into a single history entry', async ({ pag
 test('dragging the base slider rewrites one history entry and redraws on every step', async ({ page }) => {
   await page.goto('/?view=decay');
   const start = await page.evaluate(() => history.length);
-  const path = seriesPath(page, 'Llama 2 Long ABF (base 500K)');
+  // by position: the series' name follows its base while the name is the lab's
+  const path = page.locator('.chart-svg path.series').nth(1);
+  await expect(path).toHaveAttribute('data-series', 'Llama 2 Long ABF (base 500K)');
   const slider = page.getByRole('slider', { name: 'Base of series 2 (log scale)' });
   await slider.focus();
   let previous = await path.getAttribute('d');
@@ -91,6 +97,7 @@ test('dragging the base slider rewrites one history entry and redraws on every s
   // The range snaps log10(500000) = 5.699 to its 0.01 grid (5.70); five steps later the base is 10^5.75,
   // which the slider rounds to 4 significant digits.
   await expect.poll(() => stateFromUrl(page.url()).series[1].config.base).toBe(562_300);
+  await expect(path).toHaveAttribute('data-series', 'base 562.3K');
   expect(await page.evaluate(() => history.length)).toBe(start + 1);
   await expect(page.getByTestId('recompute-status')).toHaveText(/Last recompute: \d+\.\d ms \(main thread\)/);
 });

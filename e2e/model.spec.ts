@@ -55,7 +55,7 @@ test('loads a model by URL, shows its metadata, generates the reference greedy t
   await expect(info.getByText('Layers', { exact: true }).locator('..')).toContainText('5');
   await expect(info.getByText('Vocabulary').locator('..')).toContainText('512');
   await expect(info.getByText('Trained context').locator('..')).toContainText('2,048');
-  await expect(info.getByText('RoPE', { exact: true }).locator('..')).toContainText('base 10,000, no scaling');
+  await expect(info.getByText('RoPE', { exact: true }).locator('..')).toContainText('base 10K, no scaling');
   await expect(info.getByText('Tensor types').locator('..')).toContainText('Q8_0');
   await expect(info.getByText('Device').locator('..')).toContainText(/swiftshader/i);
 

@@ -47,7 +47,7 @@ test('the model menu lists the family and switches models; the link follows', as
   await page.goto('/');
   await page.getByRole('button', { name: 'Model & playground' }).click();
   for (const name of FAMILY) await expect(entry(page, name)).toContainText(title(name));
-  await expect(entry(page, 'pi')).toContainText('linear ×8');
+  await expect(entry(page, 'pi')).toContainText('PI ×8');
   await expect(entry(page, 'stage1')).toContainText('256 tokens');
   await expect(entry(page, 'abf')).toContainText('Loaded', { timeout: 60_000 });
 

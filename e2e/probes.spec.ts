@@ -36,7 +36,7 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await expect(result(page).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
   console.log(`loss-by-position, 2 texts × 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
   await expect(result(page).locator('.legend')).toContainText('own (mean');
-  await expect(result(page).locator('.legend')).toContainText('base 40000');
+  await expect(result(page).locator('.legend')).toContainText('base 40K');
   await expect(result(page)).toContainText('sotu-2016-barack-obama (256 tokens), sotu-2015-barack-obama (256 tokens)');
   // a curve has a point per log bin: 256 positions at 2 bins per octave give 16 bins
   const d = await result(page).locator('path.series').first().getAttribute('d');
@@ -70,7 +70,7 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await serveTestModels(fresh);
   await fresh.goto(shared);
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('loss-by-position');
-  await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40000');
+  await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40K');
   // the link carries the model too (?model=), so the offered run can start once it has loaded
   await fresh.getByRole('button', { name: 'Run the shared probe' }).click({ timeout: 60_000 });
   await expect(result(fresh).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
@@ -96,7 +96,7 @@ test('passkey from the page: one heatmap per variant, every cell a recorded accu
   await expect(figures).toHaveCount(2, { timeout: 60_000 });
   console.log(`passkey, 2 lengths × 3 depths × 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
   await expect(figures.first()).toContainText('own · 1 trial(s) per cell');
-  await expect(figures.last()).toContainText('base 40000');
+  await expect(figures.last()).toContainText('base 40K');
   for (const figure of await figures.all()) await expect(figure.locator('text.cell-value', { hasText: /^\d+%$/ })).toHaveCount(6);
   // a too-short length is refused by the runner with the reason, not run
   await page.getByLabel('Lengths').fill('64');

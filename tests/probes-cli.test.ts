@@ -70,7 +70,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   it('loss-by-position --json: the own RoPE and the override side by side', async () => {
     const result = JSON.parse(await probe('loss-by-position', '--model', STORIES, '--engine', 'cpu', '--ctx', '128', '--text-file', TEXT, '--rope-base', '40000', '--json'));
     expect(result.provenance).toMatchObject({ probe: 'loss-by-position', texts: [{ id: 'user', tokens: 128 }], model: { trainedContext: 2048 } });
-    expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40000']);
+    expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K']);
     expect(result.series[1].variant.rope).toMatchObject({ base: 40000, type: 'default', headDim: 8 });
     const own = result.series[0];
     expect(own.binned.edges[0]).toBe(1);
@@ -84,7 +84,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   it('--variants adds one series per override, labelled, after the own RoPE', async () => {
     const result = JSON.parse(await probe('perplexity', '--model', STORIES, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TEXT,
       '--rope-original-context', '512', '--variants', 'base:40000,linear:4,yarn:4', '--json'));
-    expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40000', 'linear ×4', 'yarn ×4']);
+    expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K', 'PI ×4', 'YaRN ×4']);
     expect(result.series[3].variant.rope).toMatchObject({ type: 'yarn', factor: 4, originalContext: 512, base: 10000 });
     expect(result.series[0].points[0]).toMatchObject({ ctx: 64, windows: 2, scored: 62 });
   });

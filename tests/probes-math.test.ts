@@ -11,6 +11,7 @@ import { csvField, probeResultCsv } from '../src/probes/csv.ts';
 import type { AttentionProbeResult } from '../src/probes/attention-probe.ts';
 import type { PasskeyResult } from '../src/probes/retrieval-probe.ts';
 import { variantLabel, type Provenance } from '../src/probes/provenance.ts';
+import { formatBase, ropeName } from '../src/rope/index.ts';
 
 describe('bins', () => {
   it('log bin edges by hand', () => {
@@ -254,9 +255,14 @@ describe('variant labels', () => {
   it('say what changed against the own RoPE', () => {
     const own = { headDim: 128, base: 10000, type: 'default' as const };
     expect(variantLabel(own, null)).toBe('own');
-    expect(variantLabel(own, { ...own, base: 500000 })).toBe('base 500000');
-    expect(variantLabel(own, { ...own, type: 'yarn', factor: 4, originalContext: 4096 })).toBe('yarn ×4');
-    expect(variantLabel(own, { ...own, type: 'linear', factor: 4, base: 20000 })).toBe('linear ×4, base 20000');
+    expect(variantLabel(own, { ...own, base: 500000 })).toBe('base 500K');
+    expect(variantLabel(own, { ...own, type: 'yarn', factor: 4, originalContext: 4096 })).toBe('YaRN ×4');
+    expect(variantLabel(own, { ...own, type: 'linear', factor: 4, base: 20000 })).toBe('PI ×4, base 20K');
     expect(variantLabel(own, { ...own, type: 'xpos' })).toBe('xPos');
+  });
+  it('write bases as papers do, one name per method', () => {
+    expect([1e4, 5e5, 1e6, 5e6, 1e5, 12_500, 500, 82_684.4].map(formatBase)).toEqual(['10K', '500K', '1M', '5M', '100K', '12.5K', '500', '82.68K']);
+    expect(ropeName({ headDim: 128, base: 10000, type: 'linear', factor: 8 })).toBe('PI ×8, base 10K');
+    expect(ropeName({ headDim: 128, base: 500000, type: 'default' })).toBe('base 500K');
   });
 });

@@ -20,7 +20,7 @@ export interface BuiltinModel {
   from?: string;
   /** Tokens per training sequence. */
   trainedContext: number;
-  /** The RoPE as a person would say it ("base 500,000", "linear ×8 on base 10,000"). */
+  /** The RoPE as a person would say it ("base 500K", "PI ×8, base 10K"). */
   rope: string;
   /** File size and SHA-256 (lowercase hex); null until scripts/models-manifest.mjs has seen the file. */
   bytes: number | null;

@@ -1,6 +1,7 @@
 // What produced a probe result: enough to label it, persist it, put it in a URL and re-run it. Every
 // result type carries one of these.
 import type { RopeConfig } from '../rope/config.ts';
+import { variantName } from '../rope/names.ts';
 
 /**
  * One RoPE a probe ran under: `rope` null means the model's own; the label is what charts show. `model`
@@ -36,16 +37,8 @@ export interface TextLabel {
   tokens: number;
 }
 
-/** A legend for a RoPE relative to the model's own: 'own', 'base 500000', 'yarn ×4', 'linear ×4, base 20000'. */
-export function variantLabel(own: RopeConfig, rope: RopeConfig | null): string {
-  if (rope === null) return 'own';
-  const baseChanged = rope.base !== own.base;
-  if (rope.type === 'default' || rope.type === 'xpos') {
-    const what = rope.type === 'xpos' ? 'xPos' : '';
-    return [what, baseChanged || !what ? `base ${rope.base}` : ''].filter(Boolean).join(', ');
-  }
-  return `${rope.type} ×${rope.factor ?? '?'}${baseChanged ? `, base ${rope.base}` : ''}`;
-}
+/** A legend for a RoPE relative to the model's own: 'own', 'base 500K', 'YaRN ×4', 'PI ×4, base 20K' (src/rope/names.ts). */
+export const variantLabel = variantName;
 
 /** A text a probe reads: a built-in document or the visitor's own. */
 export interface ProbeText {

@@ -29,3 +29,4 @@ export {
 } from './granularity.ts';
 export { ropeConfigFromGGUF, type RopeFactorTensors } from './gguf.ts';
 export { ROPE_PRESETS, type RopePreset } from './presets.ts';
+export { formatBase, ROPE_TYPE_NAMES, ropeName, variantName } from './names.ts';

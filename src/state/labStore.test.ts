@@ -21,6 +21,25 @@ describe('lab store', () => {
     expect(b.getState().historyMode).toBe('none');
   });
 
+  it('a name the lab gave follows the parameters until the user renames the series', () => {
+    const store = createLabStore();
+    const { actions } = store.getState();
+    const id = store.getState().experiment.series[0].id; // "Llama 2 (base 10K)", a preset's label
+    const series = () => store.getState().experiment.series[0];
+    actions.setSeriesConfig(id, { ...series().config, base: 20_000 }, 'base');
+    expect(series().name).toBe('base 20K');
+    actions.setSeriesConfig(id, { ...series().config, type: 'linear', factor: 8 }, 'type');
+    expect(series().name).toBe('PI ×8, base 20K');
+    actions.renameSeries(id, 'my PI');
+    actions.setSeriesConfig(id, { ...series().config, factor: 4 }, 'factor');
+    expect(series().name).toBe('my PI');
+    actions.applyPreset(id, 'yarn-x8');
+    expect(series().name).toBe('my PI');
+    actions.renameSeries(id, '');
+    actions.applyPreset(id, 'yarn-x8');
+    expect(series().name).toBe('YaRN ×8');
+  });
+
   it('pushes a history entry per discrete change and coalesces repeated edits of one control', () => {
     const advance = clock();
     const store = createLabStore();

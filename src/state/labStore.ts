@@ -2,7 +2,7 @@
 // change should reach the browser history, notices, and the last measured recompute time.
 // Components read it through the module-level selectors below and change it only through `actions`.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ROPE_PRESETS, rotatedDim, type RopeConfig } from '../rope/index.ts';
+import { ROPE_PRESETS, ropeName, rotatedDim, type RopeConfig } from '../rope/index.ts';
 import { createModelSlices, type ModelLabSlices } from './modelStore.ts';
 import { copyConfig, defaultExperiment, nextColor, presetById, seriesFromPreset } from './defaults.ts';
 import {
@@ -118,15 +118,16 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
       setFocus: (focus) => edit((e) => ({ ...e, focus })),
       setPair: (pair, transient) => edit((e) => ({ ...e, pair }), transient ? 'pair' : undefined),
       setGranularity: (granularity, control) => edit((e) => ({ ...e, granularity }), `granularity.${control}`),
-      setSeriesConfig: (id, config, control) => editSeries(id, (s) => ({ ...s, config }), `${id}.${control}`),
+      // a name the lab gave (a preset's, or the config's own) follows the parameters; a renamed series keeps its name
+      setSeriesConfig: (id, config, control) =>
+        editSeries(id, (s) => ({ ...s, config, name: hasLabName(s) ? ropeName(config) : s.name }), `${id}.${control}`),
       applyPreset: (id, presetId) => {
         const preset = presetById(presetId);
-        const isPresetName = (name: string) => ROPE_PRESETS.some((p) => p.label === name);
         editSeries(id, (s) => ({
           ...s,
           config: copyConfig(preset.config),
           pretrained: preset.pretrained && { ...preset.pretrained },
-          name: isPresetName(s.name) ? preset.label : s.name,
+          name: hasLabName(s) ? preset.label : s.name,
         }));
       },
       setSeriesPretrained: (id, pretrained) => editSeries(id, (s) => ({ ...s, pretrained }), `${id}.pretrained`),
@@ -175,6 +176,11 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
       ...createModelSlices<LabState>(set, get),
     };
   });
+}
+
+/** The series still carries a name the lab gave it: a preset's label, its config's own name, or none. */
+function hasLabName(s: SeriesState): boolean {
+  return s.name.trim() === '' || s.name === ropeName(s.config) || ROPE_PRESETS.some((p) => p.label === s.name);
 }
 
 /**

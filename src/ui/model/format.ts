@@ -1,5 +1,5 @@
 // Text for sizes, dates, load stages and RoPE settings, shared by the model panel's components.
-import type { RopeConfig } from '../../rope/config.ts';
+import { formatBase, ROPE_TYPE_NAMES, type RopeConfig } from '../../rope/index.ts';
 import type { LoadingState } from '../../state/modelSlice.ts';
 
 export function formatMegabytes(bytes: number): string {
@@ -25,14 +25,14 @@ export function stageLabel(stage: LoadingState['stage']): string {
   return STAGE_LABELS[stage];
 }
 
-/** "10000 (default)", "500000, linear ×8 from 4096", … */
+/** "base 10K, no scaling", "base 10K, PI ×8 from 4,096", … (names as src/rope/names.ts gives them) */
 export function describeRope(rope: RopeConfig): string {
-  const parts = [`base ${rope.base.toLocaleString('en-US')}`];
+  const parts = [`base ${formatBase(rope.base)}`];
   if (rope.type === 'default') parts.push('no scaling');
   else {
     const factor = rope.factor !== undefined ? ` ×${rope.factor}` : '';
     const from = rope.originalContext !== undefined ? ` from ${rope.originalContext.toLocaleString('en-US')}` : '';
-    parts.push(`${rope.type} scaling${factor}${from}`);
+    parts.push(`${ROPE_TYPE_NAMES[rope.type]}${factor}${from}`);
   }
   if (rope.partialRotaryFactor !== undefined && rope.partialRotaryFactor !== 1) parts.push(`rotary fraction ${rope.partialRotaryFactor}`);
   return parts.join(', ');

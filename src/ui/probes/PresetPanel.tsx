@@ -15,7 +15,7 @@ const DESCRIPTIONS: Record<string, ReactNode> = {
   [ROPE_PI_ABF]: (
     <>
       The lab’s four models on held-out State of the Union addresses: stage 1 (trained at 256 tokens) beside its three
-      continuations to 2,048 tokens — RoPE unchanged, position interpolation ×8, base 500,000 (ABF). Loss by position,
+      continuations to 2,048 tokens — RoPE unchanged, position interpolation (PI ×8), base 500K (ABF). Loss by position,
       attention over distance and passkey retrieval, each model under its own RoPE.
     </>
   ),

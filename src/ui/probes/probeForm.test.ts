@@ -19,7 +19,7 @@ describe('the probe form as a request', () => {
     const built = requestFromForm({ ...form, variants: [{ kind: 'base', factor: 4 }], models: ['rope', 'abf'] }, model);
     expect(built.ok && built.request.variants).toEqual([
       { label: 'own', rope: null },
-      { label: 'base 40000', rope: expect.objectContaining({ base: 40000 }) },
+      { label: 'base 40K', rope: expect.objectContaining({ base: 40000 }) },
       { label: 'rope', rope: null, model: 'builtin:rope' },
       { label: 'abf', rope: null, model: 'builtin:abf' },
     ]);
