@@ -7,9 +7,11 @@ import { builtinRef } from '../../models/builtin.ts';
 import { MAX_MAP_TOKENS, parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
+import { defaultTextId } from './textChoices.ts';
 import { useBuiltinTexts } from './useBuiltinTexts.ts';
 import { OWN_VARIANT, variantFromChoice, type VariantChoice } from './variants.ts';
 import { ModelVariantPicker } from './ModelVariantPicker.tsx';
+import { ProbeModelStatus } from './ProbeModelStatus.tsx';
 import { VariantPicker } from './VariantPicker.tsx';
 
 const PROBE_LABELS: Record<ProbeKind, string> = {
@@ -81,7 +83,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
     if (trainedContext) setV((old) => ({ ...old, ctx: trainedContext, lengths: lengthsFor(trainedContext) }));
   }, [trainedContext]);
   const change = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
-  const chosen = v.texts.length > 0 ? v.texts : [texts[0]?.id ?? ''];
+  const chosen = v.texts.length > 0 ? v.texts : [defaultTextId(texts)];
   // loss by position averages over documents; first-sentence draws one per trial
   const manyTexts = v.probe === 'loss-by-position' || v.probe === 'first-sentence';
   const selected = manyTexts ? chosen : chosen.slice(0, 1);
@@ -90,7 +92,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const usesTrials = v.probe === 'passkey' || v.probe === 'first-sentence';
 
   const submit = () => {
-    if (!model) return setError('Load a model first (Model & playground).');
+    if (!model) return; // the button is disabled; ProbeModelStatus says why
     const built = requestFromForm({ ...v, texts: selected }, model);
     if (!built.ok) return setError(built.error);
     setError(null);
@@ -117,7 +119,12 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
             onChange={(e) => change({ texts: Array.from(e.target.selectedOptions, (o) => o.value) })}
           >
             <option value="user">Your own text (paste below)</option>
-            {texts.map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
+            <optgroup label="Held out: the lab’s models never saw these">
+              {texts.filter((t) => t.trainedOn === false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
+            </optgroup>
+            <optgroup label="The lab’s models trained on these">
+              {texts.filter((t) => t.trainedOn !== false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
+            </optgroup>
           </select>
         </label>
       )}
@@ -169,7 +176,7 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
       <ModelVariantPicker chosen={v.models ?? []} onChange={(models) => change({ models })} />
       {error && <p className="field-error" role="alert">{error}</p>}
       <button type="submit" className="button primary" disabled={running !== null || !model}>Run probe</button>
-      {!model && <p className="hint">Load a model in “Model &amp; playground” first.</p>}
+      <ProbeModelStatus />
     </form>
   );
 }
