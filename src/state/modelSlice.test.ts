@@ -138,6 +138,23 @@ describe('model slice: loading', () => {
     expect(t.model().cached).toEqual([]);
   });
 
+  it('loads the default when a section asks (once), never after another load has started, nor at creation', async () => {
+    const t = setup();
+    expect(t.engine.sources).toHaveLength(0);
+    expect(t.model().loading).toBeNull();
+    await Promise.all([t.model().actions.loadDefault(), t.model().actions.loadDefault()]);
+    expect(t.model().source).toBe('builtin:abf');
+    expect(t.fetches).toEqual(['https://lab.example/models/abf.gguf']);
+    await t.model().actions.loadDefault(); // a section opened again
+    expect(t.fetches).toHaveLength(1);
+
+    const linked = setup(); // a ?model= link started its load first
+    await linked.model().actions.load({ kind: 'url', url: 'builtin:rope' });
+    await linked.model().actions.loadDefault();
+    expect(linked.model().source).toBe('builtin:rope');
+    expect(linked.fetches).toEqual(['https://lab.example/models/rope.gguf']);
+  });
+
   it('takes builtin:<name> typed as a URL, and names an unknown one with the list', async () => {
     const t = setup();
     await t.model().actions.load({ kind: 'url', url: ' builtin:rope ' });

@@ -41,6 +41,12 @@ export interface ModelState {
 
 export interface ModelActions {
   load(request: ModelRequest): Promise<void>;
+  /**
+   * Loads the built-in default model unless a load was already started on this page (a link's, the
+   * visitor's, or an earlier call): called when a section that needs a model opens, so the analytics
+   * alone never download a model or start the engine.
+   */
+  loadDefault(): Promise<void>;
   cancelLoad(): void;
   refreshCache(): Promise<void>;
   /** Reads the built-in model list (once; again after a failure). */
@@ -60,6 +66,7 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
   const patch = (change: Partial<ModelState>) => set((s) => ({ model: { ...s.model, ...change } }) as Partial<T>);
   /** The load in progress; `inEngine` once the bytes are the engine's to read. */
   let current: { abort: AbortController; cancelled: boolean; inEngine: boolean } | null = null;
+  let anyLoadStarted = false;
 
   services.onEngineCrash((message) =>
     patch({ info: null, loading: null, error: `The engine stopped: ${message}. Load the model again.` }),
@@ -78,6 +85,7 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
   };
 
   const load = async (request: ModelRequest) => {
+    anyLoadStarted = true;
     actions.cancelLoad();
     const run = { abort: new AbortController(), cancelled: false, inEngine: false };
     current = run;
@@ -139,6 +147,9 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
 
   const actions: ModelActions = {
     load,
+    loadDefault: async () => {
+      if (!anyLoadStarted) await load({ kind: 'builtin' });
+    },
     cancelLoad: () => {
       if (!current) return;
       const run = current;

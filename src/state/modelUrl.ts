@@ -1,14 +1,14 @@
 // `?model=<url | builtin:name>` in the page address: a shared link opens with that model loading, and
 // loading a model from a URL or the built-in family writes it there (replacing the history entry: a
 // model is not an undo step), so the address bar is always a link to what is on screen. Other
-// parameters (the experiment, page mode) are kept. Without the parameter the full lab opens with the
-// built-in default model loading (same origin, a few MB), so the default model is written as no
-// parameter at all. An embedded view loads nothing by itself, since a chart needs no model (a host's
-// probe run loads the default then: see src/embed/probeRun.ts).
+// parameters (the experiment, page mode) are kept. Without the parameter nothing loads at start: the
+// analytics need no model, so the built-in default (same origin, a few MB) loads when the Model or
+// Probes section opens (ModelActions.loadDefault), and the default model is written as no parameter at
+// all. An embedded view loads nothing by itself either (a host's probe run loads the default then: see
+// src/embed/probeRun.ts).
 import type { StoreApi } from 'zustand/vanilla';
 import { BUILTIN_PREFIX, builtinRef } from '../models/builtin.ts';
 import type { ModelLabSlices } from './modelStore.ts';
-import { readPageMode } from './pageMode.ts';
 
 export const MODEL_PARAM = 'model';
 
@@ -29,7 +29,7 @@ export function hrefWithModel(href: string, source: string | null, defaultSource
   return url.toString();
 }
 
-/** Starts the load a `?model=` asks for (or the default) and keeps the parameter in step; returns the disconnect function. */
+/** Starts the load a `?model=` asks for and keeps the parameter in step; returns the disconnect function. */
 export function connectModelUrl<T extends ModelLabSlices>(store: StoreApi<T>, win: Window = window): () => void {
   const requested = modelUrlFromSearch(win.location.search);
   const { model } = store.getState();
@@ -37,8 +37,6 @@ export function connectModelUrl<T extends ModelLabSlices>(store: StoreApi<T>, wi
   if (requested) {
     model.actions.setUrlDraft(requested);
     void model.actions.load({ kind: 'url', url: requested });
-  } else if (!readPageMode(win.location.search).embed) {
-    void model.actions.load({ kind: 'builtin' });
   }
   return store.subscribe((state, previous) => {
     if (state.model.info === previous.model.info || !state.model.info) return;

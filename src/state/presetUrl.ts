@@ -51,13 +51,17 @@ export function presetSuite(preset: string, ctx: number, heldOut: readonly strin
 /**
  * Opens the preset a link asks for and keeps the address naming the preset on screen (a single result
  * selected instead takes the preset out; probeUrl.ts then writes its `&probe=`). Returns the disconnect
- * function; `onInvalid` hears a parameter that fails validation.
+ * function; `onInvalid` hears a parameter that fails validation, which then leaves the address.
  */
 export function connectPresetUrl(
   store: StoreApi<ProbeSlices>, heldOut: () => Promise<string[]>, onInvalid: (error: string) => void, win: Window = window,
 ): () => void {
   const asked = presetFromSearch(win.location.search);
-  if (asked.kind === 'invalid') onInvalid(asked.error);
+  if (asked.kind === 'invalid') {
+    onInvalid(asked.error);
+    // reported once: a section opened again must not read (and report) the same bad link again
+    win.history.replaceState(win.history.state, '', hrefWithPreset(win.location.href, null));
+  }
   if (asked.kind === 'ok') {
     heldOut()
       .then((ids) => store.getState().probes.actions.openSuite(presetSuite(asked.preset, asked.ctx, ids)))

@@ -47,11 +47,15 @@ export function hrefWithProbe(href: string, request: ProbeRequest | null): strin
 /**
  * Opens the probe a link asks for (its stored result, or the request offered as a run) and keeps the
  * parameter naming the result on screen or the run in progress; returns the disconnect function.
- * `onInvalid` hears a parameter that fails validation.
+ * `onInvalid` hears a parameter that fails validation, which then leaves the address.
  */
 export function connectProbeUrl(store: StoreApi<ProbeSlices>, onInvalid: (error: string) => void, win: Window = window): () => void {
   const asked = probeFromSearch(win.location.search);
-  if (asked.kind === 'invalid') onInvalid(asked.error);
+  if (asked.kind === 'invalid') {
+    onInvalid(asked.error);
+    // reported once: a section opened again must not read (and report) the same bad link again
+    win.history.replaceState(win.history.state, '', hrefWithProbe(win.location.href, null));
+  }
   if (asked.kind === 'ok') void store.getState().probes.actions.open(asked.request);
   else void store.getState().probes.actions.refresh();
   return store.subscribe((state, previous) => {
