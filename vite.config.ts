@@ -26,6 +26,9 @@ function raiseHeaderLimit(server: unknown) {
 // WGSL kernels live in shaders/ and are imported as text (`import src from '../../shaders/x.wgsl?raw'`).
 export default defineConfig({
   plugins: [react(), longLinks],
+  // Relative asset URLs: the built site (dist/) works from any static host, at its root or in a folder
+  // (`/rope-lab/`); files under public/ are found from siteBase() (src/models/manifest-web.ts).
+  base: './',
   server: { port: 5173, strictPort: false },
   worker: { format: 'es' },
   // Workers' imports are not crawled by default: a dependency first seen inside a worker (comlink, jinja)

@@ -8,9 +8,19 @@ export interface BuiltinCatalog {
   manifest(): Promise<ModelManifest>;
 }
 
-/** The site root: Vite's base URL against this document (or this worker's script). */
+/** The site root the page is served from (models/, results/ live under it), in the page and in its workers. */
 export function siteBase(): string {
-  return new URL(import.meta.env.BASE_URL, self.location.href).href;
+  return siteBaseOf(import.meta.env.BASE_URL, import.meta.url, self.location.href);
+}
+
+/**
+ * Vite's base is absolute in the dev server ('/'), resolved against the location. The static build's
+ * is relative ('./', so the site works from any folder), which a worker's location (its script, under
+ * assets/) would misplace: there every script lives in the build's assets folder, one below the root,
+ * so the root is resolved from the script's own URL.
+ */
+export function siteBaseOf(base: string, moduleUrl: string, location: string): string {
+  return base.startsWith('.') ? new URL(`../${base}`, moduleUrl).href : new URL(base, location).href;
 }
 
 /** The manifest under `base()` (asked when first needed), fetched on first use; a failed fetch is tried again on the next call. */
