@@ -38,7 +38,7 @@ test('malformed links are ignored with a notice', async ({ page }) => {
 });
 
 test('an oversized state reached through back/forward is refused before decoding', async ({ page }) => {
-  // Dev servers refuse such long request lines, so the long URL enters through the history instead.
+  // Past the codec's limit: the link enters through the history, as back/forward would bring it back.
   await page.goto('/');
   await page.evaluate(() => {
     history.pushState(null, '', `?s=${'A'.repeat(40_000)}`);
