@@ -119,10 +119,10 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
             onChange={(e) => change({ texts: Array.from(e.target.selectedOptions, (o) => o.value) })}
           >
             <option value="user">Your own text (paste below)</option>
-            <optgroup label="Held out: the lab’s models never saw these">
+            <optgroup label="Held out from the lab’s models">
               {texts.filter((t) => t.trainedOn === false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
             </optgroup>
-            <optgroup label="The lab’s models trained on these">
+            <optgroup label="Trained on by the lab’s models">
               {texts.filter((t) => t.trainedOn !== false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
             </optgroup>
           </select>
