@@ -18,13 +18,17 @@ test.afterAll(async () => server?.close());
 test('the extend-smollm2 link loads SmolLM2 from the catalogue, runs on it with progress, and cancels', async ({ page }) => {
   test.setTimeout(240_000);
   await routeHubTo(page, server);
+  const gguf: string[] = [];
+  page.on('request', (r) => r.url().endsWith('.gguf') && gguf.push(new URL(r.url()).pathname));
   await page.goto('/?preset=extend-smollm2&ctx=1024');
   const card = page.locator('[data-preset="extend-smollm2"]');
   await expect(card.getByLabel('Extending SmolLM2 past 8K context')).toHaveValue('1024'); // the card took the link's context
   await expect(page.getByRole('region', { name: 'Shared experiment' })).toContainText('Extending SmolLM2 past 8K experiment at 1,024 tokens');
   expect(new URL(page.url()).searchParams.get('ctx')).toBe('1024');
 
-  // the lab's own ABF model is loaded by default: the run loads SmolLM2 first
+  // the experiment brings its own model: the lab's default is not fetched for it; the run loads SmolLM2
+  await expect(page.getByRole('status', { name: 'Model for the probes' })).toContainText('No model is loaded.');
+  expect(gguf).toEqual([]);
   await card.getByRole('button', { name: 'Run Extending SmolLM2 past 8K' }).click();
   const progress = page.getByRole('status', { name: 'Probe progress' });
   await expect(progress).toContainText('own (base 100K) · ctx 128', { timeout: 120_000 });

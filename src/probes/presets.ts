@@ -7,7 +7,7 @@
 import type { RopeConfig } from '../rope/config.ts';
 import { parseProbeRequest, type ProbeRequest } from './request.ts';
 import type { RopeVariant } from './provenance.ts';
-import { EXTEND_CONTEXT, EXTEND_SMOLLM2, EXTEND_TITLE, extendSmolLM2Suite } from './preset-extend.ts';
+import { EXTEND_CONTEXT, EXTEND_SMOLLM2, EXTEND_TITLE, extendSmolLM2Suite, SMOLLM2_135M } from './preset-extend.ts';
 
 export interface ProbeSuite {
   preset: string;
@@ -106,11 +106,13 @@ export interface PresetDefinition {
   context: { min: number; max: number; default: number };
   /** `heldOut`: the held-out text ids in year order (src/data/split.ts). */
   suite(ctx: number, heldOut: readonly string[]): ProbeSuite;
+  /** The model the preset runs on, when not the lab's own (the page then loads no default model for it). */
+  model?: PresetModel;
 }
 
 export const PRESETS: Readonly<Record<string, PresetDefinition>> = {
   [ROPE_PI_ABF]: { title: ROPE_PI_ABF_TITLE, context: PRESET_CONTEXT, suite: ropePiAbfSuite },
-  [EXTEND_SMOLLM2]: { title: EXTEND_TITLE, context: EXTEND_CONTEXT, suite: (ctx) => extendSmolLM2Suite(ctx) },
+  [EXTEND_SMOLLM2]: { title: EXTEND_TITLE, context: EXTEND_CONTEXT, suite: (ctx) => extendSmolLM2Suite(ctx), model: SMOLLM2_135M },
 };
 
 export const PRESET_TITLES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(PRESETS).map(([id, p]) => [id, p.title]));

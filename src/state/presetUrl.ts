@@ -28,6 +28,12 @@ export function presetFromSearch(search: string): UrlPreset {
   return { kind: 'ok', preset, ctx };
 }
 
+/** The link names a preset that brings its own model (SmolLM2): loading the lab's default would be wasted. */
+export function presetBringsItsModel(search: string): boolean {
+  const asked = presetFromSearch(search);
+  return asked.kind === 'ok' && findPreset(asked.preset)?.model !== undefined;
+}
+
 /** `href` naming `suite` (and no single probe), or without preset parameters when null. */
 export function hrefWithPreset(href: string, suite: Pick<ProbeSuite, 'preset' | 'ctx'> | null): string {
   const url = new URL(href);

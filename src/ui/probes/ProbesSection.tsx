@@ -8,7 +8,7 @@ import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
 import { selectActions } from '../../state/labStore.ts';
 import { selectModelActions, selectModelInfo, selectModelLoading } from '../../state/modelStore.ts';
 import { selectProbeActions, selectProbes, selectSelectedProbe } from '../../state/probeSlice.ts';
-import { connectPresetUrl } from '../../state/presetUrl.ts';
+import { connectPresetUrl, presetBringsItsModel } from '../../state/presetUrl.ts';
 import { connectProbeUrl } from '../../state/probeUrl.ts';
 import { heldOutTexts } from './heldOutTexts.ts';
 import { PresetPanel } from './PresetPanel.tsx';
@@ -38,7 +38,9 @@ export function ProbesSection() {
       stopPreset();
     };
   }, [store, notify]);
-  useEffect(() => void loadDefault(), [loadDefault]);
+  useEffect(() => {
+    if (!presetBringsItsModel(window.location.search)) void loadDefault();
+  }, [loadDefault]);
   const start = (request: ProbeRequest) => void run(request);
 
   return (
