@@ -1,5 +1,5 @@
-// The lab's own model family in real Chromium (WebGPU on SwiftShader): the page opens with the built-in
-// default (ABF) loaded from its own origin and generates; the model menu lists the family and switches;
+// The lab's own model family in real Chromium (WebGPU on SwiftShader): opening the Model section loads
+// the built-in default (ABF) from the page's own origin and generates; the model menu lists the family and switches;
 // `?model=builtin:<name>` wins over the default and a bad name is reported while the tab keeps working;
 // the "RoPE vs PI vs ABF" preset link runs its probes on every model and draws a curve per model.
 import { expect, test, type Page } from '@playwright/test';
