@@ -114,6 +114,13 @@ test('on a phone the chart comes first, nothing scrolls sideways, nothing is cut
     const editorTop = (await page.getByRole('article', { name: 'Series 1' }).boundingBox())!.y;
     expect.soft(chartTop, `${view}: chart above the editor`).toBeLessThan(editorTop);
     expect.soft(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${view}: no horizontal overflow`).toBe(true);
+    if (view === 'rotation') {
+      // the unit circle moves under the heat map rather than being cut off at the chart's edge
+      const svg = (await page.locator('.chart-svg').boundingBox())!;
+      const circle = (await page.locator('.unit-circle').boundingBox())!;
+      expect.soft(circle.x + circle.width, 'unit circle inside the chart').toBeLessThanOrEqual(svg.x + svg.width + 1);
+      expect.soft(circle.y + circle.height, 'unit circle inside the chart').toBeLessThanOrEqual(svg.y + svg.height + 1);
+    }
     // a word of a table header on two lines has two client rects
     const brokenHeaders = await page.evaluate(() =>
       [...document.querySelectorAll('thead th')].flatMap((th) => {

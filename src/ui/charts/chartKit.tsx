@@ -188,8 +188,9 @@ function Legend({ layout }: { layout: LegendLayout }) {
  * Dashed reference line (a context length) across the plot, labelled at its end. `halo` puts a white
  * line under the dash and around the label, so both show on any background (the rotation heat map).
  */
-export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: number; box: PlotBox; label: string; halo?: boolean }) {
-  const { orientation, at, box, label, halo = false } = props;
+export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: number; box: PlotBox; label: string; halo?: boolean; labelRow?: number }) {
+  // labelRow: vertical lines close together (4K and 32K on a 1M axis) alternate rows so labels do not overlap
+  const { orientation, at, box, label, halo = false, labelRow = 0 } = props;
   if (!Number.isFinite(at)) return null;
   const className = halo ? 'marker halo' : 'marker';
   return orientation === 'horizontal' ? (
@@ -204,7 +205,7 @@ export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: 
     <g className={className}>
       {halo && <line className="marker-halo" x1={at} x2={at} y1={0} y2={box.innerHeight} />}
       <line className="marker-line" x1={at} x2={at} y1={0} y2={box.innerHeight} />
-      <text className="marker-label" x={at + 4} y={12}>
+      <text className="marker-label" x={at + 4} y={12 + 13 * labelRow}>
         {label}
       </text>
     </g>

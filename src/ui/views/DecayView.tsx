@@ -170,8 +170,8 @@ export function DecayView() {
             <line className="zero-line" x1={0} x2={box.innerWidth} y1={y(0)} y2={y(0)} />
             {contexts
               .filter((c) => c <= maxDistance)
-              .map((c) => (
-                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} />
+              .map((c, k) => (
+                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} labelRow={k % 2} />
               ))}
             {curves.map((c, k) => (
               <path key={c.id} className="series band" data-series={c.name} stroke={c.color} style={{ fill: c.color }} fillOpacity={0.35} d={band(dense[k])} />

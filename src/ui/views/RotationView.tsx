@@ -2,7 +2,8 @@
 // where each series' rotation has taken that pair after Δ tokens. Click a row to choose the pair.
 import { scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
-import { linearDistances, logSpacedDistances } from '../../rope/index.ts';
+import { linearDistances, logSpacedDistances, type RopeConfig } from '../../rope/index.ts';
+import type { AxisScale } from '../../state/experiment.ts';
 import { useLab } from '../../state/LabStoreContext.tsx';
 import {
   selectActions,
@@ -15,7 +16,7 @@ import {
 } from '../../state/labStore.ts';
 import { cachedRotation, cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
-import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, MARGIN, MarkerLine, plotBox } from '../charts/chartKit.tsx';
 import { rotationColumnMeans } from '../charts/envelope.ts';
 import { pointerX, pointerY, Readout } from '../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../charts/ticks.ts';
@@ -29,6 +30,9 @@ import { ViewFrame } from './ViewFrame.tsx';
 
 const COLUMNS = 480;
 const CIRCLE_PANEL = 230;
+/** Below this width the unit circle and the colour key go under the heat map instead of beside it. */
+const STACK_BELOW = 560;
+const STACKED_CIRCLE = 110;
 
 export function RotationView() {
   const series = useLab(selectSeries);
@@ -44,13 +48,7 @@ export function RotationView() {
   const focused = series[focus];
 
   const grid = useMemo(() => distanceGrid(xScale, maxDistance, COLUMNS), [xScale, maxDistance]);
-  const heat = useMeasuredMemo(() => {
-    const matrix = cachedRotation(focused.config, grid.key, grid.distances);
-    // the image shows each column's mean over the distances it spans (exact), not cos at one sample
-    const edges = xScale === 'log' ? logSpacedDistances(maxDistance, COLUMNS + 1) : linearDistances(maxDistance, COLUMNS + 1);
-    const means = rotationColumnMeans(cachedTable(focused.config).invFreq, matrix.pairs, edges);
-    return { ...matrix, image: heatmapDataUrl(means, COLUMNS, matrix.pairs) };
-  }, [focused.config, grid]);
+  const heat = useMeasuredMemo(() => cachedRotation(focused.config, grid.key, grid.distances), [focused.config, grid]);
 
   const shownDistance = hover ? grid.distances[hover.index] : circleDistance;
   const shownPair = hover ? hover.pair : pair;
@@ -141,7 +139,11 @@ export function RotationView() {
         </p>
       }
       chart={(size) => {
-        const box = { ...plotBox(Math.max(200, size.width - CIRCLE_PANEL), size.height), width: size.width };
+        const stacked = size.width < STACK_BELOW;
+        const below = STACKED_CIRCLE + 56;
+        const box = stacked
+          ? { ...plotBox(size.width, size.height - below), height: size.height }
+          : { ...plotBox(Math.max(200, size.width - CIRCLE_PANEL), size.height), width: size.width };
         const x =
           xScale === 'log'
             ? scaleLog().domain([1, maxDistance]).range([0, box.innerWidth])
@@ -156,19 +158,13 @@ export function RotationView() {
         });
         return (
           <ChartSvg box={box} title={`cos(Δθᵢ) of ${focused.name}`} svgRef={svgRef}>
-            <image
-              href={heat.image}
-              width={box.innerWidth}
-              height={box.innerHeight}
-              preserveAspectRatio="none"
-              style={{ imageRendering: 'pixelated' }}
-            />
+            <HeatImage config={focused.config} pairs={heat.pairs} xScale={xScale} maxDistance={maxDistance} width={box.innerWidth} height={box.innerHeight} />
             <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label="distance Δ (tokens)" grid={false} />
             <LeftAxis ticks={pairTicks} y={y} box={box} label="pair index i (fast → slow)" grid={false} />
             {contexts
               .filter((c) => c <= maxDistance)
-              .map((c) => (
-                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} halo />
+              .map((c, k) => (
+                <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} labelRow={k % 2} halo />
               ))}
             <rect className="pair-highlight" x={0} y={y(pair)} width={box.innerWidth} height={Math.max(1, y(pair + 1) - y(pair))} fill="none" stroke="#1f2933" strokeWidth={1.5} />
             <rect
@@ -184,15 +180,39 @@ export function RotationView() {
               }}
               onClick={(e) => setPair(locate(e).pair)}
             />
-            <ColorKey x={box.innerWidth + 24} height={box.innerHeight} />
-            <g transform={`translate(${box.innerWidth + 70},0)`}>
-              <UnitCircle size={Math.max(40, Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40 - hands.length * LEGEND_ROW))} hands={hands} caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
-            </g>
+            {stacked ? (
+              <g transform={`translate(0,${box.innerHeight + 52})`}>
+                <UnitCircle size={STACKED_CIRCLE} hands={hands} legendBeside caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
+                <ColorKey x={10 - MARGIN.left} height={STACKED_CIRCLE} />
+              </g>
+            ) : (
+              <>
+                <ColorKey x={box.innerWidth + 24} height={box.innerHeight} />
+                <g transform={`translate(${box.innerWidth + 70},0)`}>
+                  <UnitCircle size={Math.max(40, Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40 - hands.length * LEGEND_ROW))} hands={hands} caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
+                </g>
+              </>
+            )}
           </ChartSvg>
         );
       }}
     />
   );
+}
+
+/**
+ * The heat map as an image with one column per pixel of the plot, each column the exact mean of
+ * cos(Δθᵢ) over the distances it spans (a box filter): no column is a point sample, and the image is
+ * never scaled down (which would drop columns and alias again).
+ */
+function HeatImage(props: { config: RopeConfig; pairs: number; xScale: AxisScale; maxDistance: number; width: number; height: number }) {
+  const { config, pairs, xScale, maxDistance, width, height } = props;
+  const columns = Math.max(16, Math.round(width));
+  const image = useMemo(() => {
+    const edges = xScale === 'log' ? logSpacedDistances(maxDistance, columns + 1) : linearDistances(maxDistance, columns + 1);
+    return heatmapDataUrl(rotationColumnMeans(cachedTable(config).invFreq, pairs, edges), columns, pairs);
+  }, [config, pairs, xScale, maxDistance, columns]);
+  return <image href={image} width={width} height={height} preserveAspectRatio="none" style={{ imageRendering: 'pixelated' }} />;
 }
 
 /** Vertical colour key for cos ∈ [−1, 1]. */

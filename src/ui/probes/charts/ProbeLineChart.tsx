@@ -3,7 +3,7 @@
 // x axis. Points with a non-finite y (an empty bin) break the line instead of bending it to zero.
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { useRef, useState } from 'react';
-import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
+import { BottomAxis, ChartSvg, LeftAxis, legendLayout, MarkerLine, plotBox } from '../../charts/chartKit.tsx';
 import { keyboardHover } from '../../charts/keyboardHover.ts';
 import { pointerX, Readout } from '../../charts/Readout.tsx';
 import { formatNumber, formatTokens, linearTicks, logTicks } from '../../charts/ticks.ts';
@@ -40,8 +40,9 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
   const [hover, setHover] = useState<number | null>(null);
   const legend = series.map((s) => ({ key: s.name, name: s.name, color: s.color, dashed: s.dashed }));
   const plotHeight = height ?? Math.round(Math.min(520, Math.max(260, width * 0.42)));
+  const w = Math.max(width, 240);
   // the legend rows come on top of the plot's height, so a long legend does not squash the plot
-  const box = plotBox(Math.max(width, 240), plotHeight + (plotBox(Math.max(width, 240), plotHeight, legend).legend?.height ?? 0), legend);
+  const box = plotBox(w, plotHeight + legendLayout(legend, w).height, legend);
   const usable = ([x, y]: [number, number]) => Number.isFinite(y) && (xScale === 'linear' || x > 0);
   const finite = series.flatMap((s) => s.points).filter(usable);
   /** Every x some series has a value at, increasing: the positions the readout steps through. */
