@@ -1,5 +1,6 @@
 // The extend-smollm2 preset: its requests, the model it refuses, its link, and the published run the page
 // shows in place of results this browser lacks (revived and checked against the preset).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ModelInfo } from '../src/engine/types.ts';
@@ -10,6 +11,7 @@ import {
 import { computeRope } from '../src/rope/index.ts';
 import type { ModelState } from '../src/state/modelSlice.ts';
 import { presetFromSearch } from '../src/state/presetUrl.ts';
+import { webPublishedRuns } from '../src/state/publishedRuns.ts';
 import { createProbeSlice, type ProbeSlices } from '../src/state/probeSlice.ts';
 
 const smollm2Info = { name: 'SmolLM2 135M', layers: 30, heads: 9, kvHeads: 3, trainedContext: 8192, rope: { headDim: 64, base: 100000, type: 'default' }, context: 8192 } as ModelInfo;
@@ -117,5 +119,26 @@ describe('probe slice with a published run', () => {
     const outcome = await store.getState().probes.actions.runSuite(extendSmolLM2Suite(1024));
     expect(outcome).toMatchObject({ ok: false, error: expect.stringContaining("the loaded model 'tiny' has 2 layers") });
     expect(store.getState().probes.error).toContain('Load SmolLM2-135M-Instruct');
+  });
+});
+
+describe('the runs published with the page (public/results/)', () => {
+  const dir = new URL('../public/results/', import.meta.url);
+  const index = JSON.parse(readFileSync(new URL('index.json', dir), 'utf8')) as Array<{ preset: string; ctx: number; file: string }>;
+
+  it.each(index.map((e) => [e.file, e] as const))('%s revives as its preset at its context, measured on SmolLM2 on a GPU', (_file, entry) => {
+    const revived = reviveSuiteRecord(JSON.parse(readFileSync(new URL(entry.file, dir), 'utf8')));
+    if (!revived.ok) throw new Error(revived.error);
+    expect(revived.record).toMatchObject({ preset: entry.preset, ctx: entry.ctx });
+    expect(revived.record.model.sha256).toBe('b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53');
+    expect(revived.record.device).not.toMatch(/swiftshader/i);
+    expect(revived.record.runs).toHaveLength(revived.suite.requests.length);
+  });
+
+  it('lists its contexts for the page', async () => {
+    const fetcher = (async (url: URL | string) => new Response(readFileSync(new URL(String(url).replace(/^.*results\//, ''), dir)))) as typeof fetch;
+    const published = webPublishedRuns(() => 'https://lab.example/', fetcher);
+    expect(await published.contexts!(EXTEND_SMOLLM2)).toEqual(index.filter((e) => e.preset === EXTEND_SMOLLM2).map((e) => e.ctx).sort((a, b) => a - b));
+    expect(await published.contexts!('rope-pi-abf')).toEqual([]);
   });
 });

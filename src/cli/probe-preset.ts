@@ -13,7 +13,7 @@ import { findProbeText, heldOutTextIds } from '../data/split.ts';
 import { nodeBuiltinTexts } from '../data/texts-node.ts';
 import {
   PRESET_TITLES, SUITE_RECORD_FORMAT, contextNeeded, findPreset, hasProbeHooks, presetModelMismatch, runProbeRequest,
-  probeResultJson, type ProbeContext, type ProbeResult, type SuiteRecord,
+  probeResultJson, roundMeasured, type ProbeContext, type ProbeResult, type SuiteRecord,
 } from '../probes/index.ts';
 import { CliError, intOption, parseOptions } from './args.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from './kv-cache-option.ts';
@@ -51,7 +51,9 @@ export async function runPreset(args: string[]): Promise<void> {
       engine, hooks: hasProbeHooks(engine) ? engine : undefined, tokenizer: engine.tokenizer(), model, signal: interrupt.signal,
       onProgress: values.json ? undefined : (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`),
     };
-    const header = { format: SUITE_RECORD_FORMAT, preset: suite.preset, title: suite.title, ctx: suite.ctx, model, device: info.device, kvCache: info.kvCache.dtype };
+    // WebGPU names the vendor and driver, not the card: the GPU machine's script passes the card's name
+    const device = process.env.LAB_GPU_NAME ? `${process.env.LAB_GPU_NAME} · ${info.device}` : info.device;
+    const header = { format: SUITE_RECORD_FORMAT, preset: suite.preset, title: suite.title, ctx: suite.ctx, model, device, kvCache: info.kvCache.dtype };
     const runs: SuiteRecord['runs'] = values.out ? resumable(values.out, header) : [];
     const save = (): SuiteRecord => {
       const record: SuiteRecord = { ...header, measuredAt: new Date().toISOString(), commit: gitCommit(), runs };
@@ -66,7 +68,7 @@ export async function runPreset(args: string[]): Promise<void> {
       const started = performance.now();
       process.stderr.write(`${suite.title}: ${i + 1}/${suite.requests.length} ${request.probe}${request.probe === 'perplexity' ? ` (${request.method})` : ''}\n`);
       const result = await runProbeRequest(ctx, request, (id) => findProbeText(catalog, id).load());
-      runs.push({ request, result, runMs: performance.now() - started });
+      runs.push({ request, result: roundMeasured(result) as typeof result, runMs: performance.now() - started });
       save();
       process.stderr.write(`\n  ${(runs.at(-1)!.runMs / 1000).toFixed(1)} s\n`);
     }

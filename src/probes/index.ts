@@ -20,7 +20,7 @@ export { makeProvenance, sha256Hex, variantLabel, type ModelLabel, type ProbeKin
 export { forEachVariant, ProgressCounter, type ProbeContext, type ProbeProgress } from './run-context.ts';
 export { modelSwitcher, type LoadedModel, type ModelSwitcher } from './model-switch.ts';
 export type { ProbeTokenizer } from './tokenizer.ts';
-export { probeResultJson } from './serialize.ts';
+export { probeResultJson, roundMeasured } from './serialize.ts';
 export { MAX_VARIANTS, PROBE_KINDS, contextNeeded, parseProbeRequest, runProbeRequest, type ProbeRequest, type ProbeResult } from './request.ts';
 export { csvField, probeResultCsv } from './csv.ts';
 export {

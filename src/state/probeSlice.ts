@@ -89,6 +89,8 @@ export interface ProbeActions {
   runSuite(suite: ProbeSuite): Promise<ProbeOutcome | { ok: true }>;
   /** Shows a preset's stored results if all are there, else keeps it as the pending preset. */
   openSuite(suite: ProbeSuite): Promise<void>;
+  /** The contexts a preset has a run published with the page at (none when the page has none). */
+  publishedContexts(preset: string): Promise<number[]>;
   cancel(): void;
   select(id: string | null): void;
   remove(id: string): Promise<void>;
@@ -212,6 +214,7 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
       if (!published || get().probes.pendingSuite !== suite) return;
       patch({ suite: { suite, resultIds, published: publishedSuite(published.record) }, selectedId: null });
     },
+    publishedContexts: async (preset) => (await services.published?.contexts?.(preset).catch(() => [])) ?? [],
     cancel: () => {
       if (get().probes.running) services.runner?.cancelProbe();
     },

@@ -11,15 +11,19 @@ export interface PublishedEntry {
   file: string;
 }
 
-/** Finds the published run of a preset at a context; null when none was published. */
-export type PublishedRuns = (preset: string, ctx: number) => Promise<{ record: SuiteRecord; suite: ProbeSuite } | null>;
+/** Finds the published run of a preset at a context (null when none was published); `contexts` lists
+ * the contexts a preset was published at, so the page can point to them. */
+export interface PublishedRuns {
+  (preset: string, ctx: number): Promise<{ record: SuiteRecord; suite: ProbeSuite } | null>;
+  contexts?(preset: string): Promise<number[]>;
+}
 
 /** The page's published runs, fetched from `base()` (the page's public folder) on first use. */
 export function webPublishedRuns(base: () => string, fetcher: typeof fetch = (...args) => fetch(...args)): PublishedRuns {
   let index: Promise<PublishedEntry[]> | null = null;
-  return async (preset, ctx) => {
-    index ??= fetcher(new URL('results/index.json', base())).then((r) => (r.ok ? r.json() as Promise<PublishedEntry[]> : []), () => []);
-    const entry = (await index).find((e) => e.preset === preset && e.ctx === ctx);
+  const entries = () => (index ??= fetcher(new URL('results/index.json', base())).then((r) => (r.ok ? r.json() as Promise<PublishedEntry[]> : []), () => []));
+  const find = async (preset: string, ctx: number) => {
+    const entry = (await entries()).find((e) => e.preset === preset && e.ctx === ctx);
     if (!entry || !/^[a-z0-9.-]+\.json$/.test(entry.file)) return null;
     const response = await fetcher(new URL(`results/${entry.file}`, base()));
     if (!response.ok) throw new Error(`the published run ${entry.file} answered HTTP ${response.status}`);
@@ -27,4 +31,6 @@ export function webPublishedRuns(base: () => string, fetcher: typeof fetch = (..
     if (!revived.ok) throw new Error(revived.error);
     return revived;
   };
+  const contexts = async (preset: string) => (await entries()).filter((e) => e.preset === preset).map((e) => e.ctx).sort((a, b) => a - b);
+  return Object.assign(find, { contexts });
 }

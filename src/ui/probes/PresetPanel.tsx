@@ -43,7 +43,15 @@ function PresetCard({ preset }: { preset: string }) {
   const definition = PRESETS[preset];
   const store = useLabStoreApi();
   const { running, pendingSuite, suite } = useLab(selectProbes);
-  const { openSuite } = useLab(selectProbeActions);
+  const { openSuite, publishedContexts } = useLab(selectProbeActions);
+  const [published, setPublished] = useState<number[]>([]);
+  useEffect(() => {
+    let live = true;
+    void publishedContexts(preset).then((contexts) => live && setPublished(contexts));
+    return () => {
+      live = false;
+    };
+  }, [preset, publishedContexts]);
   const model = useLab(selectModelInfo);
   const [ctx, setCtx] = useState<number>(definition.context.default);
   const [error, setError] = useState<string | null>(null);
@@ -54,9 +62,9 @@ function PresetCard({ preset }: { preset: string }) {
     if (linkedCtx !== undefined) setCtx(linkedCtx);
   }, [linkedCtx]);
 
-  const build = async (): Promise<ProbeSuite | null> => {
+  const build = async (at = ctx): Promise<ProbeSuite | null> => {
     try {
-      const built = presetSuite(preset, ctx, await heldOutTexts());
+      const built = presetSuite(preset, at, await heldOutTexts());
       setError(null);
       return built;
     } catch (err) {
@@ -68,8 +76,9 @@ function PresetCard({ preset }: { preset: string }) {
     const built = await build();
     if (built) await runPresetOnItsModel(store, built);
   };
-  const open = async () => {
-    const built = await build();
+  const open = async (at = ctx) => {
+    setCtx(at);
+    const built = await build(at);
     if (built) void openSuite(built);
   };
   const title = definition.title;
@@ -95,6 +104,18 @@ function PresetCard({ preset }: { preset: string }) {
         Run {title}
       </button>{' '}
       <button type="button" className="button" onClick={() => void open()}>Show results</button>
+      {published.length > 0 && (
+        <p className="hint">
+          Measured on a GPU and published with the page at{' '}
+          {published.map((c, i) => (
+            <span key={c}>
+              {i > 0 && ', '}
+              <button type="button" className="link-button" onClick={() => void open(c)}>{c.toLocaleString('en-US')} tokens</button>
+            </span>
+          ))}
+          .
+        </p>
+      )}
     </div>
   );
 }
