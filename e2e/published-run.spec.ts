@@ -24,3 +24,14 @@ test('the published extend-smollm2 run opens from its card, labelled with its GP
   // showing it downloads no SmolLM2 (opening Probes loads only the lab's own default model)
   expect(gguf.filter((u) => /smollm2/i.test(u))).toEqual([]);
 });
+
+test('on a phone the published results come before the probe settings, with no sideways scroll', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?preset=extend-smollm2&ctx=16384');
+  const banner = page.getByRole('note', { name: 'Published run' });
+  await expect(banner).toBeVisible();
+  const form = await page.locator('.probes-side').boundingBox();
+  const results = await page.locator('.probes-main').boundingBox();
+  expect(results!.y).toBeLessThan(form!.y);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
