@@ -1,6 +1,10 @@
-// `npm test`: every test. Unit + WebGPU kernel tests (Vitest, Node + Dawn/SwiftShader), then Playwright
-// in the system Chromium. Fails early, in one line, when there is no Chromium to drive.
-import { spawnSync } from 'node:child_process';
+// `npm test`: every test. The type check, then the unit + WebGPU kernel tests (Vitest, Node +
+// Dawn/SwiftShader) and Playwright in the system Chromium side by side: Vitest runs one file at a time and
+// most of its long files are one JS thread (the CPU reference scoring a real model), so on a 2-core machine
+// the browser suite fits beside it. Each line is prefixed with its suite; fails early, in one line, when
+// there is no Chromium to drive. `npm test -- --serial` runs the two suites one after the other.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { findChromium } from './chromium.mjs';
 
 if (!findChromium()) {
@@ -10,13 +14,28 @@ if (!findChromium()) {
   process.exit(1);
 }
 
-const steps = [
-  ['npx', ['tsc', '--noEmit']],
-  ['npx', ['vitest', 'run']],
-  ['npx', ['playwright', 'test']],
-];
-for (const [cmd, args] of steps) {
-  console.log(`\n> ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+const typecheck = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit' });
+if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+
+/** Runs a suite with its output prefixed line by line; resolves to its exit status and wall time. */
+function suite(name, args) {
+  const started = Date.now();
+  const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+  }
+  return new Promise((resolve) => child.on('close', (code) => resolve({ name, code: code ?? 1, seconds: (Date.now() - started) / 1000 })));
 }
+
+const suites = [
+  ['unit', ['vitest', 'run']],
+  ['e2e', ['playwright', 'test']],
+];
+const results = [];
+if (process.argv.includes('--serial')) {
+  for (const [name, args] of suites) results.push(await suite(name, args));
+} else {
+  results.push(...(await Promise.all(suites.map(([name, args]) => suite(name, args)))));
+}
+for (const r of results) console.log(`npm test: ${r.name} ${r.code === 0 ? 'passed' : `failed (exit ${r.code})`} in ${r.seconds.toFixed(0)} s`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);
