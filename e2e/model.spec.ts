@@ -1,6 +1,6 @@
 // The model panel and playground in real Chromium (WebGPU on SwiftShader): load stories260K (Q8_0) by
 // URL and by ?model=, check greedy output against the independent fp32 reference, Stop, a broken file,
-// the OPFS cache, and recovery from a crashed engine worker.
+// the OPFS cache, and recovery from a crashed or silently closed engine worker.
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
@@ -169,6 +169,27 @@ test('a crashed engine worker is reported and replaced on the next load; user st
 
   await loadByUrl(page);
   await expect(alert).toHaveCount(0);
+  await expectGreedyReference(page, 8);
+});
+
+test('an engine worker that closes itself mid-generation is reported and replaced on the next load', async ({ page }) => {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  await setSampling(page, 'Max tokens', 2000);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  const worker = page.workers().find((w) => w.url().includes('engine.worker'));
+  expect(worker, 'the engine runs in a worker').toBeDefined();
+  // self.close() fires no event on the page: without a liveness check Generate waits forever
+  await worker!.evaluate(() => setTimeout(() => self.close()));
+  await expect(page.getByText('Generation failed: the engine stopped: the engine worker ended without reporting an error')).toBeVisible();
+  await expect(modelPanel(page).getByRole('alert')).toContainText('The engine stopped: the engine worker ended without reporting an error');
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeDisabled();
+
+  await loadByUrl(page);
+  await expect(modelPanel(page).getByRole('alert')).toHaveCount(0);
   await expectGreedyReference(page, 8);
 });
 

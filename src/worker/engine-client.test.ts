@@ -1,11 +1,11 @@
 // WorkerEngine against an in-process engine exposed over a real MessageChannel (comlink on both ends, as
 // in the browser; only the Worker object is a stand-in): forwarding, streamed callbacks, cancellation
-// between steps, and recovery from a dead worker.
+// between steps, and recovery from a dead worker (one that throws, reports a fatal error, or ends silently).
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo } from '../engine/types.ts';
-import { EngineCrashError, WorkerEngine, type EngineWorker } from './engine-client.ts';
-import { FATAL_MESSAGE } from './engine-protocol.ts';
+import { EngineCrashError, WORKER_CLOSED, WorkerEngine, type EngineLocks, type EngineWorker } from './engine-client.ts';
+import { ALIVE_MESSAGE, FATAL_MESSAGE } from './engine-protocol.ts';
 
 const INFO = { architecture: 'llama', name: 'fake' } as ModelInfo;
 const tick = (ms = 2) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,13 +47,39 @@ class SteppingEngine implements Engine {
   }
 }
 
+/** navigator.locks as far as the client uses it: a request is granted once the holder lets go, unless aborted first. */
+class FakeLocks {
+  private readonly held = new Map<string, Promise<void>>();
+  /** Takes `name`; returns the function that lets it go. */
+  hold(name: string): () => void {
+    let release!: () => void;
+    this.held.set(name, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(name);
+      release();
+    };
+  }
+  request(name: string, options: LockOptions, callback: LockGrantedCallback<unknown>): Promise<unknown> {
+    const { signal } = options;
+    return new Promise((resolve, reject) => {
+      signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
+      void (this.held.get(name) ?? Promise.resolve()).then(() => {
+        if (!signal?.aborted) resolve(callback({ name, mode: 'exclusive' } as Lock));
+      });
+    });
+  }
+}
+
+let lockCount = 0;
+
 /** A Worker stand-in: comlink traffic over a MessageChannel, 'error' events dispatched by the test. */
 class FakeWorker extends EventTarget implements EngineWorker {
   readonly engine = new SteppingEngine();
   terminated = false;
   private readonly page: MessagePort;
   private readonly inside: MessagePort;
-  constructor() {
+  private readonly releaseLock?: () => void;
+  constructor(locks?: FakeLocks) {
     super();
     const channel = new MessageChannel();
     this.page = channel.port1;
@@ -61,6 +87,12 @@ class FakeWorker extends EventTarget implements EngineWorker {
     Comlink.expose(this.engine, this.inside);
     this.page.addEventListener('message', (event) => this.dispatchEvent(new MessageEvent('message', { data: event.data })));
     this.page.start();
+    if (locks) {
+      // as engine.worker.ts does: hold a lock for life, then name it to the page
+      const lock = `fake-engine-${++lockCount}`;
+      this.releaseLock = locks.hold(lock);
+      this.inside.postMessage({ type: ALIVE_MESSAGE, lock });
+    }
   }
   postMessage(message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
     this.page.postMessage(message, transfer as Transferable[]);
@@ -69,6 +101,13 @@ class FakeWorker extends EventTarget implements EngineWorker {
     this.terminated = true;
     this.page.close();
     this.inside.close();
+    this.releaseLock?.();
+  }
+  /** What self.close() inside the worker does: no event on the page, no more answers, the lock let go. */
+  close() {
+    this.engine.cancel();
+    this.inside.close();
+    this.releaseLock?.();
   }
   /** What the browser does when the worker throws an uncaught error. */
   crash(message: string) {
@@ -81,12 +120,12 @@ class FakeWorker extends EventTarget implements EngineWorker {
 }
 
 let workers: FakeWorker[] = [];
-function client() {
+function client(locks?: FakeLocks) {
   return new WorkerEngine(() => {
-    const w = new FakeWorker();
+    const w = new FakeWorker(locks);
     workers.push(w);
     return w;
-  });
+  }, locks as unknown as EngineLocks | undefined);
 }
 
 afterEach(() => {
@@ -165,6 +204,48 @@ describe('WorkerEngine', () => {
     const running = engine.generate('hi', { maxTokens: 10_000 });
     engine.terminate('loading was cancelled');
     await expect(running).rejects.toThrow('loading was cancelled');
+    expect(crashes).toEqual([]);
+  });
+
+  it('a worker that ends without an error (self.close()) fails the pending call, is reported, and is replaced', async () => {
+    const engine = client(new FakeLocks());
+    const crashes: string[] = [];
+    engine.onCrash((m) => crashes.push(m));
+    await engine.load({ kind: 'url', url: 'x' });
+    const running = engine.generate('hi', { maxTokens: 10_000 });
+    await tick(10);
+    workers[0].close();
+    await expect(running).rejects.toThrow(EngineCrashError);
+    await expect(running).rejects.toThrow(`the engine stopped: ${WORKER_CLOSED}`);
+    expect(crashes).toEqual([WORKER_CLOSED]);
+    expect(workers[0].terminated).toBe(true);
+    await expect(engine.generate('x', { maxTokens: 1 })).rejects.toThrow('no model is loaded');
+
+    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(INFO);
+    expect(workers).toHaveLength(2);
+    expect((await engine.generate('hi', { maxTokens: 2 })).tokens).toEqual([0, 1]);
+  });
+
+  it('a worker that ends silently while idle is reported at once, so the next load starts afresh', async () => {
+    const engine = client(new FakeLocks());
+    const crashes: string[] = [];
+    engine.onCrash((m) => crashes.push(m));
+    await engine.load({ kind: 'url', url: 'x' });
+    workers[0].close();
+    await tick(10);
+    expect(crashes).toEqual([WORKER_CLOSED]);
+    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(INFO);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('ending the worker ourselves lets its lock go without reporting a crash', async () => {
+    const engine = client(new FakeLocks());
+    const crashes: string[] = [];
+    engine.onCrash((m) => crashes.push(m));
+    await engine.load({ kind: 'url', url: 'x' });
+    engine.terminate('loading was cancelled');
+    await tick(10);
+    expect(workers[0].terminated).toBe(true);
     expect(crashes).toEqual([]);
   });
 });

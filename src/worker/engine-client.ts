@@ -1,9 +1,11 @@
 // The page's side of the engine worker: an Engine that forwards every call through comlink, so the UI
 // cannot tell it from the engine itself. Callbacks cross as Comlink.proxy.
 //
-// A worker can die under us (an uncaught error, a lost GPU device, the tab running out of memory). Then
-// every pending call rejects with EngineCrashError, the worker is terminated, and the next load() starts
-// a fresh one; nothing on the page depends on the dead worker, so the user's state survives.
+// A worker can die under us (an uncaught error, a lost GPU device, the tab running out of memory, or an
+// end without any error: self.close()). Then every pending call rejects with EngineCrashError, the worker
+// is terminated, and the next load() starts a fresh one; nothing on the page depends on the dead worker,
+// so the user's state survives. A silent end is seen through the Web Lock the worker holds while it lives
+// (engine.worker.ts): the page asks for the same lock, which the browser grants once the worker is gone.
 import * as Comlink from 'comlink';
 import type {
   Engine,
@@ -16,7 +18,7 @@ import type {
   ScoreOptions,
 } from '../engine/types.ts';
 import type { ProbeProgress, ProbeRequest, ProbeResult } from '../probes/index.ts';
-import { describeError, isFatalMessage } from './engine-protocol.ts';
+import { describeError, isAliveMessage, isFatalMessage } from './engine-protocol.ts';
 import type { ProbeInputs, ProbeRunner } from './probe-protocol.ts';
 
 /** The worker stopped (crashed, lost its GPU, or was terminated); load a model to start a new one. */
@@ -26,6 +28,12 @@ export class EngineCrashError extends Error {
 
 /** What the client needs of a Worker; tests hand in a MessageChannel-backed stand-in. */
 export type EngineWorker = Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener' | 'removeEventListener'>;
+
+/** What the client needs of navigator.locks (absent where the page has none: then a silent end goes unseen). */
+export type EngineLocks = Pick<LockManager, 'request'>;
+
+/** The reason a worker that ended without an error is given. */
+export const WORKER_CLOSED = 'the engine worker ended without reporting an error';
 
 function spawnEngineWorker(): EngineWorker {
   return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'rope-lab-engine' });
@@ -58,7 +66,10 @@ export class WorkerEngine implements Engine, ProbeRunner {
   #connection: Connection | null = null;
   #crashListeners = new Set<(message: string) => void>();
 
-  constructor(private readonly spawn: () => EngineWorker = spawnEngineWorker) {}
+  constructor(
+    private readonly spawn: () => EngineWorker = spawnEngineWorker,
+    private readonly locks: EngineLocks | undefined = globalThis.navigator?.locks,
+  ) {}
 
   /** Called when the worker dies on its own (not when terminate() is called). */
   onCrash(listener: (message: string) => void): () => void {
@@ -132,6 +143,7 @@ export class WorkerEngine implements Engine, ProbeRunner {
     let reject!: (err: Error) => void;
     const died = new Promise<never>((_, r) => (reject = r));
     died.catch(() => {}); // observed through the race; never an unhandled rejection by itself
+    const stopWatching = new AbortController();
     const connection: Connection = {
       worker,
       remote: Comlink.wrap<Engine & ProbeRunner>(worker as Worker),
@@ -140,6 +152,7 @@ export class WorkerEngine implements Engine, ProbeRunner {
       kill: (reason) => {
         if (connection.dead) return;
         connection.dead = true;
+        stopWatching.abort(); // before terminate(), whose release of the lock is no crash
         worker.removeEventListener('error', onError);
         worker.removeEventListener('messageerror', onMessageError);
         worker.removeEventListener('message', onMessage);
@@ -157,9 +170,16 @@ export class WorkerEngine implements Engine, ProbeRunner {
       crash((event as ErrorEvent).message || 'the engine worker failed to start or threw an uncaught error');
     };
     const onMessageError = () => crash('a message from the engine worker could not be read');
+    const watchLock = (name: string) => {
+      if (!this.locks || connection.dead) return;
+      this.locks
+        .request(name, { signal: stopWatching.signal }, () => crash(WORKER_CLOSED))
+        .catch(() => {}); // aborted: we ended the worker ourselves
+    };
     const onMessage = (event: Event) => {
       const data = (event as MessageEvent).data;
       if (isFatalMessage(data)) crash(describeError(data.message));
+      else if (isAliveMessage(data)) watchLock(data.lock);
     };
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);

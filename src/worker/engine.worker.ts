@@ -7,9 +7,13 @@
 // Failures nobody awaits are sent to the page as a fatal message, after which the page replaces this
 // worker: a lost GPU device (the page is told at once, not at the next generate), and unhandled
 // rejections (the engine's state can no longer be trusted).
+//
+// A worker that ends without an error (self.close(), or stopped by the browser) fires no event on the
+// page, and calls to it would wait forever. It holds a Web Lock for as long as it lives and tells the
+// page its name; the browser releases the lock when the worker ends, which grants the page's request.
 import * as Comlink from 'comlink';
 import { viteShaders } from '../engine/gpu/shaders-vite.ts';
-import { describeError, FATAL_MESSAGE, type FatalMessage } from './engine-protocol.ts';
+import { ALIVE_MESSAGE, describeError, FATAL_MESSAGE, type AliveMessage, type FatalMessage } from './engine-protocol.ts';
 import { ProbingEngine } from './probe-engine.ts';
 
 const reportFatal = (message: string) => self.postMessage({ type: FATAL_MESSAGE, message } satisfies FatalMessage);
@@ -42,3 +46,12 @@ const engine = new ProbingEngine({ gpu: async () => watchedGpu(), shaders: viteS
 self.addEventListener('unhandledrejection', (event) => reportFatal(describeError(event.reason)));
 
 Comlink.expose(engine);
+
+// Random, not the worker's name: lock names are shared by every tab of the origin.
+const aliveLock = `rope-lab-engine-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+navigator.locks
+  ?.request(aliveLock, () => {
+    self.postMessage({ type: ALIVE_MESSAGE, lock: aliveLock } satisfies AliveMessage);
+    return new Promise<never>(() => {});
+  })
+  .catch(() => {}); // without the lock the page cannot watch; the engine works all the same
