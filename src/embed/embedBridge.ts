@@ -23,6 +23,11 @@ export function shareableUrl(href: string, experiment: ExperimentState): string 
   return url.toString();
 }
 
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.replace(/\s+/g, ' ').slice(0, 300);
+}
+
 /** Starts the bridge if the page is framed; returns the function that stops it. */
 export function connectEmbedBridge(
   store: LabStore,
@@ -39,10 +44,8 @@ export function connectEmbedBridge(
     url: shareableUrl(win.location.href, experiment),
   });
 
-  const onMessage = async (event: MessageEvent) => {
-    if (event.source !== parent) return;
-    if (options.origin !== null && event.origin !== options.origin) return;
-    const message = readIncoming(event.data);
+  const handle = async (data: unknown) => {
+    const message = readIncoming(data);
     if (message === null) return;
     if ('error' in message) return post({ type: MESSAGE.error, message: message.error, request: message.request });
     const { experiment, actions } = store.getState();
@@ -69,6 +72,19 @@ export function connectEmbedBridge(
         if (outcome.ok) return post({ type: MESSAGE.result, result: outcome.record.result, runMs: outcome.record.runMs });
         return post({ type: MESSAGE.error, message: outcome.error, request: MESSAGE.run });
       }
+    }
+  };
+
+  const onMessage = async (event: MessageEvent) => {
+    if (event.source !== parent) return;
+    if (options.origin !== null && event.origin !== options.origin) return;
+    try {
+      await handle(event.data);
+    } catch (err) {
+      // A bug must not leave the host waiting for an answer that never comes: say what failed.
+      const type = (event.data as { type?: unknown } | null)?.type;
+      if (typeof type !== 'string' || !type.startsWith('rope-lab:')) return;
+      post({ type: MESSAGE.error, message: `internal error: ${oneLine(err)}`, request: type.slice(0, 40) });
     }
   };
 

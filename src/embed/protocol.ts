@@ -2,6 +2,7 @@
 // The type strings are a public contract: notebooks match on them.
 import { parseProbeRequest, type ProbeProgress, type ProbeRequest, type ProbeResult } from '../probes/index.ts';
 import type { ExportFormat } from '../ui/export/viewExport.ts';
+import { checkPlainData, quote, type DataBudget } from '../untrusted/plainData.ts';
 
 export const MESSAGE = {
   ready: 'rope-lab:ready',
@@ -40,6 +41,14 @@ export type IncomingMessage =
 const EXPORT_FORMATS: readonly string[] = ['svg', 'png', 'csv', 'json'];
 
 /**
+ * The work one message may ask of the validators, checked before anything else reads it (its `text`
+ * apart, a string bounded by MAX_RUN_TEXT): the largest valid state or probe request is under 20,000
+ * values, 7 levels deep. Structured clone delivers typed arrays, shared references and cycles that JSON
+ * cannot, so a message of a few bytes could otherwise stand for a tree walked for minutes.
+ */
+export const MESSAGE_BUDGET: DataBudget = { maxNodes: 50_000, maxDepth: 8, maxArray: 4096, maxChars: 200_000 };
+
+/**
  * Reads a host message. Messages that are not ours (no `rope-lab:` type) give null and are ignored
  * silently, since other scripts share the channel; ours that are malformed give an error to answer.
  */
@@ -48,11 +57,14 @@ export function readIncoming(data: unknown): IncomingMessage | { error: string; 
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !type.startsWith('rope-lab:')) return null;
   const request = type.slice(0, 40);
+  const { text: _text, ...rest } = data as Record<string, unknown>;
+  const tooMuch = checkPlainData(rest, 'message', MESSAGE_BUDGET);
+  if (tooMuch) return { error: `${request} refused: ${tooMuch}`, request };
   switch (type) {
     case MESSAGE.get:
       return { type };
     case MESSAGE.set:
-      if (!('state' in data)) return { error: `${MESSAGE.set} needs a state`, request };
+      if (!Object.hasOwn(data, 'state')) return { error: `${MESSAGE.set} needs a state`, request };
       return { type, state: (data as { state: unknown }).state };
     case MESSAGE.export: {
       const format = (data as { format?: unknown }).format;
@@ -69,6 +81,6 @@ export function readIncoming(data: unknown): IncomingMessage | { error: string; 
       return { type, request: parsed.request, text };
     }
     default:
-      return { error: `unknown message type ${JSON.stringify(request)}`, request };
+      return { error: `unknown message type ${quote(request)}`, request };
   }
 }

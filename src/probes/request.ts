@@ -5,6 +5,7 @@
 import { isBuiltinRef } from '../models/builtin.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { validateRopeConfig } from '../rope/validate.ts';
+import { checkPlainData, quote, showKey, type DataBudget } from '../untrusted/plainData.ts';
 import { runAttentionProbe, type AttentionProbeResult } from './attention-probe.ts';
 import { runLossByPosition, runPerplexity, type LossByPositionResult, type PerplexityResult } from './loss-probe.ts';
 import type { ProbeKind, ProbeText, RopeVariant } from './provenance.ts';
@@ -34,13 +35,13 @@ type Field = (v: unknown, path: string) => void;
 class RequestError extends Error {}
 const fail = (path: string, what: string): never => { throw new RequestError(`${path} ${what}`); };
 
-const nonNegativeInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 0)) fail(p, `must be an integer ≥ 0, got ${JSON.stringify(v)}`); };
-const positiveInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 1)) fail(p, `must be a positive integer, got ${JSON.stringify(v)}`); };
-const contextLength: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 2)) fail(p, `must be an integer ≥ 2, got ${JSON.stringify(v)}`); };
-const int32: Field = (v, p) => { if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) fail(p, `must be a 32-bit integer, got ${JSON.stringify(v)}`); };
-const fraction: Field = (v, p) => { if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail(p, `must be a number in [0, 1], got ${JSON.stringify(v)}`); };
-const textId: Field = (v, p) => { if (!(typeof v === 'string' && /^[a-z0-9-]{1,80}$/.test(v))) fail(p, `must be a text id (lowercase letters, digits, '-'), got ${JSON.stringify(v)}`); };
-const oneOf = (values: readonly string[]): Field => (v, p) => { if (!values.includes(v as string)) fail(p, `must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`); };
+const nonNegativeInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 0)) fail(p, `must be an integer ≥ 0, got ${quote(v)}`); };
+const positiveInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 1)) fail(p, `must be a positive integer, got ${quote(v)}`); };
+const contextLength: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 2)) fail(p, `must be an integer ≥ 2, got ${quote(v)}`); };
+const int32: Field = (v, p) => { if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) fail(p, `must be a 32-bit integer, got ${quote(v)}`); };
+const fraction: Field = (v, p) => { if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail(p, `must be a number in [0, 1], got ${quote(v)}`); };
+const textId: Field = (v, p) => { if (!(typeof v === 'string' && /^[a-z0-9-]{1,80}$/.test(v))) fail(p, `must be a text id (lowercase letters, digits, '-'), got ${quote(v)}`); };
+const oneOf = (values: readonly string[]): Field => (v, p) => { if (!values.includes(v as string)) fail(p, `must be one of ${values.join(', ')}, got ${quote(v)}`); };
 const list = (item: Field, max = 64): Field => (v, p) => {
   if (!Array.isArray(v) || v.length === 0 || v.length > max) fail(p, `must be a list of 1 to ${max} items`);
   (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
@@ -57,9 +58,15 @@ const variant: Field = (v, p) => {
     const checked = validateRopeConfig(rope);
     if (!checked.ok) fail(`${p}.rope`, checked.error);
   }
-  if (model !== undefined && !isBuiltinRef(model)) fail(`${p}.model`, `must be a built-in model reference (builtin:<name>), got ${JSON.stringify(model)}`);
-  for (const key of Object.keys(v as object)) if (!['label', 'rope', 'model'].includes(key)) fail(`${p}.${key}`, 'is not a variant field');
+  if (model !== undefined && !isBuiltinRef(model)) fail(`${p}.model`, `must be a built-in model reference (builtin:<name>), got ${quote(model)}`);
+  for (const key of Object.keys(v as object)) if (!['label', 'rope', 'model'].includes(key)) fail(`${p}.${showKey(key)}`, 'is not a variant field');
 };
+
+/**
+ * What one request's options may hold, walked before any field is read: 10 variants with LongRoPE factor
+ * lists and 4,096 bin edges stay under 20,000 values; 1,000 text ids under 100,000 characters.
+ */
+export const REQUEST_BUDGET: DataBudget = { maxNodes: 50_000, maxDepth: 6, maxArray: 4096, maxChars: 200_000 };
 
 const SCHEMAS: Record<ProbeKind, { fields: Record<string, Field>; required: string[] }> = {
   'loss-by-position': { fields: { texts: list(textId), ctx: contextLength, binsPerOctave: positiveInt }, required: ['texts', 'ctx'] },
@@ -72,12 +79,12 @@ const SCHEMAS: Record<ProbeKind, { fields: Record<string, Field>; required: stri
   'first-sentence': { fields: { texts: list(textId, 1000), lengths: list(positiveInt), trials: positiveInt, seed: int32, extraTokens: positiveInt }, required: ['texts', 'lengths', 'trials', 'seed'] },
 };
 
+/** Own keys only: the options' keys are untrusted, and `fields` inherits 'hasOwnProperty', '__proto__', … */
 function checkKeys(obj: Record<string, unknown>, path: string, fields: Record<string, Field>, required: string[]): void {
-  for (const key of required) if (obj[key] === undefined) fail(`${path}.${key}`, 'is required');
+  for (const key of required) if (!Object.hasOwn(obj, key) || obj[key] === undefined) fail(`${path}.${key}`, 'is required');
   for (const [key, value] of Object.entries(obj)) {
-    const check = fields[key];
-    if (!check) fail(`${path}.${key}`, 'is not an option of this probe');
-    if (value !== undefined) check(value, `${path}.${key}`);
+    if (!Object.hasOwn(fields, key)) fail(`${path}.${showKey(key)}`, 'is not an option of this probe');
+    if (value !== undefined) fields[key](value, `${path}.${key}`);
   }
 }
 
@@ -89,6 +96,8 @@ export function parseProbeRequest(probe: unknown, options: unknown): { ok: true;
   try {
     oneOf(PROBE_KINDS)(probe, 'probe');
     if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('options', 'must be an object');
+    const shape = checkPlainData(options, 'options', REQUEST_BUDGET);
+    if (shape) throw new RequestError(shape);
     const schema = SCHEMAS[probe as ProbeKind];
     const { variants, ...rest } = options as Record<string, unknown>;
     list(variant, MAX_VARIANTS)(variants ?? [{ label: 'own', rope: null }], 'options.variants');

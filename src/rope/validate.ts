@@ -1,6 +1,7 @@
 // Strict validation of a RopeConfig from an untrusted source (URL, embed, CLI, JSON): every field is
 // checked for type and range, unknown keys are rejected, and each rope type's required fields must be
 // present. The first problem found is reported in one line naming the field.
+import { quote, showKey } from '../untrusted/plainData.ts';
 import { ROPE_TYPES, type RopeConfig, type RopeType } from './config.ts';
 
 type Check = (value: unknown) => string | null;
@@ -10,10 +11,12 @@ const positive: Check = (v) => (isNumber(v) && v > 0 ? null : 'must be a finite 
 const nonNegative: Check = (v) => (isNumber(v) && v >= 0 ? null : 'must be a finite number ≥ 0');
 const positiveInt: Check = (v) =>
   isNumber(v) && Number.isInteger(v) && v >= 1 ? null : 'must be a positive integer';
+/** One factor per rotated pair: headDim ≤ 1024 has at most 512 (checked before the entries are read). */
+const MAX_FACTORS = 512;
 const positiveList: Check = (v) =>
-  Array.isArray(v) && v.length > 0 && v.every((x) => isNumber(x) && x > 0)
+  Array.isArray(v) && v.length > 0 && v.length <= MAX_FACTORS && v.every((x) => isNumber(x) && x > 0)
     ? null
-    : 'must be a non-empty list of finite numbers > 0';
+    : `must be a non-empty list of at most ${MAX_FACTORS} finite numbers > 0`;
 
 const FIELD_CHECKS: Record<Exclude<keyof RopeConfig, 'type'>, Check> = {
   headDim: (v) =>
@@ -38,6 +41,8 @@ const FIELD_CHECKS: Record<Exclude<keyof RopeConfig, 'type'>, Check> = {
   partialRotaryFactor: (v) => (isNumber(v) && v > 0 && v <= 1 ? null : 'must be a number in (0, 1]'),
   xposScaleBase: positive,
 };
+/** Looked up by untrusted keys: a Map has no inherited entries ('hasOwnProperty', '__proto__', …). */
+const CHECKS_BY_KEY: ReadonlyMap<string, Check> = new Map(Object.entries(FIELD_CHECKS));
 
 /** Fields a rope type cannot do without (yarn/longrope/dynamic accept either context field). */
 function missingForType(type: RopeType, c: RopeConfig): string | null {
@@ -67,16 +72,16 @@ export function validateRopeConfig(input: unknown): { ok: true; config: RopeConf
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('rope config must be an object');
   const raw = input as Record<string, unknown>;
   if (!ROPE_TYPES.includes(raw.type as RopeType))
-    return fail(`type must be one of ${ROPE_TYPES.join(', ')}, got ${JSON.stringify(raw.type)}`);
+    return fail(`type must be one of ${ROPE_TYPES.join(', ')}, got ${quote(raw.type)}`);
   if (raw.headDim === undefined) return fail('headDim is required');
   if (raw.base === undefined) return fail('base is required');
   const config: Record<string, unknown> = { type: raw.type };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'type' || value === undefined) continue;
-    const check = FIELD_CHECKS[key as keyof typeof FIELD_CHECKS];
-    if (!check) return fail(`unknown rope config field '${key}'`);
+    const check = CHECKS_BY_KEY.get(key);
+    if (!check) return fail(`unknown rope config field '${showKey(key)}'`);
     const problem = check(value);
-    if (problem) return fail(`${key} ${problem}, got ${JSON.stringify(value)}`);
+    if (problem) return fail(`${key} ${problem}, got ${quote(value)}`);
     config[key] = Array.isArray(value) ? [...value] : value;
   }
   const c = config as unknown as RopeConfig;

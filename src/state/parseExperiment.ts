@@ -1,6 +1,7 @@
 // Strict validation of an experiment from an untrusted source (URL, postMessage). Nothing is clamped or
 // repaired: the first problem is reported in one line naming the field, and the caller keeps its state.
 import { rotatedDim, validateRopeConfig } from '../rope/index.ts';
+import { checkPlainData, quote, showKey, type DataBudget } from '../untrusted/plainData.ts';
 import {
   AXIS_SCALES,
   DECAY_METRICS,
@@ -19,48 +20,39 @@ class InvalidExperiment extends Error {}
 
 /** Keys that could reach a prototype if some later code merged objects naively; refused everywhere. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const MAX_DEPTH = 6;
-const MAX_ARRAY = 1024;
+
+/**
+ * What one experiment may hold, walked before any field is read: 8 series with LongRoPE factor lists of
+ * 512 entries are under 9,000 values, and a link's JSON is under 25,000 characters (a message may quote
+ * a longer bad value; its error says so).
+ */
+export const EXPERIMENT_BUDGET: DataBudget = { maxNodes: 20_000, maxDepth: 6, maxArray: 1024, maxChars: 200_000, forbiddenKeys: FORBIDDEN_KEYS };
 
 function fail(message: string): never {
   throw new InvalidExperiment(message);
 }
 
-/** Walks the raw value once: bounded depth and array length, plain data only, no prototype keys. */
-function checkShape(value: unknown, path: string, depth: number): void {
-  if (depth > MAX_DEPTH) fail(`${path} is nested too deeply`);
-  if (Array.isArray(value)) {
-    if (value.length > MAX_ARRAY) fail(`${path} has ${value.length} entries (at most ${MAX_ARRAY})`);
-    value.forEach((item, i) => checkShape(item, `${path}[${i}]`, depth + 1));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) fail(`${path} contains the forbidden key '${key}'`);
-      checkShape((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
-    }
-  }
-}
-
 function record(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${path} must be an object`);
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) fail(`${path} has an unknown field '${key}'`);
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) fail(`${path} has an unknown field '${showKey(key)}'`);
   return value as Record<string, unknown>;
 }
 
 function oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
   if (typeof value !== 'string' || !options.includes(value as T))
-    fail(`${path} must be one of ${options.join(', ')}, got ${JSON.stringify(value)}`);
+    fail(`${path} must be one of ${options.join(', ')}, got ${quote(value)}`);
   return value as T;
 }
 
 function integer(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    fail(`${path} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+    fail(`${path} must be an integer in ${min}..${max}, got ${quote(value)}`);
   return value;
 }
 
 function number(value: unknown, path: string, minExclusive: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= minExclusive)
-    fail(`${path} must be a finite number > ${minExclusive}, got ${JSON.stringify(value)}`);
+    fail(`${path} must be a finite number > ${minExclusive}, got ${quote(value)}`);
   return value;
 }
 
@@ -69,7 +61,7 @@ function parseSeries(value: unknown, path: string): SeriesState {
   if (typeof raw.name !== 'string' || raw.name.length > LIMITS.maxNameLength)
     fail(`${path}.name must be a string of at most ${LIMITS.maxNameLength} characters`);
   if (typeof raw.color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(raw.color))
-    fail(`${path}.color must be a #rrggbb colour, got ${JSON.stringify(raw.color)}`);
+    fail(`${path}.color must be a #rrggbb colour, got ${quote(raw.color)}`);
   const config = validateRopeConfig(raw.config);
   if (!config.ok) fail(`${path}.config: ${config.error}`);
   const series: SeriesState = { name: raw.name, color: raw.color.toLowerCase(), config: config.config };
@@ -111,9 +103,10 @@ const EXPERIMENT_KEYS = [
 /** Validates `input` (already JSON-decoded) as a complete experiment of the current version. */
 export function parseExperiment(input: unknown): ParseResult {
   try {
-    checkShape(input, 'state', 0);
+    const shape = checkPlainData(input, 'state', EXPERIMENT_BUDGET);
+    if (shape) fail(shape);
     const raw = record(input, 'state', EXPERIMENT_KEYS);
-    if (raw.v !== EXPERIMENT_VERSION) fail(`state version must be ${EXPERIMENT_VERSION}, got ${JSON.stringify(raw.v)}`);
+    if (raw.v !== EXPERIMENT_VERSION) fail(`state version must be ${EXPERIMENT_VERSION}, got ${quote(raw.v)}`);
     if (!Array.isArray(raw.series) || raw.series.length < 1 || raw.series.length > LIMITS.maxSeries)
       fail(`series must be a list of 1..${LIMITS.maxSeries} entries`);
     const series = raw.series.map((s, i) => parseSeries(s, `series[${i}]`));

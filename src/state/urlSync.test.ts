@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultExperiment } from './defaults.ts';
 import { createLabStore } from './labStore.ts';
 import { serialiseExperiment } from './parseExperiment.ts';
 import { connectUrlSync, experimentFromLocation, writeCanonicalUrl } from './urlSync.ts';
@@ -93,5 +94,14 @@ describe('URL sync', () => {
     expect(new URL(entries[0]).searchParams.get('embed')).toBe('1');
     expect(stateOf(entries[0])).toEqual(serialiseExperiment(store.getState().experiment));
     expect(stateOf(entries[0]).view).toBe('base');
+  });
+
+  it('a link the decoder fails on opens the default experiment with a notice, never an empty page', () => {
+    const broken = () => {
+      throw new TypeError('check is not\na function');
+    };
+    const { experiment, error } = experimentFromLocation('?s=abc', broken);
+    expect(experiment.series.map((s) => s.name)).toEqual(defaultExperiment().series.map((s) => s.name));
+    expect(error).toBe('it could not be read (check is not a function)');
   });
 });

@@ -4,11 +4,22 @@
 import { defaultExperiment } from './defaults.ts';
 import type { ExperimentState } from './experiment.ts';
 import type { LabStore } from './labStore.ts';
-import { decodeExperimentFromSearch, urlWithExperiment } from './urlCodec.ts';
+import { decodeExperimentFromSearch, urlWithExperiment, type UrlExperiment } from './urlCodec.ts';
 
-/** The experiment a page load starts with, and the problem with its URL, if any. */
-export function experimentFromLocation(search: string): { experiment: ExperimentState; error?: string } {
-  const decoded = decodeExperimentFromSearch(search);
+/**
+ * The experiment a page load starts with, and the problem with its URL, if any. It runs before the page
+ * renders, so even a decoder bug becomes a notice over the default experiment, never an empty page.
+ */
+export function experimentFromLocation(
+  search: string,
+  decode: (search: string) => UrlExperiment = decodeExperimentFromSearch,
+): { experiment: ExperimentState; error?: string } {
+  let decoded: UrlExperiment;
+  try {
+    decoded = decode(search);
+  } catch (err) {
+    decoded = { kind: 'invalid', error: `it could not be read (${String((err as Error)?.message ?? err).replace(/\s+/g, ' ').slice(0, 200)})` };
+  }
   if (decoded.kind === 'ok') return { experiment: decoded.experiment };
   const fallback = defaultExperiment();
   const experiment = decoded.view ? { ...fallback, view: decoded.view } : fallback;
