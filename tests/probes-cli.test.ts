@@ -47,12 +47,12 @@ describe('lab probe: option errors', () => {
 
   it.skipIf(!haveStories).each([
     [['--rope-scaling', 'wiggly'], /--rope-scaling must be one of none, default, linear/],
-    [['--rope-base', '0.5'], /rope override: base must be a finite number > 1/],
+    [['--rope-base', '0.5'], /^--rope-base must be in \(1, 1e15\], got 0\.5$/],
     [['--map', '3'], /--map must be LAYER:HEAD/],
     [['--engine', 'tpu'], /--engine must be gpu or cpu/],
     [['--text', 'sotu-1700'], /--text: no built-in text 'sotu-1700'/],
     [['--variants', 'linear:4,wobble:2'], /--variants: 'wobble:2' is not base:B or TYPE:FACTOR/],
-    [['--variants', 'yarn:0'], /--variants yarn:0: factor must be a finite number > 0/],
+    [['--variants', 'yarn:0'], /^--variants: 'yarn:0': the factor must be in \(0, 10000\]$/],
     [['--ctx', '1', '--text-file', TEXT], /fewer than 2 tokens/],
     [['--kv-cache', 'bf16'], /--kv-cache must be f32 or f16, got 'bf16'/],
   ])('attention-distance %j', async (extra, message) => {

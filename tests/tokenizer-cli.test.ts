@@ -65,7 +65,7 @@ describe('lab tokenize', () => {
     [['--model', 'package.json', '--tokenizer', 'nope.bin', '--text', 'x'], "--tokenizer: no such file 'nope.bin'"],
     [['--model', 'package.json'], 'give exactly one of --text or --text-file'],
     [['--model', 'package.json', '--text', 'x', '--text-file', 'y'], 'give exactly one of --text or --text-file'],
-    [['--model', 'package.json', '--text-file', 'no/such.txt'], "--text-file: cannot read 'no/such.txt'"],
+    [['--model', 'package.json', '--text-file', 'no/such.txt'], "--text-file: no such file 'no/such.txt'"],
     [['--model', 'package.json', '--text', 'x', '--bogus'], "'--bogus'"],
   ])('rejects %j with a CliError naming the problem', async (args, message) => {
     const call = tokenize(...args);

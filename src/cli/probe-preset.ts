@@ -7,7 +7,7 @@
 // where an interrupted one stopped (the GPU machine gives 10 minutes a command).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { findProbeText, heldOutTextIds } from '../data/split.ts';
 import { nodeBuiltinTexts } from '../data/texts-node.ts';
@@ -15,7 +15,8 @@ import {
   PRESET_TITLES, SUITE_RECORD_FORMAT, contextNeeded, findPreset, hasProbeHooks, presetModelMismatch, runProbeRequest,
   probeResultJson, roundMeasured, type ProbeContext, type ProbeResult, type SuiteRecord,
 } from '../probes/index.ts';
-import { CliError, intOption, parseOptions } from './args.ts';
+import { CliError, intOption, MAX_TOKENS_OPTION, parseOptions } from './args.ts';
+import { readTextFile, requireRegularOutput } from './files.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from './kv-cache-option.ts';
 import { resolveModelPath } from './model-path.ts';
 import { formatTable } from './rope-options.ts';
@@ -25,7 +26,8 @@ export async function runPreset(args: string[]): Promise<void> {
   const name = values.preset ?? '';
   const preset = findPreset(name);
   if (!preset) throw new CliError(`--preset must be one of ${Object.keys(PRESET_TITLES).join(', ')}, got '${name}'`);
-  const ctxLength = values.ctx === undefined ? preset.context.default : intOption('ctx', values.ctx);
+  const ctxLength = values.ctx === undefined ? preset.context.default : intOption('ctx', values.ctx, undefined, MAX_TOKENS_OPTION);
+  if (values.out !== undefined) requireRegularOutput('--out', values.out);
   const catalog = nodeBuiltinTexts();
   let suite;
   try {
@@ -84,7 +86,7 @@ export async function runPreset(args: string[]): Promise<void> {
 /** The runs an earlier record at `path` finished, when it ran the same preset, context, model file and cache. */
 function resumable(path: string, header: Pick<SuiteRecord, 'preset' | 'ctx' | 'model' | 'kvCache'>): SuiteRecord['runs'] {
   if (!existsSync(path)) return [];
-  const earlier = JSON.parse(readFileSync(path, 'utf8')) as SuiteRecord;
+  const earlier = JSON.parse(readTextFile('--out', path)) as SuiteRecord;
   const same = earlier.preset === header.preset && earlier.ctx === header.ctx && earlier.model?.sha256 === header.model.sha256 && earlier.kvCache === header.kvCache;
   if (!same) throw new CliError(`--out ${path} holds another run (preset, context, model or KV cache differ): give another file`);
   process.stderr.write(`resuming: ${earlier.runs.length} of the preset's requests are in ${path}\n`);

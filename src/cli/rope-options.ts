@@ -1,8 +1,44 @@
 // Rope configuration options shared by the rope, decay and context-bound commands: one spelling of every
 // RopeConfig field as a kebab-case flag, an optional --preset to start from, and validation through
-// validateRopeConfig with its messages rewritten to name the flag.
+// validateRopeConfig with its messages rewritten to name the flag. Each number also has a range here,
+// wider than any published configuration, so an absurd value is refused in one line instead of
+// producing Infinity or NaN.
 import { ROPE_PRESETS, validateRopeConfig, type RopeConfig } from '../rope/index.ts';
-import { CliError, numberListOption, numberOption } from './args.ts';
+import { CliError, MAX_TOKENS_OPTION, numberListOption, rangeOption, type Range } from './args.ts';
+
+/** A RoPE base: > 1 (θ must decrease), at most 1e15. */
+export const ROPE_BASE_RANGE: Range = { above: 1, max: 1e15 };
+/** A scaling factor (linear, NTK, YaRN, Llama 3, LongRoPE entries). */
+export const ROPE_FACTOR_RANGE: Range = { above: 0, max: 1e4 };
+const TOKENS: Range = { min: 1, max: MAX_TOKENS_OPTION, integer: true };
+
+const FLAG_RANGES: Record<keyof typeof NUMBER_FLAGS, Range> = {
+  'head-dim': { min: 2, max: 1024, integer: true },
+  base: ROPE_BASE_RANGE,
+  factor: ROPE_FACTOR_RANGE,
+  'original-context': TOKENS,
+  'max-position-embeddings': TOKENS,
+  'seq-len': TOKENS,
+  'beta-fast': ROPE_FACTOR_RANGE,
+  'beta-slow': ROPE_FACTOR_RANGE,
+  mscale: { min: 0, max: 1e3 },
+  'mscale-all-dim': { min: 0, max: 1e3 },
+  'attention-factor': { above: 0, max: 1e3 },
+  'low-freq-factor': ROPE_FACTOR_RANGE,
+  'high-freq-factor': ROPE_FACTOR_RANGE,
+  'partial-rotary-factor': { above: 0, max: 1 },
+  'xpos-scale-base': { above: 0, max: 1e9 },
+};
+
+/** Cosine steps (distances × rotary pairs) a command may spend scanning B(Δ). */
+export const MAX_SCAN_STEPS = 2 ** 35;
+
+/** Refuses a scan of `steps` cosine steps beyond MAX_SCAN_STEPS, naming the options that set its size. */
+export function checkScanWork(steps: number, options: string): void {
+  if (steps > MAX_SCAN_STEPS) {
+    throw new CliError(`${options} ask for ${formatNumber(steps)} cosine evaluations, more than the ${formatNumber(MAX_SCAN_STEPS)} allowed: lower them`);
+  }
+}
 
 const NUMBER_FLAGS = {
   'head-dim': 'headDim',
@@ -59,11 +95,11 @@ export function ropeConfigFromOptions(values: RopeValues): RopeConfig {
   }
   for (const [flag, field] of Object.entries(NUMBER_FLAGS)) {
     const value = values[flag as keyof RopeValues];
-    if (typeof value === 'string') raw[field] = numberOption(flag, value);
+    if (typeof value === 'string') raw[field] = rangeOption(flag, value, FLAG_RANGES[flag as keyof typeof NUMBER_FLAGS]);
   }
   for (const [flag, field] of Object.entries(LIST_FLAGS)) {
     const value = values[flag as keyof RopeValues];
-    if (typeof value === 'string') raw[field] = numberListOption(flag, value);
+    if (typeof value === 'string') raw[field] = numberListOption(flag, value, ROPE_FACTOR_RANGE, 512); // one per rotated pair
   }
   if (typeof values.type === 'string') raw.type = values.type;
   if (values['no-truncate']) raw.truncate = false;

@@ -2,8 +2,12 @@
 //   lab decay --head-dim 128 --base 10000 [--distances 0,1000,...] [--max-distance N --count K] [--json]
 // Without --distances: K (default 33) log-spaced distances from 1 to N (default 131072), plus 0.
 import { decayCurves, logSpacedDistances } from '../../rope/index.ts';
-import { CliError, intOption, numberListOption, output, parseOptions } from '../args.ts';
+import { CliError, intOption, numberListOption, output, parseOptions, rangeOption, type Range } from '../args.ts';
 import { formatTable, ROPE_OPTIONS, ropeConfigFromOptions } from '../rope-options.ts';
+
+/** Distances are evaluated one by one, so only their number costs time; past 1e12 float64 angles lose their meaning. */
+const DISTANCE: Range = { min: 0, max: 1e12 };
+const MAX_DISTANCES = 100_000;
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
@@ -13,16 +17,13 @@ export async function run(args: string[]): Promise<void> {
     count: { type: 'string' },
   });
   const config = ropeConfigFromOptions(values);
-  let distances = numberListOption('distances', values.distances);
+  let distances = numberListOption('distances', values.distances, DISTANCE, MAX_DISTANCES);
   if (distances) {
     if (values['max-distance'] !== undefined || values.count !== undefined)
       throw new CliError('--distances cannot be combined with --max-distance/--count');
-    const bad = distances.find((d) => d < 0);
-    if (bad !== undefined) throw new CliError(`--distances must be ≥ 0, got ${bad}`);
   } else {
-    const max = intOption('max-distance', values['max-distance'], 131072);
-    const count = intOption('count', values.count, 33);
-    if (count < 2) throw new CliError(`--count must be at least 2, got ${count}`);
+    const max = intOption('max-distance', values['max-distance'], 131072, DISTANCE.max);
+    const count = rangeOption('count', values.count, { min: 2, max: MAX_DISTANCES, integer: true }, 33);
     distances = Array.from(logSpacedDistances(max, count + 1, true));
   }
   const curves = decayCurves(config, distances);

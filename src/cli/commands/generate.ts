@@ -1,7 +1,8 @@
 // `lab generate --model m.gguf --prompt "Once" [--temperature 0] [--max-tokens 64] [--ctx N] [--kv-cache f32|f16]
 // [--json]`: text generation on the GPU engine. An empty prompt starts from BOS. Sampling follows llama.cpp's chain
 // (repetition penalty, top-k, top-p, min-p, temperature); temperature 0 is greedy.
-import { CliError, intOption, numberOption, output, parseOptions } from '../args.ts';
+import { MAX_PENALTY_WINDOW } from '../../engine/gpu/model.ts';
+import { intOption, MAX_TOKENS_OPTION, output, parseOptions, rangeOption } from '../args.ts';
 import { loadModel } from '../engine-node.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 
@@ -20,20 +21,15 @@ export async function run(args: string[]): Promise<void> {
     ctx: { type: 'string' },
     ...KV_CACHE_OPTION,
   });
-  const temperature = numberOption('temperature', values.temperature, 0);
-  if (temperature < 0) throw new CliError(`--temperature must be ≥ 0, got ${temperature}`);
-  const maxTokens = intOption('max-tokens', values['max-tokens'], 64);
-  const topK = values['top-k'] === undefined ? 0 : intOption('top-k', values['top-k']);
-  const topP = numberOption('top-p', values['top-p'], 1);
-  if (!(topP > 0 && topP <= 1)) throw new CliError(`--top-p must be in (0, 1], got ${topP}`);
-  const minP = numberOption('min-p', values['min-p'], 0);
-  if (!(minP >= 0 && minP <= 1)) throw new CliError(`--min-p must be in [0, 1], got ${minP}`);
-  const repeatPenalty = numberOption('repeat-penalty', values['repeat-penalty'], 1);
-  if (!(repeatPenalty > 0)) throw new CliError(`--repeat-penalty must be > 0, got ${repeatPenalty}`);
-  const repeatLastN = intOption('repeat-last-n', values['repeat-last-n'], 64);
-  const seed = numberOption('seed', values.seed, 0);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CliError(`--seed must be an integer in 0…4294967295, got ${values.seed}`);
-  const ctx = values.ctx === undefined ? undefined : intOption('ctx', values.ctx);
+  const temperature = rangeOption('temperature', values.temperature, { min: 0, max: 100 }, 0);
+  const maxTokens = intOption('max-tokens', values['max-tokens'], 64, MAX_TOKENS_OPTION);
+  const topK = rangeOption('top-k', values['top-k'], { min: 0, max: 2 ** 20, integer: true }, 0); // 0: off
+  const topP = rangeOption('top-p', values['top-p'], { above: 0, max: 1 }, 1);
+  const minP = rangeOption('min-p', values['min-p'], { min: 0, max: 1 }, 0);
+  const repeatPenalty = rangeOption('repeat-penalty', values['repeat-penalty'], { above: 0, max: 100 }, 1);
+  const repeatLastN = intOption('repeat-last-n', values['repeat-last-n'], 64, MAX_PENALTY_WINDOW);
+  const seed = rangeOption('seed', values.seed, { min: 0, max: 0xffffffff, integer: true }, 0);
+  const ctx = values.ctx === undefined ? undefined : intOption('ctx', values.ctx, undefined, MAX_TOKENS_OPTION);
 
   const kvCache = kvCacheOption(values['kv-cache']);
 

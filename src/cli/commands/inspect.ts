@@ -1,17 +1,18 @@
 // `lab inspect`: what a model file holds — hyperparameters, RoPE settings, metadata, tensors and
 // bytes per type. Reads only the header (and for llama2.c checkpoints the 28-byte header + tokenizer).
 //   lab inspect <model.gguf | builtin:<name> | model.bin [--tokenizer tok.bin]> [--json]
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isGGUFFile, openModelFile } from '../../gguf/open-model-node.ts';
 import { summarizeGGUF, summarizeModel, type ModelSummary } from '../../gguf/summary.ts';
 import { CliError, output, parseOptions } from '../args.ts';
+import { requireRegularFile } from '../files.ts';
 import { resolveModelPath } from '../model-path.ts';
 
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseOptions(args, { tokenizer: { type: 'string' } }, true);
   if (positionals.length !== 1) throw new CliError(`inspect takes one model file, got ${positionals.length} (usage: lab inspect <model> [--json])`);
   const path = resolveModelPath(positionals[0], 'inspect');
-  if (values.tokenizer && !existsSync(values.tokenizer)) throw new CliError(`no such file: ${values.tokenizer}`);
+  if (values.tokenizer) requireRegularFile('--tokenizer', values.tokenizer);
   if (values.tokenizer && (await isGGUFFile(path))) {
     throw new CliError(`--tokenizer applies to llama2.c checkpoints only; ${path} is a GGUF file with its own vocabulary`);
   }

@@ -2,13 +2,15 @@
 //  [--rope-factor F] [--rope-original-context N] [--max-chunks N] [--kv-cache f32|f16] [--json]`: perplexity as llama.cpp's
 // perplexity tool computes it (see src/engine/perplexity.ts), optionally under a RoPE override — the
 // lab's way to measure what base changes (ABF) or position interpolation do at a given context.
-import { existsSync, readFileSync } from 'node:fs';
+// Every option, the RoPE flags and the text included, is checked before the model loads.
 import type { RopeConfig } from '../../rope/config.ts';
 import { validateRopeConfig } from '../../rope/validate.ts';
 import { perplexity } from '../../engine/perplexity.ts';
-import { CliError, intOption, numberOption, output, parseOptions } from '../args.ts';
+import { CliError, intOption, MAX_TOKENS_OPTION, output, parseOptions, rangeOption } from '../args.ts';
 import { loadModel } from '../engine-node.ts';
+import { readTextFile } from '../files.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
+import { ROPE_BASE_RANGE, ROPE_FACTOR_RANGE } from '../rope-options.ts';
 
 const SCALINGS = ['none', 'linear', 'yarn'] as const;
 
@@ -17,25 +19,40 @@ const SCALINGS = ['none', 'linear', 'yarn'] as const;
  * dropped, so a text ending on a chunk boundary gives llama.cpp's number of chunks.
  */
 export function readPerplexityText(path: string): string {
-  const text = readFileSync(path, 'utf8');
+  const text = readTextFile('--text-file', path);
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
-/** The RoPE override the options ask for, on top of the model's own; null when none is asked. */
-function ropeOverride(model: RopeConfig, values: Record<string, string | boolean | undefined>): RopeConfig | null {
-  const base = values['rope-base'] === undefined ? undefined : numberOption('rope-base', values['rope-base'] as string);
-  const scaling = values['rope-scaling'] as string | undefined;
-  const factor = values['rope-factor'] === undefined ? undefined : numberOption('rope-factor', values['rope-factor'] as string);
-  const original = values['rope-original-context'] === undefined ? undefined : intOption('rope-original-context', values['rope-original-context'] as string);
-  if (base === undefined && scaling === undefined && factor === undefined && original === undefined) return null;
+/** What the --rope-* flags ask for, checked on their own; null when none is given. */
+interface RopeFlags {
+  base?: number;
+  type: 'none' | 'linear' | 'yarn';
+  factor?: number;
+  originalContext?: number;
+}
+
+function ropeFlags(values: Record<string, string | boolean | undefined>): RopeFlags | null {
+  const text = (flag: string) => values[flag] as string | undefined;
+  const base = text('rope-base') === undefined ? undefined : rangeOption('rope-base', text('rope-base'), ROPE_BASE_RANGE);
+  const scaling = text('rope-scaling');
+  const factor = text('rope-factor') === undefined ? undefined : rangeOption('rope-factor', text('rope-factor'), ROPE_FACTOR_RANGE);
+  const originalContext = text('rope-original-context') === undefined
+    ? undefined
+    : intOption('rope-original-context', text('rope-original-context'), undefined, MAX_TOKENS_OPTION);
   if (scaling !== undefined && !(SCALINGS as readonly string[]).includes(scaling))
     throw new CliError(`--rope-scaling must be one of ${SCALINGS.join(', ')}, got '${scaling}'`);
-  const type = scaling ?? (factor !== undefined ? 'linear' : 'none');
+  if (base === undefined && scaling === undefined && factor === undefined && originalContext === undefined) return null;
+  const type = (scaling ?? (factor !== undefined ? 'linear' : 'none')) as RopeFlags['type'];
   if (type !== 'none' && factor === undefined) throw new CliError(`--rope-scaling ${type} needs --rope-factor`);
-  const cfg: Record<string, unknown> = { headDim: model.headDim, base: base ?? model.base, type: type === 'none' ? 'default' : type };
+  return { base, type, factor, originalContext };
+}
+
+/** The override the flags describe, on top of the model's own RoPE. */
+function ropeOverride(model: RopeConfig, flags: RopeFlags): RopeConfig {
+  const cfg: Record<string, unknown> = { headDim: model.headDim, base: flags.base ?? model.base, type: flags.type === 'none' ? 'default' : flags.type };
   if (model.partialRotaryFactor !== undefined) cfg.partialRotaryFactor = model.partialRotaryFactor;
-  if (type !== 'none') cfg.factor = factor;
-  if (type === 'yarn') cfg.originalContext = original ?? model.originalContext ?? model.maxPositionEmbeddings;
+  if (flags.type !== 'none') cfg.factor = flags.factor;
+  if (flags.type === 'yarn') cfg.originalContext = flags.originalContext ?? model.originalContext ?? model.maxPositionEmbeddings;
   const checked = validateRopeConfig(cfg);
   if (!checked.ok) throw new CliError(`RoPE options: ${checked.error}`);
   return checked.config;
@@ -55,20 +72,18 @@ export async function run(args: string[]): Promise<void> {
   });
   const textFile = values['text-file'];
   if (!textFile) throw new CliError('missing required option --text-file');
-  if (!existsSync(textFile)) throw new CliError(`--text-file: no such file '${textFile}'`);
-  const ctx = intOption('ctx', values.ctx, 512);
-  if (ctx < 4) throw new CliError(`--ctx must be at least 4, got ${ctx}`);
-  if (values['rope-scaling'] !== undefined && !(SCALINGS as readonly string[]).includes(values['rope-scaling']))
-    throw new CliError(`--rope-scaling must be one of ${SCALINGS.join(', ')}, got '${values['rope-scaling']}'`);
-  const maxChunks = values['max-chunks'] === undefined ? Infinity : intOption('max-chunks', values['max-chunks']);
+  const ctx = rangeOption('ctx', values.ctx, { min: 4, max: MAX_TOKENS_OPTION, integer: true }, 512);
+  const flags = ropeFlags(values);
+  const maxChunks = values['max-chunks'] === undefined ? Infinity : intOption('max-chunks', values['max-chunks'], undefined, 2 ** 20);
   const kvCache = kvCacheOption(values['kv-cache']);
+  const text = readPerplexityText(textFile);
 
   const { engine, info } = await loadModel(values.model, { context: ctx, ...(kvCache ? { kvCache } : {}) });
   try {
-    const override = ropeOverride(info.rope, values);
+    const override = flags && ropeOverride(info.rope, flags);
     if (override) await engine.setRope(override);
     const tokenizer = engine.tokenizer();
-    const tokens = tokenizer.encode(readPerplexityText(textFile));
+    const tokens = tokenizer.encode(text);
     const bos = tokenizer.addsBos ? tokenizer.bos : null;
     const usable = Math.min(tokens.length, maxChunks === Infinity ? tokens.length : Math.max(2, maxChunks) * ctx);
     const result = await perplexity(tokens.slice(0, usable), ctx, bos, (chunk, first) => engine.score(chunk, { firstScored: first }),

@@ -17,7 +17,6 @@
 // Built-in texts (--text) are the State of the Union addresses ('sotu-1946-harry-s-truman') and
 // 'moby-dick'; 'heldout' stands for the addresses the lab's own models never trained on (src/data/split.ts);
 // without --text the probes read the four latest addresses (loss, perplexity: the longest one).
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { expandTextIds, findProbeText } from '../../data/split.ts';
 import { findText } from '../../data/texts.ts';
@@ -34,11 +33,14 @@ import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import type { LoadOptions } from '../../engine/types.ts';
-import { CliError, intOption, numberListOption, numberOption, parseOptions } from '../args.ts';
+import {
+  CliError, describeRange, inRange, intOption, MAX_TOKENS_OPTION, numberListOption, parseOptions, rangeOption, type Range,
+} from '../args.ts';
+import { readTextFile } from '../files.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
 import { resolveModelPath } from '../model-path.ts';
 import { cliModelSwitcher, modelsOption, modelVariants, type ModelChoice } from '../probe-models.ts';
-import { formatTable } from '../rope-options.ts';
+import { formatTable, ROPE_BASE_RANGE, ROPE_FACTOR_RANGE } from '../rope-options.ts';
 
 const KINDS = ['loss-by-position', 'perplexity', 'attention-distance', 'passkey', 'first-sentence'] as const;
 type Kind = (typeof KINDS)[number];
@@ -82,14 +84,17 @@ export async function run(args: string[]): Promise<void> {
     throw new CliError('--models compares the models under their own RoPE: leave out --rope-* and --variants');
   }
 
+  const overrides = ropeOverrides(values);
+  const ctxOption = values.ctx === undefined ? undefined : intOption('ctx', values.ctx, undefined, MAX_TOKENS_OPTION);
+
   const source = await fileSource(modelPath);
   let setup;
   try {
     const file = await readGGUF(source);
     const tokenizer = createTokenizer(file.metadata);
     const own = llamaConfigFromGGUF(file);
-    const ctxLength = values.ctx === undefined ? own.trainedContext : intOption('ctx', values.ctx);
-    const variants = models ? modelVariants(models) : ropeVariants(values, own.rope, own.trainedContext);
+    const ctxLength = ctxOption ?? own.trainedContext;
+    const variants = models ? modelVariants(models) : ropeVariants(overrides, own.rope, own.trainedContext);
     const request = await probeRequest(kind as Kind, values, ctxLength, variants);
     // the CPU reference reads every tensor now; the GPU engine opens the file itself
     const weights = engineKind === 'cpu' ? await loadReferenceWeights(file) : null;
@@ -127,34 +132,52 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
+/** The changes the --rope-* flags and --variants specs ask for, each checked on its own (before any file is read). */
+interface RopeOverrides {
+  flags: RopeChange | null;
+  variants: Array<{ spec: string; change: RopeChange }>;
+}
+
+function ropeOverrides(values: Values): RopeOverrides {
+  const originalContext = values['rope-original-context'] === undefined
+    ? undefined
+    : intOption('rope-original-context', values['rope-original-context'], undefined, MAX_TOKENS_OPTION);
+  let flags: RopeChange | null = null;
+  if ([values['rope-base'], values['rope-scaling'], values['rope-factor']].some((f) => f !== undefined)) {
+    const scaling = values['rope-scaling'];
+    if (scaling !== undefined && !Object.hasOwn(SCALING, scaling)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
+    flags = {
+      type: scaling === undefined ? undefined : SCALING[scaling],
+      base: values['rope-base'] === undefined ? undefined : rangeOption('rope-base', values['rope-base'], ROPE_BASE_RANGE),
+      factor: values['rope-factor'] === undefined ? undefined : rangeOption('rope-factor', values['rope-factor'], ROPE_FACTOR_RANGE),
+      originalContext,
+    };
+  }
+  const specs = values.variants?.split(',') ?? [];
+  if (specs.length > 32) throw new CliError(`--variants takes at most 32 specs, got ${specs.length}`);
+  const variants = specs.map((spec) => {
+    const m = /^\s*([a-z0-9]+):([0-9.e+]+)\s*$/.exec(spec);
+    const value = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(value) || !(m[1] === 'base' || Object.hasOwn(SCALING, m[1]))) {
+      throw new CliError(`--variants: '${spec}' is not base:B or TYPE:FACTOR with TYPE one of ${Object.keys(SCALING).join(', ')}`);
+    }
+    const range = m[1] === 'base' ? ROPE_BASE_RANGE : ROPE_FACTOR_RANGE;
+    if (!inRange(value, range)) throw new CliError(`--variants: '${spec}': ${m[1] === 'base' ? 'the base' : 'the factor'} must be ${describeRange(range)}`);
+    const change: RopeChange = m[1] === 'base' ? { base: value, originalContext } : { type: SCALING[m[1]], factor: value, originalContext };
+    return { spec, change };
+  });
+  return { flags, variants };
+}
+
 /**
  * The model's own RoPE, then the override the --rope-* flags describe (if any), then one per --variants
  * spec ("base:40000", "linear:4", "yarn:4": a new base, or a scaling type and factor, applied to the
  * model's RoPE; --rope-original-context applies to every scaled variant).
  */
-function ropeVariants(values: Values, own: RopeConfig, trainedContext: number): RopeVariant[] {
+function ropeVariants(overrides: RopeOverrides, own: RopeConfig, trainedContext: number): RopeVariant[] {
   const variants: RopeVariant[] = [{ label: 'own', rope: null }];
-  const originalContext = values['rope-original-context'] === undefined ? undefined : intOption('rope-original-context', values['rope-original-context']);
-  const flags = [values['rope-base'], values['rope-scaling'], values['rope-factor']];
-  if (flags.some((f) => f !== undefined)) {
-    const scaling = values['rope-scaling'];
-    if (scaling !== undefined && !(scaling in SCALING)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
-    variants.push(overrideVariant(own, {
-      type: scaling === undefined ? undefined : SCALING[scaling],
-      base: values['rope-base'] === undefined ? undefined : numberOption('rope-base', values['rope-base']),
-      factor: values['rope-factor'] === undefined ? undefined : numberOption('rope-factor', values['rope-factor']),
-      originalContext,
-    }, trainedContext, 'rope override'));
-  }
-  for (const spec of values.variants?.split(',') ?? []) {
-    const m = /^\s*([a-z0-9]+):([0-9.e+]+)\s*$/.exec(spec);
-    const value = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(value) || !(m[1] === 'base' || m[1] in SCALING)) {
-      throw new CliError(`--variants: '${spec}' is not base:B or TYPE:FACTOR with TYPE one of ${Object.keys(SCALING).join(', ')}`);
-    }
-    const change = m[1] === 'base' ? { base: value } : { type: SCALING[m[1]], factor: value };
-    variants.push(overrideVariant(own, { ...change, originalContext }, trainedContext, `--variants ${spec}`));
-  }
+  if (overrides.flags) variants.push(overrideVariant(own, overrides.flags, trainedContext, 'rope override'));
+  for (const { spec, change } of overrides.variants) variants.push(overrideVariant(own, change, trainedContext, `--variants ${spec}`));
   return variants;
 }
 
@@ -186,18 +209,21 @@ interface ProbeRequest {
   render(result: unknown): string;
 }
 
+/** Token counts (--lengths, --contexts) and how many values a list option takes. */
+const TOKENS: Range = { min: 1, max: MAX_TOKENS_OPTION, integer: true };
+const MAX_LIST = 64;
+
 async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: RopeVariant[]): Promise<ProbeRequest> {
-  const lengths = numberListOption('lengths', v.lengths) ?? [ctxLength / 4, ctxLength / 2, ctxLength].map(Math.floor);
-  const trials = intOption('trials', v.trials, 4);
-  const seed = numberOption('seed', v.seed, 1);
-  if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${v.seed}'`);
+  const lengths = numberListOption('lengths', v.lengths, TOKENS, MAX_LIST) ?? [ctxLength / 4, ctxLength / 2, ctxLength].map(Math.floor);
+  const trials = intOption('trials', v.trials, 4, 1000);
+  const seed = rangeOption('seed', v.seed, { min: 0, max: 0xffffffff, integer: true }, 1);
   const guard = <T>(fn: () => Promise<T>) => fn().catch((err: unknown) => {
     throw err instanceof RangeError ? new CliError(err.message) : err; // the probes' RangeErrors are bad options
   });
   switch (kind) {
     case 'loss-by-position': {
       const texts = await readTexts(v, 4);
-      const binsPerOctave = intOption('bins-per-octave', v['bins-per-octave'], 2);
+      const binsPerOctave = intOption('bins-per-octave', v['bins-per-octave'], 2, 64);
       return {
         contextNeeded: ctxLength,
         run: (ctx) => guard(() => runLossByPosition(ctx, { texts, ctx: ctxLength, variants, binsPerOctave })),
@@ -208,11 +234,11 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
       // several documents are scored as one stream, as llama.cpp's perplexity reads one file of concatenated texts
       const texts = await readTexts(v, 1, true);
       const text = texts.length === 1 ? texts[0] : { id: texts.map((t) => t.id).join('+'), text: texts.map((t) => t.text.trim()).join('\n\n') };
-      const contexts = numberListOption('contexts', v.contexts) ?? [ctxLength];
+      const contexts = numberListOption('contexts', v.contexts, TOKENS, MAX_LIST) ?? [ctxLength];
       const method = v.method ?? 'chunked';
       if (method !== 'chunked' && method !== 'sliding') throw new CliError(`--method must be chunked or sliding, got '${method}'`);
-      const stride = v.stride === undefined ? undefined : intOption('stride', v.stride);
-      const maxWindows = v['max-windows'] === undefined ? undefined : intOption('max-windows', v['max-windows']);
+      const stride = v.stride === undefined ? undefined : intOption('stride', v.stride, undefined, MAX_TOKENS_OPTION);
+      const maxWindows = v['max-windows'] === undefined ? undefined : intOption('max-windows', v['max-windows'], undefined, 2 ** 20);
       return {
         contextNeeded: Math.max(...contexts),
         run: (ctx) => guard(() => runPerplexity(ctx, { text, method, contexts, stride, maxWindows, variants })),
@@ -232,8 +258,8 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
       };
     }
     case 'passkey': {
-      const depths = numberListOption('depths', v.depths) ?? [0, 0.25, 0.5, 0.75, 1];
-      const maxTokens = intOption('max-tokens', v['max-tokens'], 8);
+      const depths = numberListOption('depths', v.depths, { min: 0, max: 1 }, MAX_LIST) ?? [0, 0.25, 0.5, 0.75, 1];
+      const maxTokens = intOption('max-tokens', v['max-tokens'], 8, 4096);
       return {
         contextNeeded: Math.max(...lengths) + maxTokens,
         run: (ctx) => guard(() => runPasskey(ctx, { lengths, depths, trials, seed, variants, maxTokens })),
@@ -263,13 +289,7 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
 /** --text-file, or --text ids, or the `count` latest addresses (the longest one when `longest`). */
 async function readTexts(v: Values, count: number, longest = false): Promise<ProbeText[]> {
   if (v['text-file'] !== undefined && v.text !== undefined) throw new CliError('give --text-file or --text, not both');
-  if (v['text-file'] !== undefined) {
-    try {
-      return [{ id: 'user', text: readFileSync(v['text-file'], 'utf8') }];
-    } catch (err) {
-      throw new CliError(`--text-file: cannot read '${v['text-file']}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-  }
+  if (v['text-file'] !== undefined) return [{ id: 'user', text: readTextFile('--text-file', v['text-file']) }];
   const builtin = nodeBuiltinTexts();
   if (v.text !== undefined) {
     return Promise.all(expandTextIds(v.text.split(',').map((id) => id.trim()), builtin).map(async (id) => {
@@ -286,7 +306,7 @@ async function readTexts(v: Values, count: number, longest = false): Promise<Pro
 }
 
 function parseHead(value: string): { layer: number; head: number } {
-  const m = /^(\d+):(\d+)$/.exec(value);
+  const m = /^(\d{1,6}):(\d{1,6})$/.exec(value);
   if (!m) throw new CliError(`--map must be LAYER:HEAD (e.g. 3:5), got '${value}'`);
   return { layer: Number(m[1]), head: Number(m[2]) };
 }

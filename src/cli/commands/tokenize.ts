@@ -4,11 +4,11 @@
 // BOS is added when the model's tokenizer says so (tokenizer.ggml.add_bos_token), as llama.cpp does;
 // --no-bos leaves it out. --parse-special turns control-token text such as "<s>" into those tokens.
 // Only the model's metadata is read, never the tensors.
-import { existsSync, readFileSync } from 'node:fs';
 import { isGGUF, openModelFile } from '../../gguf/open-model-node.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import { CliError, output, parseOptions } from '../args.ts';
+import { readTextFile, requireRegularFile } from '../files.ts';
 import { resolveModelPath } from '../model-path.ts';
 
 export async function run(args: string[]): Promise<void> {
@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<void> {
     'no-bos': { type: 'boolean' },
   });
   const model = resolveModelPath(values.model);
-  if (values.tokenizer !== undefined && !existsSync(values.tokenizer)) throw new CliError(`--tokenizer: no such file '${values.tokenizer}'`);
+  if (values.tokenizer !== undefined) requireRegularFile('--tokenizer', values.tokenizer);
   const text = readText(values.text, values['text-file']);
 
   const tokenizer = await loadTokenizer(model, values.tokenizer);
@@ -34,12 +34,7 @@ export async function run(args: string[]): Promise<void> {
 
 function readText(text: string | undefined, file: string | undefined): string {
   if ((text === undefined) === (file === undefined)) throw new CliError('give exactly one of --text or --text-file');
-  if (text !== undefined) return text;
-  try {
-    return readFileSync(file!, 'utf8');
-  } catch (err) {
-    throw new CliError(`--text-file: cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  return text ?? readTextFile('--text-file', file!);
 }
 
 async function loadTokenizer(path: string, tokenizerPath: string | undefined): Promise<Tokenizer> {
