@@ -1,9 +1,11 @@
-// The full page: header with the lab's name, section navigation, notices, the section, a status line.
+// The full page: header with the lab's name, section navigation, notices, the section, a status line;
+// each part but the header behind its own error boundary, so one failing leaves the others working.
 import { useState } from 'react';
 import { modelUrlFromSearch } from '../../state/modelUrl.ts';
 import { PRESET_PARAM } from '../../state/presetUrl.ts';
 import { PROBE_PARAM } from '../../state/probeUrl.ts';
 import { NoticeArea } from './NoticeArea.tsx';
+import { SectionBoundary } from './SectionBoundary.tsx';
 import { SECTIONS } from './sections.tsx';
 import { StatusLine } from './StatusLine.tsx';
 
@@ -38,12 +40,18 @@ export function LabShell() {
           ))}
         </nav>
       </header>
-      <NoticeArea />
+      <SectionBoundary name="Notices">
+        <NoticeArea />
+      </SectionBoundary>
       <main className="lab-main">
-        <Section />
+        <SectionBoundary key={section.id} name={section.label}>
+          <Section />
+        </SectionBoundary>
       </main>
       <footer className="lab-footer">
-        <StatusLine />
+        <SectionBoundary name="The status line">
+          <StatusLine />
+        </SectionBoundary>
       </footer>
     </div>
   );

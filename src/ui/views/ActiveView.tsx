@@ -2,6 +2,7 @@
 import { useLab } from '../../state/LabStoreContext.tsx';
 import { VIEW_IDS } from '../../state/experiment.ts';
 import { selectActions, selectView } from '../../state/labStore.ts';
+import { ExperimentBoundary } from '../shell/SectionBoundary.tsx';
 import { VIEWS } from './registry.tsx';
 
 export function ViewTabs() {
@@ -31,7 +32,10 @@ export function ActiveView() {
   const View = VIEWS[view].component;
   return (
     <div role="tabpanel" aria-labelledby={`view-tab-${view}`} className="view-panel">
-      <View />
+      {/* A view that throws leaves the tabs and the editor working; another view or experiment retries. */}
+      <ExperimentBoundary key={view} name={`The ${VIEWS[view].label} view`}>
+        <View />
+      </ExperimentBoundary>
     </div>
   );
 }
