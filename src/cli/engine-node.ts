@@ -1,14 +1,14 @@
-// The engine as the CLI runs it: Dawn for Node (SwiftShader fallback, announced on stderr), the WGSL
-// read from shaders/ on disk, models opened by path.
-import { nodeGpu } from '../engine/gpu/node-gpu.ts';
+// The engine as the CLI runs it: Dawn for Node (Vulkan checked first and SwiftShader as the fallback,
+// each problem one line on stderr: vulkan.ts), the WGSL read from shaders/ on disk, models opened by path.
 import { nodeShaders } from '../engine/gpu/shaders-node.ts';
 import { WebGpuEngine } from '../engine/webgpu-engine.ts';
 import type { LoadOptions, ModelInfo } from '../engine/types.ts';
 import { fileSource } from '../gguf/source-node.ts';
 import { resolveModelPath } from './model-path.ts';
+import { cliGpu } from './vulkan.ts';
 
 export function createNodeEngine(): WebGpuEngine {
-  return new WebGpuEngine({ gpu: () => nodeGpu(), shaders: nodeShaders(), openPath: fileSource });
+  return new WebGpuEngine({ gpu: () => cliGpu(), shaders: nodeShaders(), openPath: fileSource });
 }
 
 /** An engine with `model` (a path or `builtin:<name>`) loaded, or a CliError when there is no such model. */

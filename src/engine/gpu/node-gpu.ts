@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let installed = false;
 
