@@ -84,4 +84,9 @@ describe('probe options as structured clone delivers them', () => {
     const lengths = Object.assign(new Array(2), { 0: 64 });
     expect(parseProbeRequest('passkey', { ...PASSKEY, lengths })).toEqual({ ok: false, error: 'options.lengths[1] is missing (a sparse array), not JSON data' });
   });
+
+  it('refuses named properties on a list (an own constructor would break map())', () => {
+    const variants = Object.assign([{ label: 'own', rope: null }], { constructor: 1 });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, variants })).toEqual({ ok: false, error: "options.variants has a property 'constructor' besides its entries, not JSON data" });
+  });
 });

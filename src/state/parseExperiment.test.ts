@@ -135,4 +135,9 @@ describe('parseExperiment: arrays as structured clone delivers them', () => {
     const series = valid().series;
     expect(errorOf({ ...valid(), series: Object.assign(new Array(2), { 0: series[0] }) })).toBe('state.series[1] is missing (a sparse array), not JSON data');
   });
+
+  it('refuses named properties on an array (an own constructor would break map())', () => {
+    const series = Object.assign(valid().series, { constructor: 1 });
+    expect(errorOf({ ...valid(), series })).toBe("state.series has a property 'constructor' besides its entries, not JSON data");
+  });
 });

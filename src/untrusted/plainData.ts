@@ -56,6 +56,12 @@ export function checkPlainData(value: unknown, path: string, budget: DataBudget)
     if (depth >= budget.maxDepth) return `${at} is nested too deeply (at most ${budget.maxDepth} levels)`;
     if (Array.isArray(v)) {
       if (v.length > budget.maxArray) return `${at} has ${v.length} entries (at most ${budget.maxArray})`;
+      // Structured clone keeps an array's named properties; an own `constructor` breaks map() (species).
+      const keys = Object.keys(v);
+      if (keys.length > v.length) {
+        const named = keys.find((k) => !/^(0|[1-9]\d*)$/.test(k))!;
+        return `${at} has a property '${showKey(named)}' besides its entries, not JSON data`;
+      }
       for (let i = 0; i < v.length; i++) {
         // JSON has neither: a hole or an undefined entry would slip past `map` and `forEach` in the parsers.
         if (!(i in v)) return `${at}[${i}] is missing (a sparse array), not JSON data`;
