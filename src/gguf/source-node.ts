@@ -4,6 +4,12 @@ import { open } from 'node:fs/promises';
 import { GGUFError } from './errors.ts';
 import { checkRange, type ByteSource } from './source.ts';
 
+/**
+ * Bytes asked of one fs read call. Node's binding takes a length below 2³¹ (a larger one aborts the
+ * process on `args[3]->IsInt32()`), so a large tensor is read in pieces of this size.
+ */
+export const READ_CHUNK_BYTES = 2 ** 30;
+
 export async function fileSource(path: string): Promise<ByteSource> {
   let handle;
   try {
@@ -21,7 +27,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
       const bytes = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await fd.read(bytes, done, length - done, offset + done);
+        const { bytesRead } = await fd.read(bytes, done, Math.min(length - done, READ_CHUNK_BYTES), offset + done);
         if (bytesRead === 0) throw new GGUFError(`${path}: file shrank while reading at offset ${offset + done}`);
         done += bytesRead;
       }

@@ -12,13 +12,22 @@ export interface ByteSource {
   close?(): Promise<void>;
 }
 
-/** Throws unless [offset, offset + length) lies inside a source of `size` bytes. */
+/**
+ * The most bytes one read returns: one Uint8Array, whose length V8 caps at 4 GiB (Node 20, Chrome).
+ * Larger requests are refused here rather than failing deep inside as "Invalid typed array length".
+ */
+export const MAX_READ_BYTES = 2 ** 32;
+
+/** Throws unless [offset, offset + length) lies inside a source of `size` bytes and fits one array. */
 export function checkRange(name: string, size: number, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
     throw new GGUFError(`${name}: bad read range offset ${offset}, length ${length}`);
   }
   if (offset + length > size) {
     throw new GGUFError(`${name}: read of ${length} bytes at offset ${offset} runs past the end (${size} bytes)`);
+  }
+  if (length > MAX_READ_BYTES) {
+    throw new GGUFError(`${name}: read of ${length} bytes at offset ${offset} is more than one array holds (${MAX_READ_BYTES} bytes)`);
   }
 }
 
