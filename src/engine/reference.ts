@@ -219,6 +219,7 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
     if (t.type === GGMLType.Q4_0 || t.type === GGMLType.Q8_0) int8Products.add(values);
     return values;
   };
+  llamaConfigFromGGUF(file); // the header's checks (rope_freqs' size among them) before any tensor is read
   const ropeFreqs = file.tensorsByName.has(GLOBAL_TENSORS.ropeFreqs) ? await read(GLOBAL_TENSORS.ropeFreqs) : undefined;
   const config = llamaConfigFromGGUF(file, ropeFreqs);
   const layers: ReferenceLayer[] = [];

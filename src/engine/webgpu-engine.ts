@@ -10,12 +10,13 @@ import { computeRope, ropeForLength } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
 import { defaultDecodeActivations, hasIntegerDot, maxBindingBytes, openDevice, type GpuContext } from './gpu/device.ts';
 import { KernelCache } from './gpu/kernels.ts';
-import { checkKvCacheFits, createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
+import { checkKernelShapes, createGpuModel, type GpuLayerWeights, type GpuModel } from './gpu/model.ts';
 import { AttentionMapPass } from './gpu/probe-map.ts';
 import { QkPairNormsPass } from './gpu/probe-qk-norms.ts';
 import { AttentionStatsPass } from './gpu/probe-stats.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
 import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, uploadStack, type GpuMatrix } from './gpu/weights.ts';
+import { browserMemory, checkLoadBudget, weightFootprint, type LoadEstimate, type LoadPlan, type MachineMemory, type WeightFootprint } from './load-budget.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
 import type {
   Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
@@ -26,6 +27,8 @@ export interface EngineHost {
   shaders: ShaderLibrary;
   /** Opens a file path (Node only). */
   openPath?: (path: string) => Promise<ByteSource>;
+  /** The machine's memory for the load budget (Node: nodeMachineMemory); default navigator.deviceMemory where there is one. */
+  memory?: () => MachineMemory | null;
 }
 
 const DEFAULT_MAX_CONTEXT = 4096;
@@ -51,6 +54,8 @@ interface Loaded {
   rotatedPairs: number;
   /** The RoPE in force (the model's own or an override) and, for a length-dependent one, the length its table was made for. */
   rope: { config: RopeConfig; length: number | null };
+  /** The load's budget inputs: a longer context (a probe's) is checked against them before reloading. */
+  budget: { weights: WeightFootprint; plan: LoadPlan };
   /** Made on a probe hook's first call (probe-only pipelines cost plain generation nothing). */
   probes: { stats?: Promise<AttentionStatsPass>; map?: Promise<AttentionMapPass>; qkNorms?: Promise<QkPairNormsPass> };
 }
@@ -105,8 +110,11 @@ export class WebGpuEngine implements Engine, ProbeHooks {
   }
 
   private async loadFile(file: GGUFFile, started: number, onProgress: ((p: LoadProgress) => void) | undefined, options: LoadOptions): Promise<ModelInfo> {
+    // Metadata and shapes first, from the header alone: that also bounds rope_freqs before it is read.
+    let config = llamaConfigFromGGUF(file);
+    checkKernelShapes(config);
     const ropeFreqsTensor = file.tensorsByName.get(GLOBAL_TENSORS.ropeFreqs);
-    const config = llamaConfigFromGGUF(file, ropeFreqsTensor ? await readVector(file, ropeFreqsTensor) : undefined);
+    if (ropeFreqsTensor) config = llamaConfigFromGGUF(file, await readVector(file, ropeFreqsTensor));
     const shapes = expectedShapes(config);
     for (const name of shapes.keys()) {
       const t = file.tensorsByName.get(name)!;
@@ -138,20 +146,26 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     if (activations !== 'f32' && activations !== 'int8') throw new Error(`decodeActivations must be 'f32' or 'int8', got ${String(activations)}`);
     if (activations === 'int8' && !hasIntegerDot(this.gpuContext.gpu))
       throw new Error("decodeActivations 'int8' needs WGSL's packed_4x8_integer_dot_product (dot4I8Packed), which this browser's WebGPU lacks");
-    // Fail on a context that cannot fit before spending time on the weights.
-    checkKvCacheFits(device, config, context, kvCache);
+    // The whole load against the device's limits and the machine's memory, before any tensor is read.
+    const software = this.gpuContext.software;
+    const promptAttention = options.promptAttention ?? (software ? 'flash' : 'tiled');
+    const budget = {
+      weights: weightFootprint(file, config, device),
+      plan: { context, kvCache, batch: options.batchSize ?? (software ? DEFAULT_BATCH : gpuBatch(device, config.vocabSize)), promptAttention },
+    };
+    this.checkBudget(config, budget.weights, budget.plan);
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
     onProgress?.({ phase: 'pipelines', loadedBytes: totalBytes, totalBytes });
     let model: GpuModel;
     const kernels = new KernelCache(device, this.host.shaders);
     try {
       model = await createGpuModel(device, kernels, config, weights, {
-        context, batch: options.batchSize ?? (this.gpuContext.software ? DEFAULT_BATCH : gpuBatch(device, config.vocabSize)), threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
+        context, batch: budget.plan.batch, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         normThreads: this.gpuContext.software ? 64 : 256,
         decodeKernels: options.decodeKernels ?? (this.gpuContext.software ? 'matmul' : 'fused'),
         decodeActivations: activations,
         promptMatmul: options.promptMatmul ?? (this.gpuContext.software ? 'simple' : 'tiled'),
-        promptAttention: options.promptAttention ?? (this.gpuContext.software ? 'flash' : 'tiled'), kvCache,
+        promptAttention, kvCache,
       });
     } catch (err) {
       for (const b of buffers) b.destroy();
@@ -167,9 +181,26 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
       loadSeconds: (performance.now() - started) / 1000, chatTemplate: tokenizer.chatFormat,
     };
-    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, rope: { config: config.rope, length: null }, probes: {} };
+    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, rope: { config: config.rope, length: null }, budget, probes: {} };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
+  }
+
+  private checkBudget(config: LlamaConfig, weights: WeightFootprint, plan: LoadPlan): LoadEstimate {
+    const memory = this.host.memory ? this.host.memory() : browserMemory();
+    return checkLoadBudget(config, weights, plan, { device: this.gpuContext!.device, memory });
+  }
+
+  /**
+   * Throws the load's own refusal (needed vs allowed bytes) when the loaded model could not be reloaded
+   * with a KV cache of `context` positions: a probe asks before it unloads anything.
+   */
+  checkContext(context: number): Promise<void> {
+    return this.serial(async () => {
+      const { config, budget } = this.ready();
+      if (!Number.isInteger(context) || context < 2) throw new Error(`context must be an integer ≥ 2, got ${context}`);
+      this.checkBudget(config, budget.weights, { ...budget.plan, context });
+    });
   }
 
   async info(): Promise<ModelInfo | null> {

@@ -43,6 +43,8 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
     let switcher: ReturnType<typeof modelSwitcher> | null = null;
     try {
       const homeInfo = await this.info();
+      // A context the page's model cannot be reloaded with is refused before anything is unloaded.
+      if (homeInfo && homeInfo.context < needed && request.variants.some((v) => v.model === undefined)) await this.checkContext(needed);
       const home: LoadedModel | null = homeInfo && { label: await this.#homeLabel(homeInfo, inputs.modelSource), vocabulary: vocabularyKey(this.tokenizer()) };
       switcher = modelSwitcher(async (ref) => {
         onProgress?.({ ...last, label: `loading ${ref ?? home?.label.name ?? 'the model'}` });

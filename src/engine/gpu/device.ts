@@ -50,16 +50,26 @@ export function defaultDecodeActivations(ctx: Pick<GpuContext, 'gpu' | 'software
   return !ctx.software && hasIntegerDot(ctx.gpu) ? 'int8' : 'f32';
 }
 
+/** The limits a load is checked against before anything is allocated (a GPUDevice has them). */
+export interface HasBufferLimits {
+  limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>;
+}
+
+/** A model or context that this GPU or machine cannot hold: the message gives needed vs allowed bytes. */
+export class MemoryBudgetError extends Error {
+  override readonly name = 'MemoryBudgetError';
+}
+
 /** The most bytes one buffer bound as storage may hold on this device. */
-export function maxBindingBytes(device: GPUDevice): number {
+export function maxBindingBytes(device: HasBufferLimits): number {
   return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }
 
 /** Throws with the numbers (and `hint`, appended) when a buffer would exceed what one storage binding may hold. */
-export function checkBindingSize(device: GPUDevice, bytes: number, what: string, hint = ''): void {
+export function checkBindingSize(device: HasBufferLimits, bytes: number, what: string, hint = ''): void {
   const max = maxBindingBytes(device);
   if (bytes > max)
-    throw new Error(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`);
+    throw new MemoryBudgetError(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`);
 }
 
 export function formatBytes(n: number): string {

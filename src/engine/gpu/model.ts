@@ -1,11 +1,11 @@
 // The forward pass on the GPU: activation buffers, KV cache, pipelines and bind groups are all made
 // once in `createGpuModel`; a step only writes the small Step uniforms (and the token ids), records one
 // command buffer of dispatches and submits it. See ARCHITECTURE.md for the data flow.
-import { f16ToF32 } from '../../gguf/index.ts';
+import { GGUFError, f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { DecodeActivations, DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
-import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer } from './device.ts';
+import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer, type HasBufferLimits } from './device.ts';
 import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache, type PassTimer } from './kernels.ts';
 import { readBuffer } from './readback.ts';
 import { NONE, projections, splitScratchFloats } from './projections.ts';
@@ -133,11 +133,37 @@ export function kvCacheBytesPerLayer(c: LlamaConfig, context: number, dtype: KvC
 }
 
 /** Throws, naming the context, the layout and the device's limit, when one layer's cache cannot be one storage binding. */
-export function checkKvCacheFits(device: GPUDevice, c: LlamaConfig, context: number, dtype: KvCacheType): void {
+export function checkKvCacheFits(device: HasBufferLimits, c: LlamaConfig, context: number, dtype: KvCacheType): void {
   const half = kvCacheBytesPerLayer(c, context, 'f16');
   const hint = dtype === 'f32' && half <= maxBindingBytes(device) ? `; an f16 cache (kvCache 'f16', --kv-cache f16) needs ${formatBytes(half)} and fits` : '';
   checkBindingSize(device, kvCacheBytesPerLayer(c, context, dtype),
     `the ${dtype} KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} dims × ${KV_BYTES[dtype]} bytes per position)`, hint);
+}
+
+/** The head shapes the attention kernels can run (a file outside them is unsupported); checked before any weight is read. */
+export function checkKernelShapes(c: LlamaConfig): void {
+  if (c.headDim > 256) throw new GGUFError(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
+  const group = c.heads / c.kvHeads; // attention.wgsl: one workgroup per KV head serves the group's query heads
+  if (group > 8 || group * c.headDim > 1024)
+    throw new GGUFError(`${group} query heads of ${c.headDim} dims per KV head exceed the attention kernel's 8 heads and 1024 dims per group`);
+  if (c.headDim % 4 !== 0) throw new GGUFError(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
+}
+
+/**
+ * Bytes of the buffers createGpuModel makes besides the weights and the KV cache (activations, logits,
+ * split-K partials, score and read-back buffers), for the load budget; mirrors the allocations below.
+ */
+export function scratchBytes(c: LlamaConfig, opts: Pick<GpuModelOptions, 'context' | 'batch' | 'promptAttention'>): { device: number; readback: number } {
+  const { context, batch: B } = opts;
+  const qDim = c.heads * c.headDim;
+  const kvDim = c.kvHeads * c.headDim;
+  const [dimS, qS, kvS, ffnS] = [c.dim, qDim, kvDim, c.ffnDim].map((n) => roundUp(n, ROW_ALIGN));
+  const splits = Math.min(targetSplits(opts.promptAttention), Math.ceil(context / ATTENTION_CHUNK_GRANULE));
+  const splitTokens = opts.promptAttention === 'split' ? B : 1;
+  const floats = 2 * B * (dimS + qS + kvS + ffnS) + 2 * dimS + B * c.vocabSize
+    + splitTokens * c.heads * splits * (2 + c.headDim) + 2 * B + context + c.headDim / 2 + MAX_PENALTY_WINDOW
+    + splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, c.vocabSize], B);
+  return { device: floats * 4, readback: Math.max(16, B * c.vocabSize * 4, context * 4) + SAMPLE_SLOTS * 16 };
 }
 
 export async function createGpuModel(
@@ -157,11 +183,7 @@ export async function createGpuModel(
   const maxSplits = targetSplits(opts.promptAttention);
   const chunkFor = (positions: number) => ATTENTION_CHUNK_GRANULE * Math.max(1, Math.ceil(positions / (ATTENTION_CHUNK_GRANULE * maxSplits)));
   const splits = Math.min(maxSplits, Math.ceil(context / ATTENTION_CHUNK_GRANULE));
-  if (c.headDim > 256) throw new Error(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
-  const group = c.heads / c.kvHeads; // attention.wgsl: one workgroup per KV head serves the group's query heads
-  if (group > 8 || group * c.headDim > 1024)
-    throw new Error(`${group} query heads of ${c.headDim} dims per KV head exceed the attention kernel's 8 heads and 1024 dims per group`);
-  if (c.headDim % 4 !== 0) throw new Error(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
+  checkKernelShapes(c);
 
   // Checked before anything is allocated, so a context that cannot fit leaks nothing.
   const kvBytes = kvCacheBytesPerLayer(c, context, opts.kvCache);

@@ -83,6 +83,24 @@ export function repack(name: string, type: GGMLType, bytes: Uint8Array, rows: nu
   return { type, data, rowWords: ((cols / blockSize) * blockBytes) / 4, chunks: cols / 8 };
 }
 
+/** Bytes `repack` makes of a (rows, cols) tensor of `type`, from the shape alone: the load budget sizes buffers before reading. */
+export function packedByteSize(type: GGMLType, rows: number, cols: number): number {
+  if (type === GGMLType.BF16) return packedByteSize(GGMLType.F32, rows, cols);
+  if (type === GGMLType.F32 || type === GGMLType.F16) return rows * roundUp(cols, ROW_ALIGN) * (type === GGMLType.F32 ? 4 : 2);
+  const { blockSize, bytesPerBlock } = typeInfo(type);
+  const blocksPerRow = cols / blockSize;
+  const quantBytes = SPLIT_ROW_TYPES.get(type);
+  if (quantBytes !== undefined) return rows * roundUp((blocksPerRow * quantBytes) / 4 + Math.ceil(blocksPerRow / 2), 4) * 4;
+  return rows * blocksPerRow * (bytesPerBlock + (BLOCK_PADDING.get(type)?.pad ?? 0));
+}
+
+/** Bytes the GPU holds for a tensor the forward pass reads: a matrix as packed, a vector (norm weights) as f32. */
+export function uploadedByteSize(t: GGUFTensorInfo): number {
+  if (t.dims.length === 1) return Math.ceil((t.nElements * 4) / 16) * 16;
+  const { rows, cols } = matrixShape(t);
+  return packedByteSize(t.type, rows, cols);
+}
+
 /**
  * The split row layout of a _0 type (block = f16 scale + `quantBytes` of quants): per row, the quants of
  * its `blocksPerRow` blocks, then their scales packed two per word, then zeros up to a 16-byte multiple.
