@@ -4,4 +4,13 @@
 /** A malformed, truncated or unsupported model file; the message names the problem and where it is. */
 export class GGUFError extends Error {
   override readonly name = 'GGUFError';
+
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}
+
+/** Messages quote names and keys read from the file: their control characters are escaped, so a message stays one line. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
