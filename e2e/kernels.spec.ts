@@ -11,13 +11,13 @@ async function runKernelPage(page: Page): Promise<{ state: KernelPageState; page
   // the page logs each uncaptured WebGPU error (a validation error would otherwise only zero an output)
   page.on('console', (m) => { if (m.type() === 'error' && m.text().startsWith('WebGPU error')) pageErrors.push(m.text()); });
   await page.goto('/e2e/fixtures/kernels.html');
-  // ~60 s of cases on SwiftShader (each compiles its pipelines), so well past the default timeouts
-  await page.waitForFunction(() => window.__kernelResults && window.__kernelResults.status !== 'running', null, { timeout: 150_000 });
+  // ~60 s of cases on SwiftShader (each compiles its pipelines), twice that beside the unit suite
+  await page.waitForFunction(() => window.__kernelResults && window.__kernelResults.status !== 'running', null, { timeout: 300_000 });
   return { state: (await page.evaluate(() => window.__kernelResults))!, pageErrors };
 }
 
 test('every kernel case matches the CPU reference in Chromium WebGPU', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(330_000);
   const { state, pageErrors } = await runKernelPage(page);
   expect(state.status, state.error).toBe('done');
   expect(state.adapter, 'the WebGPU adapter describes itself').toBeTruthy();

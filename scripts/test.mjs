@@ -20,7 +20,7 @@ if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 /** Runs a suite with its output prefixed line by line; resolves to its exit status and wall time. */
 function suite(name, args) {
   const started = Date.now();
-  const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
   }

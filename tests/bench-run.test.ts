@@ -1,6 +1,7 @@
 // `npm run bench -- --small --json` end to end, in a child process on SwiftShader: the JSON report has
 // every field issue #6 asks for. The tiny shape (vocab 512) keeps it to seconds; --small alone runs
-// stories15M, which SwiftShader takes about a minute over.
+// stories15M, which SwiftShader takes about a minute over. The baselines (--baselines: three more model
+// runs, 80 s here) are left to the GPU machine's runs; only their absence is checked.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('npm run bench', () => {
   it('reports copy bandwidth, matvec, prefill, decode, per-kernel times and memory as JSON', async () => {
-    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16', '--baselines'], { cwd: ROOT, env: { ...process.env, BENCH_COMMIT: 'test-commit' }, maxBuffer: 2 ** 26 });
+    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16'], { cwd: ROOT, env: { ...process.env, BENCH_COMMIT: 'test-commit' }, maxBuffer: 2 ** 26 });
     const r = JSON.parse(stdout) as BenchReport;
     expect(r.schema).toBe('rope-lab-bench/1');
     expect(r.commit).toBe('test-commit');
@@ -31,14 +32,8 @@ describe('npm run bench', () => {
       expect(m.fractionOfCopy).toBeCloseTo(m.gbPerSecond! / r.copy.gbPerSecond, 10);
     }
 
-    // the model, then the baselines: naive matmul, the previous kernels, and the prompt attention SwiftShader does not default to
-    expect(r.models.map((x) => x.baseline?.split(' ')[0])).toEqual([undefined, 'naive', 'previous', 'prompt']);
-    expect(r.models[3].baseline).toMatch(/'split'/);
-    for (const b of r.models.slice(1)) {
-      expect(b).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
-      expect(b.decode.map((d) => d.context)).toEqual([64]);
-      expect(b.prefill.map((p) => p.tokens)).toEqual([64]);
-    }
+    // no baselines unless asked for
+    expect(r.models.map((x) => x.baseline)).toEqual([undefined]);
     const m = r.models[0];
     expect(m).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
     expect(m.loadSeconds).toBeGreaterThan(0);
