@@ -342,7 +342,7 @@ describe('model slice: header check before a download', () => {
     const log: string[] = [];
     const t = setup({ fetch: rangedServer(writeGGUF([['general.architecture', meta.str('bert')]], []), log) });
     await t.model().actions.load({ kind: 'url', url: URL_ });
-    expect(t.model().error).toContain("is not a usable GGUF model: unsupported architecture 'bert'");
+    expect(t.model().error).toContain('is not a usable GGUF model: unsupported architecture "bert" (this engine runs llama, mistral)');
     expect(log).not.toContain('GET');
   });
 
