@@ -63,7 +63,8 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
 
   it.each(['Q4_0', 'Q8_0'])('int8 decode activations (matvec_int8.wgsl), one token per step, %s: every position equals the reference rounding x alike (|err| ≤ 1e-4·max|logit|), not the unrounded one', async (type) => {
     const file = await openStories(`stories260K-${type}.gguf`);
-    const ids = createTokenizer(file.metadata).encode(PROMPT);
+    // 12 positions: a decode step through SwiftShader's emulated dot4I8Packed takes about a second
+    const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 12);
     await engine.load({ kind: 'path', path: MODELS + `stories260K-${type}.gguf` }, undefined,
       { context: 64, batchSize: 1, decodeKernels: 'fused', decodeActivations: 'int8' });
     const gpu = await engine.logits(ids);
