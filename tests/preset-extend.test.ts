@@ -1,6 +1,6 @@
 // The extend-smollm2 preset: its requests, the model it refuses, its link, and the published run the page
 // shows in place of results this browser lacks (revived and checked against the preset).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ModelInfo } from '../src/engine/types.ts';
@@ -11,7 +11,7 @@ import {
 import { computeRope } from '../src/rope/index.ts';
 import type { ModelState } from '../src/state/modelSlice.ts';
 import { presetFromSearch } from '../src/state/presetUrl.ts';
-import { webPublishedRuns } from '../src/state/publishedRuns.ts';
+import { assemblePublished, webPublishedRuns } from '../src/state/publishedRuns.ts';
 import { createProbeSlice, type ProbeSlices } from '../src/state/probeSlice.ts';
 
 const smollm2Info = { name: 'SmolLM2 135M', layers: 30, heads: 9, kvHeads: 3, trainedContext: 8192, rope: { headDim: 64, base: 100000, type: 'default' }, context: 8192 } as ModelInfo;
@@ -126,13 +126,25 @@ describe('the runs published with the page (public/results/)', () => {
   const dir = new URL('../public/results/', import.meta.url);
   const index = JSON.parse(readFileSync(new URL('index.json', dir), 'utf8')) as Array<{ preset: string; ctx: number; file: string }>;
 
-  it.each(index.map((e) => [e.file, e] as const))('%s revives as its preset at its context, measured on SmolLM2 on a GPU', (_file, entry) => {
-    const revived = reviveSuiteRecord(JSON.parse(readFileSync(new URL(entry.file, dir), 'utf8')));
+  const read = async (file: string) => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown;
+
+  it.each(index.map((e) => [e.file, e] as const))('%s revives as its preset at its context, measured on SmolLM2 on a GPU', async (_file, entry) => {
+    const revived = reviveSuiteRecord(await assemblePublished(await read(entry.file), read));
     if (!revived.ok) throw new Error(revived.error);
     expect(revived.record).toMatchObject({ preset: entry.preset, ctx: entry.ctx });
     expect(revived.record.model.sha256).toBe('b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53');
     expect(revived.record.device).not.toMatch(/swiftshader/i);
     expect(revived.record.runs).toHaveLength(revived.suite.requests.length);
+    // a series moved to its own file comes back in order: one attention series per variant
+    const attention = revived.record.runs.find((r) => r.request.probe === 'attention-distance')!;
+    expect((attention.result as { series: Array<{ variant: { label: string } }> }).series.map((s) => s.variant.label))
+      .toEqual(attention.request.variants.map((v) => v.label));
+  });
+
+  it('keeps every published file under 5 MB, and refuses a series file name that leaves the folder', async () => {
+    for (const file of readdirSync(dir)) expect(statSync(new URL(file, dir)).size, file).toBeLessThan(5 * 2 ** 20);
+    const record = { runs: [{ request: {}, result: {}, seriesFiles: ['../secret.json'] }] };
+    await expect(assemblePublished(record, read)).rejects.toThrow(/not a plain \.json name/);
   });
 
   it('lists its contexts for the page', async () => {

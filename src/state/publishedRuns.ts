@@ -18,16 +18,40 @@ export interface PublishedRuns {
   contexts?(preset: string): Promise<number[]>;
 }
 
+const FILE_NAME = /^[a-z0-9.-]+\.json$/;
+
+/**
+ * A published record whole again: scripts/publish-run.ts moves a large result's series to files beside
+ * the record (`seriesFiles`, in order); `read` fetches one by name. Names are checked before any read.
+ */
+export async function assemblePublished(record: unknown, read: (file: string) => Promise<unknown>): Promise<unknown> {
+  const runs = (record as { runs?: unknown }).runs;
+  if (!Array.isArray(runs)) return record;
+  const whole = await Promise.all(runs.map(async (run: { result?: object; seriesFiles?: unknown }) => {
+    if (run?.seriesFiles === undefined) return run;
+    const files = run.seriesFiles;
+    if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !FILE_NAME.test(f))) throw new Error('the published run names a series file that is not a plain .json name');
+    const parts = await Promise.all(files.map((f: string) => read(f)));
+    if (parts.some((p) => !Array.isArray(p))) throw new Error('a published series file does not hold a list of series');
+    const { seriesFiles: _files, ...rest } = run;
+    return { ...rest, result: { ...run.result, series: (parts as unknown[][]).flat() } };
+  }));
+  return { ...(record as object), runs: whole };
+}
+
 /** The page's published runs, fetched from `base()` (the page's public folder) on first use. */
 export function webPublishedRuns(base: () => string, fetcher: typeof fetch = (...args) => fetch(...args)): PublishedRuns {
   let index: Promise<PublishedEntry[]> | null = null;
   const entries = () => (index ??= fetcher(new URL('results/index.json', base())).then((r) => (r.ok ? r.json() as Promise<PublishedEntry[]> : []), () => []));
   const find = async (preset: string, ctx: number) => {
     const entry = (await entries()).find((e) => e.preset === preset && e.ctx === ctx);
-    if (!entry || !/^[a-z0-9.-]+\.json$/.test(entry.file)) return null;
-    const response = await fetcher(new URL(`results/${entry.file}`, base()));
-    if (!response.ok) throw new Error(`the published run ${entry.file} answered HTTP ${response.status}`);
-    const revived = reviveSuiteRecord(await response.json());
+    if (!entry || !FILE_NAME.test(entry.file)) return null;
+    const read = async (file: string) => {
+      const response = await fetcher(new URL(`results/${file}`, base()));
+      if (!response.ok) throw new Error(`the published run ${file} answered HTTP ${response.status}`);
+      return response.json() as Promise<unknown>;
+    };
+    const revived = reviveSuiteRecord(await assemblePublished(await read(entry.file), read));
     if (!revived.ok) throw new Error(revived.error);
     return revived;
   };
