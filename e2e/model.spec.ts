@@ -29,6 +29,17 @@ async function setSampling(page: Page, label: string, value: number) {
 }
 
 /** Greedy from BOS (empty prompt) must reproduce the reference text token for token. */
+/** Loads the test model and starts a 2,000-token generation, returning once a few tokens are out. */
+async function startLongGeneration(page: Page) {
+  await serveTestModels(page);
+  await page.goto('/');
+  await openModelSection(page);
+  await loadByUrl(page);
+  await setSampling(page, 'Max tokens', 2000);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+}
+
 async function expectGreedyReference(page: Page, maxTokens: number) {
   await page.getByLabel('Prompt').fill('');
   await setSampling(page, 'Temperature', 0);
@@ -75,13 +86,7 @@ test('?model= loads the model on page open and keeps the parameter', async ({ pa
 });
 
 test('Stop interrupts a running generation and keeps what was produced', async ({ page }) => {
-  await serveTestModels(page);
-  await page.goto('/');
-  await openModelSection(page);
-  await loadByUrl(page);
-  await setSampling(page, 'Max tokens', 2000);
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  await startLongGeneration(page);
   // Streamed: text is on screen while the run is still going.
   await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
   expect((await output(page).textContent())!.length).toBeGreaterThan(0);
@@ -173,13 +178,7 @@ test('a crashed engine worker is reported and replaced on the next load; user st
 });
 
 test('an engine worker that closes itself mid-generation is reported and replaced on the next load', async ({ page }) => {
-  await serveTestModels(page);
-  await page.goto('/');
-  await openModelSection(page);
-  await loadByUrl(page);
-  await setSampling(page, 'Max tokens', 2000);
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  await startLongGeneration(page);
   const worker = page.workers().find((w) => w.url().includes('engine.worker'));
   expect(worker, 'the engine runs in a worker').toBeDefined();
   // self.close() fires no event on the page: without a liveness check Generate waits forever
