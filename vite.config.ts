@@ -35,7 +35,7 @@ export default defineConfig({
   // would be optimized mid-run and the worker's module load would fail once. Crawl them up front.
   optimizeDeps: { entries: ['index.html', 'src/**/*.worker.ts'] },
   test: {
-    include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts'],
     environment: 'node',
     // generous: `npm test` runs the browser suite beside this one, and a SwiftShader case may take twice as long then
     testTimeout: 180_000,

@@ -1,5 +1,5 @@
 // The Hugging Face catalogue and the chat playground with a real pretrained model (SmolLM2-135M-Instruct,
-// Q4_1, from tests/test-models.ts) in real Chromium (WebGPU on SwiftShader). The Hub cannot be reached
+// Q4_1, from tests/helpers/test-models.ts) in real Chromium (WebGPU on SwiftShader). The Hub cannot be reached
 // here, so huggingface.co answers with a redirect to a local file host, as the Hub redirects to its CDN;
 // the catalogue's own click and link are what is exercised. Generation is kept to a few tokens: SmolLM2
 // decodes at about 1 token/s on SwiftShader.
@@ -9,7 +9,7 @@ import { readGGUF } from '../src/gguf/index.ts';
 import { fileSource } from '../src/gguf/source-node.ts';
 import { chatPrompt } from '../src/state/chatPrompt.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
-import { needTestModels, SMOLLM2_Q4_1 } from '../tests/test-models.ts';
+import { needTestModels, SMOLLM2_Q4_1 } from '../tests/helpers/test-models.ts';
 import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
 
 const HAVE_MODEL = needTestModels('e2e catalogue', SMOLLM2_Q4_1);

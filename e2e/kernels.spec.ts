@@ -1,5 +1,5 @@
-// The kernel cases of tests/kernel-cases.ts (each WGSL kernel against the CPU reference on seeded random
-// shapes) in Chromium's WebGPU, through e2e/fixtures/kernels.html; tests/engine-kernels.test.ts runs the
+// The kernel cases of tests/helpers/kernel-cases.ts (each WGSL kernel against the CPU reference on seeded random
+// shapes) in Chromium's WebGPU, through e2e/fixtures/kernels.html; tests/engine/kernels.test.ts runs the
 // same cases on Dawn in Node. Missing WebGPU is a failure here, not a skip: this spec exists to prove
 // the kernels in a browser.
 import { expect, test, type Page } from '@playwright/test';

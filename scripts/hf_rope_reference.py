@@ -6,7 +6,7 @@ Usage: python3 scripts/hf_rope_reference.py OUT.json   (needs torch + transforme
 For each RopeConfig below (RoPE Lab's camelCase shape) this builds a duck-typed model config, calls
 transformers' own `ROPE_INIT_FUNCTIONS[rope_type](config, device=cpu, seq_len=...)` and writes
 `[{config, invFreq, attentionFactor, transformersVersion}]`. The TypeScript test
-(tests/rope-hf-parity.test.ts) recomputes each entry with `computeRope` and compares to 1e-6 relative.
+(tests/rope/hf-parity.test.ts) recomputes each entry with `computeRope` and compares to 1e-6 relative.
 
 Version notes. transformers 4.x reads `config.rope_scaling`, `config.rope_theta`,
 `config.partial_rotary_factor`, `hidden_size // num_attention_heads`; 5.x reads `config.rope_parameters`

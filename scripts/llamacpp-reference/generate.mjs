@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes llama.cpp's own answers for the stories260K models into tests/fixtures/llamacpp/, the
-// independent reference that tests/llamacpp-parity.test.ts holds RoPE Lab's tokenizer, CPU reference
+// independent reference that tests/llamacpp/llamacpp-parity.test.ts holds RoPE Lab's tokenizer, CPU reference
 // and `lab ppl` to. Real llama.cpp runs here on the CPU through the prebuilt binaries of the npm
 // package node-llama-cpp; nothing is compiled or downloaded at run time.
 //

@@ -1,5 +1,5 @@
 // The `lab` commands by name, each imported on demand. A static list rather than a directory scan, so a
-// bundler (the GPU machine's lab.mjs) sees every module; tests/cli.test.ts checks it against commands/.
+// bundler (the GPU machine's lab.mjs) sees every module; tests/cli/cli.test.ts checks it against commands/.
 
 type Command = { run: (args: string[]) => Promise<void> };
 
