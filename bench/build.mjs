@@ -1,13 +1,13 @@
-// Bundles the headless entry points for the lent GPU machine into ESM files (see ../../../shared/gpu/README.md):
-//   bench.mjs (issue #6's benchmark, bench/run.ts), probe-cost.mjs (what the attention probes cost), lab.mjs (the whole `lab` CLI).
+// Bundles the headless entry points for the lent GPU machine into ESM files (see ../../shared/gpu/README.md):
+//   bench.mjs (the benchmark, bench/run.ts), probe-cost.mjs (what the attention probes cost), lab.mjs (the whole `lab` CLI).
 // webgpu stays external: it is copied beside the bundles with its dawn.node. The CLI reads its shaders from
 // the shaders/ folder next to the sources; in the bundle they are inlined instead (shaders-vite.ts), so the
-// bundle runs from any folder. Usage: node src/engine/bench/build.mjs <outDir>
+// bundle runs from any folder. Usage: node bench/build.mjs <outDir>
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const outDir = process.argv[2] ?? '.gpu';
-const viteShaders = fileURLToPath(new URL('../gpu/shaders-vite.ts', import.meta.url));
+const viteShaders = fileURLToPath(new URL('../src/engine/gpu/shaders-vite.ts', import.meta.url));
 
 /** shaders-node.ts → a module with the same export over the inlined shader library. */
 const inlineShaders = {
@@ -29,7 +29,7 @@ await build({
     emptyOutDir: false,
     target: 'node20',
     rollupOptions: {
-      input: { bench: 'bench/run.ts', 'probe-cost': 'src/engine/bench/probe-cost.ts', lab: 'src/cli/main.ts' },
+      input: { bench: 'bench/run.ts', 'probe-cost': 'bench/probe-cost.ts', lab: 'src/cli/main.ts' },
       external: ['webgpu', /^node:/],
       output: { entryFileNames: '[name].mjs', format: 'es' },
     },

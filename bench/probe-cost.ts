@@ -1,12 +1,12 @@
-// What the attention probes cost next to a plain forward pass over the same tokens (issue #4's budget: about
+// What the attention probes cost next to a plain forward pass over the same tokens (the budget is about
 // 1.5×): median wall time of 3 runs of score(ids), attentionStats(ids) and qkPairNorms(ids) for a
 // stories260K-shaped and a TinyLlama-1.1B-shaped model (random weights: the cost does not depend on them)
 // at 2048 and 8192 tokens. Bundled with the benchmark for the lent GPU machine (build.mjs); prints JSON.
 //   node probe-cost.mjs [--small]      (--small: the stories260K shape only, for SwiftShader)
-import { GGMLType, ggmlTypeName } from '../../gguf/index.ts';
-import { nodeGpu } from '../gpu/node-gpu.ts';
-import { viteShaders } from '../gpu/shaders-vite.ts';
-import { WebGpuEngine } from '../webgpu-engine.ts';
+import { GGMLType, ggmlTypeName } from '../src/gguf/index.ts';
+import { nodeGpu } from '../src/engine/gpu/node-gpu.ts';
+import { viteShaders } from '../src/engine/gpu/shaders-vite.ts';
+import { WebGpuEngine } from '../src/engine/webgpu-engine.ts';
 import { STORIES_SHAPE, syntheticLlama, TINYLLAMA_SHAPE, type SyntheticShape } from './synthetic-model.ts';
 
 const RUNS = 3;

@@ -1,5 +1,5 @@
 // Measures what the page pays when a config changes: θ tables plus all three decay curves for every
-// preset at 1000 log-spaced distances up to 131072. Run: node_modules/.bin/tsx scripts/bench-rope.ts
+// preset at 1000 log-spaced distances up to 131072. Run: npm run bench:rope
 // (Timing is reported, never asserted in tests: CI machines vary.)
 import { decayCurves, logSpacedDistances, ROPE_PRESETS } from '../src/rope/index.ts';
 

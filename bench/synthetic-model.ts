@@ -1,7 +1,7 @@
 // A Llama-shaped GGUF with random weights, built in memory: for speed measurements at real model
 // sizes where no real model file can travel (the GPU machine has no network and a small carry limit).
 // Every block scale is a sane f16, so the forward pass computes finite numbers.
-import { GGMLType, GGUFValueType, f32ToF16, meta, typeInfo, writeGGUF, type GGUFTypedValue } from '../../gguf/index.ts';
+import { GGMLType, GGUFValueType, f32ToF16, meta, typeInfo, writeGGUF, type GGUFTypedValue } from '../src/gguf/index.ts';
 
 export interface SyntheticShape {
   dim: number;

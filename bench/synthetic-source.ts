@@ -8,7 +8,7 @@
 // through the layers and the forward pass computes finite numbers, as a trained model's would.
 import { checkRange, type ByteSource } from '../src/gguf/source.ts';
 import { GGMLType, encodeGGUFHeader, f32ToF16, ggmlTypeName } from '../src/gguf/index.ts';
-import { syntheticMetadata } from '../src/engine/bench/synthetic-model.ts';
+import { syntheticMetadata } from './synthetic-model.ts';
 import { planTensors, type BenchShape, type PlannedTensor } from './shapes.ts';
 
 /** Standard deviation of the integer quants of uniformly random blocks: (q − 8) for Q4_0, int8 for Q8_0. */

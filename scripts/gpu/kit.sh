@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Packs .gpu/ (git-ignored) for the lent GPU machine: Node and the Vulkan loaders (../shared/gpu/prepare.sh),
-# the bundles bench.mjs / probe-cost.mjs / lab.mjs (src/engine/bench/build.mjs), webgpu with its dawn.node
+# the bundles bench.mjs / probe-cost.mjs / lab.mjs (bench/build.mjs), webgpu with its dawn.node
 # compressed, and the built-in texts (the @stdlib data packages' .txt files) for `lab probe --text`.
 # Then run there with carry [".gpu"]: `bash scripts/gpu/setup.sh && cd .gpu && ./node lab.mjs …`.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 bash ../shared/gpu/prepare.sh >/dev/null
-node src/engine/bench/build.mjs .gpu
+node bench/build.mjs .gpu
 # the machine has no git: the benchmark reads the commit it measures from here (BENCH_COMMIT)
 echo "$(git rev-parse HEAD)$(git diff --quiet HEAD -- src shaders bench || echo -dirty)" > .gpu/commit.txt
 mkdir -p .gpu/node_modules/webgpu
