@@ -2,9 +2,6 @@
 // same class serves the browser worker (behind comlink) and Node (CLI, tests); what differs is
 // injected: how to get a GPU, the WGSL sources, and (Node only) how to open a file path.
 import { blobSource, bytesSource, ggmlTypeName, readGGUF, urlSource, type ByteSource, type GGUFFile } from '../gguf/index.ts';
-import type { AttentionStats } from '../probes/attention-stats.ts';
-import type { AttentionStatsOptions, ProbeHooks } from '../probes/hooks.ts';
-import type { QkPairNorms } from '../probes/qk-norms.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { computeRope, ropeForLength } from '../rope/frequencies.ts';
 import { createTokenizer, type Tokenizer } from '../tokenizer/index.ts';
@@ -18,6 +15,7 @@ import type { ShaderLibrary } from './gpu/shader-library.ts';
 import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, uploadStack, type GpuMatrix } from './gpu/weights.ts';
 import { browserMemory, checkLoadBudget, weightFootprint, type LoadEstimate, type LoadPlan, type MachineMemory, type WeightFootprint } from './load-budget.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
+import type { AttentionStats, AttentionStatsOptions, ProbeHooks, QkPairNorms } from './probe-hooks.ts';
 import type {
   Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
 } from './types.ts';
@@ -339,7 +337,7 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     });
   }
 
-  // ProbeHooks (probes/hooks.ts): each runs `ids` from position 0 under the current RoPE with its probe
+  // ProbeHooks (probe-hooks.ts): each runs `ids` from position 0 under the current RoPE with its probe
   // kernel added to the layer loop; the passes are made on first use and kept with the loaded model.
 
   attentionStats(ids: number[], options: AttentionStatsOptions = {}): Promise<AttentionStats> {

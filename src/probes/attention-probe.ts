@@ -2,7 +2,7 @@
 // per rotary pair of one input, and, for short inputs, one head's full attention map. Needs an engine
 // with ProbeHooks.
 import type { AttentionStats } from './attention-stats.ts';
-import { MAX_MAP_TOKENS, type ProbeHooks } from './hooks.ts';
+import { MAX_MAP_TOKENS, type ProbeHooks } from '../engine/probe-hooks.ts';
 import { makeProvenance, type ProbeText, type Provenance, type RopeVariant } from './provenance.ts';
 import type { QkPairNorms } from './qk-norms.ts';
 import { forEachVariant, ProgressCounter, type ProbeContext } from './run-context.ts';

@@ -6,56 +6,10 @@
 //
 // Everything is a SUM over the query positions of a query bin (log-spaced positions by default), never a
 // mean: sums add across workgroups and chunks, and the mean is one division by queryCount at the end.
-import { binIndex, distanceBucket, distanceBucketCount, logBinEdges } from './bins.ts';
+import { binIndex, distanceBucket } from '../engine/bins.ts';
+import { emptyAttentionStats, type AttentionStats } from '../engine/probe-hooks.ts';
 
-export interface AttentionStats {
-  layers: number;
-  heads: number;
-  /** Tokens of the input (query positions 0 … tokens − 1). */
-  tokens: number;
-  /** Distance buckets (distanceBucketCount(tokens)). */
-  buckets: number;
-  /** Query-position bins: bin i holds positions [queryBinEdges[i], queryBinEdges[i + 1]). */
-  queryBinEdges: number[];
-  /** Query positions per bin: (queryBins). */
-  queryCount: Float32Array;
-  /** Σ attention weight per distance bucket: (layers, heads, queryBins, buckets). */
-  bucketMass: Float32Array;
-  /** Σ entropy −Σ p ln p of each query's attention row, in nats: (layers, heads, queryBins). */
-  entropy: Float32Array;
-  /** Σ attention weight on key position 0: (layers, heads, queryBins). */
-  sinkMass: Float32Array;
-}
-
-export interface AttentionStatsShape {
-  layers: number;
-  heads: number;
-  tokens: number;
-  /** Default: logBinEdges(0, tokens) = [0, 1, 2, 4, …, tokens]. */
-  queryBinEdges?: number[];
-}
-
-/** Zeroed stats of this shape (the accumulator the oracle and the GPU read-back fill). */
-export function emptyAttentionStats(shape: AttentionStatsShape): AttentionStats {
-  const { layers, heads, tokens } = shape;
-  for (const [name, v] of Object.entries({ layers, heads, tokens })) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`attention stats need a positive integer ${name}, got ${v}`);
-  }
-  const queryBinEdges = shape.queryBinEdges ?? logBinEdges(0, tokens);
-  if (queryBinEdges[0] !== 0 || queryBinEdges[queryBinEdges.length - 1] !== tokens || queryBinEdges.some((e, i) => i > 0 && e <= queryBinEdges[i - 1])) {
-    throw new RangeError(`queryBinEdges must rise strictly from 0 to tokens (${tokens}), got [${queryBinEdges.join(', ')}]`);
-  }
-  const bins = queryBinEdges.length - 1;
-  const buckets = distanceBucketCount(tokens);
-  const queryCount = new Float32Array(bins);
-  for (let b = 0; b < bins; b++) queryCount[b] = queryBinEdges[b + 1] - queryBinEdges[b];
-  return {
-    layers, heads, tokens, buckets, queryBinEdges: [...queryBinEdges], queryCount,
-    bucketMass: new Float32Array(layers * heads * bins * buckets),
-    entropy: new Float32Array(layers * heads * bins),
-    sinkMass: new Float32Array(layers * heads * bins),
-  };
-}
+export { emptyAttentionStats, type AttentionStats, type AttentionStatsShape } from '../engine/probe-hooks.ts';
 
 /** The statistics of one attention row: probabilities over key positions 0 … query. */
 export interface RowStats {

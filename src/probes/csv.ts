@@ -2,7 +2,7 @@
 // one table per result, one row per observation, for spreadsheets and pandas. Means, not sums: the
 // attention table divides by the query count as headSummary does. Missing values (NaN) are empty fields.
 import type { AttentionProbeResult } from './attention-probe.ts';
-import { distanceBucketRange } from './bins.ts';
+import { distanceBucketRange } from '../engine/bins.ts';
 import type { LossByPositionResult, PerplexityResult } from './loss-probe.ts';
 import type { ProbeResult } from './request.ts';
 import type { FirstSentenceResult, PasskeyResult } from './retrieval-probe.ts';

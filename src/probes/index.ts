@@ -1,11 +1,11 @@
 // Public API of the long-context probes (no DOM, no GPU): what the worker, the CLI and the page import.
-export { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges, type BinnedMean } from './bins.ts';
+export { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges, type BinnedMean } from '../engine/bins.ts';
 export {
   accumulateRow, attentionStatsFromProbabilities, emptyAttentionStats, headSummary, meanBucketDistance, rowStats, rowStatsFromScores,
   type AttentionStats, type AttentionStatsShape, type HeadSummary, type RowStats,
 } from './attention-stats.ts';
 export { addPairNorms, emptyQkPairNorms, pairContribution, type QkPairNorms } from './qk-norms.ts';
-export { hasProbeHooks, type AttentionStatsOptions, type ProbeHooks } from './hooks.ts';
+export { hasProbeHooks, type AttentionStatsOptions, type ProbeHooks } from '../engine/probe-hooks.ts';
 export { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds, type PositionLosses, type ScoreWindow } from './loss.ts';
 export { runLossByPosition, runPerplexity, type LossByPositionOptions, type LossByPositionResult, type LossSeries, type PerplexityOptions, type PerplexityPoint, type PerplexityResult } from './loss-probe.ts';
 export { MAX_MAP_TOKENS, runAttentionProbe, type AttentionProbeOptions, type AttentionProbeResult, type AttentionSeries } from './attention-probe.ts';

@@ -1,6 +1,6 @@
 // Runners of the language-modelling probes on any Engine: loss by position (averaged over documents,
 // log-binned) and perplexity against context length (llama.cpp's chunks, or a sliding window).
-import { logBinEdges, type BinnedMean } from './bins.ts';
+import { logBinEdges, type BinnedMean } from '../engine/bins.ts';
 import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds, type ScoreWindow } from './loss.ts';
 import { makeProvenance, type ProbeText, type Provenance, type RopeVariant } from './provenance.ts';
 import { forEachVariant, ProgressCounter, type ProbeContext } from './run-context.ts';

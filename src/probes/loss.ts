@@ -1,7 +1,7 @@
 // Loss by position and perplexity against context length: the index arithmetic and the averaging, free of
 // any engine. A score over ids gives logprobs[i] = log p(ids[i+1] | ids[0..i]); the loss of the token AT
 // position t is −logprobs[t − 1], so positions run 1 … n − 1 (position 0, BOS, is never predicted).
-import { binMeans, type BinnedMean } from './bins.ts';
+import { binMeans, type BinnedMean } from '../engine/bins.ts';
 
 /** Per-position sums and counts of token losses over documents of different lengths. */
 export interface PositionLosses {

@@ -12,7 +12,7 @@ import { HELD_OUT_DOCUMENT } from '../data/split.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import type { RopeVariant } from './provenance.ts';
 import { parseProbeRequest } from './request.ts';
-import type { PresetModel, ProbeSuite } from './presets.ts';
+import type { PresetModel, ProbeSuite } from './suite.ts';
 
 export const EXTEND_SMOLLM2 = 'extend-smollm2';
 export const EXTEND_TITLE = 'Extending SmolLM2 past 8K';

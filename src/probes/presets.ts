@@ -5,31 +5,12 @@
 // each under its own RoPE, on held-out addresses none of them trained on: loss by position, attention
 // over distance and passkey retrieval.
 import type { RopeConfig } from '../rope/config.ts';
-import { parseProbeRequest, type ProbeRequest } from './request.ts';
+import { parseProbeRequest } from './request.ts';
 import type { RopeVariant } from './provenance.ts';
 import { EXTEND_CONTEXT, EXTEND_SMOLLM2, EXTEND_TITLE, extendSmolLM2Suite, SMOLLM2_135M } from './preset-extend.ts';
+import type { PresetModel, ProbeSuite } from './suite.ts';
 
-export interface ProbeSuite {
-  preset: string;
-  title: string;
-  /** The context the experiment runs at (tokens). */
-  ctx: number;
-  requests: ProbeRequest[];
-  /** The model the experiment is written for, when it runs on the loaded model rather than the lab's own. */
-  model?: PresetModel;
-}
-
-/** A model a preset needs loaded: its variants are written against this RoPE. */
-export interface PresetModel {
-  name: string;
-  /** Its entry in the page's model catalogue (src/models/catalogue.ts). */
-  catalogueId: string;
-  rope: RopeConfig;
-  trainedContext: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-}
+export type { PresetModel, ProbeSuite } from './suite.ts';
 
 /**
  * Why the loaded model cannot run a preset written for `needed`, or null when it can: the shape and the

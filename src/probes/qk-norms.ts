@@ -4,31 +4,9 @@
 // and k norms are both large carries the head's attention; plotted against the pair's wavelength
 // it shows whether a head leans on short or long wavelengths, and where an override moves them.
 
-export interface QkPairNorms {
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  /** headDim / 2; pairs at or beyond `rotatedPairs` are not rotated (partial rotary). */
-  pairs: number;
-  rotatedPairs: number;
-  /** Positions averaged. */
-  tokens: number;
-  /** Mean over positions of ‖(q_2i, q_2i+1)‖: (layers, heads, pairs). */
-  q: Float32Array;
-  /** Mean over positions of ‖(k_2i, k_2i+1)‖: (layers, kvHeads, pairs). */
-  k: Float32Array;
-}
+import type { QkPairNorms } from '../engine/probe-hooks.ts';
 
-export function emptyQkPairNorms(layers: number, heads: number, kvHeads: number, headDim: number, rotatedPairs: number): QkPairNorms {
-  if (headDim % 2 !== 0) throw new RangeError(`headDim must be even, got ${headDim}`);
-  if (heads % kvHeads !== 0) throw new RangeError(`heads (${heads}) must be a multiple of kvHeads (${kvHeads})`);
-  const pairs = headDim / 2;
-  return {
-    layers, heads, kvHeads, pairs, rotatedPairs, tokens: 0,
-    q: new Float32Array(layers * heads * pairs),
-    k: new Float32Array(layers * kvHeads * pairs),
-  };
-}
+export { emptyQkPairNorms, type QkPairNorms } from '../engine/probe-hooks.ts';
 
 /** Adds ‖pair‖ of every head of `vec` (heads, headDim) into `sums` at layer `layer` (not yet divided). */
 export function addPairNorms(sums: Float32Array, vec: ArrayLike<number>, layer: number, heads: number, headDim: number): void {

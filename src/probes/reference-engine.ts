@@ -7,7 +7,7 @@ import { ReferenceModel, argmax, logProb, type ReferenceOptions, type ReferenceW
 import type { RopeConfig, RopeTable } from '../rope/config.ts';
 import { computeRope, ropeForLength } from '../rope/frequencies.ts';
 import type { AttentionStats } from './attention-stats.ts';
-import type { AttentionStatsOptions, ProbeHooks } from './hooks.ts';
+import type { AttentionStatsOptions, ProbeHooks } from '../engine/probe-hooks.ts';
 import type { QkPairNorms } from './qk-norms.ts';
 import { traceReference, type ReferenceTrace } from './reference-trace.ts';
 

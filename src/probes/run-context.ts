@@ -2,7 +2,7 @@
 // tokenizer, a label of the model for provenance, and progress and cancellation. Runners are plain async
 // functions, so the worker can expose them through comlink and the CLI can call them directly.
 import type { Engine } from '../engine/types.ts';
-import type { ProbeHooks } from './hooks.ts';
+import type { ProbeHooks } from '../engine/probe-hooks.ts';
 import type { ModelSwitcher } from './model-switch.ts';
 import type { ModelLabel, ProbeKind, RopeVariant } from './provenance.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';

@@ -1,7 +1,7 @@
 // Probe math checked by hand: bins and distance buckets, attention row statistics (bucket masses,
 // entropy, sink), loss averaging, perplexity window arithmetic, ROUGE-L and the seeded generator.
 import { describe, expect, it } from 'vitest';
-import { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges } from '../../src/probes/bins.ts';
+import { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges } from '../../src/engine/bins.ts';
 import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowStats, rowStatsFromScores } from '../../src/probes/attention-stats.ts';
 import { perplexityChunks, firstScored } from '../../src/engine/perplexity.ts';
 import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds } from '../../src/probes/loss.ts';

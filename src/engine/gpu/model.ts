@@ -4,9 +4,10 @@
 import { GGUFError, f16ToF32 } from '../../gguf/index.ts';
 import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
-import type { DecodeActivations, DecodeKernels, KvCacheInfo, KvCacheType, PromptAttention, SamplingOptions } from '../types.ts';
+import type { KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer, type HasBufferLimits } from './device.ts';
 import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache, type PassTimer } from './kernels.ts';
+import type { GpuModelOptions } from './model-options.ts';
 import { readBuffer } from './readback.ts';
 import { NONE, projections, splitScratchFloats } from './projections.ts';
 import { packStep, STEP_BYTES } from './shader-library.ts';
@@ -103,26 +104,6 @@ export interface GpuModel {
    */
   layersWith(extra: (layer: number, at: ProbePoint) => Dispatch[]): Dispatch[];
   destroy(): void;
-}
-
-export interface GpuModelOptions {
-  context: number;
-  /** Tokens per forward pass. */
-  batch: number;
-  /** matmul.wgsl's threads per weight row (default 8; 1 suits SwiftShader, where barriers are costly). */
-  threadsPerRow?: number;
-  /** The kernel of batches of tokens (see LoadOptions.promptMatmul; default 'simple'). */
-  promptMatmul?: 'tiled' | 'simple';
-  /** The kernels of a decode step (see LoadOptions.decodeKernels; default 'matmul'). */
-  decodeKernels?: DecodeKernels;
-  /** What Q4_0 decode products multiply by (see LoadOptions.decodeActivations; default 'f32'). */
-  decodeActivations?: DecodeActivations;
-  /** Threads of an RMSNorm workgroup (one per token): many on a GPU, where one workgroup does a whole decode vector. */
-  normThreads?: number;
-  /** Attention kernel for blocks of several tokens (see LoadOptions.promptAttention). */
-  promptAttention: PromptAttention;
-  /** Element type of the K and V caches (see LoadOptions.kvCache). */
-  kvCache: KvCacheType;
 }
 
 const KV_BYTES: Readonly<Record<KvCacheType, number>> = { f32: 4, f16: 2 };

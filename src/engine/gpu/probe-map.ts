@@ -7,7 +7,7 @@ import { bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
 import type { GpuModel } from './model.ts';
 import { clearBuffer, readBuffer } from './readback.ts';
 import { requireVec4Heads } from './probe-stats.ts';
-import { MAX_MAP_TOKENS } from '../../probes/hooks.ts';
+import { MAX_MAP_TOKENS } from '../probe-hooks.ts';
 
 export class AttentionMapPass {
   private map: GPUBuffer | null = null;

@@ -1,7 +1,7 @@
 // Which rotary pairs a head uses, on the GPU (ProbeHooks.qkPairNorms): a forward pass over the ids in
 // which every layer runs qk_pair_norms.wgsl between its q/k projections and rope_store. Pipeline, sums
 // buffer, uniforms and bind groups are made on the first call and kept; plain passes never see them.
-import { emptyQkPairNorms, type QkPairNorms } from '../../probes/qk-norms.ts';
+import { emptyQkPairNorms, type QkPairNorms } from '../probe-hooks.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import { groupsOf64, bindGroup, type Dispatch, type KernelCache } from './kernels.ts';
 import { storageBuffer, uniformBuffer } from './device.ts';
@@ -38,7 +38,7 @@ export class QkPairNormsPass {
     return new QkPairNormsPass(device, pipeline, c, model, sums);
   }
 
-  /** Mean pair norms over the positions of `ids` (see hooks.ts); `rotatedPairs` of the current RoPE. */
+  /** Mean pair norms over the positions of `ids` (see ../probe-hooks.ts); `rotatedPairs` of the current RoPE. */
   async run(ids: number[], rotatedPairs: number, isCancelled: () => boolean): Promise<QkPairNorms> {
     const { c, model, device } = this;
     if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);

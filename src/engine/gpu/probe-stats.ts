@@ -5,8 +5,8 @@
 // buffers and bind groups are made on the first call and kept (the scratch is sized once for the largest
 // batch; the stats buffer grows, rebuilding its bind groups, only when a call needs more cells); plain
 // forward passes never see any of it.
-import { binIndex, distanceBucketCount } from '../../probes/bins.ts';
-import { emptyAttentionStats, type AttentionStats } from '../../probes/attention-stats.ts';
+import { binIndex, distanceBucketCount } from '../bins.ts';
+import { emptyAttentionStats, type AttentionStats } from '../probe-hooks.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import { storageBuffer, uniformBuffer } from './device.ts';
 import { bindGroup, groupsOf64, type Dispatch, type KernelCache } from './kernels.ts';
@@ -50,7 +50,7 @@ export class AttentionStatsPass {
     return new AttentionStatsPass(device, perQuery, reduce, c, model);
   }
 
-  /** Runs `ids` from position 0 through the model with the stats kernel in every layer (see hooks.ts). */
+  /** Runs `ids` from position 0 through the model with the stats kernel in every layer (see ../probe-hooks.ts). */
   async run(ids: number[], queryBinEdges: number[] | undefined, isCancelled: () => boolean): Promise<AttentionStats> {
     const { c, model, device } = this;
     if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);

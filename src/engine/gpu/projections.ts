@@ -6,7 +6,7 @@
 // dispatch, RMSNorm with gate, up and SwiGLU in one, when the loader stacked the matrices in one buffer
 // (gpu/weights.ts uploadStack).
 import { grid2d, type Dispatch } from './kernels.ts';
-import type { GpuModelOptions } from './model.ts';
+import type { GpuModelOptions } from './model-options.ts';
 import { hasInt8Matvec, hasVec4Matvec } from './shader-library.ts';
 import type { GpuMatrix } from './weights.ts';
 
