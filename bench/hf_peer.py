@@ -1,4 +1,4 @@
-"""The peer of bench/run.ts (issue #6): the same Llama shapes in PyTorch + Hugging Face transformers on the
+"""The peer of bench/run.ts: the same Llama shapes in PyTorch + Hugging Face transformers on the
 same GPU, random weights in bf16, with eager and SDPA attention. Prints one JSON document on stdout
 (progress on stderr); bench/merge.ts sets it beside ours and computes our/their ratios.
 

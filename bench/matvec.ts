@@ -1,4 +1,4 @@
-// The dequant-matvec microbenchmark of issue #6: the engine's decode kernel on a 4096×14336 matrix (the
+// The dequant-matvec microbenchmark: the engine's decode kernel on a 4096×14336 matrix (the
 // 8B's ffn_up), per weight type, as GB/s against the copy kernel's bandwidth. It runs on a model of the
 // 8B's layer shape loaded through the engine, timing the ffn_up dispatches of decode steps with
 // timestamp queries, so the kernel, its constants and its buffers are the ones a real model uses.

@@ -19,7 +19,7 @@ export interface MeasureOptions {
   /** Longer prompts are timed on evenly spaced windows of batches, not whole (see prefillSampled). */
   fullPrefillUpTo: number;
   kvCache?: KvCacheType;
-  /** KV cache type for prompts longer than the main load's context (the issue stores 32K as f16). */
+  /** KV cache type for prompts longer than the main load's context (32K is stored as f16). */
   longKvCache: KvCacheType;
   batchSize?: number;
   threadsPerRow?: number;

@@ -1,6 +1,6 @@
 // Sets our benchmark report beside the PyTorch peer's (bench/hf_peer.py) from the same GPU: our/their
 // tokens/s for decode and prefill per shape and context (ours per weight type, theirs per attention
-// implementation, bf16), and the issue's targets, printed as the Markdown table the README shows.
+// implementation, bf16), and the goals (targets.ts), printed as the Markdown tables bench/README.md shows.
 //   npx tsx bench/merge.ts <ours.json> <peer.json> [--json] [--out merged.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CliError, parseOptions } from '../src/cli/args.ts';
@@ -68,7 +68,7 @@ export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport 
 
 const num = (n: number | null | undefined, digits = 0) => (n == null ? '–' : n.toFixed(digits));
 
-/** The Speed table (docs/speed.md): one row per (shape, type, phase, tokens). */
+/** The speed table (bench/README.md): one row per (shape, type, phase, tokens). */
 export function markdownTable(merged: MergedReport): string {
   const attentions = [...new Set(merged.peer.runs.map((r) => r.attention))];
   const header = ['model', 'weights', 'phase', 'tokens', 'ours tok/s', 'of roofline / first token', ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`])];
@@ -84,7 +84,7 @@ export function markdownTable(merged: MergedReport): string {
     '',
     line(header), line(header.map(() => '---')), ...rows.map(line),
     '',
-    line(['target (issue #6)', 'measured', 'goal', 'ratio']), line(['---', '---', '---', '---']),
+    line(['target', 'measured', 'goal', 'ratio']), line(['---', '---', '---', '---']),
     ...merged.targets.map((t) => line([t.target, num(t.measured, 2), num(t.goal, 2), t.ratio == null ? 'not measured' : num(t.ratio, 2)])),
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-// The benchmark's JSON report (its type), the issue's targets checked against it, and the readable
+// The benchmark's JSON report (its type), the goals (targets.ts) checked against it, and the readable
 // tables printed without --json.
 import type { CopyBandwidth } from './copy-bandwidth.ts';
 import type { MatvecResult } from './matvec.ts';
@@ -33,7 +33,7 @@ export interface TargetCheck {
 
 const findModel = (r: BenchReport, shape: string, type: string) => r.models.find((m) => m.shape === shape && m.type === type && m.status === 'measured' && !m.baseline);
 
-/** The issue's targets, each with what this report measured (null where the run did not measure it). */
+/** The goals, each with what this report measured (null where the run did not measure it). */
 export function checkTargets(r: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const add = (target: string, measured: number | null | undefined, goal: number) =>
@@ -97,7 +97,7 @@ export function formatReport(r: BenchReport): string {
       table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.prefill.kernels)));
     if (p?.skipped) out.push(`per-kernel times: ${p.skipped}`);
   }
-  out.push('', 'targets (issue #6)', table(['target', 'measured', 'goal', 'ratio'],
+  out.push('', 'targets', table(['target', 'measured', 'goal', 'ratio'],
     checkTargets(r).map((c) => [c.target, fixed(c.measured, 2), fixed(c.goal, 2), c.ratio == null ? 'not measured' : fixed(c.ratio, 2)])));
   return out.join('\n');
 }

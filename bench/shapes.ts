@@ -1,4 +1,4 @@
-// The model shapes and weight types the benchmark measures (issue #6). Weights are random: speed does not
+// The model shapes and weight types the benchmark measures. Weights are random: speed does not
 // depend on their values, and no real model file could travel to the GPU machine anyway.
 import { GGMLType } from '../src/gguf/index.ts';
 
@@ -18,15 +18,15 @@ export interface BenchShape {
 export const SHAPES: Readonly<Record<string, BenchShape>> = {
   // llama2.c's stories15M: the smallest shape a real model ships in, and the one SwiftShader can run
   stories15M: { name: 'stories15M', dim: 288, layers: 6, heads: 6, kvHeads: 6, ffnDim: 768, vocab: 32000, tiedOutput: true, ropeBase: 10000 },
-  // Llama-3.2-1B-like with a 32k vocabulary (the issue's "1B")
+  // Llama-3.2-1B-like with a 32k vocabulary (the "1B" of the goals)
   '1B': { name: '1B', dim: 2048, layers: 16, heads: 32, kvHeads: 8, ffnDim: 8192, vocab: 32000, tiedOutput: false, ropeBase: 500000 },
-  // Llama-3-8B-like with a 32k vocabulary (the issue's "8B")
+  // Llama-3-8B-like with a 32k vocabulary (the "8B" of the goals)
   '8B': { name: '8B', dim: 4096, layers: 32, heads: 32, kvHeads: 8, ffnDim: 14336, vocab: 32000, tiedOutput: false, ropeBase: 500000 },
-  // Not in the issue: the smallest shape that still has a separate Q6_K output (256 columns), for tests
+  // Not a goal's shape: the smallest shape that still has a separate Q6_K output (256 columns), for tests
   tiny: { name: 'tiny', dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, vocab: 512, tiedOutput: false, ropeBase: 10000 },
 };
 
-/** The weight types of the issue, by the names the command line takes. */
+/** The weight types measured, by the names the command line takes. */
 export const WEIGHT_TYPES: Readonly<Record<string, GGMLType>> = {
   q4_0: GGMLType.Q4_0,
   q8_0: GGMLType.Q8_0,

@@ -1,4 +1,4 @@
-// Issue #6's targets (H100) and the reference numbers they are stated against, in one place.
+// The benchmark's goals (H100) and the reference numbers they are stated against, in one place.
 
 export const TARGETS = {
   /** Dequant-matvec of a 4096×14336 matrix (Q4_0, Q8_0, F16): at least this fraction of copy bandwidth. */
