@@ -9,10 +9,10 @@ import { readGGUF } from '../src/gguf/index.ts';
 import { fileSource } from '../src/gguf/source-node.ts';
 import { chatPrompt } from '../src/state/chatPrompt.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
-import { needTestModels, SMOLLM2_Q4_1 } from '../tests/helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_Q4_1 } from '../tests/helpers/shared.ts';
 import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
 
-const HAVE_MODEL = needTestModels('e2e catalogue', SMOLLM2_Q4_1);
+const HAVE_MODEL = requireTestFiles('e2e catalogue', SMOLLM2_Q4_1);
 test.skip(!HAVE_MODEL, 'needs the SmolLM2 test model: node scripts/test-models.mjs');
 
 const CATALOGUE_FILE = 'SmolLM2-135M-Instruct-Q8_0.gguf';

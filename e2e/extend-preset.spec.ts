@@ -3,10 +3,10 @@
 // answered by a local file host, as in catalogue.spec.ts) and starts the run on it, with progress; Cancel
 // stops it. A whole run takes hours on SwiftShader, so only its start is exercised here.
 import { expect, test } from '@playwright/test';
-import { needTestModels, SMOLLM2_Q4_1 } from '../tests/helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_Q4_1 } from '../tests/helpers/shared.ts';
 import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
 
-const HAVE_MODEL = needTestModels('e2e extend-smollm2', SMOLLM2_Q4_1);
+const HAVE_MODEL = requireTestFiles('e2e extend-smollm2', SMOLLM2_Q4_1);
 test.skip(!HAVE_MODEL, 'needs the SmolLM2 test model: node scripts/test-models.mjs');
 
 let server: RangeServer;

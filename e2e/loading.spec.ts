@@ -5,11 +5,11 @@
 // stale "Computing…"; a bad link's error banner, once dismissed, stays dismissed. The lab's 9 MB models
 // are served as the tiny stories260K here, which tests the wiring, not the models.
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
-import { MODEL_FILE, SHARED_MODELS } from './fixtures/test-models.ts';
+import { readFileSync } from 'node:fs';
+import { requireTestFiles } from '../tests/helpers/shared.ts';
+import { STORIES_Q8_0 as STORIES } from './fixtures/test-models.ts';
 
-const STORIES = SHARED_MODELS + MODEL_FILE;
-test.skip(!existsSync(STORIES), `needs ../shared/models/${MODEL_FILE}`);
+test.skip(!requireTestFiles('e2e model loading', STORIES), 'needs the shared stories260K-Q8_0.gguf');
 
 interface Traffic {
   gguf: string[];

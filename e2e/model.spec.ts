@@ -3,9 +3,10 @@
 // the OPFS cache, and recovery from a crashed or silently closed engine worker.
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
+import { requireTestFiles, STORIES_GREEDY_REF } from '../tests/helpers/shared.ts';
+import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
 
-test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf and stories260K_greedy_ref.json (see shared/README.md)');
+test.skip(!requireTestFiles('e2e model panel', STORIES_Q8_0, STORIES_GREEDY_REF), 'needs the shared stories260K files');
 
 /** Opens the section once the built-in model the page opens with has loaded (or failed): the panel takes no file while it loads. */
 async function openModelSection(page: Page) {

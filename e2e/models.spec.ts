@@ -4,7 +4,8 @@
 // the "RoPE vs PI vs ABF" preset link runs its probes on every model and draws a curve per model.
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { MODEL_FILE, SHARED_MODELS, sharedModelsAvailable } from './fixtures/test-models.ts';
+import { requireTestFiles } from '../tests/helpers/shared.ts';
+import { STORIES_Q8_0 } from './fixtures/test-models.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
@@ -74,11 +75,11 @@ test('a bad builtin:nope is reported with the names there are, and the tab keeps
 });
 
 test('the RoPE vs PI vs ABF link runs three probes on the four models, one progress bar, a curve per model', async ({ page }) => {
-  test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf');
+  test.skip(!requireTestFiles('e2e RoPE vs PI vs ABF link', STORIES_Q8_0), 'needs the shared stories260K-Q8_0.gguf');
   test.setTimeout(420_000); // ~40 s on an idle 2-core machine; generous for a busy one
   // The family's 9 MB models take minutes for this on SwiftShader: each is served as the tiny stories260K
   // here (same vocabulary for all four, as the runner requires), which tests the wiring, not the models.
-  const stories = readFileSync(SHARED_MODELS + MODEL_FILE);
+  const stories = readFileSync(STORIES_Q8_0);
   const served: string[] = [];
   await page.route('**/models/*.gguf', (route) => {
     served.push(new URL(route.request().url()).pathname);

@@ -4,10 +4,11 @@
 // PROBE_ONLY=<text> keeps the runs whose name contains it.
 import { expect, test } from '@playwright/test';
 import { headSummary, meanBucketDistance, type AttentionStats } from '../src/probes/attention-stats.ts';
-import { MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
+import { requireTestFiles } from '../tests/helpers/shared.ts';
+import { MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
 
 test.skip(!process.env.PROBE_TIMING, 'set PROBE_TIMING=1 to measure the probes');
-test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf');
+test.skip(!process.env.PROBE_TIMING || !requireTestFiles('e2e probe timing', STORIES_Q8_0), 'needs the shared stories260K-Q8_0.gguf');
 
 const own = { headDim: 8, base: 10000, type: 'default' };
 const variants = [

@@ -3,9 +3,10 @@
 // through its shared link, and a run driven by a host page through the embed protocol.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { MODEL_PATH, serveTestModels, sharedModelsAvailable } from './fixtures/test-models.ts';
+import { requireTestFiles } from '../tests/helpers/shared.ts';
+import { MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
 
-test.skip(!sharedModelsAvailable(), 'needs ../shared/models/stories260K-Q8_0.gguf (see shared/README.md)');
+test.skip(!requireTestFiles('e2e probes', STORIES_Q8_0), 'needs the shared stories260K-Q8_0.gguf');
 
 const result = (page: Page) => page.getByRole('region', { name: 'Probe result', exact: true });
 const stored = (page: Page) => page.getByRole('region', { name: 'Stored probe results' });

@@ -11,7 +11,7 @@
 // do the same arithmetic, so that is where they are held to 1e-5.
 //
 // The cache is $ROPE_LAB_CACHE, else $XDG_CACHE_HOME/rope-lab, else ~/.cache/rope-lab. Tests find the
-// files through tests/helpers/test-models.ts, which reads the same locations.
+// files through tests/helpers/shared.ts, which reads the same locations.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';

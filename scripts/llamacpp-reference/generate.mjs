@@ -35,7 +35,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { logitsVector, perplexityLikeLlamaCpp, rawLogits } from './perplexity.mjs';
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SHARED = resolve(process.argv[2] ?? join(PROJECT, '../shared'));
+// The same shared folder the tests use (tests/helpers/shared.ts): argument, else $ROPE_LAB_SHARED, else ../shared.
+const SHARED = resolve(process.argv[2] ?? process.env.ROPE_LAB_SHARED ?? join(PROJECT, '../shared'));
 const OUT = resolve(process.env.LLAMA_REF_OUT ?? join(PROJECT, 'tests/fixtures/llamacpp'));
 const MODEL_FILES = ['stories260K.gguf', 'stories260K-F16.gguf', 'stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'];
 const TEXT_FILE = 'texts/tinystories-sample-60k.txt';

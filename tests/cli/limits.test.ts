@@ -16,7 +16,7 @@ import { run as ppl } from '../../src/cli/commands/ppl.ts';
 import { run as rope } from '../../src/cli/commands/rope.ts';
 import { run as tokenize } from '../../src/cli/commands/tokenize.ts';
 import { MAX_TEXT_FILE_BYTES, readTextFile } from '../../src/cli/files.ts';
-import { missing, STORIES_GGUF } from '../helpers/tokenizer-helpers.ts';
+import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'cli-limits-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -40,7 +40,7 @@ function fifo(name: string): string {
 
 const TEXT = join(work, 'text.txt');
 writeFileSync(TEXT, 'Once upon a time');
-const noStories = missing(STORIES_GGUF);
+const noStories = !requireTestFiles('lab convert onto a FIFO', STORIES_GGUF);
 
 describe('files that are not regular files', () => {
   it.skipIf(noStories)('convert refuses an output path that exists as a FIFO (the rename would replace it)', async () => {

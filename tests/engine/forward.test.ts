@@ -11,10 +11,13 @@ import { computeRope } from '../../src/rope/frequencies.ts';
 import { createTokenizer } from '../../src/tokenizer/index.ts';
 import { llamaConfigFromGGUF } from '../../src/engine/model-config.ts';
 import { formatBytes, maxBindingBytes } from '../../src/engine/gpu/device.ts';
-import { STORIES_FILES, TEXTS, haveModels, maxAbsDiff, MODELS, openStories, referenceChunkScorer, testDevice, testEngine } from '../helpers/engine-helpers.ts';
+import { maxAbsDiff, openStories, referenceChunkScorer, testDevice, testEngine } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, SHARED_MODELS, sharedModel, STORIES_FILES, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 import { randomF32, rng } from '../helpers/engine-kernel-harness.ts';
 import { tieAwareF16Store } from '../helpers/f16-cache-oracle.ts';
 import { randomTensor } from '../helpers/engine-random-tensors.ts';
+
+const haveModels = requireTestFiles('GPU forward vs CPU reference', ...STORIES_FILES.map(sharedModel), TINYSTORIES_TEXT);
 
 /** CPU reference logits at positions 0 … ids.length − 1. */
 async function referenceLogits(file: GGUFFile, ids: number[], rope?: Parameters<typeof computeRope>[0], options?: ReferenceOptions): Promise<Float32Array[]> {
@@ -41,7 +44,7 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     it(`${name}: every position of a 2-batch prompt (|err| ≤ 1e-5·max|logit|)`, async () => {
       const file = await openStories(name);
       const ids = createTokenizer(file.metadata).encode(PROMPT);
-      await engine.load({ kind: 'path', path: MODELS + name }, undefined, { context: 64, batchSize: 16 });
+      await engine.load({ kind: 'path', path: SHARED_MODELS + name }, undefined, { context: 64, batchSize: 16 });
       expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
     });
   }
@@ -49,14 +52,14 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
   it('prompt attention by split-K gives the same logits as the flash kernel (|err| ≤ 1e-5·max|logit|)', async () => {
     const file = await openStories('stories260K-Q8_0.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT);
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined, { context: 64, batchSize: 16, promptAttention: 'split' });
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K-Q8_0.gguf' }, undefined, { context: 64, batchSize: 16, promptAttention: 'split' });
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
 
   it('GPU defaults (tiled prompt matmul and attention, fused decode kernels), batches of 16 and 10: every position (|err| ≤ 1e-5·max|logit|)', async () => {
     const file = await openStories('stories260K-Q8_0.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT); // 26 tokens: a tiled batch of 16, then simple ones
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K-Q8_0.gguf' }, undefined,
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K-Q8_0.gguf' }, undefined,
       { context: 64, batchSize: 16, promptMatmul: 'tiled', decodeKernels: 'fused', promptAttention: 'tiled' });
     expectLogitsClose(await engine.logits(ids), await referenceLogits(file, ids), 1e-5);
   });
@@ -65,7 +68,7 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     const file = await openStories(`stories260K-${type}.gguf`);
     // 12 positions: a decode step through SwiftShader's emulated dot4I8Packed takes about a second
     const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 12);
-    await engine.load({ kind: 'path', path: MODELS + `stories260K-${type}.gguf` }, undefined,
+    await engine.load({ kind: 'path', path: SHARED_MODELS + `stories260K-${type}.gguf` }, undefined,
       { context: 64, batchSize: 1, decodeKernels: 'fused', decodeActivations: 'int8' });
     const gpu = await engine.logits(ids);
     expectLogitsClose(gpu, await referenceLogits(file, ids, undefined, { int8Activations: true }), 1e-4); // 1e-5 holds on SwiftShader; 1e-4 leaves room for a value the GPU rounds the other way
@@ -79,7 +82,7 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
     const file = await openStories('stories260K.gguf');
     const ids = createTokenizer(file.metadata).encode(PROMPT).slice(0, 24);
     const rope = { headDim: 8, base: 500_000, type: 'linear' as const, factor: 4 };
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context: 32 });
     await engine.setRope(rope);
     const gpu = await engine.logits(ids);
     expectLogitsClose(gpu, await referenceLogits(file, ids, rope), 1e-5);
@@ -90,9 +93,9 @@ describe.skipIf(!haveModels)('GPU logits = CPU reference logits (stories260K)', 
   it('perplexity (llama.cpp chunking, ctx 64, 3 chunks) equals the CPU reference to 2e-6 relative', async () => {
     const file = await openStories('stories260K.gguf');
     const tokenizer = createTokenizer(file.metadata);
-    const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 3 * 64 + 10);
+    const tokens = tokenizer.encode(readFileSync(TINYSTORIES_TEXT, 'utf8')).slice(0, 3 * 64 + 10);
     const bos = tokenizer.addsBos ? tokenizer.bos : null;
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64 });
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context: 64 });
     const gpu = await perplexity(tokens, 64, bos, (chunk, first) => engine.score(chunk, { firstScored: first }));
     const weights = await loadReferenceWeights(file);
     const cpu = await perplexity(tokens, 64, bos, referenceChunkScorer(weights, 64));
@@ -119,7 +122,7 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
       const file = await openStories('stories260K.gguf');
       const ids = createTokenizer(file.metadata).encode(PROMPT);
       for (const batchSize of batchSizes) {
-        const info = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64, batchSize, promptAttention, kvCache: 'f16' });
+        const info = await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context: 64, batchSize, promptAttention, kvCache: 'f16' });
         const perLayer = info.kvHeads * 64 * info.headDim * 2;
         expect(info.kvCache).toEqual({ context: 64, dtype: 'f16', bytesPerLayer: perLayer, totalBytes: 2 * info.layers * perLayer });
         const gpu = await engine.logits(ids);
@@ -141,10 +144,10 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
   it('perplexity (ctx 64, 3 chunks) equals the CPU reference rounding alike to 2e-6 relative', async () => {
     const file = await openStories('stories260K.gguf');
     const tokenizer = createTokenizer(file.metadata);
-    const tokens = tokenizer.encode(readFileSync(`${TEXTS}tinystories-sample-60k.txt`, 'utf8')).slice(0, 3 * 64 + 10);
+    const tokens = tokenizer.encode(readFileSync(TINYSTORIES_TEXT, 'utf8')).slice(0, 3 * 64 + 10);
     const bos = tokenizer.addsBos ? tokenizer.bos : null;
     const weights = await loadReferenceWeights(file);
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 64, kvCache: 'f16' });
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context: 64, kvCache: 'f16' });
     let cpuNll = 0;
     const gpu = await perplexity(tokens, 64, bos, async (chunk, first) => {
       const scored = await engine.score(chunk, { firstScored: first });
@@ -159,8 +162,8 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
 
   it('a 32K context: the f16 cache takes half the f32 bytes, and its logits match the reference', async () => {
     const context = 32_768;
-    const f32 = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context });
-    const f16 = await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f16' });
+    const f32 = await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context });
+    const f16 = await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context, kvCache: 'f16' });
     expect(f16.kvCache.totalBytes * 2).toBe(f32.kvCache.totalBytes);
     expect(f16.kvCache.totalBytes).toBe(2 * f16.layers * f16.kvHeads * context * f16.headDim * 2);
     // the split-K decode kernel at this context cuts 32 chunks of 1024 positions
@@ -176,7 +179,7 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
     const { device } = await testDevice();
     const limit = maxBindingBytes(device);
     const c = llamaConfigFromGGUF(await openStories('stories260K.gguf'));
-    const load = (context: number, kvCache: 'f32' | 'f16') => engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context, kvCache });
+    const load = (context: number, kvCache: 'f32' | 'f16') => engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context, kvCache });
     const past = (bytesPerValue: number) => Math.floor(limit / (c.kvHeads * c.headDim * bytesPerValue)) + 1; // first context over the limit
     const message = (dtype: string, context: number) => new RegExp(`the ${dtype} KV cache of one layer for context ${context} .* needs .* but this GPU allows at most ${formatBytes(limit)} per storage binding`);
     // just past what f16 holds: neither layout fits, and no hint
@@ -188,13 +191,13 @@ describe.skipIf(!haveModels)('f16 KV cache: GPU logits = CPU reference rounding 
   });
 
   it('an unknown kvCache layout is refused by name', async () => {
-    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { kvCache: 'q8' as 'f16' })).rejects.toThrow(/kvCache must be 'f32' or 'f16', got q8/);
+    await expect(engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { kvCache: 'q8' as 'f16' })).rejects.toThrow(/kvCache must be 'f32' or 'f16', got q8/);
   });
 
   it('an unknown decodeActivations is refused by name, and the engine still loads afterwards', async () => {
-    await expect(engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { decodeActivations: 'int4' as 'int8' }))
+    await expect(engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { decodeActivations: 'int4' as 'int8' }))
       .rejects.toThrow(/decodeActivations must be 'f32' or 'int8', got int4/);
-    await engine.load({ kind: 'path', path: MODELS + 'stories260K.gguf' }, undefined, { context: 16 });
+    await engine.load({ kind: 'path', path: SHARED_MODELS + 'stories260K.gguf' }, undefined, { context: 16 });
     expect((await engine.logits([1, 2])).length).toBe(2);
   });
 });

@@ -10,16 +10,16 @@ import { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import type { ProbeRequest } from '../../src/probes/index.ts';
 import { ProbingEngine } from '../../src/worker/probe-engine.ts';
-import { haveModels, MODELS } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 import { wideFfnModel } from '../helpers/hostile-models.ts';
 
-if (!haveModels && process.env.CI === 'true') throw new Error('CI must have ../shared/models/stories260K.gguf');
+const haveModels = requireTestFiles('load budget on stories260K', STORIES_GGUF);
 
 const MiB = 2 ** 20;
 /** Half of it, 128 MiB, may be used: stories260K (1 MiB of weights) fits up to ~100K positions. */
 const SMALL_MACHINE: MachineMemory = { total: 256 * MiB, source: 'the test machine' };
 const host = (openPath = fileSource) => ({ gpu: () => nodeGpu({ quiet: true }), shaders: viteShaders, openPath, memory: () => SMALL_MACHINE });
-const stories = { kind: 'path', path: `${MODELS}stories260K.gguf` } as const;
+const stories = { kind: 'path', path: STORIES_GGUF } as const;
 const BUDGET = /^a context of 200000 positions needs (\d+) bytes \(.*f32 KV cache 244\.1 MiB.*\), but 134217728 bytes \(128\.0 MiB\) are allowed: half of the 256\.0 MiB of the test machine; a context of at most \d+ fits$/;
 
 async function refusal(task: Promise<unknown>): Promise<string> {

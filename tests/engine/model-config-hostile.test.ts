@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GGUFError, bytesSource, ggufModelSource, meta, readGGUF, writeModelStream, type GGUFFile, type GGUFTypedValue } from '../../src/gguf/index.ts';
 import { llamaConfigFromGGUF } from '../../src/engine/model-config.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 
-if (!haveSharedModels && process.env.CI === 'true') throw new Error('CI must have ../shared/models/stories260K.gguf');
-const BASE = haveSharedModels ? new Uint8Array(readFileSync(sharedModel('stories260K.gguf'))) : new Uint8Array(0);
+const haveSharedModels = requireTestFiles('model config on a doctored stories260K', STORIES_GGUF);
+const BASE = haveSharedModels ? new Uint8Array(readFileSync(STORIES_GGUF)) : new Uint8Array(0);
 
 /** Offset of the value of metadata `key` (a scalar): after its length-prefixed name and its u32 type. */
 function valueOffset(bytes: Uint8Array, key: string): number {

@@ -2,7 +2,10 @@
 // 64 greedy ids from BOS and the 512 logits at position 0.
 import { describe, expect, it } from 'vitest';
 import { ReferenceModel, argmax, loadReferenceWeights } from '../../src/engine/reference.ts';
-import { greedyReference, haveModels, maxAbsDiff, openStories } from '../helpers/engine-helpers.ts';
+import { greedyReference, maxAbsDiff, openStories } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, STORIES_GREEDY_REF } from '../helpers/shared.ts';
+
+const haveModels = requireTestFiles('CPU reference on stories260K', STORIES_GGUF, STORIES_GREEDY_REF);
 
 describe.skipIf(!haveModels)('CPU reference on stories260K', () => {
   it('reproduces the numpy greedy ids and position-0 logits', async () => {

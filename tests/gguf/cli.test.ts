@@ -9,7 +9,9 @@ import { CliError } from '../../src/cli/args.ts';
 import { run as convert } from '../../src/cli/commands/convert.ts';
 import { run as inspect } from '../../src/cli/commands/inspect.ts';
 import { GGMLType, bytesSource, meta, readGGUF, readTensorBytes, writeGGUF, type ModelSummary } from '../../src/gguf/index.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+
+const haveSharedModels = requireTestFiles('lab inspect / lab convert', ...STORIES_FILES.map(sharedModel), sharedModel('stories260K.bin'), sharedModel('tok512.bin'));
 
 const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 const work = mkdtempSync(join(tmpdir(), 'gguf-cli-'));

@@ -17,7 +17,9 @@ import {
   type GGUFFile,
 } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+
+const haveSharedModels = requireTestFiles('llama2.c import', ...STORIES_FILES.map(sharedModel), sharedModel('stories260K.bin'), sharedModel('tok512.bin'));
 
 const opened: ByteSource[] = [];
 const open = async (name: string) => {

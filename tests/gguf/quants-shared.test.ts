@@ -4,13 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GGMLType, dequantize, quantize, readGGUF, readTensorBytes, type ByteSource, type GGUFFile, type QuantizableType } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+
+const haveSharedModels = requireTestFiles('quantizers vs stories260K', ...STORIES_FILES.map(sharedModel));
 
 const sources: ByteSource[] = [];
 const files: Record<string, GGUFFile> = {};
 beforeAll(async () => {
   if (!haveSharedModels) return;
-  for (const name of ['stories260K.gguf', 'stories260K-F16.gguf', 'stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf']) {
+  for (const name of STORIES_FILES) {
     const source = await fileSource(sharedModel(name));
     sources.push(source);
     files[name] = await readGGUF(source);

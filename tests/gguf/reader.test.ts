@@ -2,7 +2,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { GGMLType, readGGUF, readTensorBytes, type ByteSource, type GGUFFile } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+
+const haveSharedModels = requireTestFiles('GGUF reader on stories260K', ...STORIES_FILES.map(sharedModel));
 
 const opened: ByteSource[] = [];
 async function open(name: string): Promise<GGUFFile> {

@@ -16,7 +16,9 @@ import {
   type GGUFFile,
   type GGUFTypedValue,
 } from '../../src/gguf/index.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+
+const haveSharedModels = requireTestFiles('GGUF writer on the shared files', ...STORIES_FILES.map(sharedModel), sharedModel('ggml-vocab-llama-spm.gguf'));
 
 function typedMetadata(f: GGUFFile): Array<[string, GGUFTypedValue]> {
   return [...f.metadata].map(([key, value]) => [key, { ...f.metadataTypes.get(key)!, value }]);

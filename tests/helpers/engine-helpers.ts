@@ -1,7 +1,6 @@
-// Shared setup of the engine tests: a Dawn/SwiftShader GPU device, the shared stories260K models and
-// their greedy reference, and engines over them.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Setup of the engine tests: a Dawn/SwiftShader GPU device, the stories260K models and their greedy
+// reference (paths and gate in shared.ts), and engines over them.
+import { readFileSync } from 'node:fs';
 import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { openDevice, type GpuContext } from '../../src/engine/gpu/device.ts';
@@ -10,12 +9,7 @@ import { viteShaders } from '../../src/engine/gpu/shaders-vite.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import { logProb, ReferenceModel, type ReferenceOptions, type ReferenceWeights } from '../../src/engine/reference.ts';
 
-export const MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
-export const TEXTS = fileURLToPath(new URL('../../../shared/texts/', import.meta.url));
-export const haveModels = existsSync(`${MODELS}stories260K.gguf`);
-if (!haveModels) console.warn(`SKIPPING engine tests on stories260K: ${MODELS} not found`);
-
-export const STORIES_FILES = ['stories260K.gguf', 'stories260K-F16.gguf', 'stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'] as const;
+import { sharedModel, STORIES_GREEDY_REF } from './shared.ts';
 
 export interface GreedyReference {
   greedy_ids: number[];
@@ -23,11 +17,11 @@ export interface GreedyReference {
 }
 
 export function greedyReference(): GreedyReference {
-  return JSON.parse(readFileSync(`${MODELS}stories260K_greedy_ref.json`, 'utf8')) as GreedyReference;
+  return JSON.parse(readFileSync(STORIES_GREEDY_REF, 'utf8')) as GreedyReference;
 }
 
 export async function openStories(name: string) {
-  return readGGUF(await fileSource(MODELS + name));
+  return readGGUF(await fileSource(sharedModel(name)));
 }
 
 let shared: Promise<GpuContext> | null = null;

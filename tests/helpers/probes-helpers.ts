@@ -1,7 +1,6 @@
-// Shared setup of the probe tests: stories260K and the TinyStories sample from ../shared, and the CPU
+// Setup of the probe tests: stories260K and the TinyStories sample (paths and gate in shared.ts), and the CPU
 // reference engine with a log of the calls the runners make.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { GenerateResult, ScoreResult } from '../../src/engine/types.ts';
 import { loadReferenceWeights, type ReferenceWeights } from '../../src/engine/reference.ts';
 import { readGGUF } from '../../src/gguf/index.ts';
@@ -11,17 +10,14 @@ import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import type { ProbeContext } from '../../src/probes/run-context.ts';
 import { ReferenceProbeEngine } from '../../src/probes/reference-engine.ts';
 
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const STORIES = `${SHARED}models/stories260K.gguf`;
-export const haveStories = existsSync(STORIES);
-if (!haveStories) console.warn(`SKIPPING probe tests on stories260K: ${STORIES} not found`);
+import { STORIES_GGUF, TINYSTORIES_TEXT } from './shared.ts';
 
 export function tinyStories(): string {
-  return readFileSync(`${SHARED}texts/tinystories-sample-60k.txt`, 'utf8');
+  return readFileSync(TINYSTORIES_TEXT, 'utf8');
 }
 
 export async function loadStories(): Promise<{ weights: ReferenceWeights; tokenizer: Tokenizer }> {
-  const file = await readGGUF(await fileSource(STORIES));
+  const file = await readGGUF(await fileSource(STORIES_GGUF));
   return { weights: await loadReferenceWeights(file), tokenizer: createTokenizer(file.metadata) };
 }
 

@@ -1,21 +1,8 @@
-// Shared fixtures for the tokenizer tests: paths into ../shared, GGUF metadata, and metadata /
+// Fixtures for the tokenizer tests (paths into ../shared are in shared.ts): GGUF metadata, and metadata /
 // tokenizer.json builders that turn one vocabulary into inputs for both our tokenizer and the
 // independent Hugging Face-style one in @lenml/tokenizers.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
-
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const MODELS = SHARED + 'models/';
-export const LLAMA_SPM_VOCAB = MODELS + 'ggml-vocab-llama-spm.gguf';
-export const STORIES_GGUF = MODELS + 'stories260K.gguf';
-export const TINYSTORIES_TEXT = SHARED + 'texts/tinystories-sample-60k.txt';
-
-export function missing(...paths: string[]): string | false {
-  const absent = paths.filter((p) => !existsSync(p));
-  return absent.length ? `shared test data not found: ${absent.join(', ')}` : false;
-}
 
 export async function readMetadata(path: string): Promise<Map<string, unknown>> {
   const source = await fileSource(path);

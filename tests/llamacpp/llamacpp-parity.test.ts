@@ -21,7 +21,7 @@
 //   Q4_0  5.7261750198 / 5.7226453687 / 5.7219643732                         (−1.2e-4)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceModel, applyRope, argmax, attention, loadReferenceWeights, logProb, matvec, rmsnorm, swiglu, type ReferenceWeights } from '../../src/engine/reference.ts';
@@ -30,7 +30,8 @@ import { GGMLType, readGGUF } from '../../src/gguf/index.ts';
 import { computeRope } from '../../src/rope/frequencies.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { createTokenizer } from '../../src/tokenizer/index.ts';
-import { MODELS, STORIES_FILES, TEXTS, greedyReference, maxAbsDiff } from '../helpers/engine-helpers.ts';
+import { greedyReference, maxAbsDiff } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, SHARED_MODELS, sharedModel, STORIES_FILES, STORIES_GREEDY_REF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
 /** What scripts/llamacpp-reference/generate.mjs writes (the fields these tests read). */
 interface LlamaCppFixture {
@@ -43,7 +44,7 @@ interface LlamaCppFixture {
 }
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/llamacpp/', import.meta.url));
-const TEXT = TEXTS + 'tinystories-sample-60k.txt';
+const TEXT = TINYSTORIES_TEXT;
 
 /**
  * Tolerances per file against the 'f32' run, each about two to ten times the largest gap measured when
@@ -70,8 +71,7 @@ const DEFAULTS_EXTRA_LOGITS = 2e-2;
 const PPL_CHECKS: [number, number][] = [[12, 128], [1, 512]];
 const PPL_CTX = 128;
 
-const missing = [TEXT, ...STORIES_FILES.map((f) => MODELS + f)].filter((p) => !existsSync(p));
-if (missing.length) console.warn(`SKIPPING llama.cpp parity tests: shared test data not found: ${missing.join(', ')}`);
+const missingFiles = !requireTestFiles('llama.cpp parity on stories260K', TEXT, STORIES_GREEDY_REF, ...STORIES_FILES.map(sharedModel));
 
 function fixture(model: string): LlamaCppFixture {
   return JSON.parse(readFileSync(`${FIXTURES}${model.replace(/\.gguf$/, '')}.json`, 'utf8')) as LlamaCppFixture;
@@ -91,7 +91,7 @@ function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-describe.skipIf(missing.length > 0).each(STORIES_FILES)('llama.cpp parity: %s', (file) => {
+describe.skipIf(missingFiles).each(STORIES_FILES)('llama.cpp parity: %s', (file) => {
   const expected = fixture(file);
   const tolerance = TOLERANCE[file];
   let weights: ReferenceWeights;
@@ -99,7 +99,7 @@ describe.skipIf(missing.length > 0).each(STORIES_FILES)('llama.cpp parity: %s', 
   let bos: number | null;
 
   beforeAll(async () => {
-    const source = await fileSource(MODELS + file);
+    const source = await fileSource(SHARED_MODELS + file);
     try {
       const gguf = await readGGUF(source);
       const tokenizer = createTokenizer(gguf.metadata);
@@ -112,7 +112,7 @@ describe.skipIf(missing.length > 0).each(STORIES_FILES)('llama.cpp parity: %s', 
   });
 
   it('was generated from this very model file and text (else rerun the generator)', () => {
-    expect(sha256(readFileSync(MODELS + file))).toBe(expected.model.sha256);
+    expect(sha256(readFileSync(SHARED_MODELS + file))).toBe(expected.model.sha256);
     expect(sha256(readFileSync(TEXT))).toBe(expected.text.sha256);
   });
 
@@ -172,7 +172,7 @@ describe.skipIf(missing.length > 0).each(STORIES_FILES)('llama.cpp parity: %s', 
   });
 });
 
-describe.skipIf(missing.length > 0)('llama.cpp fixtures themselves', () => {
+describe.skipIf(missingFiles)('llama.cpp fixtures themselves', () => {
   it('agree with the independent numpy greedy reference for F32, F16 and Q8_0 weights', () => {
     const numpy = greedyReference().greedy_ids;
     for (const file of ['stories260K.gguf', 'stories260K-F16.gguf', 'stories260K-Q8_0.gguf']) {
@@ -186,7 +186,7 @@ describe.skipIf(missing.length > 0)('llama.cpp fixtures themselves', () => {
       expect(fixture(file).tokenization.sha256OfCommaJoinedIds).toBe(sha256(full.ids.join(',')));
     }
     // Id by id, so a mismatch names the first place the tokenizers part.
-    const source = await fileSource(MODELS + STORIES_FILES[0]);
+    const source = await fileSource(SHARED_MODELS + STORIES_FILES[0]);
     const metadata = (await readGGUF(source).finally(() => source.close?.())).metadata;
     const ours = createTokenizer(metadata).encode(readFileSync(TEXT, 'utf8'));
     const firstDiff = ours.findIndex((id, i) => id !== full.ids[i]);
@@ -206,9 +206,9 @@ const LAB_PPL_TOLERANCE = {
   'stories260K-Q8_0.gguf': { f32: 2e-3, defaults: 3e-3 },
 } as const;
 
-describe.skipIf(missing.length > 0).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof typeof LAB_PPL_TOLERANCE)[])('lab ppl vs llama.cpp: %s', (file) => {
+describe.skipIf(missingFiles).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof typeof LAB_PPL_TOLERANCE)[])('lab ppl vs llama.cpp: %s', (file) => {
   it(`gives llama.cpp's perplexity over the first ${LAB_PPL_CHUNKS} chunks of n_ctx ${PPL_CTX}`, () => {
-    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', MODELS + file, '--text-file', TEXT,
+    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', SHARED_MODELS + file, '--text-file', TEXT,
       '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--json'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const ours = JSON.parse(run.stdout) as { perplexity: number; chunks: number; scored: number };
@@ -230,9 +230,9 @@ describe.skipIf(missing.length > 0).each(Object.keys(LAB_PPL_TOLERANCE) as (keyo
  * rounds Q to f16 and accumulates V·softmax in f16, which storage alone does not copy. All are within
  * 1.6e-5 of one another.
  */
-describe.skipIf(missing.length > 0)('lab ppl --kv-cache f16 vs llama.cpp\'s default F16 cache: stories260K.gguf', () => {
+describe.skipIf(missingFiles)('lab ppl --kv-cache f16 vs llama.cpp\'s default F16 cache: stories260K.gguf', () => {
   it(`is within 2e-4 of llama.cpp's defaults and 4e-4 of its f32 run over the first ${LAB_PPL_CHUNKS} chunks`, () => {
-    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', MODELS + 'stories260K.gguf', '--text-file', TEXT,
+    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', SHARED_MODELS + 'stories260K.gguf', '--text-file', TEXT,
       '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--kv-cache', 'f16', '--json'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const ours = JSON.parse(run.stdout) as { perplexity: number; kvCache: string };
@@ -349,9 +349,9 @@ function llamaCppQuantizedLogits(w: ReferenceWeights, types: Map<string, GGMLTyp
 /** Measured 2.0e-6 (Q8_0) and 1.9e-6 (Q4_0): float32 noise on logits up to ~19. */
 const EMULATED_LOGITS_TOLERANCE = 2e-5;
 
-describe.skipIf(missing.length > 0).each(['stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'])('llama.cpp arithmetic emulated: %s', (file) => {
+describe.skipIf(missingFiles).each(['stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'])('llama.cpp arithmetic emulated: %s', (file) => {
   it('gives llama.cpp\'s logits to float noise once activations are rounded to Q8_0 as ggml does', async () => {
-    const source = await fileSource(MODELS + file);
+    const source = await fileSource(SHARED_MODELS + file);
     const gguf = await readGGUF(source);
     const weights = await loadReferenceWeights(gguf).finally(() => source.close?.());
     const types = new Map([...gguf.tensorsByName].map(([name, t]) => [name, t.type]));

@@ -21,10 +21,10 @@ import {
   compareGreedy, expectPartingOnlyAtNearTie, GREEDY_TOKENS, heldOutText, HELD_OUT_TEXT, labPerplexity, llamaGreedyRuns,
   llamaPerplexity, PROMPTS, relativeGap, ROPE_OVERRIDES,
 } from '../helpers/smollm2-cases.ts';
-import { needTestModels, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
 const asked = process.env.ROPE_LAB_LONG === '1';
-const have = asked && needTestModels('SmolLM2 long cases vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
+const have = asked && requireTestFiles('SmolLM2 long cases vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
 const MAX_CHUNKS = process.env.ROPE_LAB_LONG_CHUNKS ? Number(process.env.ROPE_LAB_LONG_CHUNKS) : Infinity;
 
 /**

@@ -37,9 +37,9 @@ import { maxAbsDiff, referenceChunkScorer } from '../helpers/engine-helpers.ts';
 import { llamaCppProduct } from '../helpers/llamacpp-arithmetic.ts';
 import { createLlamaContext, loadLlamaModel, logitsVector, rawLogits } from '../helpers/llamacpp-live.ts';
 import { heldOutText, labPerplexity, llamaPerplexity, relativeGap } from '../helpers/smollm2-cases.ts';
-import { needTestModels, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
-const have = needTestModels('SmolLM2 perplexity vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
+const have = requireTestFiles('SmolLM2 perplexity vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
 
 const N_CTX = 512;
 const CHUNKS = 1;

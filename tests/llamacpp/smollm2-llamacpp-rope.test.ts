@@ -9,9 +9,9 @@ import { fileSource } from '../../src/gguf/source-node.ts';
 import { loadReferenceWeights, type ReferenceWeights } from '../../src/engine/reference.ts';
 import { createTokenizer } from '../../src/tokenizer/index.ts';
 import { heldOutText, labPerplexity, llamaPerplexity, referenceScorer, relativeGap, ROPE_OVERRIDES } from '../helpers/smollm2-cases.ts';
-import { needTestModels, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
-const have = needTestModels('SmolLM2 RoPE overrides vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
+const have = requireTestFiles('SmolLM2 RoPE overrides vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
 
 const N_CTX = 256;
 const CHUNKS = 1;

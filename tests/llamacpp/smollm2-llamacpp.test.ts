@@ -17,9 +17,9 @@ import { argmax, loadReferenceWeights, ReferenceModel } from '../../src/engine/r
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import { llamaTokenize, loadLlamaModel, renderChatLikeLlamaCpp } from '../helpers/llamacpp-live.ts';
 import { compareGreedy, expectPartingOnlyAtNearTie, GREEDY_TOKENS, llamaGreedyRuns, NEAR_TIE, PROMPTS } from '../helpers/smollm2-cases.ts';
-import { needTestModels, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
-const have = needTestModels('SmolLM2 vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
+const have = requireTestFiles('SmolLM2 vs llama.cpp', SMOLLM2_Q4_1, SMOLLM2_F32);
 
 async function openTokenizer(): Promise<{ tokenizer: Tokenizer; template: string }> {
   const source = await fileSource(SMOLLM2_Q4_1);

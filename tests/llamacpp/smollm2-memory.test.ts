@@ -8,9 +8,9 @@ import { nodeGpu } from '../../src/engine/gpu/node-gpu.ts';
 import { viteShaders } from '../../src/engine/gpu/shaders-vite.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
-import { needTestModels, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
-const HAVE = needTestModels('SmolLM2 memory test', SMOLLM2_Q4_1);
+const HAVE = requireTestFiles('SmolLM2 memory test', SMOLLM2_Q4_1);
 
 /** `target` with method `key` replaced by `wrap(original)` (the original bound to `target`). */
 function intercept<T extends object, K extends keyof T>(target: T, key: K, wrap: (original: T[K]) => T[K]): T {

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/commands/probe.ts';
-import { STORIES, haveStories } from '../helpers/probes-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
-const TEXT = new URL('../../../shared/texts/tinystories-sample-60k.txt', import.meta.url).pathname;
+const haveStories = requireTestFiles('lab probe on stories260K', STORIES_GGUF, TINYSTORIES_TEXT);
 
 /** Runs `lab probe …` in-process and returns what it printed. */
 async function probe(...args: string[]): Promise<string> {
@@ -53,14 +53,14 @@ describe('lab probe: option errors', () => {
     [['--text', 'sotu-1700'], /--text: no built-in text 'sotu-1700'/],
     [['--variants', 'linear:4,wobble:2'], /--variants: 'wobble:2' is not base:B or TYPE:FACTOR/],
     [['--variants', 'yarn:0'], /^--variants: 'yarn:0': the factor must be in \(0, 10000\]$/],
-    [['--ctx', '1', '--text-file', TEXT], /fewer than 2 tokens/],
+    [['--ctx', '1', '--text-file', TINYSTORIES_TEXT], /fewer than 2 tokens/],
     [['--kv-cache', 'bf16'], /--kv-cache must be f32 or f16, got 'bf16'/],
   ])('attention-distance %j', async (extra, message) => {
-    await expect(probe('attention-distance', '--model', STORIES, '--engine', 'cpu', ...extra)).rejects.toThrow(message);
+    await expect(probe('attention-distance', '--model', STORIES_GGUF, '--engine', 'cpu', ...extra)).rejects.toThrow(message);
   });
 
   it.skipIf(!haveStories)('--preset extend-smollm2 refuses a model that is not SmolLM2-135M, naming what differs', async () => {
-    await expect(probe('--preset', 'extend-smollm2', '--ctx', '1024', '--model', STORIES)).rejects.toThrow(
+    await expect(probe('--preset', 'extend-smollm2', '--ctx', '1024', '--model', STORIES_GGUF)).rejects.toThrow(
       /this experiment is written for SmolLM2-135M-Instruct; the loaded model '.*' has 5 layers, 8 heads \/ 4 KV heads \(needs 30, 9 \/ 3\)/,
     );
   }, 120_000);
@@ -68,7 +68,7 @@ describe('lab probe: option errors', () => {
 
 describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   it('loss-by-position --json: the own RoPE and the override side by side', async () => {
-    const result = JSON.parse(await probe('loss-by-position', '--model', STORIES, '--engine', 'cpu', '--ctx', '128', '--text-file', TEXT, '--rope-base', '40000', '--json'));
+    const result = JSON.parse(await probe('loss-by-position', '--model', STORIES_GGUF, '--engine', 'cpu', '--ctx', '128', '--text-file', TINYSTORIES_TEXT, '--rope-base', '40000', '--json'));
     expect(result.provenance).toMatchObject({ probe: 'loss-by-position', texts: [{ id: 'user', tokens: 128 }], model: { trainedContext: 2048 } });
     expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K']);
     expect(result.series[1].variant.rope).toMatchObject({ base: 40000, type: 'default', headDim: 8 });
@@ -82,7 +82,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('--variants adds one series per override, labelled, after the own RoPE', async () => {
-    const result = JSON.parse(await probe('perplexity', '--model', STORIES, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TEXT,
+    const result = JSON.parse(await probe('perplexity', '--model', STORIES_GGUF, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TINYSTORIES_TEXT,
       '--rope-original-context', '512', '--variants', 'base:40000,linear:4,yarn:4', '--json'));
     expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K', 'PI ×4', 'YaRN ×4']);
     expect(result.series[3].variant.rope).toMatchObject({ type: 'yarn', factor: 4, originalContext: 512, base: 10000 });
@@ -91,7 +91,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
 
   it('--kv-cache f16 makes the CPU reference round its cache to half: perplexity moves, by little', async () => {
     const ppl = async (kv: string) => {
-      const result = JSON.parse(await probe('perplexity', '--model', STORIES, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TEXT, '--kv-cache', kv, '--json'));
+      const result = JSON.parse(await probe('perplexity', '--model', STORIES_GGUF, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TINYSTORIES_TEXT, '--kv-cache', kv, '--json'));
       return result.series[0].points[0].ppl as number;
     };
     const [f32, f16] = [await ppl('f32'), await ppl('f16')];
@@ -100,7 +100,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('passkey --json keeps every trial', async () => {
-    const result = JSON.parse(await probe('passkey', '--model', STORIES, '--engine', 'cpu', '--lengths', '160', '--depths', '0,1', '--trials', '1', '--seed', '3', '--max-tokens', '4', '--json'));
+    const result = JSON.parse(await probe('passkey', '--model', STORIES_GGUF, '--engine', 'cpu', '--lengths', '160', '--depths', '0,1', '--trials', '1', '--seed', '3', '--max-tokens', '4', '--json'));
     expect(result.provenance).toMatchObject({ probe: 'passkey', seed: 3, options: { lengths: [160], depths: [0, 1], trials: 1, maxTokens: 4 } });
     expect(result.series[0].accuracy).toHaveLength(1);
     expect(result.series[0].trials).toHaveLength(2);
@@ -108,7 +108,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('--csv writes one row per trial', async () => {
-    const csv = await probe('passkey', '--model', STORIES, '--engine', 'cpu', '--lengths', '160', '--depths', '0.5', '--trials', '2', '--max-tokens', '2', '--csv');
+    const csv = await probe('passkey', '--model', STORIES_GGUF, '--engine', 'cpu', '--lengths', '160', '--depths', '0.5', '--trials', '2', '--max-tokens', '2', '--csv');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer');
     expect(lines).toHaveLength(3);
@@ -116,7 +116,7 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('attention-distance renders a table per head', async () => {
-    const text = await probe('attention-distance', '--model', STORIES, '--engine', 'cpu', '--ctx', '64', '--text-file', TEXT);
+    const text = await probe('attention-distance', '--model', STORIES_GGUF, '--engine', 'cpu', '--ctx', '64', '--text-file', TINYSTORIES_TEXT);
     const lines = text.trim().split('\n');
     expect(lines[0]).toMatch(/rope\s+layer\s+head\s+mean distance\s+entropy\s+sink/);
     expect(lines).toHaveLength(1 + 5 * 8);

@@ -4,8 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import { runLossByPosition, runPasskey, type ProbeContext } from '../../src/probes/index.ts';
-import { haveModels, testEngine } from '../helpers/engine-helpers.ts';
-import { STORIES, loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+import { testEngine } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+import { loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+
+const haveModels = requireTestFiles('probe runners on the WebGPU engine', STORIES_GGUF, TINYSTORIES_TEXT);
 
 describe.skipIf(!haveModels)('probe runners: WebGPU engine vs CPU reference (stories260K)', () => {
   let gpu: WebGpuEngine;
@@ -15,7 +18,7 @@ describe.skipIf(!haveModels)('probe runners: WebGPU engine vs CPU reference (sto
     const { weights, tokenizer } = await loadStories();
     cpuCtx = referenceContext(weights, tokenizer);
     gpu = testEngine();
-    await gpu.load({ kind: 'path', path: STORIES }, undefined, { context: 256 });
+    await gpu.load({ kind: 'path', path: STORIES_GGUF }, undefined, { context: 256 });
     gpuCtx = { ...cpuCtx, engine: gpu, hooks: undefined };
   });
   afterAll(() => gpu?.destroy());

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import type { AttentionStats } from '../../src/probes/attention-stats.ts';
 import { ReferenceProbeEngine } from '../../src/probes/reference-engine.ts';
-import { haveModels, testEngine } from '../helpers/engine-helpers.ts';
+import { testEngine } from '../helpers/engine-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 import { tieAwareF16Store } from '../helpers/f16-cache-oracle.ts';
-import { STORIES, loadStories, tinyStories } from '../helpers/probes-helpers.ts';
+import { loadStories, tinyStories } from '../helpers/probes-helpers.ts';
+
+const haveModels = requireTestFiles('attention probes on the WebGPU engine', STORIES_GGUF, TINYSTORIES_TEXT);
 
 const TOKENS = 200;
 /** f32 softmax on the GPU vs f64 on the CPU over ≤ 200 keys (measured: ≤ 1e-6 on masses and sink, 1.3e-6 nats on entropy). */
@@ -44,7 +47,7 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
     ids = tokenizer.encode(tinyStories()).slice(0, TOKENS);
     expect(ids.length).toBe(TOKENS);
     gpu = testEngine();
-    await gpu.load({ kind: 'path', path: STORIES }, undefined, { context: 256 });
+    await gpu.load({ kind: 'path', path: STORIES_GGUF }, undefined, { context: 256 });
   });
   afterAll(() => gpu?.destroy());
 
@@ -134,7 +137,7 @@ describe.skipIf(!haveModels)('attention probes with an f16 KV cache: WebGPU kern
     weights = stories.weights;
     ids = stories.tokenizer.encode(tinyStories()).slice(0, TOKENS);
     gpu = testEngine();
-    await gpu.load({ kind: 'path', path: STORIES }, undefined, { context: 256, kvCache: 'f16' });
+    await gpu.load({ kind: 'path', path: STORIES_GGUF }, undefined, { context: 256, kvCache: 'f16' });
   });
   afterAll(() => gpu?.destroy());
 

@@ -1,8 +1,6 @@
 // Retrieval prompts on the Llama 2 vocabulary (32,000-token SentencePiece, from ../shared): the passkey
 // prompt's wording, key depth and token length, and the first-sentence prompt.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
@@ -10,10 +8,9 @@ import {
   FIRST_SENTENCE_QUESTION, PASSKEY_FILLER, PASSKEY_QUESTION, PASSKEY_TASK, firstSentence, firstSentencePrompt, passkeyPrompt, passkeyText,
   quotedAnswer, recalledNumber,
 } from '../../src/probes/prompts.ts';
+import { LLAMA_SPM_VOCAB, requireTestFiles } from '../helpers/shared.ts';
 
-const VOCAB = fileURLToPath(new URL('../../../shared/models/ggml-vocab-llama-spm.gguf', import.meta.url));
-const haveVocab = existsSync(VOCAB);
-if (!haveVocab) console.warn(`SKIPPING passkey sizing tests: ${VOCAB} not found`);
+const haveVocab = requireTestFiles('passkey prompt sizing', LLAMA_SPM_VOCAB);
 
 describe('passkey text', () => {
   it('is the landmark-attention prompt, lines joined by newlines', () => {
@@ -36,7 +33,7 @@ describe('passkey text', () => {
 describe.skipIf(!haveVocab)('prompt sizing on the Llama 2 vocabulary', () => {
   let tokenizer: Tokenizer;
   beforeAll(async () => {
-    tokenizer = createTokenizer((await readGGUF(await fileSource(VOCAB))).metadata);
+    tokenizer = createTokenizer((await readGGUF(await fileSource(LLAMA_SPM_VOCAB))).metadata);
   });
 
   it('passkey prompts fill the target within one filler block, with the key at the depth', () => {

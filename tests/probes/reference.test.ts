@@ -10,7 +10,10 @@ import { traceReference } from '../../src/probes/reference-trace.ts';
 import { runLossByPosition, runPerplexity } from '../../src/probes/loss-probe.ts';
 import { runFirstSentence, runPasskey } from '../../src/probes/retrieval-probe.ts';
 import { MAX_MAP_TOKENS, runAttentionProbe } from '../../src/probes/attention-probe.ts';
-import { haveStories, loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+import { loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+
+const haveStories = requireTestFiles('probes on stories260K', STORIES_GGUF, TINYSTORIES_TEXT);
 
 describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
   let weights: ReferenceWeights;

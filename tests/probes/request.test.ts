@@ -2,7 +2,10 @@
 // path, and a request run end to end on the CPU reference.
 import { describe, expect, it } from 'vitest';
 import { parseProbeRequest, runProbeRequest, type ProbeRequest } from '../../src/probes/request.ts';
-import { haveStories, loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+import { loadStories, referenceContext, tinyStories } from '../helpers/probes-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+
+const haveStories = requireTestFiles('runProbeRequest on stories260K', STORIES_GGUF, TINYSTORIES_TEXT);
 
 const ROPE = { headDim: 128, base: 10000, type: 'default' };
 

@@ -1,9 +1,9 @@
 // validateRopeConfig, ropeConfigFromGGUF and the presets.
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { computeRope, ropeConfigFromGGUF, ROPE_PRESETS, validateRopeConfig, type RopeConfig } from '../../src/rope/index.ts';
+import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 
 describe('validateRopeConfig', () => {
   it('accepts every preset and returns a copy', () => {
@@ -102,10 +102,8 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     scaled.forEach((t, i) => expect(Math.abs(fromGguf[i] - t) / t).toBeLessThan(1e-6));
     expect(computeRope(cfg).attentionFactor).toBe(1);
   });
-  const stories = '../shared/models/stories260K.gguf';
-  if (!existsSync(stories)) console.warn(`skipping the stories260K GGUF test: ${stories} not found (see /work/shared/README.md)`);
-  it.skipIf(!existsSync(stories))('maps the real stories260K GGUF (head 64/8 = 8, rope dims 8, 2048 context)', async () => {
-    const file = await readGGUF(await fileSource(stories));
+  it.skipIf(!requireTestFiles('RoPE config of stories260K', STORIES_GGUF))('maps the real stories260K GGUF (head 64/8 = 8, rope dims 8, 2048 context)', async () => {
+    const file = await readGGUF(await fileSource(STORIES_GGUF));
     const cfg = ropeConfigFromGGUF(file.metadata);
     expect(cfg).toEqual({ headDim: 8, base: 10_000, type: 'default', maxPositionEmbeddings: 2048 });
     expect(Array.from(computeRope(cfg).invFreq)).toEqual([1, 0.1, 0.01, 0.001].map(Math.fround));

@@ -1,7 +1,7 @@
 // The chat prompt with SmolLM2-135M-Instruct's own template, read from the real GGUF (ChatML with a
 // default system prompt), and the ids the engine makes of it.
 import { describe, expect, it } from 'vitest';
-import { needTestModels, SMOLLM2_Q4_1 } from '../helpers/test-models.ts';
+import { requireTestFiles, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { createTokenizer } from '../../src/tokenizer/index.ts';
@@ -13,7 +13,7 @@ const turns = [
   { role: 'user', content: 'And of Italy?' },
 ];
 
-describe.skipIf(!needTestModels('chat prompt', SMOLLM2_Q4_1))('chat prompt with SmolLM2’s template', async () => {
+describe.skipIf(!requireTestFiles('chat prompt', SMOLLM2_Q4_1))('chat prompt with SmolLM2’s template', async () => {
   const file = await readGGUF(await fileSource(SMOLLM2_Q4_1));
   const tokenizer = createTokenizer(file.metadata);
   const format = tokenizer.chatFormat!;

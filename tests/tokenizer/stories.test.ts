@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
-import { MODELS, missing, readMetadata, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/tokenizer-helpers.ts';
+import { readMetadata } from '../helpers/tokenizer-helpers.ts';
+import { requireTestFiles, STORIES_GGUF, STORIES_GREEDY_REF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
-const GREEDY_REF = MODELS + 'stories260K_greedy_ref.json';
 
-const absent = missing(STORIES_GGUF, TINYSTORIES_TEXT, GREEDY_REF);
+const absent = !requireTestFiles('stories260K tokenizer', STORIES_GGUF, TINYSTORIES_TEXT, STORIES_GREEDY_REF);
 
-describe.skipIf(absent)(`stories260K tokenizer ${absent || ''}`, () => {
+describe.skipIf(absent)('stories260K tokenizer', () => {
   let tokenizer: Tokenizer;
   let text: string;
   beforeAll(async () => {
@@ -57,7 +57,7 @@ describe.skipIf(absent)(`stories260K tokenizer ${absent || ''}`, () => {
   });
 
   it("agrees with the llama2.c reference's decoding of 64 greedy tokens, and re-encodes them", () => {
-    const ref = JSON.parse(readFileSync(GREEDY_REF, 'utf8')) as { greedy_ids: number[]; greedy_text: string };
+    const ref = JSON.parse(readFileSync(STORIES_GREEDY_REF, 'utf8')) as { greedy_ids: number[]; greedy_text: string };
     // The reference generated after BOS and kept the first token's space: a continuation.
     expect(tokenizer.decode(ref.greedy_ids, { continuing: true })).toBe(ref.greedy_text);
     expect(tokenizer.decode([1, ...ref.greedy_ids])).toBe(ref.greedy_text.slice(1));

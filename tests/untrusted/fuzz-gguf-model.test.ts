@@ -13,9 +13,9 @@ import { llamaConfigFromGGUF } from '../../src/engine/model-config.ts';
 import { GGMLType, GGUFError, bytesSource, readGGUF, writeGGUF } from '../../src/gguf/index.ts';
 import { mulberry32 } from '../../src/probes/random.ts';
 import { TokenizerError, createTokenizer } from '../../src/tokenizer/index.ts';
-import { haveSharedModels, sharedModel } from '../helpers/gguf-shared-files.ts';
+import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 
-if (!haveSharedModels && process.env.CI === 'true') throw new Error('CI must have ../shared/models/stories260K.gguf');
+const haveSharedModels = requireTestFiles('fuzzing stories260K.gguf', STORIES_GGUF);
 
 const CASES = Number(process.env.FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
@@ -135,7 +135,7 @@ async function runCase(bytes: Uint8Array, name: string): Promise<{ outcome: Outc
 
 describe.skipIf(!haveSharedModels)('fuzzing stories260K.gguf through the reader, the model config and the load budget', () => {
   it(`${CASES} seeded cases: each accepted or refused in one named line, quickly`, async () => {
-    const base = new Uint8Array(readFileSync(sharedModel('stories260K.gguf')));
+    const base = new Uint8Array(readFileSync(STORIES_GGUF));
     const header = fields(base);
     const headerEnd = (await readGGUF(bytesSource(base))).dataOffset;
     const random = mulberry32(SEED);
