@@ -3,57 +3,16 @@
 // messages, cancellation, crash recovery, streaming/stopping generation, and chat.
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo, ModelSource } from '../../src/engine/types.ts';
 import { meta, writeGGUF } from '../../src/gguf/index.ts';
 import { parseModelManifest } from '../../src/models/builtin.ts';
 import { ModelCacheError, type CachedModel } from '../../src/storage/model-cache.ts';
 import { createModelSlices, type ModelLabSlices } from '../../src/state/modelStore.ts';
 import type { ModelCache, ModelServices } from '../../src/state/modelServices.ts';
 import { clampSetting, NO_CHAT_TEMPLATE } from '../../src/state/modelPlayground.ts';
+import type { ModelInfo } from '../../src/engine/types.ts';
+import { ScriptedEngine, SCRIPTED_MODEL_INFO } from '../helpers/scripted-engine.ts';
 
-const INFO = { architecture: 'llama', name: 'tiny' } as ModelInfo;
 const MODEL_BYTES = new Uint8Array([0x47, 0x47, 0x55, 0x46, 1, 2, 3, 4]); // starts with "GGUF"
-
-class FakeEngine implements Engine {
-  sources: ModelSource[] = [];
-  loads: ModelInfo = INFO;
-  loaded = false;
-  loadError: Error | null = null;
-  cancelled = false;
-  generated: { prompt: string | number[]; options: GenerateOptions }[] = [];
-  generateError: Error | null = null;
-  async load(source: ModelSource, onProgress?: (p: LoadProgress) => void) {
-    this.sources.push(source);
-    onProgress?.({ phase: 'weights', loadedBytes: 4, totalBytes: 8, tensor: 'blk.0.attn_q.weight' });
-    if (this.loadError) throw this.loadError;
-    this.loaded = true;
-    return this.loads;
-  }
-  async info() {
-    return this.loaded ? this.loads : null;
-  }
-  async generate(prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
-    this.generated.push({ prompt, options });
-    if (this.generateError) throw this.generateError;
-    this.cancelled = false;
-    const tokens: number[] = [];
-    while (tokens.length < options.maxTokens && !this.cancelled) {
-      await new Promise((r) => setTimeout(r, 1));
-      tokens.push(tokens.length);
-      onToken?.({ id: tokens.length - 1, text: 'ab'[tokens.length % 2], index: tokens.length - 1 });
-    }
-    const text = tokens.map((t) => 'ab'[(t + 1) % 2]).join('');
-    return { tokens, text, promptTokens: 3, tokensPerSecond: 10, promptTokensPerSecond: 30, stoppedBy: this.cancelled ? ('cancelled' as const) : ('maxTokens' as const) };
-  }
-  async score(): Promise<never> {
-    throw new Error('not used');
-  }
-  async setRope() {}
-  cancel() {
-    this.cancelled = true;
-  }
-  async unload() {}
-}
 
 /** The OPFS cache's contract over a Map; `quotaBytes` makes saves fail like a full disk. */
 function memoryCache(quotaBytes = Infinity): ModelCache & { entries: Map<string, CachedModel & { file: File }> } {
@@ -90,7 +49,7 @@ function memoryCache(quotaBytes = Infinity): ModelCache & { entries: Map<string,
 }
 
 function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof fetch } = {}) {
-  const engine = new FakeEngine();
+  const engine = new ScriptedEngine();
   const cache = memoryCache(options.quota);
   const fetches: string[] = [];
   let crash: (message: string) => void = () => {};
@@ -178,7 +137,7 @@ describe('model slice: loading', () => {
     const t = setup();
     await t.model().actions.load({ kind: 'url', url: URL_ });
     expect(t.model().error).toBeNull();
-    expect(t.model().info).toEqual(INFO);
+    expect(t.model().info).toEqual(SCRIPTED_MODEL_INFO);
     expect(t.model().source).toBe(URL_);
     expect(t.stages).toEqual(['check', 'header', 'download', 'weights']);
     const source = t.engine.sources[0];
@@ -200,7 +159,7 @@ describe('model slice: loading', () => {
     const t = setup({ quota: 4 });
     await t.model().actions.load({ kind: 'url', url: URL_ });
     expect(t.engine.sources[0]).toEqual({ kind: 'url', url: URL_ });
-    expect(t.model().info).toEqual(INFO);
+    expect(t.model().info).toEqual(SCRIPTED_MODEL_INFO);
     expect(t.model().notice).toMatch(/^Loaded without caching: not enough browser storage/);
   });
 
@@ -210,7 +169,7 @@ describe('model slice: loading', () => {
     await t.model().actions.load({ kind: 'url', url: URL_ });
     expect(t.engine.sources).toEqual([{ kind: 'url', url: URL_ }]);
     expect(t.fetches).toEqual([]);
-    expect(t.model().info).toEqual(INFO);
+    expect(t.model().info).toEqual(SCRIPTED_MODEL_INFO);
     expect(t.model().cacheError).toBe('This browser has no Origin Private File System, so models are not cached.');
   });
 
@@ -367,7 +326,7 @@ const CHATML = {
 describe('playground slice: chat', () => {
   async function chatSetup(chatTemplate: ModelInfo['chatTemplate'] = CHATML) {
     const t = setup();
-    t.engine.loads = { ...INFO, chatTemplate };
+    t.engine.loads = { ...SCRIPTED_MODEL_INFO, chatTemplate };
     await t.model().actions.load({ kind: 'url', url: URL_ });
     const playground = () => t.store.getState().playground;
     playground().actions.setMode('chat');

@@ -3,49 +3,12 @@
 // between steps, and recovery from a dead worker (one that throws, reports a fatal error, or ends silently).
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine, GenerateOptions, GeneratedToken, LoadProgress, ModelInfo } from '../../src/engine/types.ts';
 import { EngineCrashError, WORKER_CLOSED, WorkerEngine, type EngineLocks, type EngineWorker } from '../../src/worker/engine-client.ts';
 import { ALIVE_MESSAGE, FATAL_MESSAGE } from '../../src/worker/engine-protocol.ts';
+import type { LoadProgress } from '../../src/engine/types.ts';
+import { ScriptedEngine, SCRIPTED_LOAD_PROGRESS, SCRIPTED_MODEL_INFO } from '../helpers/scripted-engine.ts';
 
-const INFO = { architecture: 'llama', name: 'fake' } as ModelInfo;
 const tick = (ms = 2) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Produces one token per 2 ms step and honours cancel() between steps, like the GPU engine. */
-class SteppingEngine implements Engine {
-  private cancelled = false;
-  private loaded = false;
-  async load(_source: unknown, onProgress?: (p: LoadProgress) => void) {
-    await onProgress?.({ phase: 'weights', loadedBytes: 5, totalBytes: 10, tensor: 'token_embd.weight' });
-    this.loaded = true;
-    return INFO;
-  }
-  async info() {
-    return this.loaded ? INFO : null;
-  }
-  async generate(_prompt: string | number[], options: GenerateOptions, onToken?: (t: GeneratedToken) => void) {
-    this.cancelled = false;
-    const tokens: number[] = [];
-    while (tokens.length < options.maxTokens && !this.cancelled) {
-      await tick();
-      tokens.push(tokens.length);
-      onToken?.({ id: tokens.length - 1, text: `t${tokens.length - 1} `, index: tokens.length - 1 });
-    }
-    return {
-      tokens, text: tokens.map((t) => `t${t} `).join(''), promptTokens: 1, tokensPerSecond: 1, promptTokensPerSecond: 1,
-      stoppedBy: this.cancelled ? ('cancelled' as const) : ('maxTokens' as const),
-    };
-  }
-  async score(): Promise<never> {
-    throw new Error('not used');
-  }
-  async setRope() {}
-  cancel() {
-    this.cancelled = true;
-  }
-  async unload() {
-    this.loaded = false;
-  }
-}
 
 /** navigator.locks as far as the client uses it: a request is granted once the holder lets go, unless aborted first. */
 class FakeLocks {
@@ -74,7 +37,7 @@ let lockCount = 0;
 
 /** A Worker stand-in: comlink traffic over a MessageChannel, 'error' events dispatched by the test. */
 class FakeWorker extends EventTarget implements EngineWorker {
-  readonly engine = new SteppingEngine();
+  readonly engine = new ScriptedEngine((index) => `t${index} `, 2);
   terminated = false;
   private readonly page: MessagePort;
   private readonly inside: MessagePort;
@@ -144,8 +107,8 @@ describe('WorkerEngine', () => {
   it('forwards load with its progress callback, and streams generated tokens in order', async () => {
     const engine = client();
     const progress: LoadProgress[] = [];
-    expect(await engine.load({ kind: 'url', url: 'x' }, (p) => progress.push(p))).toEqual(INFO);
-    expect(progress).toEqual([{ phase: 'weights', loadedBytes: 5, totalBytes: 10, tensor: 'token_embd.weight' }]);
+    expect(await engine.load({ kind: 'url', url: 'x' }, (p) => progress.push(p))).toEqual(SCRIPTED_MODEL_INFO);
+    expect(progress).toEqual([SCRIPTED_LOAD_PROGRESS]);
     const streamed: string[] = [];
     const result = await engine.generate('hi', { maxTokens: 4 }, (t) => streamed.push(t.text));
     expect(result.stoppedBy).toBe('maxTokens');
@@ -181,7 +144,7 @@ describe('WorkerEngine', () => {
     expect(await engine.info()).toBeNull();
     await expect(engine.generate('x', { maxTokens: 1 })).rejects.toThrow('no model is loaded');
 
-    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(INFO);
+    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(SCRIPTED_MODEL_INFO);
     expect(workers).toHaveLength(2);
     expect((await engine.generate('hi', { maxTokens: 2 })).tokens).toEqual([0, 1]);
   });
@@ -221,7 +184,7 @@ describe('WorkerEngine', () => {
     expect(workers[0].terminated).toBe(true);
     await expect(engine.generate('x', { maxTokens: 1 })).rejects.toThrow('no model is loaded');
 
-    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(INFO);
+    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(SCRIPTED_MODEL_INFO);
     expect(workers).toHaveLength(2);
     expect((await engine.generate('hi', { maxTokens: 2 })).tokens).toEqual([0, 1]);
   });
@@ -234,7 +197,7 @@ describe('WorkerEngine', () => {
     workers[0].close();
     await tick(10);
     expect(crashes).toEqual([WORKER_CLOSED]);
-    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(INFO);
+    expect(await engine.load({ kind: 'url', url: 'x' })).toEqual(SCRIPTED_MODEL_INFO);
     expect(workers).toHaveLength(2);
   });
 
