@@ -2,13 +2,14 @@
 // it to the browser history and (when framed) to the host page, then render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectEmbedBridge } from './embed/embedBridge.ts';
 import { createLabStore } from './state/labStore.ts';
 import { connectModelUrl } from './state/modelUrl.ts';
 import { readPageMode } from './state/pageMode.ts';
 import { connectUrlSync, experimentFromLocation, invalidUrlNotice, writeCanonicalUrl } from './state/urlSync.ts';
 import { App } from './ui/App.tsx';
+import { connectEmbedBridge } from './ui/embed/embedBridge.ts';
 import { ExportRegistry } from './ui/export/ExportRegistry.tsx';
+import { createAnalyticsClient } from './worker/analyticsClient.ts';
 import './ui/styles/lab.css';
 
 const mode = readPageMode(window.location.search);
@@ -27,6 +28,6 @@ else connectEmbedBridge(store, exports, { origin: mode.origin });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App store={store} exports={exports} mode={mode} />
+    <App store={store} exports={exports} mode={mode} analytics={createAnalyticsClient()} />
   </StrictMode>,
 );

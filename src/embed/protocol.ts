@@ -1,8 +1,11 @@
 // The postMessage protocol between an embedded lab (iframe) and its host page (docs/embed.md).
 // The type strings are a public contract: notebooks match on them.
 import { parseProbeRequest, type ProbeProgress, type ProbeRequest, type ProbeResult } from '../probes/index.ts';
-import type { ExportFormat } from '../ui/export/viewExport.ts';
 import { checkPlainData, quote, type DataBudget } from '../untrusted/plainData.ts';
+
+/** What a view can be exported as (by the download buttons and by `rope-lab:export`). */
+export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv', 'json'];
 
 export const MESSAGE = {
   ready: 'rope-lab:ready',
@@ -38,8 +41,6 @@ export type IncomingMessage =
   | { type: typeof MESSAGE.export; format: ExportFormat }
   | { type: typeof MESSAGE.run; request: ProbeRequest; text?: string };
 
-const EXPORT_FORMATS: readonly string[] = ['svg', 'png', 'csv', 'json'];
-
 /**
  * The work one message may ask of the validators, checked before anything else reads it (its `text`
  * apart, a string bounded by MAX_RUN_TEXT): the largest valid state or probe request is under 20,000
@@ -68,7 +69,7 @@ export function readIncoming(data: unknown): IncomingMessage | { error: string; 
       return { type, state: (data as { state: unknown }).state };
     case MESSAGE.export: {
       const format = (data as { format?: unknown }).format;
-      if (typeof format !== 'string' || !EXPORT_FORMATS.includes(format))
+      if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format))
         return { error: `${MESSAGE.export} format must be one of ${EXPORT_FORMATS.join(', ')}`, request };
       return { type, format: format as ExportFormat };
     }

@@ -5,7 +5,7 @@ import type { Engine } from '../engine/types.ts';
 import { siteBase, webBuiltinCatalog, type BuiltinCatalog } from '../models/manifest-web.ts';
 import * as opfs from '../storage/model-cache.ts';
 import { WorkerEngine } from '../worker/engine-client.ts';
-import { webgpuProblem } from './modelErrors.ts';
+import { webgpuProblem } from '../worker/webgpu-support.ts';
 
 export type ModelCache = Pick<
   typeof opfs,

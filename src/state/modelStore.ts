@@ -9,6 +9,9 @@ import { isProbeRunner } from '../worker/probe-protocol.ts';
 
 export type ModelLabSlices = PlaygroundSlices & ProbeSlices;
 
+/** What the model panel shows of a loaded model (the UI reads engine types through the store only). */
+export type { ModelInfo } from '../engine/types.ts';
+
 /** `services` defaults to the page's (a worker engine, spawned on the first load, and the OPFS cache). */
 export function createModelSlices<T extends ModelLabSlices>(
   set: SliceSetter<T>,

@@ -13,6 +13,8 @@ import type { ModelSlices } from './modelSlice.ts';
 import type { SliceSetter } from './modelServices.ts';
 import type { PublishedRuns } from './publishedRuns.ts';
 
+export type { StoredProbeResult } from '../storage/probe-results.ts';
+
 export type ProbeStorage = Pick<typeof idb, 'isProbeStorageAvailable' | 'listProbeResults' | 'saveProbeResult' | 'deleteProbeResult'>;
 
 export interface ProbeServices {

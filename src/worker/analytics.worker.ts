@@ -2,10 +2,8 @@
 // stays responsive while the base-vs-context view fills in. Pure calls into src/rope.
 import { expose } from 'comlink';
 import { baseContextSweep, firstNegativeDistance, minBase, type MinBaseOptions, type RopeConfig } from '../rope/index.ts';
+import type { MinBaseAnswer } from './analytics-api.ts';
 
-export type MinBaseAnswer =
-  | { context: number; minBase: number; gridRatio: number; nonMonotone: Array<{ base: number; firstNegative: number }> }
-  | { context: number; error: string };
 
 const api = {
   sweep(headDim: number, bases: number[], maxDistance: number) {

@@ -6,7 +6,7 @@ import { defaultExperiment } from '../../src/state/defaults.ts';
 import { createLabStore, type LabStore } from '../../src/state/labStore.ts';
 import { serialiseExperiment } from '../../src/state/parseExperiment.ts';
 import type { ExportRegistry } from '../../src/ui/export/ExportRegistry.tsx';
-import { connectEmbedBridge } from '../../src/embed/embedBridge.ts';
+import { connectEmbedBridge } from '../../src/ui/embed/embedBridge.ts';
 
 type Posted = { type: string; message?: string; request?: string };
 

@@ -1,7 +1,7 @@
 // useMemo that times its computation with performance.now and reports it to the store, so the status
 // line shows how long the last recompute took (the "fast enough to drag a slider" budget is ~16 ms).
 import { useEffect, useMemo } from 'react';
-import { useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { useLabStoreApi } from '../LabStoreContext.tsx';
 
 export function useMeasuredMemo<T>(compute: () => T, deps: readonly unknown[]): T {
   const store = useLabStoreApi();

@@ -1,6 +1,6 @@
 // Settings every view shares: the context lengths marked on the charts.
 import { useEffect, useId, useState } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { LIMITS } from '../../state/experiment.ts';
 import { selectActions, selectContexts } from '../../state/labStore.ts';
 

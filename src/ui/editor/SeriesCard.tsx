@@ -2,7 +2,7 @@
 // slider for the base. Each edit is validated with validateRopeConfig before it reaches the store.
 import { memo } from 'react';
 import { ROPE_PRESETS, ROPE_TYPES, validateRopeConfig, type RopeConfig, type RopeType } from '../../rope/index.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { LIMITS } from '../../state/experiment.ts';
 import { selectActions, type Series } from '../../state/labStore.ts';
 import { COMMON_FIELDS, configForType, TYPE_FIELDS, TYPE_LABELS, withField, type FieldSpec } from './configFields.ts';

@@ -1,7 +1,7 @@
 // The list of series with add-from-preset.
 import { useState } from 'react';
 import { ROPE_PRESETS } from '../../rope/index.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { LIMITS } from '../../state/experiment.ts';
 import { selectActions, selectSeries } from '../../state/labStore.ts';
 import { SeriesCard } from './SeriesCard.tsx';

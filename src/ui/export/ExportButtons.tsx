@@ -1,6 +1,6 @@
 // Download buttons for the view on screen; they call the same exportView the embed protocol uses.
 import { useState } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectActions } from '../../state/labStore.ts';
 import { useExportRegistry } from './ExportRegistry.tsx';
 import { downloadView, EXPORT_FORMATS, type ExportFormat } from './viewExport.ts';

@@ -1,9 +1,9 @@
 // Exports of the view on screen: SVG text, PNG data URL, CSV text, JSON object. The download buttons
 // and the embed protocol both go through exportView, so a notebook gets exactly what a click saves.
+import type { ExportFormat } from '../../embed/protocol.ts';
 import type { ViewId } from '../../state/experiment.ts';
 
-export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv', 'json'];
+export { EXPORT_FORMATS, type ExportFormat } from '../../embed/protocol.ts';
 
 export type Cell = number | string | null;
 

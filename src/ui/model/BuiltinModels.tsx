@@ -2,7 +2,7 @@
 // its size, and a button to load it. Fetched from the page's own origin; the loaded one is marked.
 import { useEffect } from 'react';
 import { builtinRef, type BuiltinModel } from '../../models/builtin.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 import { formatMegabytes } from './format.ts';
 

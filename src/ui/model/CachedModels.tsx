@@ -1,6 +1,6 @@
 // The models kept in the browser's private storage (OPFS): load one without downloading, or delete it.
 import { useEffect } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 import { formatDate, formatMegabytes } from './format.ts';
 

@@ -1,5 +1,5 @@
 // Progress of a load in progress: the stage, bytes so far, the tensor being uploaded, and a Cancel button.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModelActions, selectModelLoading } from '../../state/modelStore.ts';
 import { formatMegabytes, stageLabel } from './format.ts';
 

@@ -2,7 +2,7 @@
 // path, which downloads it into the browser's storage once and reads it from there afterwards. Each row
 // gives size and licence, and says whether the model is cached in this browser or loaded.
 import { CATALOGUE, catalogueRepoUrl, catalogueUrl, type CatalogueModel } from '../../models/catalogue.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 
 function formatSize(model: CatalogueModel): string {

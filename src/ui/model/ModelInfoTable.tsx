@@ -1,6 +1,6 @@
 // What the loaded model is: its shape, its RoPE as the file describes it, tensor types, size and device.
-import type { ModelInfo } from '../../engine/types.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import type { ModelInfo } from '../../state/modelStore.ts';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModelInfo } from '../../state/modelStore.ts';
 import { describeRope, formatMegabytes } from './format.ts';
 

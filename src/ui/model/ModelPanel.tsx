@@ -1,7 +1,7 @@
 // The model panel: pick a model (the lab's own family, the Hugging Face catalogue, a file, drop, URL,
 // cache), watch it load, read what it is. Errors are announced (role="alert") and leave everything else usable.
 import { useState, type DragEvent } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 import { BuiltinModels } from './BuiltinModels.tsx';
 import { CachedModels } from './CachedModels.tsx';

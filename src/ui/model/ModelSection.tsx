@@ -1,7 +1,7 @@
 // The lab's "Model" section: the model panel beside the playground. Opening it loads the built-in
 // default model when no model was asked for yet (the analytics alone load none).
 import { useEffect } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModelActions } from '../../state/modelStore.ts';
 import { Playground } from '../playground/Playground.tsx';
 import { ModelPanel } from './ModelPanel.tsx';

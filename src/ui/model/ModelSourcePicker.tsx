@@ -1,7 +1,7 @@
 // Where a model comes from: a GGUF file from disk (picker; dropping a file anywhere on the panel works
 // too, see ModelPanel) or an http(s) URL.
 import { useId, type FormEvent } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 
 export function ModelSourcePicker() {

@@ -1,7 +1,7 @@
 // Chat mode: a system prompt, the conversation, and a message box. The store renders the conversation with
 // the model's own chat template and streams the reply until the template's end-of-turn token.
 import { useId } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { NO_CHAT_TEMPLATE } from '../../state/modelPlayground.ts';
 import { selectModel, selectPlayground } from '../../state/modelStore.ts';
 import { SamplingControls } from './SamplingControls.tsx';

@@ -1,6 +1,6 @@
 // Completion mode: a prompt the model continues as written, Generate / Stop, and the streamed continuation.
 import { useId } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel, selectPlayground } from '../../state/modelStore.ts';
 import { SamplingControls } from './SamplingControls.tsx';
 

@@ -1,6 +1,6 @@
 // Speed and size of the current or last run: tokens so far (with a live rate while streaming), then the
 // engine's own decode and prompt-processing rates once it finishes.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import type { PlaygroundState } from '../../state/modelPlayground.ts';
 import { selectPlayground } from '../../state/modelStore.ts';
 

@@ -1,7 +1,7 @@
 // The playground: Completion (continue a prompt as written) or Chat (the conversation in the model's chat
 // template), the sampling settings either way, Stop, and the speed of the last run.
 import { useId } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import type { PlaygroundMode } from '../../state/modelPlayground.ts';
 import { selectModel, selectPlayground } from '../../state/modelStore.ts';
 import { ChatPlayground } from './ChatPlayground.tsx';

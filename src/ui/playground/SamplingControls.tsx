@@ -1,6 +1,6 @@
 // Number inputs for the sampling settings; ranges and hints come from SAMPLING_FIELDS so the store and
 // the form agree on what is valid.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { SAMPLING_FIELDS, type SamplingKey } from '../../state/modelPlayground.ts';
 import { selectPlayground } from '../../state/modelStore.ts';
 

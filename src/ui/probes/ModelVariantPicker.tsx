@@ -1,7 +1,7 @@
 // Probes across models from the form: tick the lab's own models to run each as one more variant (under
 // its own RoPE) beside the loaded model's variants, so one run compares the family.
 import { useEffect } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 
 export function ModelVariantPicker({ chosen, onChange }: { chosen: string[]; onChange(names: string[]): void }) {

@@ -4,7 +4,7 @@
 // another model is loaded, and opens with its published H100 run when this browser has none.
 import { useEffect, useState, type ReactNode } from 'react';
 import { EXTEND_SMOLLM2, PRESETS, ROPE_PI_ABF, type ProbeSuite } from '../../probes/index.ts';
-import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { useLab, useLabStoreApi } from '../LabStoreContext.tsx';
 import { selectModelInfo } from '../../state/modelStore.ts';
 import { presetSuite } from '../../state/presetUrl.ts';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';

@@ -2,10 +2,10 @@
 // and trials. Run builds a ProbeRequest and checks it with parseProbeRequest (the same check a URL or
 // an embedding host gets), so a bad field is named before anything runs.
 import { useEffect, useState } from 'react';
-import type { ModelInfo } from '../../engine/types.ts';
+import type { ModelInfo } from '../../state/modelStore.ts';
 import { builtinRef } from '../../models/builtin.ts';
 import { MAX_MAP_TOKENS, parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 import { defaultTextId } from './textChoices.ts';
 import { useBuiltinTexts } from './useBuiltinTexts.ts';

@@ -1,7 +1,7 @@
 // What the probes are waiting for while no model is loaded: the load in progress (stage and bytes), or,
 // when none is running (it failed or was cancelled), why, and a button that loads the lab's default
 // model. The model's error is the Model panel's alert; here it is plain text, so it is announced once.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectModel } from '../../state/modelStore.ts';
 import { formatMegabytes, stageLabel } from '../model/format.ts';
 

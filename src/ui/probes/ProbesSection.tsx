@@ -4,7 +4,7 @@
 // naming what is on screen; it also loads the built-in default model when no model was asked for yet.
 import { useEffect } from 'react';
 import type { ProbeRequest } from '../../probes/index.ts';
-import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { useLab, useLabStoreApi } from '../LabStoreContext.tsx';
 import { selectActions } from '../../state/labStore.ts';
 import { selectModelActions, selectModelInfo, selectModelLoading } from '../../state/modelStore.ts';
 import { selectProbeActions, selectProbes, selectSelectedProbe } from '../../state/probeSlice.ts';

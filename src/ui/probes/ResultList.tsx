@@ -1,7 +1,6 @@
 // The stored results (IndexedDB), newest first: pick one to show it, or delete it.
-import { useLab } from '../../state/LabStoreContext.tsx';
-import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
-import type { StoredProbeResult } from '../../storage/probe-results.ts';
+import { useLab } from '../LabStoreContext.tsx';
+import { selectProbeActions, selectProbes, type StoredProbeResult } from '../../state/probeSlice.ts';
 
 export function describeResult(r: StoredProbeResult): string {
   const { provenance } = r.result;

@@ -2,7 +2,7 @@
 // texts, seed, when, how long), and its exports.
 import { useRef, useState } from 'react';
 import type { AttentionProbeResult, FirstSentenceResult, LossByPositionResult, ModelLabel, PasskeyResult, PerplexityResult } from '../../probes/index.ts';
-import type { StoredProbeResult } from '../../storage/probe-results.ts';
+import type { StoredProbeResult } from '../../state/probeSlice.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/viewExport.ts';
 import { AttentionDistanceCharts } from './charts/AttentionCharts.tsx';
 import { LossByPositionChart, PerplexityChart } from './charts/LanguageModelCharts.tsx';

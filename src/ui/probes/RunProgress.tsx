@@ -3,7 +3,7 @@
 // A preset experiment's steps share one bar: step i of n fills the i-th n-th.
 import { useEffect, useState } from 'react';
 import { estimateTimeLeft, formatTimeLeft } from '../../probes/eta.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectProbeActions, selectProbes } from '../../state/probeSlice.ts';
 
 /** performance.now(), refreshed every second while `active`, so the estimate counts down between reports. */

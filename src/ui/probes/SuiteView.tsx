@@ -3,7 +3,7 @@
 // ran, and one click re-runs it here — loading the model the preset is written for first when need be.
 import { useMemo } from 'react';
 import { presetModelMismatch } from '../../probes/index.ts';
-import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { useLab, useLabStoreApi } from '../LabStoreContext.tsx';
 import { selectModelInfo } from '../../state/modelStore.ts';
 import { selectProbes, type PublishedSuite, type ShownSuite } from '../../state/probeSlice.ts';
 import { ResultView } from './ResultView.tsx';

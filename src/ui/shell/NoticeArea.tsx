@@ -1,5 +1,5 @@
 // Notices for the whole lab (a rejected link, a failed export). Errors are announced (role="alert").
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectActions, selectNotices } from '../../state/labStore.ts';
 
 export function NoticeArea() {

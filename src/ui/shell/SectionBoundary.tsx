@@ -2,7 +2,7 @@
 // page (header, navigation, the other sections, notices) keeps working. A new `resetKey` (another view,
 // another experiment) or the button tries again.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectExperiment } from '../../state/labStore.ts';
 
 interface Props {

@@ -1,5 +1,5 @@
 // Tabs over the analytics views and the view the experiment selects.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { VIEW_IDS } from '../../state/experiment.ts';
 import { selectActions, selectView } from '../../state/labStore.ts';
 import { ExperimentBoundary } from '../shell/SectionBoundary.tsx';

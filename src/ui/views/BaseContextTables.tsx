@@ -1,7 +1,7 @@
 // The tables under the base-vs-context chart: the smallest base per context (with the larger bases that
 // fail again) and each series' own first negative distance against the marked contexts.
 import type { Series } from '../../state/labStore.ts';
-import type { MinBaseAnswer } from '../../worker/analyticsClient.ts';
+import type { MinBaseAnswer } from '../../worker/analytics-api.ts';
 import { formatNumber, formatTokens } from '../charts/ticks.ts';
 import { describeNegative, MIN_BASE_CONTEXT_LIMIT, seriesPlacement } from './baseContextLimits.ts';
 

@@ -4,9 +4,10 @@
 import { line, scaleLog } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RopeConfig } from '../../rope/index.ts';
-import { useLab, useLabStoreApi } from '../../state/LabStoreContext.tsx';
+import { useLab, useLabStoreApi } from '../LabStoreContext.tsx';
 import { selectContexts, selectSeries } from '../../state/labStore.ts';
-import { analyticsWorker, type MinBaseAnswer } from '../../worker/analyticsClient.ts';
+import type { MinBaseAnswer } from '../../worker/analytics-api.ts';
+import { useAnalytics } from '../analytics/AnalyticsContext.tsx';
 import { useWorkerAnswer } from '../analytics/useWorkerAnswer.ts';
 import { BottomAxis, ChartSvg, LeftAxis, MarkerLine, plotBox } from '../charts/chartKit.tsx';
 import { keyboardHover } from '../charts/keyboardHover.ts';
@@ -30,6 +31,7 @@ export interface SweepLine {
 }
 
 export function BaseContextView() {
+  const analytics = useAnalytics();
   const series = useLab(selectSeries);
   const contexts = useLab(selectContexts);
   const svgRef = useRef<SVGSVGElement>(null);
@@ -41,7 +43,7 @@ export function BaseContextView() {
   const configKey = JSON.stringify(configs);
 
   const sweep = useWorkerAnswer<SweepLine[]>(
-    () => Promise.all(headDims.map(async (headDim) => ({ headDim, points: await analyticsWorker.sweep(headDim, SWEEP_BASES, SCAN_LIMIT) }))),
+    () => Promise.all(headDims.map(async (headDim) => ({ headDim, points: await analytics.sweep(headDim, SWEEP_BASES, SCAN_LIMIT) }))),
     [headDimKey],
   );
   const minBases = useWorkerAnswer<Array<MinBaseAnswer & { headDim: number }>>(
@@ -50,13 +52,13 @@ export function BaseContextView() {
         headDims.flatMap((headDim) =>
           contexts
             .filter((c) => c <= MIN_BASE_CONTEXT_LIMIT)
-            .map(async (c) => ({ ...(await analyticsWorker.minBase(headDim, c, MIN_BASE_OPTIONS)), headDim })),
+            .map(async (c) => ({ ...(await analytics.minBase(headDim, c, MIN_BASE_OPTIONS)), headDim })),
         ),
       ),
     [headDimKey, contexts.join(',')],
   );
   const seriesNegatives = useWorkerAnswer<Array<number | null>>(
-    () => Promise.all(configs.map((c: RopeConfig) => analyticsWorker.firstNegative(c, SCAN_LIMIT))),
+    () => Promise.all(configs.map((c: RopeConfig) => analytics.firstNegative(c, SCAN_LIMIT))),
     [configKey],
   );
 

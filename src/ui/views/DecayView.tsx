@@ -2,7 +2,7 @@
 // (all-ones q and k), RoFormer's long-term-decay bound, and Men et al.'s B(Δ) whose sign matters.
 import { extent, scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { DECAY_METRICS, type DecayMetric } from '../../state/experiment.ts';
 import {
   selectActions,

@@ -1,5 +1,5 @@
 // Controls shared by the distance views: x axis scale and the largest distance.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { MAX_DISTANCE_CHOICES } from '../../state/experiment.ts';
 import { selectActions, selectMaxDistance, selectXScale } from '../../state/labStore.ts';
 import { formatTokens } from '../charts/ticks.ts';

@@ -1,5 +1,5 @@
 // Inputs of the ABF-vs-PI comparison; each is checked before it reaches the store.
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { LIMITS, type GranularitySettings } from '../../state/experiment.ts';
 import { selectActions, selectGranularity } from '../../state/labStore.ts';
 import { NumberField, type InputSpec } from '../editor/fields.tsx';

@@ -4,7 +4,7 @@
 import { granularityComparison } from '../../rope/index.ts';
 import { line, scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectFocus, selectGranularity, selectSeries } from '../../state/labStore.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
 import { BottomAxis, ChartSvg, LeftAxis, plotBox } from '../charts/chartKit.tsx';

@@ -4,7 +4,7 @@ import { scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
 import { linearDistances, logSpacedDistances, type RopeConfig } from '../../rope/index.ts';
 import type { AxisScale } from '../../state/experiment.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import {
   selectActions,
   selectContexts,

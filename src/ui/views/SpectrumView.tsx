@@ -3,7 +3,7 @@
 import { line, scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
 import { wavelengths } from '../../rope/index.ts';
-import { useLab } from '../../state/LabStoreContext.tsx';
+import { useLab } from '../LabStoreContext.tsx';
 import { selectContexts, selectSeries } from '../../state/labStore.ts';
 import { cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';

@@ -1,14 +1,14 @@
 // Connects one lab instance to the page that frames it: announces readiness, reports every change, and
 // answers get/set/export requests. Only the parent window is heard (and, with `?origin=`, only that
 // origin); everything it sends is validated like a URL would be.
-import { parseExperiment, serialiseExperiment } from '../state/parseExperiment.ts';
-import type { ExperimentState } from '../state/experiment.ts';
-import type { LabStore } from '../state/labStore.ts';
-import { urlWithExperiment } from '../state/urlCodec.ts';
-import type { ExportRegistry } from '../ui/export/ExportRegistry.tsx';
-import { exportView } from '../ui/export/viewExport.ts';
+import { parseExperiment, serialiseExperiment } from '../../state/parseExperiment.ts';
+import type { ExperimentState } from '../../state/experiment.ts';
+import type { LabStore } from '../../state/labStore.ts';
+import { urlWithExperiment } from '../../state/urlCodec.ts';
+import type { ExportRegistry } from '../export/ExportRegistry.tsx';
+import { exportView } from '../export/viewExport.ts';
 import { runForHost } from './probeRun.ts';
-import { MESSAGE, readIncoming, type OutgoingMessage } from './protocol.ts';
+import { MESSAGE, readIncoming, type OutgoingMessage } from '../../embed/protocol.ts';
 
 export interface EmbedBridgeOptions {
   /** Restricts incoming messages to this origin and is the targetOrigin of posts; null = '*'. */

@@ -2,9 +2,9 @@
 // after `ready`, while the `?model=` in the frame's address is still loading: the run waits for that
 // load to settle instead of failing with "load a model first". A frame opened without `?model=` loads
 // nothing until a run is asked for (a chart needs no model); then it loads the built-in default model.
-import type { ProbeProgress, ProbeRequest } from '../probes/index.ts';
-import type { LabStore } from '../state/labStore.ts';
-import type { ProbeOutcome } from '../state/probeSlice.ts';
+import type { ProbeProgress, ProbeRequest } from '../../probes/index.ts';
+import type { LabStore } from '../../state/labStore.ts';
+import type { ProbeOutcome } from '../../state/probeSlice.ts';
 
 function modelSettled(store: LabStore): Promise<void> {
   if (!store.getState().model.loading) return Promise.resolve();

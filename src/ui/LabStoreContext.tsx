@@ -2,7 +2,7 @@
 // hold several labs and tests can mount fresh ones).
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { LabState, LabStore } from './labStore.ts';
+import type { LabState, LabStore } from '../state/labStore.ts';
 
 const LabStoreContext = createContext<LabStore | null>(null);
 
