@@ -11,6 +11,7 @@ import { chatPrompt } from '../src/state/chatPrompt.ts';
 import { createTokenizer } from '../src/tokenizer/index.ts';
 import { requireTestFiles, SMOLLM2_Q4_1 } from '../tests/helpers/shared.ts';
 import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
+import { fillSamplingSetting, generationStat, loadedModelRegion } from './fixtures/model-panel.ts';
 
 const HAVE_MODEL = requireTestFiles('e2e catalogue', SMOLLM2_Q4_1);
 test.skip(!HAVE_MODEL, 'needs the SmolLM2 test model: node scripts/test-models.mjs');
@@ -24,18 +25,12 @@ test.beforeAll(async () => {
 test.afterAll(async () => server?.close());
 
 const catalogueEntry = (page: Page, id: string) => page.getByRole('region', { name: 'Model catalogue' }).locator(`[data-model="${id}"]`);
-const loadedModel = (page: Page) => page.getByRole('region', { name: 'Loaded model' });
-const stat = (page: Page, name: string) => page.locator(`[data-stat="${name}"]`);
 const downloadsOf = (path: string) => server.requests.filter((r) => r.method === 'GET' && r.path === path);
 
 async function waitForLoad(page: Page, timeout: number) {
   await expect(page.getByRole('status', { name: 'Model loading progress' })).toHaveCount(0, { timeout });
   await expect(page.getByRole('region', { name: 'Model', exact: true }).getByRole('alert')).toHaveCount(0);
-  await expect(loadedModel(page)).toBeVisible();
-}
-
-async function setSampling(page: Page, label: string, value: number) {
-  await page.getByLabel(label, { exact: true }).fill(String(value));
+  await expect(loadedModelRegion(page)).toBeVisible();
 }
 
 test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), chats, and loads again from the cache after reload', async ({ page }) => {
@@ -60,7 +55,7 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   const hubGets = downloadsOf(hubPath);
   expect(hubGets.some((r) => r.range !== null), 'the header was read with Range requests').toBe(true);
   expect(hubGets.filter((r) => r.range === null), 'one full download').toHaveLength(1);
-  await expect(loadedModel(page).getByText('Chat template').locator('..')).toContainText('yes');
+  await expect(loadedModelRegion(page).getByText('Chat template').locator('..')).toContainText('yes');
   expect(new URL(page.url()).searchParams.get('model')).toBe(`https://huggingface.co${hubPath.slice('/hub'.length)}`);
 
   // Chat: the template's default system prompt, a few greedy tokens, the reply in the conversation. The
@@ -69,15 +64,15 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   const tokenizer = createTokenizer((await readGGUF(await fileSource(SMOLLM2_Q4_1))).metadata);
   const promptTokens = tokenizer.encode(chatPrompt(tokenizer.chatFormat!, '', [{ role: 'user', content: question }]), { parseSpecial: true }).length;
   await page.getByRole('radio', { name: 'Chat' }).check();
-  await setSampling(page, 'Temperature', 0);
-  await setSampling(page, 'Max tokens', 4);
+  await fillSamplingSetting(page, 'Temperature', 0);
+  await fillSamplingSetting(page, 'Max tokens', 4);
   await page.getByLabel('Message').fill(question);
   started = Date.now();
   await page.getByRole('button', { name: 'Send' }).click();
   const conversation = page.getByRole('list', { name: 'Conversation' });
-  await expect(stat(page, 'stopped-by')).toBeVisible({ timeout: 90_000 });
-  console.log(`chat reply (${await stat(page, 'tokens').textContent()}, ${await stat(page, 'prompt').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  await expect(stat(page, 'prompt')).toContainText(`prompt ${promptTokens} tokens`);
+  await expect(generationStat(page, 'stopped-by')).toBeVisible({ timeout: 90_000 });
+  console.log(`chat reply (${await generationStat(page, 'tokens').textContent()}, ${await generationStat(page, 'prompt').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await expect(generationStat(page, 'prompt')).toContainText(`prompt ${promptTokens} tokens`);
   await expect(conversation.getByRole('listitem')).toHaveCount(2);
   await expect(conversation.getByRole('listitem').first()).toContainText(question);
   const reply = (await conversation.getByRole('listitem').nth(1).locator('.chat-text').textContent())!;
@@ -116,13 +111,13 @@ test('?model=<url> downloads once (header read by Range), completes greedily, an
   expect(downloadsOf(localPath).some((r) => r.range !== null), 'the header was read with Range requests').toBe(true);
   expect(downloadsOf(localPath).filter((r) => r.range === null), 'one full download').toHaveLength(1);
 
-  await setSampling(page, 'Temperature', 0);
-  await setSampling(page, 'Max tokens', 2);
+  await fillSamplingSetting(page, 'Temperature', 0);
+  await fillSamplingSetting(page, 'Max tokens', 2);
   await page.getByLabel('Prompt').fill('The capital of France is');
   started = Date.now();
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(stat(page, 'stopped-by')).toBeVisible({ timeout: 60_000 });
-  console.log(`completion (${await stat(page, 'tokens').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await expect(generationStat(page, 'stopped-by')).toBeVisible({ timeout: 60_000 });
+  console.log(`completion (${await generationStat(page, 'tokens').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await expect(page.getByLabel('Generated text')).toContainText('Paris');
 
   const seen = server.requests.length;
@@ -144,7 +139,7 @@ test('a catalogue download shows progress and can be cancelled, leaving the mode
   await page.goto('/');
   await page.getByRole('button', { name: 'Model & playground' }).click();
   await waitForLoad(page, 60_000);
-  const before = await loadedModel(page).getByRole('heading').textContent();
+  const before = await loadedModelRegion(page).getByRole('heading').textContent();
 
   const smol = catalogueEntry(page, 'smollm2-135m-instruct');
   await smol.getByRole('button', { name: 'Load SmolLM2 135M Instruct' }).click();
@@ -155,7 +150,7 @@ test('a catalogue download shows progress and can be cancelled, leaving the mode
   await progress.getByRole('button', { name: 'Cancel' }).click();
   await expect(progress).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Model', exact: true })).toContainText('was cancelled');
-  await expect(loadedModel(page).getByRole('heading')).toHaveText(before!);
+  await expect(loadedModelRegion(page).getByRole('heading')).toHaveText(before!);
   await expect(smol).not.toContainText(/Cached|Loaded/);
   await expect(page.getByRole('region', { name: 'Cached models' })).not.toContainText(CATALOGUE_FILE);
   release();

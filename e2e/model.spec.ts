@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { requireTestFiles, STORIES_GREEDY_REF } from '../tests/helpers/shared.ts';
 import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
+import { fillSamplingSetting, generationStat, loadedModelRegion } from './fixtures/model-panel.ts';
 
 test.skip(!requireTestFiles('e2e model panel', STORIES_Q8_0, STORIES_GREEDY_REF), 'needs the shared stories260K files');
 
@@ -15,18 +16,12 @@ async function openModelSection(page: Page) {
 }
 
 const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model', exact: true });
-const loadedModel = (page: Page) => page.getByRole('region', { name: 'Loaded model' });
 const output = (page: Page) => page.getByLabel('Generated text');
-const stat = (page: Page, name: string) => page.locator(`[data-stat="${name}"]`);
 
 async function loadByUrl(page: Page, url = MODEL_PATH) {
   await page.getByLabel('Model URL').fill(url);
   await page.getByRole('button', { name: 'Load URL' }).click();
-  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
-}
-
-async function setSampling(page: Page, label: string, value: number) {
-  await page.getByLabel(label, { exact: true }).fill(String(value));
+  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
 }
 
 /** Greedy from BOS (empty prompt) must reproduce the reference text token for token. */
@@ -36,18 +31,18 @@ async function startLongGeneration(page: Page) {
   await page.goto('/');
   await openModelSection(page);
   await loadByUrl(page);
-  await setSampling(page, 'Max tokens', 2000);
+  await fillSamplingSetting(page, 'Max tokens', 2000);
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(stat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  await expect(generationStat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
 }
 
 async function expectGreedyReference(page: Page, maxTokens: number) {
   await page.getByLabel('Prompt').fill('');
-  await setSampling(page, 'Temperature', 0);
-  await setSampling(page, 'Max tokens', maxTokens);
+  await fillSamplingSetting(page, 'Temperature', 0);
+  await fillSamplingSetting(page, 'Max tokens', maxTokens);
   await page.getByLabel('Prompt').press('Control+Enter');
-  await expect(stat(page, 'stopped-by')).toHaveText('max tokens', { timeout: 60_000 });
-  await expect(stat(page, 'tokens')).toHaveText(`${maxTokens} tokens`);
+  await expect(generationStat(page, 'stopped-by')).toHaveText('max tokens', { timeout: 60_000 });
+  await expect(generationStat(page, 'tokens')).toHaveText(`${maxTokens} tokens`);
   const text = (await output(page).textContent())!.trim();
   expect(text.length).toBeGreaterThan(2 * maxTokens);
   expect(greedyReferenceText().trim().startsWith(text), `"${text}" is not a prefix of the reference`).toBe(true);
@@ -61,7 +56,7 @@ test('loads a model by URL, shows its metadata, generates the reference greedy t
   await loadByUrl(page);
   console.log(`stories260K-Q8_0: load by URL (download + cache + GPU upload) ${((Date.now() - started) / 1000).toFixed(2)} s`);
 
-  const info = loadedModel(page);
+  const info = loadedModelRegion(page);
   await expect(info).toContainText('llama');
   await expect(info.getByText('Heads / KV heads').locator('..')).toContainText('8 / 4 (head dim 8)');
   await expect(info.getByText('Layers', { exact: true }).locator('..')).toContainText('5');
@@ -72,16 +67,16 @@ test('loads a model by URL, shows its metadata, generates the reference greedy t
   await expect(info.getByText('Device').locator('..')).toContainText(/swiftshader/i);
 
   await expectGreedyReference(page, 24);
-  const rate = Number((await stat(page, 'tokens-per-second').textContent())!.split(' ')[0]);
+  const rate = Number((await generationStat(page, 'tokens-per-second').textContent())!.split(' ')[0]);
   expect(rate).toBeGreaterThan(0);
-  console.log(`stories260K-Q8_0 on SwiftShader: ${await stat(page, 'tokens-per-second').textContent()}, ${await stat(page, 'prompt').textContent()}`);
+  console.log(`stories260K-Q8_0 on SwiftShader: ${await generationStat(page, 'tokens-per-second').textContent()}, ${await generationStat(page, 'prompt').textContent()}`);
 });
 
 test('?model= loads the model on page open and keeps the parameter', async ({ page }) => {
   await serveTestModels(page);
   await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}`);
   await expect(page.getByRole('button', { name: 'Model & playground' })).toHaveAttribute('aria-current', 'page');
-  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
   expect(new URL(page.url()).searchParams.get('model')).toMatch(new RegExp(`${MODEL_PATH}$`));
   await expectGreedyReference(page, 8);
 });
@@ -92,8 +87,8 @@ test('Stop interrupts a running generation and keeps what was produced', async (
   await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
   expect((await output(page).textContent())!.length).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(stat(page, 'stopped-by')).toHaveText('stopped');
-  const produced = Number((await stat(page, 'tokens').textContent())!.split(' ')[0]);
+  await expect(generationStat(page, 'stopped-by')).toHaveText('stopped');
+  const produced = Number((await generationStat(page, 'tokens').textContent())!.split(' ')[0]);
   expect(produced).toBeLessThan(2000);
   expect((await output(page).textContent())!.length).toBeGreaterThan(0);
   await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled();
@@ -139,7 +134,7 @@ test('models are cached in OPFS: listed, loaded without downloading, deleted', a
   await page.reload();
   await openModelSection(page);
   await entry.getByRole('button', { name: 'Load' }).click();
-  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
   expect(requests.length).toBe(downloads);
 
   await entry.getByRole('button', { name: `Delete ${MODEL_FILE}` }).click();
@@ -205,7 +200,7 @@ test('a GGUF file dropped on the panel loads', async ({ page }) => {
   }, MODEL_PATH);
   await modelPanel(page).dispatchEvent('dragover', { dataTransfer });
   await modelPanel(page).dispatchEvent('drop', { dataTransfer });
-  await expect(loadedModel(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('region', { name: 'Cached models' })).toContainText('dropped.gguf');
   expect(new URL(page.url()).searchParams.has('model')).toBe(false);
 });

@@ -6,6 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { requireTestFiles } from '../tests/helpers/shared.ts';
 import { STORIES_Q8_0 } from './fixtures/test-models.ts';
+import { loadedModelRegion } from './fixtures/model-panel.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
@@ -14,7 +15,6 @@ const title = (name: string) => manifest.models.find((m) => m.name === name)!.ti
 
 test.skip(!FAMILY.every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)), 'needs the built-in models public/models/{stage1,rope,pi,abf}.gguf');
 
-const loadedModel = (page: Page) => page.getByRole('region', { name: 'Loaded model' });
 const menu = (page: Page) => page.getByRole('region', { name: 'Built-in models' });
 const entry = (page: Page, name: string) => menu(page).locator(`li[data-model="${name}"]`);
 
@@ -30,7 +30,7 @@ test('the page opens with the built-in ABF model loaded from its own origin, and
   await page.goto('/');
   await page.getByRole('button', { name: 'Model & playground' }).click();
   await expect(entry(page, 'abf')).toContainText('Loaded', { timeout: 60_000 });
-  await expect(loadedModel(page)).toBeVisible();
+  await expect(loadedModelRegion(page)).toBeVisible();
   // the default is what a plain link means: no ?model= written for it
   expect(new URL(page.url()).searchParams.has('model')).toBe(false);
   const modelFetches = requests.filter((u) => u.pathname.endsWith('.gguf'));

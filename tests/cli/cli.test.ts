@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.ts';
+import { runLabCli } from '../helpers/cli-runners.ts';
 
-const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 describe('lab CLI', () => {
   it('lists every module of src/cli/commands/ exactly once', () => {
@@ -15,13 +15,13 @@ describe('lab CLI', () => {
     expect(JSON.parse(out)).toHaveProperty('version');
   });
   it('exits non-zero with one line naming a bad option', () => {
-    const r = lab('version', '--bogus');
+    const r = runLabCli('version', '--bogus');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--bogus');
   });
   it('names an unknown command', () => {
-    const r = lab('frobnicate');
+    const r = runLabCli('frobnicate');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
   });

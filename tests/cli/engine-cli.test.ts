@@ -1,6 +1,5 @@
 // `lab generate` and `lab ppl` end to end (a child process on Dawn/SwiftShader), against the numpy
 // greedy reference and the CPU reference's perplexity.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +9,14 @@ import { loadReferenceWeights } from '../../src/engine/reference.ts';
 import { createTokenizer } from '../../src/tokenizer/index.ts';
 import { greedyReference, openStories, referenceChunkScorer } from '../helpers/engine-helpers.ts';
 import { requireTestFiles, sharedModel, STORIES_GGUF, STORIES_GREEDY_REF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+import { runLabCli } from '../helpers/cli-runners.ts';
 
 const haveModels = requireTestFiles('lab generate / lab ppl', STORIES_GGUF, sharedModel('stories260K-Q8_0.gguf'), STORIES_GREEDY_REF, TINYSTORIES_TEXT);
 
-const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
   it('generate --temperature 0 from an empty prompt gives the reference greedy ids', () => {
-    const r = lab('generate', '--model', sharedModel('stories260K-Q8_0.gguf'), '--prompt', '', '--temperature', '0', '--max-tokens', '12', '--json');
+    const r = runLabCli('generate', '--model', sharedModel('stories260K-Q8_0.gguf'), '--prompt', '', '--temperature', '0', '--max-tokens', '12', '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { tokens: number[]; text: string; tokensPerSecond: number };
     expect(out.tokens).toEqual(greedyReference().greedy_ids.slice(0, 12));
@@ -26,13 +25,13 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
   });
 
   it('generate after a prompt keeps the space that separates the continuation from it', () => {
-    const r = lab('generate', '--model', STORIES_GGUF, '--prompt', 'Once upon a', '--temperature', '0', '--max-tokens', '2', '--json');
+    const r = runLabCli('generate', '--model', STORIES_GGUF, '--prompt', 'Once upon a', '--temperature', '0', '--max-tokens', '2', '--json');
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { text: string }).text).toMatch(/^ time/);
   });
 
   it('generate with a seed is reproducible and differs across seeds', () => {
-    const run = (seed: string) => JSON.parse(lab('generate', '--model', STORIES_GGUF, '--prompt', 'Once', '--temperature', '1',
+    const run = (seed: string) => JSON.parse(runLabCli('generate', '--model', STORIES_GGUF, '--prompt', 'Once', '--temperature', '1',
       '--top-k', '40', '--top-p', '0.95', '--seed', seed, '--max-tokens', '16', '--json').stdout).tokens as number[];
     const a = run('1');
     expect(run('1')).toEqual(a);
@@ -40,7 +39,7 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
   });
 
   it('ppl --ctx 64 --max-chunks 2 equals the CPU reference perplexity to 2e-6 relative', async () => {
-    const r = lab('ppl', '--model', STORIES_GGUF, '--text-file', TINYSTORIES_TEXT, '--ctx', '64', '--max-chunks', '2', '--json');
+    const r = runLabCli('ppl', '--model', STORIES_GGUF, '--text-file', TINYSTORIES_TEXT, '--ctx', '64', '--max-chunks', '2', '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { perplexity: number; chunks: number; tokens: number };
     const file = await openStories('stories260K.gguf');
@@ -65,7 +64,7 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
     if (!text) throw new Error('no prefix of the sample has 191 tokens and 192 with a newline');
     const path = join(mkdtempSync(join(tmpdir(), 'lab-ppl-')), 'text.txt');
     writeFileSync(path, text);
-    const r = lab('ppl', '--model', STORIES_GGUF, '--text-file', path, '--ctx', '64', '--json');
+    const r = runLabCli('ppl', '--model', STORIES_GGUF, '--text-file', path, '--ctx', '64', '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { chunks: number; tokens: number };
     expect([out.tokens, out.chunks]).toEqual([191, 2]);
@@ -79,7 +78,7 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
       [['generate', '--model', '/no/such.gguf'], '--model'],
       [['generate', '--model', STORIES_GGUF, '--kv-cache', 'q8_0'], '--kv-cache must be f32 or f16'],
     ] as const) {
-      const r = lab(...args);
+      const r = runLabCli(...args);
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('lab:'));
       expect(lines).toHaveLength(1);

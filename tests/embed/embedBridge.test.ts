@@ -7,6 +7,7 @@ import { createLabStore, type LabStore } from '../../src/state/labStore.ts';
 import { serialiseExperiment } from '../../src/state/parseExperiment.ts';
 import type { ExportRegistry } from '../../src/ui/export/ExportRegistry.tsx';
 import { connectEmbedBridge } from '../../src/ui/embed/embedBridge.ts';
+import { aliasedArrayTree } from '../helpers/hostile-values.ts';
 
 type Posted = { type: string; message?: string; request?: string };
 
@@ -33,13 +34,6 @@ function framed(store: LabStore = createLabStore()) {
 }
 
 const validState = () => serialiseExperiment(defaultExperiment()) as { series: Array<{ config: Record<string, unknown> }> } & Record<string, unknown>;
-
-/** One array object referenced `width` times per level, `depth` levels: tiny to send, width^depth to walk. */
-function sharedReferences(width: number, depth: number): unknown[] {
-  let level: unknown[] = [1];
-  for (let d = 0; d < depth; d++) level = new Array(width).fill(level);
-  return level;
-}
 
 describe('embed bridge: hostile messages', () => {
   it.each(['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toString', '__defineGetter__'])('a set whose rope config holds %s is answered with an error naming it', async (key) => {
@@ -74,8 +68,8 @@ describe('embed bridge: hostile messages', () => {
 
   it('a set of one array referenced 1024 times per level, 5 levels deep, is refused within the visit budget', async () => {
     const { send } = framed();
-    const hostile = sharedReferences(1024, 5);
-    const wide = sharedReferences(1024, 2); // a million visits two levels under the series' config
+    const hostile = aliasedArrayTree(1024, 5);
+    const wide = aliasedArrayTree(1024, 2); // a million visits two levels under the series' config
     for (const state of [hostile, { ...validState(), contexts: hostile }, { ...validState(), series: [{ ...validState().series[0], config: { ...validState().series[0].config, shortFactor: wide } }] }]) {
       const { replies, ms } = await send({ type: 'rope-lab:set', state });
       expect(replies).toHaveLength(1);
@@ -86,7 +80,7 @@ describe('embed bridge: hostile messages', () => {
 
   it('a run of shared references or megabytes of text is refused within the budget', async () => {
     const { send } = framed();
-    const hostile = sharedReferences(1024, 5);
+    const hostile = aliasedArrayTree(1024, 5);
     const run = await send({ type: 'rope-lab:run', probe: 'passkey', options: { lengths: [64], depths: hostile, trials: 1, seed: 3 } });
     expect(run.replies[0].message).toMatch(/^rope-lab:run refused: message holds more than 50000 values/);
     expect(run.ms).toBeLessThan(500);

@@ -1,36 +1,20 @@
 // `lab inspect` and `lab convert`: end to end through the CLI (exit codes, one-line errors) and
 // in-process for the many option checks (fast), with outputs compared against llama.cpp's files.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/args.ts';
 import { run as convert } from '../../src/cli/commands/convert.ts';
 import { run as inspect } from '../../src/cli/commands/inspect.ts';
 import { GGMLType, bytesSource, meta, readGGUF, readTensorBytes, writeGGUF, type ModelSummary } from '../../src/gguf/index.ts';
 import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
+import { runLabCli, stdoutOfCommand } from '../helpers/cli-runners.ts';
 
 const haveSharedModels = requireTestFiles('lab inspect / lab convert', ...STORIES_FILES.map(sharedModel), sharedModel('stories260K.bin'), sharedModel('tok512.bin'));
 
-const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 const work = mkdtempSync(join(tmpdir(), 'gguf-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs a command in-process and returns what it printed. */
-async function captured(command: (args: string[]) => Promise<void>, args: string[]): Promise<string> {
-  let printed = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    await command(args);
-  } finally {
-    spy.mockRestore();
-  }
-  return printed;
-}
 
 async function expectTensorsEqual(ours: string, reference: string) {
   const a = await readGGUF(bytesSource(new Uint8Array(readFileSync(ours))));
@@ -66,7 +50,7 @@ describe('lab inspect on a synthetic long-context model', () => {
   );
 
   it('reports every rope key and lists tensors of unsupported types instead of failing', async () => {
-    const s = JSON.parse(await captured(inspect, [path, '--json'])) as ModelSummary;
+    const s = JSON.parse(await stdoutOfCommand(inspect, [path, '--json'])) as ModelSummary;
     expect(s.rope).toEqual({ 'rope.freq_base': 500000, 'rope.scaling.type': 'linear', 'rope.scaling.factor': 4 });
     expect(s).toMatchObject({ contextLength: 32768, headDim: 64, headCountKv: 4, vocabSize: null, tensorsByType: { IQ2_XXS: 1, F32: 1 } });
     expect(s.unsupportedTensors).toEqual(['blk.0.attn_q.weight (IQ2_XXS)']);
@@ -82,7 +66,7 @@ describe('lab inspect on a synthetic long-context model', () => {
 
 describe.skipIf(!haveSharedModels)('lab inspect', () => {
   it('summarizes a mixed-type GGUF as JSON', async () => {
-    const s = JSON.parse(await captured(inspect, [sharedModel('stories260K-Q8_0.gguf'), '--json'])) as ModelSummary;
+    const s = JSON.parse(await stdoutOfCommand(inspect, [sharedModel('stories260K-Q8_0.gguf'), '--json'])) as ModelSummary;
     expect(s).toMatchObject({
       format: 'gguf', ggufVersion: 3, architecture: 'llama', contextLength: 2048, embeddingLength: 64, feedForwardLength: 172,
       blockCount: 5, headCount: 8, headCountKv: 4, headDim: 8, vocabSize: 512, fileType: 7, fileTypeName: 'MOSTLY_Q8_0',
@@ -94,7 +78,7 @@ describe.skipIf(!haveSharedModels)('lab inspect', () => {
   });
 
   it('summarizes a llama2.c checkpoint with its tokenizer in readable text', async () => {
-    const text = await captured(inspect, [sharedModel('stories260K.bin'), '--tokenizer', sharedModel('tok512.bin')]);
+    const text = await stdoutOfCommand(inspect, [sharedModel('stories260K.bin'), '--tokenizer', sharedModel('tok512.bin')]);
     expect(text).toContain('llama2.c checkpoint');
     expect(text).toContain('context 512, embedding 64, feed-forward 172, layers 5');
     expect(text).toMatch(/blk\.4\.ffn_down\.weight\s+F32\s+\[172, 64\]/);
@@ -105,7 +89,7 @@ describe.skipIf(!haveSharedModels)('lab convert', () => {
   it('llama2.c -> q8_0 reproduces llama.cpp\'s Q8_0 tensors, and leaves no partial file', async () => {
     const out = join(work, 'q8.gguf');
     const result = JSON.parse(
-      await captured(convert, [sharedModel('stories260K.bin'), '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0', '--json']),
+      await stdoutOfCommand(convert, [sharedModel('stories260K.bin'), '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0', '--json']),
     );
     expect(result).toMatchObject({ format: 'llama2c', type: 'q8_0', tensors: 48, tensorsByType: { Q8_0: 32, F32: 16 } });
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -118,7 +102,7 @@ describe.skipIf(!haveSharedModels)('lab convert', () => {
   it('GGUF F32 -> q4_0 and -> f16 reproduce llama.cpp\'s tensors', async () => {
     for (const [type, reference] of [['q4_0', 'stories260K-Q4_0.gguf'], ['f16', 'stories260K-F16.gguf']]) {
       const out = join(work, `${type}.gguf`);
-      await captured(convert, [sharedModel('stories260K.gguf'), '-o', out, '--type', type]);
+      await stdoutOfCommand(convert, [sharedModel('stories260K.gguf'), '-o', out, '--type', type]);
       await expectTensorsEqual(out, sharedModel(reference));
     }
   });
@@ -147,10 +131,10 @@ describe.skipIf(!haveSharedModels)('lab convert', () => {
   });
 
   it('through the CLI: a bad option exits 2 with one line, a broken model file exits 1 with one line', () => {
-    const bad = lab('convert', sharedModel('stories260K.gguf'), '-o', join(work, 'y.gguf'), '--type', 'q3_k');
+    const bad = runLabCli('convert', sharedModel('stories260K.gguf'), '-o', join(work, 'y.gguf'), '--type', 'q3_k');
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([`lab: --type must be f32, f16, q8_0 or q4_0, got 'q3_k'`]);
-    const broken = lab('inspect', sharedModel('tok512.bin'));
+    const broken = runLabCli('inspect', sharedModel('tok512.bin'));
     expect(broken.status).toBe(1);
     expect(broken.stderr.trim().split('\n')).toHaveLength(1);
     expect(broken.stderr).toMatch(/is neither a GGUF file .* nor a llama2.c checkpoint/);

@@ -1,32 +1,20 @@
 // `lab probe` on the CPU reference engine (stories260K): JSON shapes, the RoPE override run beside the
 // model's own, and a CliError (exit 2, one line) naming every bad option. The command runs in-process
 // (tsx start-up costs ~1 s a spawn); one spawn checks the exit code and the one-line message.
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/commands/probe.ts';
 import { requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+import { runLabCli, stdoutOfCommand } from '../helpers/cli-runners.ts';
 
 const haveStories = requireTestFiles('lab probe on stories260K', STORIES_GGUF, TINYSTORIES_TEXT);
 
 /** Runs `lab probe …` in-process and returns what it printed. */
-async function probe(...args: string[]): Promise<string> {
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await run(args);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}
+const probe = (...args: string[]) => stdoutOfCommand(run, args);
 
 describe('lab probe: option errors', () => {
   it('exits 2 with one line', () => {
-    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'probe', 'loss-by-position', '--model', 'x', '--depths', '0.5'], { encoding: 'utf8' });
+    const r = runLabCli('probe', 'loss-by-position', '--model', 'x', '--depths', '0.5');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['lab: --depths does not apply to loss-by-position']);
   });

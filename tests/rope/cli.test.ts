@@ -1,13 +1,12 @@
 // The rope commands as external scripts use them: exact JSON shapes, readable tables, exit code 2 with one
 // line naming the bad option.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { computeRope, decayCurves, wavelengths } from '../../src/rope/index.ts';
+import { runLabCli } from '../helpers/cli-runners.ts';
 
-const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 function json(...args: string[]): Record<string, unknown> {
-  const r = lab(...args, '--json');
+  const r = runLabCli(...args, '--json');
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown>;
@@ -24,7 +23,7 @@ describe('lab rope', () => {
     expect(out.attentionFactor).toBeCloseTo(1.2079441541679836, 12);
   });
   it('prints a table without --json', () => {
-    const r = lab('rope', '--head-dim', '8', '--base', '10000');
+    const r = runLabCli('rope', '--head-dim', '8', '--base', '10000');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/pair\s+theta\s+wavelength/);
     expect(r.stdout.trim().split('\n')).toHaveLength(6); // title, header, 4 pairs
@@ -61,7 +60,7 @@ describe('bad options exit 2 with one line naming the option', () => {
     [['min-base', '--head-dim', '128'], '--context'],
     [['context-bound', '--head-dim', '128', '--base', '1e4', '--frobnicate', '1'], '--frobnicate'],
   ])('%j', (args, option) => {
-    const r = lab(...args);
+    const r = runLabCli(...args);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(option);

@@ -1,42 +1,30 @@
 // `lab tokenize`: ids as llama.cpp produces them (BOS per the model), and one-line errors. Most
 // cases call the command in-process (spawning tsx costs about a second each on CI's two cores);
 // one run goes through the real CLI to check the JSON output and the exit code.
-import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/args.ts';
 import { run } from '../../src/cli/commands/tokenize.ts';
 import { LLAMA_SPM_VOCAB, requireTestFiles, sharedModel, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
+import { runLabCli, stdoutOfCommand } from '../helpers/cli-runners.ts';
 
 const absent = !requireTestFiles('lab tokenize on the Llama SPM vocabulary', LLAMA_SPM_VOCAB);
 const STORIES_BIN = sharedModel('stories260K.bin');
 const TOK512 = sharedModel('tok512.bin');
 const llama2cAbsent = !requireTestFiles('lab tokenize on a llama2.c checkpoint', STORIES_BIN, TOK512, STORIES_GGUF, TINYSTORIES_TEXT);
 
-/** Runs the command in-process and returns what it printed. */
-async function tokenize(...args: string[]): Promise<string> {
-  let printed = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    printed += String(chunk);
-    return true;
-  });
-  await run(args);
-  return printed;
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+/** Runs `lab tokenize …` in-process and returns what it printed. */
+const tokenize = (...args: string[]) => stdoutOfCommand(run, args);
 
 describe('lab tokenize', () => {
   it.skipIf(absent)(`prints llama.cpp's ids, with BOS, through the real CLI`, () => {
     // llama.cpp's vector for "Hello world" is 15043 3186; the Llama vocabulary adds BOS (1).
-    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', '--model', LLAMA_SPM_VOCAB, '--text', 'Hello world', '--json'], { encoding: 'utf8' });
+    const r = runLabCli('tokenize', '--model', LLAMA_SPM_VOCAB, '--text', 'Hello world', '--json');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ ids: [1, 15043, 3186] });
   });
 
   it('exits 2 with one line for a bad option', () => {
-    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'tokenize', '--text', 'x'], { encoding: 'utf8' });
+    const r = runLabCli('tokenize', '--text', 'x');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('missing required option --model');

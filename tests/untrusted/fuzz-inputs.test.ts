@@ -15,6 +15,7 @@ import { defaultExperiment } from '../../src/state/defaults.ts';
 import { parseExperiment, serialiseExperiment } from '../../src/state/parseExperiment.ts';
 import { probeFromSearch } from '../../src/state/probeUrl.ts';
 import { decodeExperimentFromSearch } from '../../src/state/urlCodec.ts';
+import { aliasedArrayTree } from '../helpers/hostile-values.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 19);
 const CASES = Number(process.env.FUZZ_CASES ?? 1500);
@@ -27,12 +28,6 @@ const int = (r: Random, max: number) => Math.floor(r() * (max + 1));
 
 const PROTO_KEYS = ['hasOwnProperty', 'valueOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupGetter__',
   'isPrototypeOf', 'toString', 'constructor', '__proto__', 'prototype'];
-
-function sharedReferences(width: number, depth: number): unknown[] {
-  let level: unknown[] = [1];
-  for (let d = 0; d < depth; d++) level = new Array(width).fill(level);
-  return level;
-}
 
 function nested(depth: number, leaf: unknown, asObject: boolean): unknown {
   let v = leaf;
@@ -50,12 +45,12 @@ function nasty(r: Random, json: boolean): unknown {
     () => new Array(int(r, 5000)).fill(pick(r, [1, 4096, 0.5, 'moby-dick'])),
     () => nested(1 + int(r, 40), pick(r, [1, 'x', null]), r() < 0.5),
     () => JSON.parse(`{${JSON.stringify(pick(r, PROTO_KEYS))}:${pick(r, ['1', '{}', '"x"', 'null'])}}`),
-    () => sharedReferences(2 + int(r, 3), 1 + int(r, 3)),
+    () => aliasedArrayTree(2 + int(r, 3), 1 + int(r, 3)),
   ];
   if (json) return pick(r, plain)();
   const cloned: Array<() => unknown> = [
     () => (r() < 0.05 ? new Uint8Array(20 * 2 ** 20) : pick(r, [(n: number) => new Uint8Array(n), (n: number) => new Float64Array(n), (n: number) => new Int32Array(n)])(int(r, 2 ** 16))),
-    () => sharedReferences(pick(r, [64, 256, 1024]), 2 + int(r, 4)),
+    () => aliasedArrayTree(pick(r, [64, 256, 1024]), 2 + int(r, 4)),
     () => { const c: Record<string, unknown> = { a: 1 }; c.self = c; return r() < 0.5 ? c : [c]; },
     () => pick(r, [1n, 2n ** 70n, -5n]),
     () => pick(r, [new Map([['a', 1]]), new Set([1]), new Date(0), /x/, new ArrayBuffer(8), Object.assign(Object.create(null), { headDim: 128 })]),
