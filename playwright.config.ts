@@ -5,7 +5,8 @@ import { findChromium } from './scripts/chromium.mjs';
 const port = Number(process.env.E2E_PORT ?? 4179); // E2E_PORT: a second suite beside a running one
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 120_000,
+  // A test may wait on several SwiftShader jobs (e2e/fixtures/compute-wait.ts), each sized for a loaded machine.
+  timeout: 300_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,

@@ -39,6 +39,8 @@ export default defineConfig({
     environment: 'node',
     // generous: `npm test` runs the browser suite beside this one, and a SwiftShader case may take twice as long then
     testTimeout: 180_000,
+    // the same for beforeAll/afterAll: several load a model or compile pipelines on SwiftShader there
+    hookTimeout: 180_000,
     env: gpuEnv,
   },
 });

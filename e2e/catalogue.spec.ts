@@ -12,6 +12,7 @@ import { createTokenizer } from '../src/tokenizer/index.ts';
 import { requireTestFiles, SMOLLM2_Q4_1 } from '../tests/helpers/shared.ts';
 import { routeHubTo, startRangeServer, type RangeServer } from './fixtures/range-server.ts';
 import { fillSamplingSetting, generationStat, loadedModelRegion } from './fixtures/model-panel.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 const HAVE_MODEL = requireTestFiles('e2e catalogue', SMOLLM2_Q4_1);
 test.skip(!HAVE_MODEL, 'needs the SmolLM2 test model: node scripts/test-models.mjs');
@@ -34,7 +35,7 @@ async function waitForLoad(page: Page, timeout: number) {
 }
 
 test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), chats, and loads again from the cache after reload', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const hubRequests = await routeHubTo(page, server);
   const hubPath = `/hub/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/${CATALOGUE_FILE}`;
 
@@ -70,7 +71,7 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   started = Date.now();
   await page.getByRole('button', { name: 'Send' }).click();
   const conversation = page.getByRole('list', { name: 'Conversation' });
-  await expect(generationStat(page, 'stopped-by')).toBeVisible({ timeout: 90_000 });
+  await expect(generationStat(page, 'stopped-by')).toBeVisible(waitForCompute);
   console.log(`chat reply (${await generationStat(page, 'tokens').textContent()}, ${await generationStat(page, 'prompt').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await expect(generationStat(page, 'prompt')).toContainText(`prompt ${promptTokens} tokens`);
   await expect(conversation.getByRole('listitem')).toHaveCount(2);
@@ -100,7 +101,7 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
 });
 
 test('?model=<url> downloads once (header read by Range), completes greedily, and loads from the cache after reload', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const localUrl = `${server.origin}/${basename(SMOLLM2_Q4_1)}`;
   const localPath = new URL(localUrl).pathname;
 
@@ -116,7 +117,7 @@ test('?model=<url> downloads once (header read by Range), completes greedily, an
   await page.getByLabel('Prompt').fill('The capital of France is');
   started = Date.now();
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(generationStat(page, 'stopped-by')).toBeVisible({ timeout: 60_000 });
+  await expect(generationStat(page, 'stopped-by')).toBeVisible(waitForCompute);
   console.log(`completion (${await generationStat(page, 'tokens').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await expect(page.getByLabel('Generated text')).toContainText('Paris');
 
@@ -129,7 +130,7 @@ test('?model=<url> downloads once (header read by Range), completes greedily, an
 });
 
 test('a catalogue download shows progress and can be cancelled, leaving the model that was loaded', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   await page.route('https://huggingface.co/**', async (route) => {

@@ -4,6 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { attentionRecord, lossRecord, storeProbeRecords } from './fixtures/probe-records.ts';
 import { encodeState, sampleState } from './labState.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -56,7 +57,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     ];
     for (const c of cases) {
       await page.goto(`/?s=${encodeState(c.state)}`);
-      if (c.state.view === 'base') await expect(page.getByTestId('base-status')).toContainText('Scanned', { timeout: 60_000 });
+      if (c.state.view === 'base') await expect(page.getByTestId('base-status')).toContainText('Scanned', waitForCompute);
       const svg = page.locator('.chart-svg').first();
       await expect(svg.locator('.legend')).toBeVisible();
       expect(await legendOverlaps(svg), c.name).toEqual([]);
@@ -108,7 +109,7 @@ test('on a phone the chart comes first, nothing scrolls sideways, nothing is cut
   await page.setViewportSize(PHONE);
   for (const view of ['spectrum', 'rotation', 'decay', 'base', 'granularity']) {
     await page.goto(`/?s=${encodeState(sampleState({ view, series: FIVE_SERIES }))}`);
-    if (view === 'base') await expect(page.getByTestId('base-status')).toContainText('Scanned', { timeout: 60_000 });
+    if (view === 'base') await expect(page.getByTestId('base-status')).toContainText('Scanned', waitForCompute);
     await expect(page.locator('.chart-svg')).toHaveCount(1);
     const chartTop = (await page.locator('.chart-svg').boundingBox())!.y;
     const editorTop = (await page.getByRole('article', { name: 'Series 1' }).boundingBox())!.y;

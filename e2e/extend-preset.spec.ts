@@ -16,7 +16,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => server?.close());
 
 test('the extend-smollm2 link loads SmolLM2 from the catalogue, runs on it with progress, and cancels', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await routeHubTo(page, server);
   const gguf: string[] = [];
   page.on('request', (r) => r.url().endsWith('.gguf') && gguf.push(new URL(r.url()).pathname));
@@ -31,13 +31,13 @@ test('the extend-smollm2 link loads SmolLM2 from the catalogue, runs on it with 
   expect(gguf).toEqual([]);
   await card.getByRole('button', { name: 'Run Extending SmolLM2 past 8K' }).click();
   const progress = page.getByRole('status', { name: 'Probe progress' });
-  await expect(progress).toContainText('own (base 100K) · ctx 128', { timeout: 120_000 });
+  await expect(progress).toContainText('own (base 100K) · ctx 128', { timeout: 240_000 });
   expect(server.requests.some((r) => r.path.endsWith('SmolLM2-135M-Instruct-Q8_0.gguf'))).toBe(true);
   await page.getByRole('button', { name: 'Model & playground' }).click();
   await expect(page.getByRole('region', { name: 'Loaded model' })).toContainText('Smollm2 135M'); // the file's general.name
   await page.getByRole('button', { name: 'Probes' }).click();
   await progress.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'The probe was cancelled.' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'The probe was cancelled.' })).toBeVisible({ timeout: 240_000 });
 });
 
 test('another model is refused by name, and a bad context in the link is reported', async ({ page }) => {

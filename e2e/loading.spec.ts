@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { requireTestFiles } from '../tests/helpers/shared.ts';
 import { STORIES_Q8_0 as STORIES } from './fixtures/test-models.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 test.skip(!requireTestFiles('e2e model loading', STORIES), 'needs the shared stories260K-Q8_0.gguf');
 
@@ -47,7 +48,7 @@ test('the analytics alone load no model and start no engine; the Model section l
   await expect(page.getByTestId('recompute-status')).toHaveText(/Last recompute: \d+\.\d ms/);
 
   await page.getByRole('button', { name: 'Model & playground' }).click();
-  await expect(builtin(page, 'abf')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(builtin(page, 'abf')).toContainText('Loaded', waitForCompute);
   expect(traffic.gguf).toEqual(['/models/abf.gguf']);
   expect(traffic.engineWorkers).toHaveLength(1);
 });
@@ -70,7 +71,7 @@ test('the flagship link loads at once; the probes say the model is loading, open
   await expect(text.locator('option[value="sotu-2018-donald-j-trump"]')).toHaveText('State of the Union 2018, Donald J. Trump');
 
   traffic.release();
-  await expect(page.getByRole('button', { name: 'Run the experiment' })).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Run the experiment' })).toBeEnabled(waitForCompute);
   await expect(status).toHaveCount(0);
 
   // a run of several forward passes: "estimating…" at first, then the time left from the measured speed
@@ -88,7 +89,7 @@ test('the flagship link loads at once; the probes say the model is loading, open
     await page.getByRole('button', { name: 'Add variant' }).click();
   }
   await page.getByRole('button', { name: 'Run probe' }).click();
-  await expect(page.getByRole('region', { name: 'Probe result', exact: true }).locator('path.series')).toHaveCount(6, { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Probe result', exact: true }).locator('path.series')).toHaveCount(6, waitForCompute);
   const seen = await page.evaluate(() => [...(window as unknown as { etaSeen: Set<string> }).etaSeen]);
   expect(seen).toContain(' · estimating…');
   expect(seen.some((t) => / · (a few seconds|about \d+ s) left$/.test(t))).toBe(true);

@@ -6,13 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { requireTestFiles, STORIES_GREEDY_REF } from '../tests/helpers/shared.ts';
 import { greedyReferenceText, MODEL_FILE, MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
 import { fillSamplingSetting, generationStat, loadedModelRegion } from './fixtures/model-panel.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 test.skip(!requireTestFiles('e2e model panel', STORIES_Q8_0, STORIES_GREEDY_REF), 'needs the shared stories260K files');
 
 /** Opens the section once the built-in model the page opens with has loaded (or failed): the panel takes no file while it loads. */
 async function openModelSection(page: Page) {
   await page.getByRole('button', { name: 'Model & playground' }).click();
-  await expect(page.getByRole('status', { name: 'Model loading progress' })).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByRole('status', { name: 'Model loading progress' })).toHaveCount(0, waitForCompute);
 }
 
 const modelPanel = (page: Page) => page.getByRole('region', { name: 'Model', exact: true });
@@ -21,7 +22,7 @@ const output = (page: Page) => page.getByLabel('Generated text');
 async function loadByUrl(page: Page, url = MODEL_PATH) {
   await page.getByLabel('Model URL').fill(url);
   await page.getByRole('button', { name: 'Load URL' }).click();
-  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible(waitForCompute);
 }
 
 /** Greedy from BOS (empty prompt) must reproduce the reference text token for token. */
@@ -33,7 +34,7 @@ async function startLongGeneration(page: Page) {
   await loadByUrl(page);
   await fillSamplingSetting(page, 'Max tokens', 2000);
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(generationStat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, { timeout: 60_000 });
+  await expect(generationStat(page, 'tokens')).toHaveText(/^([5-9]|\d{2,}) tokens$/, waitForCompute);
 }
 
 async function expectGreedyReference(page: Page, maxTokens: number) {
@@ -41,7 +42,7 @@ async function expectGreedyReference(page: Page, maxTokens: number) {
   await fillSamplingSetting(page, 'Temperature', 0);
   await fillSamplingSetting(page, 'Max tokens', maxTokens);
   await page.getByLabel('Prompt').press('Control+Enter');
-  await expect(generationStat(page, 'stopped-by')).toHaveText('max tokens', { timeout: 60_000 });
+  await expect(generationStat(page, 'stopped-by')).toHaveText('max tokens', waitForCompute);
   await expect(generationStat(page, 'tokens')).toHaveText(`${maxTokens} tokens`);
   const text = (await output(page).textContent())!.trim();
   expect(text.length).toBeGreaterThan(2 * maxTokens);
@@ -76,7 +77,7 @@ test('?model= loads the model on page open and keeps the parameter', async ({ pa
   await serveTestModels(page);
   await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}`);
   await expect(page.getByRole('button', { name: 'Model & playground' })).toHaveAttribute('aria-current', 'page');
-  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible(waitForCompute);
   expect(new URL(page.url()).searchParams.get('model')).toMatch(new RegExp(`${MODEL_PATH}$`));
   await expectGreedyReference(page, 8);
 });
@@ -134,7 +135,7 @@ test('models are cached in OPFS: listed, loaded without downloading, deleted', a
   await page.reload();
   await openModelSection(page);
   await entry.getByRole('button', { name: 'Load' }).click();
-  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible(waitForCompute);
   expect(requests.length).toBe(downloads);
 
   await entry.getByRole('button', { name: `Delete ${MODEL_FILE}` }).click();
@@ -200,7 +201,7 @@ test('a GGUF file dropped on the panel loads', async ({ page }) => {
   }, MODEL_PATH);
   await modelPanel(page).dispatchEvent('dragover', { dataTransfer });
   await modelPanel(page).dispatchEvent('drop', { dataTransfer });
-  await expect(loadedModelRegion(page)).toBeVisible({ timeout: 60_000 });
+  await expect(loadedModelRegion(page)).toBeVisible(waitForCompute);
   await expect(page.getByRole('region', { name: 'Cached models' })).toContainText('dropped.gguf');
   expect(new URL(page.url()).searchParams.has('model')).toBe(false);
 });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { requireTestFiles } from '../tests/helpers/shared.ts';
 import { STORIES_Q8_0 } from './fixtures/test-models.ts';
 import { loadedModelRegion } from './fixtures/model-panel.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
@@ -29,7 +30,7 @@ test('the page opens with the built-in ABF model loaded from its own origin, and
   const requests = requestLog(page);
   await page.goto('/');
   await page.getByRole('button', { name: 'Model & playground' }).click();
-  await expect(entry(page, 'abf')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(entry(page, 'abf')).toContainText('Loaded', waitForCompute);
   await expect(loadedModelRegion(page)).toBeVisible();
   // the default is what a plain link means: no ?model= written for it
   expect(new URL(page.url()).searchParams.has('model')).toBe(false);
@@ -40,7 +41,7 @@ test('the page opens with the built-in ABF model loaded from its own origin, and
   await page.getByLabel('Prompt').fill('The');
   await page.getByLabel('Max tokens', { exact: true }).fill('8');
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(page.locator('[data-stat="tokens"]')).toHaveText(/^[1-8] tokens?$/, { timeout: 60_000 });
+  await expect(page.locator('[data-stat="tokens"]')).toHaveText(/^[1-8] tokens?$/, waitForCompute);
   expect((await page.getByLabel('Generated text').textContent())!.length).toBeGreaterThan(0);
 });
 
@@ -50,16 +51,16 @@ test('the model menu lists the family and switches models; the link follows', as
   for (const name of FAMILY) await expect(entry(page, name)).toContainText(title(name));
   await expect(entry(page, 'pi')).toContainText('PI ×8');
   await expect(entry(page, 'stage1')).toContainText('256 tokens');
-  await expect(entry(page, 'abf')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(entry(page, 'abf')).toContainText('Loaded', waitForCompute);
 
   await entry(page, 'pi').getByRole('button', { name: `Load ${title('pi')}` }).click();
-  await expect(entry(page, 'pi')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(entry(page, 'pi')).toContainText('Loaded', waitForCompute);
   await expect(entry(page, 'abf').getByRole('button', { name: `Load ${title('abf')}` })).toBeEnabled();
   await expect(page).toHaveURL(/[?&]model=builtin%3Api(&|$)/);
 
   // a reload keeps the choice: an explicit ?model= wins over the default
   await page.reload();
-  await expect(entry(page, 'pi')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(entry(page, 'pi')).toContainText('Loaded', waitForCompute);
   await expect(entry(page, 'abf')).not.toContainText('Loaded');
 });
 
@@ -68,7 +69,7 @@ test('a bad builtin:nope is reported with the names there are, and the tab keeps
   const alert = page.getByRole('region', { name: 'Model', exact: true }).getByRole('alert');
   await expect(alert).toContainText("no built-in model 'nope' (built-in models: stage1, rope, pi, abf)");
   await entry(page, 'stage1').getByRole('button', { name: `Load ${title('stage1')}` }).click();
-  await expect(entry(page, 'stage1')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(entry(page, 'stage1')).toContainText('Loaded', waitForCompute);
   await expect(alert).toHaveCount(0);
   await page.getByRole('button', { name: 'RoPE analytics' }).click();
   await expect(page.getByRole('region', { name: 'Configurations' })).toBeVisible();
@@ -91,11 +92,11 @@ test('the RoPE vs PI vs ABF link runs three probes on the four models, one progr
   await expect(offer).toContainText('RoPE vs PI vs ABF experiment at 256 tokens (loss-by-position, attention-distance, passkey)');
 
   // one progress bar over the steps, and one Cancel that stops the whole experiment
-  await offer.getByRole('button', { name: 'Run the experiment' }).click({ timeout: 60_000 });
+  await offer.getByRole('button', { name: 'Run the experiment' }).click(waitForCompute);
   const progress = page.getByRole('status', { name: 'Probe progress' });
   await expect(progress).toContainText('RoPE vs PI vs ABF · step 1 of 3 · loss-by-position');
   await progress.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByText('The probe was cancelled.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('The probe was cancelled.')).toBeVisible(waitForCompute);
   await expect(progress).toHaveCount(0);
   await expect(page.getByLabel('RoPE vs PI vs ABF context')).toHaveValue('256'); // the panel took the link's context
 
@@ -145,7 +146,7 @@ test('an embedded view loads no model by itself; a host\'s run on named models l
   await expect.poll(async () => {
     answer = (await received()).find((m) => m.type === 'rope-lab:result' || m.type === 'rope-lab:error');
     return answer?.type;
-  }, { timeout: 60_000 }).toBe('rope-lab:result');
+  }, waitForCompute).toBe('rope-lab:result');
   const result = answer!.result as { series: Array<{ variant: { model: string }; meanLoss: number }>; provenance: { variantModels: Array<{ name: string; sha256: string | null }> } };
   expect(result.series.map((s) => s.variant.model)).toEqual(['builtin:rope', 'builtin:abf']);
   for (const s of result.series) expect(s.meanLoss).toBeGreaterThan(0);
@@ -157,14 +158,14 @@ test('an embedded view loads no model by itself; a host\'s run on named models l
 test('the probe form runs a probe on the loaded model and on ticked built-in models, one curve each', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Probes', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled(waitForCompute);
   await page.getByLabel('Probe', { exact: true }).selectOption('loss-by-position');
   await page.getByLabel('Text', { exact: true }).selectOption(['sotu-2018-donald-j-trump']);
   await page.getByLabel('Context (tokens)').fill('48');
   await page.getByRole('checkbox', { name: 'stage1' }).check();
   await page.getByRole('button', { name: 'Run probe' }).click();
   const result = page.getByRole('region', { name: 'Probe result', exact: true });
-  await expect(result.locator('path.series')).toHaveCount(2, { timeout: 60_000 });
+  await expect(result.locator('path.series')).toHaveCount(2, waitForCompute);
   await expect(result.locator('.legend')).toContainText('own (mean');
   await expect(result.locator('.legend')).toContainText('stage1 (mean');
   await expect(result).toContainText('models abf (');

@@ -5,6 +5,7 @@
 // navigator.deviceMemory (Chromium reports at most 32 GiB; 16 on this 24 GB machine, where 1,000,000
 // positions, 7.6 GiB, fit); an adapter whose storage bindings hold less than 1 GiB refuses the layer's cache first.
 import { expect, test } from '@playwright/test';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 type Message = { type: string; [key: string]: unknown };
 
@@ -17,11 +18,11 @@ test('rope-lab:run with a context of 2,097,152 is refused with needed vs allowed
   const text = 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20);
 
   await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: ['user'], ctx: 2_097_152 }, text });
-  await expect.poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message, { timeout: 60_000 })
+  await expect.poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message, waitForCompute)
     .toMatch(new RegExp('a context of 2097152 positions needs \\d+ bytes \\(16\\.\\d\\d GiB: .*f32 KV cache 16\\.00 GiB.*\\), but \\d+ bytes \\(.*\\) are allowed: half of the .* of this device \\(navigator\\.deviceMemory\\); a context of at most \\d+ fits'
       + '|the f32 KV cache of one layer for context 2097152 .* needs 1\\.00 GiB in one buffer, but this GPU allows at most .* per storage binding'));
   expect((await received()).some((m) => m.type === 'rope-lab:result')).toBe(false);
 
   await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: ['user'], ctx: 64 }, text });
-  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), { timeout: 60_000 }).toBe(true);
+  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), waitForCompute).toBe(true);
 });

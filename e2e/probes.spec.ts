@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { requireTestFiles } from '../tests/helpers/shared.ts';
 import { MODEL_PATH, serveTestModels, STORIES_Q8_0 } from './fixtures/test-models.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 test.skip(!requireTestFiles('e2e probes', STORIES_Q8_0), 'needs the shared stories260K-Q8_0.gguf');
 
@@ -16,7 +17,7 @@ async function openProbes(page: Page, extra = '') {
   await serveTestModels(page);
   await page.goto(`/?model=${encodeURIComponent(MODEL_PATH)}${extra}`);
   await page.getByRole('button', { name: 'Probes', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Run probe' })).toBeEnabled(waitForCompute);
 }
 
 async function runLossProbe(page: Page, ctx: number, factors: number[], texts = ['sotu-2016-barack-obama']) {
@@ -34,7 +35,7 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await openProbes(page);
   const started = Date.now();
   await runLossProbe(page, 256, [4], ['sotu-2016-barack-obama', 'sotu-2015-barack-obama']);
-  await expect(result(page).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
+  await expect(result(page).locator('path.series')).toHaveCount(2, waitForCompute);
   console.log(`loss-by-position, 2 texts × 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
   await expect(result(page).locator('.legend')).toContainText('own (mean');
   await expect(result(page).locator('.legend')).toContainText('base 40K');
@@ -54,7 +55,7 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   const progress = page.getByRole('status', { name: 'Probe progress' });
   await expect(progress).toContainText('loss-by-position');
   await progress.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByText('The probe was cancelled.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('The probe was cancelled.')).toBeVisible(waitForCompute);
   await expect(stored(page).getByRole('listitem')).toHaveCount(1);
 
   // the finished result comes back after a reload, from IndexedDB, by its link
@@ -73,8 +74,8 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('loss-by-position');
   await expect(fresh.getByRole('region', { name: 'Shared probe' })).toContainText('own, base 40K');
   // the link carries the model too (?model=), so the offered run can start once it has loaded
-  await fresh.getByRole('button', { name: 'Run the shared probe' }).click({ timeout: 60_000 });
-  await expect(result(fresh).locator('path.series')).toHaveCount(2, { timeout: 60_000 });
+  await fresh.getByRole('button', { name: 'Run the shared probe' }).click(waitForCompute);
+  await expect(result(fresh).locator('path.series')).toHaveCount(2, waitForCompute);
   await other.close();
 
   // deleting a result removes it from IndexedDB too
@@ -94,7 +95,7 @@ test('passkey from the page: one heatmap per variant, every cell a recorded accu
   const started = Date.now();
   await page.getByRole('button', { name: 'Run probe' }).click();
   const figures = result(page).locator('figure');
-  await expect(figures).toHaveCount(2, { timeout: 60_000 });
+  await expect(figures).toHaveCount(2, waitForCompute);
   console.log(`passkey, 2 lengths × 3 depths × 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
   await expect(figures.first()).toContainText('own · 1 trial(s) per cell');
   await expect(figures.last()).toContainText('base 40K');
@@ -123,7 +124,7 @@ test('a host page runs a probe through the embed protocol', async ({ page, baseU
     options: { texts: ['user'], ctx: 128, variants: [{ label: 'own', rope: null }, { label: 'PI ×2', rope: { headDim: 8, base: 10000, type: 'linear', factor: 2 } }] },
     text: 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20),
   }));
-  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), { timeout: 60_000 }).toBe(true);
+  await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), waitForCompute).toBe(true);
   console.log(`embed run, loss-by-position, 128 tokens, 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
   const messages = await received();
   const progress = messages.filter((m) => m.type === 'rope-lab:progress');
@@ -147,7 +148,7 @@ test('attention over distance from the page: bucket masses beside the analytic d
   await page.getByLabel('Attention map of').selectOption('0:1');
   await page.getByRole('button', { name: 'Run probe' }).click();
   // two variants: a mass curve, a dashed analytic curve and a pair-norm curve for each
-  await expect(result(page).locator('path.series')).toHaveCount(6, { timeout: 60_000 });
+  await expect(result(page).locator('path.series')).toHaveCount(6, waitForCompute);
   // the override moves the measured masses: the two variants' curves differ
   const [own, override] = await result(page).locator('.probe-chart').first().locator('path.series').evaluateAll((paths) =>
     paths.map((p) => p.getAttribute('d') ?? ''),

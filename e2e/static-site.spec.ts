@@ -12,6 +12,7 @@ import { preview, type PreviewServer } from 'vite';
 import { LONG_SERIES_NAMES, longStateParam } from './fixtures/long-link.ts';
 import { startStaticServer, type StaticServer } from './fixtures/static-server.ts';
 import { encodeState, sampleState } from './labState.ts';
+import { COMPUTE_WAIT_MS, waitForCompute } from './fixtures/compute-wait.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const PREFIX = '/rope-lab/';
@@ -22,7 +23,7 @@ let dist = '';
 let site: StaticServer;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000); // a production build, on a machine the unit suite shares
   dist = mkdtempSync(join(tmpdir(), 'rope-lab-dist-'));
   const started = Date.now();
   execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'inherit' });
@@ -132,7 +133,7 @@ test('an embed from the sub-path answers its host and runs a probe on a built-in
   // The page loads its default model, the worker fetches stage1 by itself and a text chunk.
   const text = 'sotu-2018-donald-j-trump';
   await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: [text], ctx: 32, variants: [{ label: 'stage1', rope: null, model: 'builtin:stage1' }] } });
-  const result = (await reply('rope-lab:result', 90_000)).result as { series: Array<{ meanLoss: number }>; provenance: { variantModels: Array<{ name: string }> } };
+  const result = (await reply('rope-lab:result', COMPUTE_WAIT_MS)).result as { series: Array<{ meanLoss: number }>; provenance: { variantModels: Array<{ name: string }> } };
   expect(result.series[0].meanLoss).toBeGreaterThan(0);
   expect(result.provenance.variantModels.map((m) => m.name)).toEqual(['stage1']);
   const models = site.requests.filter((r) => r.path.endsWith('.gguf')).map((r) => r.path);
@@ -148,12 +149,12 @@ test('the full page loads the built-in model from the sub-path and generates', a
   const problems = watch(page);
   await page.goto(site.url);
   await page.getByRole('button', { name: 'Model & playground' }).click();
-  await expect(page.getByRole('region', { name: 'Built-in models' }).locator('li[data-model="abf"]')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Built-in models' }).locator('li[data-model="abf"]')).toContainText('Loaded', waitForCompute);
   await expect(page.getByRole('region', { name: 'Loaded model' })).toBeVisible();
   await page.getByLabel('Prompt').fill('The');
   await page.getByLabel('Max tokens', { exact: true }).fill('4');
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(page.locator('[data-stat="tokens"]')).toHaveText(/^[1-4] tokens?$/, { timeout: 60_000 });
+  await expect(page.locator('[data-stat="tokens"]')).toHaveText(/^[1-4] tokens?$/, waitForCompute);
   expect(site.requests.filter((r) => r.path.endsWith('.gguf')).map((r) => r.path)).toEqual([`${PREFIX}models/abf.gguf`]);
   expectAllServed();
   expect(problems).toEqual([]);

@@ -2,6 +2,7 @@
 // scans, Appendix B inputs) reach the URL.
 import { expect, test } from '@playwright/test';
 import { encodeState, sampleState, stateFromUrl } from './labState.ts';
+import { waitForCompute } from './fixtures/compute-wait.ts';
 
 test('clicking a heat-map row pins that pair on the unit circle and in the URL', async ({ page }) => {
   await page.goto(`/?s=${encodeState(sampleState({ view: 'rotation', pair: 10 }))}`);
@@ -18,7 +19,7 @@ test('clicking a heat-map row pins that pair on the unit circle and in the URL',
 
 test('base vs context fills in from the worker, with Men et al.-sized minimum bases', async ({ page }) => {
   await page.goto(`/?s=${encodeState(sampleState({ view: 'base', contexts: [4096, 32768] }))}`);
-  await expect(page.getByTestId('base-status')).toContainText(/Scanned in \d+ ms \(worker\)/, { timeout: 60_000 });
+  await expect(page.getByTestId('base-status')).toContainText(/Scanned in \d+ ms \(worker\)/, waitForCompute);
   const table = page.getByRole('table', { name: /Smallest base per context/ });
   // Men et al. 2024, Table 1 (d = 128): 4K needs a base of about 2.7e4, 32K about 6.4e5; our grid is 4.7% wide.
   const base4k = await table.getByRole('row', { name: /^4K/ }).getByRole('cell').nth(2).textContent();

@@ -75,7 +75,7 @@ describe('npm run bench', () => {
     // the tiny model's F32 weights: 2 layers of q, o (256²), k, v (128 × 256: 2 of 4 heads) and the FFN (3 × 256 × 512),
     // plus token_embd and output (512 × 256)
     expect(m.gpuWeightBytes).toBe((2 * (2 * 256 * 256 + 2 * 128 * 256 + 3 * 256 * 512) + 2 * 512 * 256) * 4);
-  }, 60_000);
+  });
 
   it('exits 2 with one line naming a bad option', async () => {
     const failed = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--shapes', '70B'], { cwd: ROOT }).then(() => null, (err: { code: number; stderr: string }) => err);

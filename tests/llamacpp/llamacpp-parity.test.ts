@@ -218,7 +218,7 @@ describe.skipIf(missingFiles).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof type
       const tolerance = LAB_PPL_TOLERANCE[file][llama.config as 'f32' | 'defaults'];
       expect(Math.abs(ours.perplexity / theirs - 1), `${llama.config} run: ours ${ours.perplexity}, llama.cpp ${theirs}`).toBeLessThanOrEqual(tolerance);
     }
-  }, 120_000);
+  });
 });
 
 /**
@@ -244,7 +244,7 @@ describe.skipIf(missingFiles)('lab ppl --kv-cache f16 vs llama.cpp\'s default F1
     const [defaults, f32] = [theirs('defaults'), theirs('f32')];
     expect(Math.abs(ours.perplexity / defaults - 1), `ours ${ours.perplexity}, llama.cpp defaults ${defaults}`).toBeLessThanOrEqual(2e-4);
     expect(Math.abs(ours.perplexity / f32 - 1), `ours ${ours.perplexity}, llama.cpp f32 ${f32}`).toBeLessThanOrEqual(4e-4);
-  }, 120_000);
+  });
 });
 
 // ------------------------------------------------ llama.cpp's arithmetic for Q8_0 and Q4_0 weights

@@ -77,7 +77,7 @@ describe.skipIf(!have)(`SmolLM2 perplexity vs llama.cpp: first chunk of n_ctx ${
     const gap = relativeGap(ours.perplexity, run.result.perplexity);
     console.log(`ppl n_ctx ${N_CTX}, ${CHUNKS} chunk, ${file}, llama.cpp ${config}: ${run.result.perplexity.toFixed(8)} (NLL ${run.result.chunkNll.map((x) => x.toFixed(4))}), ours ${ours.perplexity.toFixed(8)} (NLL ${ours.chunkNll.map((x) => x.toFixed(4))}), gap ${gap.toExponential(2)}`);
     expect(Math.abs(gap), `tolerance ${TOLERANCE[file][config]}`).toBeLessThanOrEqual(TOLERANCE[file][config]);
-  }, 120_000);
+  });
 });
 
 /** SmolLM2 cut to its first `layers` layers (llama.block_count rewritten, later blocks left out). */
@@ -129,5 +129,5 @@ describe.skipIf(!have)('llama.cpp\'s Q4_1 arithmetic, emulated', () => {
     // order and meets other ties); a quarter agreeing leaves a wide margin.
     expect(close(withRounding)).toBeGreaterThanOrEqual(tokens.length / 4);
     expect(close(without)).toBe(0);
-  }, 120_000);
+  });
 });

@@ -51,7 +51,7 @@ describe('lab probe: option errors', () => {
     await expect(probe('--preset', 'extend-smollm2', '--ctx', '1024', '--model', STORIES_GGUF)).rejects.toThrow(
       /this experiment is written for SmolLM2-135M-Instruct; the loaded model '.*' has 5 layers, 8 heads \/ 4 KV heads \(needs 30, 9 \/ 3\)/,
     );
-  }, 120_000);
+  });
 });
 
 describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
