@@ -1,6 +1,6 @@
-// The kernel cases of tests/helpers/kernel-cases.ts (each WGSL kernel against the CPU reference on seeded random
-// shapes) in Chromium's WebGPU, through e2e/fixtures/kernels.html; tests/engine/kernels.test.ts runs the
-// same cases on Dawn in Node. Missing WebGPU is a failure here, not a skip: this spec exists to prove
+// The browser's half of the kernel cases of tests/helpers/kernel-cases.ts (each WGSL kernel against the CPU
+// reference on seeded random shapes) in Chromium's WebGPU, through e2e/fixtures/kernels.html;
+// tests/engine/kernels.test.ts runs the other half on Dawn in Node, and every kernel is in both halves. Missing WebGPU is a failure here, not a skip: this spec exists to prove
 // the kernels in a browser.
 import { expect, test, type Page } from '@playwright/test';
 import type { KernelPageState } from './fixtures/kernels-page.ts';
@@ -11,7 +11,7 @@ async function runKernelPage(page: Page): Promise<{ state: KernelPageState; page
   // the page logs each uncaptured WebGPU error (a validation error would otherwise only zero an output)
   page.on('console', (m) => { if (m.type() === 'error' && m.text().startsWith('WebGPU error')) pageErrors.push(m.text()); });
   await page.goto('/e2e/fixtures/kernels.html');
-  // ~60 s of cases on SwiftShader (each compiles its pipelines), twice that beside the unit suite
+  // ~50 s of cases on SwiftShader (each compiles its pipelines), twice that beside the unit suite
   await page.waitForFunction(() => window.__kernelResults && window.__kernelResults.status !== 'running', null, { timeout: 300_000 });
   return { state: (await page.evaluate(() => window.__kernelResults))!, pageErrors };
 }

@@ -340,3 +340,20 @@ const argmaxCase: KernelCase = {
 export const KERNEL_CASES: readonly KernelCase[] = [
   ...matmulCases, ...matmulTiledCases, matmulPartialsCase, ...matvecCases, ...decodeMatvecCases, ...embedCases, rmsnormCase, swigluCase, ...ropeStoreCases, ...splitAttentionCases, ...prefillAttentionCases, ...tiledPrefillAttentionCases, logprobCase, argmaxCase,
 ];
+
+/**
+ * The cases one runner takes: every case runs once, in Node (Dawn, tests/engine/kernels.test.ts) or in
+ * Chromium (e2e/kernels.spec.ts), never both, since compiling each case's pipelines on SwiftShader is
+ * what costs. Each kernel's cases alternate between the two, so every kernel is proven in both; a
+ * kernel with a single case (a second or so) runs in both.
+ */
+export function kernelCasesFor(runner: 'node' | 'browser'): KernelCase[] {
+  const total = new Map<string, number>();
+  for (const c of KERNEL_CASES) total.set(c.kernel, (total.get(c.kernel) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return KERNEL_CASES.filter((c) => {
+    const index = seen.get(c.kernel) ?? 0;
+    seen.set(c.kernel, index + 1);
+    return total.get(c.kernel) === 1 || (index % 2 === 0) === (runner === 'node');
+  });
+}
