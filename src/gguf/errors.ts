@@ -12,5 +12,6 @@ export class GGUFError extends Error {
 
 /** Messages quote names and keys read from the file: their control characters are escaped, so a message stays one line. */
 function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -2,7 +2,7 @@
 // shapes, types, alignment, bounds and overlaps, each failing with a message naming the tensor.
 import { GGUFError } from './errors.ts';
 import type { HeaderCursor } from './header-cursor.ts';
-import { GGMLType, ggmlTypeName, isKnownType, supportedTypeList, SUPPORTED_TYPES, typeInfo } from './types.ts';
+import { type GGMLType, ggmlTypeName, isKnownType, supportedTypeList, SUPPORTED_TYPES, typeInfo } from './types.ts';
 
 export interface GGUFTensorInfo {
   name: string;

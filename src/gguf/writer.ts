@@ -3,7 +3,7 @@
 // a whole model. writeGGUF is the in-memory convenience for small files and tests.
 import { ByteWriter } from './byte-writer.ts';
 import { GGUFError } from './errors.ts';
-import { GGMLType, ggmlTypeName, isKnownType, tensorByteSize, typeInfo } from './types.ts';
+import { type GGMLType, ggmlTypeName, isKnownType, tensorByteSize, typeInfo } from './types.ts';
 import { GGUFValueType, valueTypeName, type GGUFTypedValue, type GGUFValue } from './values.ts';
 
 export type GGUFMetadataToWrite = Map<string, GGUFTypedValue> | Iterable<[string, GGUFTypedValue]>;

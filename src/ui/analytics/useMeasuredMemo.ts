@@ -9,7 +9,8 @@ export function useMeasuredMemo<T>(compute: () => T, deps: readonly unknown[]): 
     const start = performance.now();
     const value = compute();
     return { value, milliseconds: performance.now() - start };
-    // The dependency list is the caller's (like useMemo's own).
+    // The dependency list is the caller's, as with useMemo itself, so the hook rules cannot check it here.
+    // eslint-disable-next-line react-hooks/use-memo, react-hooks/exhaustive-deps
   }, deps);
   useEffect(() => store.getState().actions.reportRecompute(milliseconds), [store, milliseconds, value]);
   return value;

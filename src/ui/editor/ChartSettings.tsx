@@ -1,5 +1,5 @@
 // Settings every view shares: the context lengths marked on the charts.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useLab } from '../LabStoreContext.tsx';
 import { LIMITS } from '../../state/experiment.ts';
 import { selectActions, selectContexts } from '../../state/labStore.ts';
@@ -20,13 +20,16 @@ export function ChartSettings() {
   const [draft, setDraft] = useState(formatted);
   const [error, setError] = useState<string | null>(null);
   const [focused, setFocused] = useState(false);
-  // Outside changes (back/forward) replace the text unless the user is typing in it.
-  useEffect(() => {
+  // Outside changes (back/forward) replace the text unless the user is typing in it (set while
+  // rendering, as React advises for state that follows a prop, so no stale frame is drawn).
+  const [synced, setSynced] = useState({ formatted, focused });
+  if (synced.formatted !== formatted || synced.focused !== focused) {
+    setSynced({ formatted, focused });
     if (!focused) {
       setDraft(formatted);
       setError(null);
     }
-  }, [formatted, focused]);
+  }
   return (
     <section className="panel" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Context lengths</h2>

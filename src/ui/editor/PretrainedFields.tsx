@@ -2,7 +2,7 @@
 // series extends a model pretrained elsewhere (Llama 2: base 10K at 4K), and Liu et al.'s critical
 // dimension is fixed by that pretraining, not by the series' own base. Both empty: the series' own base and
 // the first marked context.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PretrainedWith } from '../../state/experiment.ts';
 import { LIMITS } from '../../state/experiment.ts';
 import { NumberField, type InputSpec } from './fields.tsx';
@@ -18,7 +18,11 @@ export function PretrainedFields(props: { value: PretrainedWith | undefined; own
   const { value, ownBase, onChange } = props;
   // what was typed, kept while only one of the two is given (only complete pairs reach the store)
   const [typed, setTyped] = useState<{ base?: number; context?: number }>(value ?? {});
-  useEffect(() => setTyped(value ?? {}), [value]);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    setTyped(value ?? {});
+  }
   const propose = (next: { base?: number; context?: number }): string | null => {
     setTyped(next);
     if (next.base === undefined && next.context === undefined) {

@@ -1,6 +1,6 @@
 // Inputs that keep the user's text while it is being typed and propose parsed values upward. The
 // caller answers with an error (shown under the input, nothing applied) or null (applied).
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { FieldSpec } from './configFields.ts';
 
 /** What an input needs to know about its field. */
@@ -12,13 +12,16 @@ function useDraft(formatted: string) {
   const [draft, setDraft] = useState(formatted);
   const [focused, setFocused] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Outside changes (back/forward, a preset) replace the text unless the user is typing in it.
-  useEffect(() => {
+  // Outside changes (back/forward, a preset) replace the text unless the user is typing in it (set while
+  // rendering, as React advises for state that follows a prop, so no stale frame is drawn).
+  const [synced, setSynced] = useState({ formatted, focused });
+  if (synced.formatted !== formatted || synced.focused !== focused) {
+    setSynced({ formatted, focused });
     if (!focused) {
       setDraft(formatted);
       setError(null);
     }
-  }, [formatted, focused]);
+  }
   return { draft, setDraft, error, setError, setFocused };
 }
 

@@ -58,9 +58,11 @@ function PresetCard({ preset }: { preset: string }) {
   // the field follows the experiment a link opened (or the one on screen), so Run repeats that one
   const shown = pendingSuite ?? suite?.suite;
   const linkedCtx = shown?.preset === preset ? shown.ctx : undefined;
-  useEffect(() => {
+  const [seenCtx, setSeenCtx] = useState<number | undefined>(undefined);
+  if (seenCtx !== linkedCtx) {
+    setSeenCtx(linkedCtx);
     if (linkedCtx !== undefined) setCtx(linkedCtx);
-  }, [linkedCtx]);
+  }
 
   const build = async (at = ctx): Promise<ProbeSuite | null> => {
     try {

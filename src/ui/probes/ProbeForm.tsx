@@ -1,7 +1,7 @@
 // The probe settings: which probe, on which text, how long, under which RoPE variants, with which seed
 // and trials. Run builds a ProbeRequest and checks it with parseProbeRequest (the same check a URL or
 // an embedding host gets), so a bad field is named before anything runs.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ModelInfo } from '../../state/modelStore.ts';
 import { builtinRef } from '../../models/builtin.ts';
 import { MAX_MAP_TOKENS, parseProbeRequest, PROBE_KINDS, type ProbeKind, type ProbeRequest } from '../../probes/index.ts';
@@ -79,9 +79,11 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const [error, setError] = useState<string | null>(null);
   // lengths follow the model's trained context when a (new) model arrives
   const trainedContext = model?.trainedContext;
-  useEffect(() => {
+  const [seenContext, setSeenContext] = useState<number | undefined>(undefined);
+  if (seenContext !== trainedContext) {
+    setSeenContext(trainedContext);
     if (trainedContext) setV((old) => ({ ...old, ctx: trainedContext, lengths: lengthsFor(trainedContext) }));
-  }, [trainedContext]);
+  }
   const change = (patch: Partial<FormValues>) => setV((old) => ({ ...old, ...patch }));
   const chosen = v.texts.length > 0 ? v.texts : [defaultTextId(texts)];
   // loss by position averages over documents; first-sentence draws one per trial

@@ -2,7 +2,7 @@
 // (averaged over query positions, and over all heads or one chosen layer/head), next to the analytic
 // decay of the same RoPE configuration (the all-ones logit, src/rope's decayCurves), so what the
 // model does sits beside what its RoPE alone would predict.
-import { useState, type Ref } from 'react';
+import { useState } from 'react';
 import type { AttentionProbeResult } from '../../../probes/index.ts';
 import { formatTokens } from '../../charts/ticks.ts';
 import { AttentionMaps } from './AttentionMap.tsx';

@@ -1,7 +1,6 @@
 // A small labelled heatmap of values in [0, 1] (passkey accuracy: context length × depth), one cell per
 // value with its number written in, so a failure reads as clearly as a success.
 import { interpolateBlues } from 'd3';
-import type { Ref } from 'react';
 import { ChartSvg, MARGIN, plotBox } from '../../charts/chartKit.tsx';
 
 export interface HeatmapProps {

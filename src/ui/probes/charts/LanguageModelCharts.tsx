@@ -1,6 +1,5 @@
 // Charts of the language-modelling probes: loss by position (log-binned, one curve per RoPE variant)
 // and perplexity against context length.
-import type { Ref } from 'react';
 import type { LossByPositionResult, PerplexityResult } from '../../../probes/index.ts';
 import { formatNumber } from '../../charts/ticks.ts';
 import { variantColor } from './palette.ts';

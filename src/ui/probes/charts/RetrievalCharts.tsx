@@ -1,6 +1,5 @@
 // Charts of the retrieval probes: passkey accuracy as a length × depth heatmap per RoPE variant, and
 // first-sentence ROUGE-L against prompt length.
-import type { Ref } from 'react';
 import type { FirstSentenceResult, PasskeyResult } from '../../../probes/index.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { variantColor } from './palette.ts';
@@ -10,7 +9,7 @@ export function PasskeyHeatmaps({ result }: { result: PasskeyResult }) {
   const { lengths, depths, trials } = result.provenance.options as { lengths: number[]; depths: number[]; trials: number };
   return (
     <div className="probe-heatmaps">
-      {result.series.map((s, i) => (
+      {result.series.map((s) => (
         <figure key={s.variant.label}>
           <figcaption>{s.variant.label} · {trials} trial(s) per cell</figcaption>
           <Heatmap
