@@ -244,9 +244,15 @@ export interface ReferenceOptions {
   kvCache?: KvCacheType;
   /** Replaces the rounding `kvCache` implies (tests: rounding that sides with the GPU on exact ties). */
   kvStore?: KvStore;
-  /** Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 or Q8_0 weights is rounded to 8 bits per 32-value group (quantizeActivations). */
+  /**
+   * Emulate the GPU's 'int8' decode activations: the input of every product with Q4_0 or Q8_0 weights is rounded to 8
+   * bits per 32-value group (quantizeActivations).
+   */
   int8Activations?: boolean;
-  /** Replaces every weight product (tests: another implementation's arithmetic, e.g. llama.cpp's rounded activations); overrides int8Activations. */
+  /**
+   * Replaces every weight product (tests: another implementation's arithmetic, e.g. llama.cpp's rounded activations);
+   * overrides int8Activations.
+   */
   product?: Product;
 }
 

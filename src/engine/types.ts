@@ -171,7 +171,10 @@ export type DecodeActivations = 'f32' | 'int8';
 export interface LoadOptions {
   /** Context to allocate the KV cache for (default: the metadata's context length, capped at 4096). */
   context?: number;
-  /** Tokens per forward pass while processing a prompt (default 1024 on GPUs — fewer where the batch's logits would exceed a storage binding — and 32 on CPU rasterizers). */
+  /**
+   * Tokens per forward pass while processing a prompt (default 1024 on GPUs — fewer where the batch's logits would
+   * exceed a storage binding — and 32 on CPU rasterizers).
+   */
   batchSize?: number;
   /** Tuning: threads cooperating on one weight row in the matmul kernel (power of two ≤ 64; default by adapter). */
   threadsPerRow?: number;
@@ -184,7 +187,10 @@ export interface LoadOptions {
    * workgroup, no barriers with one thread per row). Default by adapter: tiled on GPUs, simple on CPU rasterizers.
    */
   promptMatmul?: 'tiled' | 'simple';
-  /** Tuning: the kernels of a decode step (one token); see DecodeKernels. Default by adapter: 'fused' on GPUs, 'matmul' on CPU rasterizers. */
+  /**
+   * Tuning: the kernels of a decode step (one token); see DecodeKernels. Default by adapter: 'fused' on GPUs, 'matmul'
+   * on CPU rasterizers.
+   */
   decodeKernels?: DecodeKernels;
   /** Tuning: see DecodeActivations. Default 'int8' where WGSL has packed_4x8_integer_dot_product, except on CPU rasterizers. */
   decodeActivations?: DecodeActivations;

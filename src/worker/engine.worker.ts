@@ -1,5 +1,5 @@
-// The engine's Web Worker: the WebGPU engine (with the probe runner, probe-engine.ts), exposed through comlink, so uploads, GPU submission and
-// tokenization never block the page. The page talks to it through WorkerEngine (engine-client.ts).
+// The engine's Web Worker: the WebGPU engine (with the probe runner, probe-engine.ts), exposed through
+// comlink, so uploads, GPU submission and tokenization never block the page. The page talks to it through WorkerEngine (engine-client.ts).
 //
 // Cancellation needs no shared memory: the engine awaits the GPU after every step, which returns this
 // worker to its event loop, where comlink delivers a pending cancel() call.

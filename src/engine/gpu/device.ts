@@ -45,7 +45,10 @@ export function hasIntegerDot(gpu: GPU): boolean {
   return gpu.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
 }
 
-/** LoadOptions.decodeActivations' default: 'int8' where WGSL has dot4I8Packed, except on CPU rasterizers (which decode with matmul.wgsl). */
+/**
+ * LoadOptions.decodeActivations' default: 'int8' where WGSL has dot4I8Packed, except on CPU rasterizers (which decode
+ * with matmul.wgsl).
+ */
 export function defaultDecodeActivations(ctx: Pick<GpuContext, 'gpu' | 'software'>): 'f32' | 'int8' {
   return !ctx.software && hasIntegerDot(ctx.gpu) ? 'int8' : 'f32';
 }
