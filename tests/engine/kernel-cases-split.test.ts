@@ -14,7 +14,7 @@ describe('kernelCasesFor', () => {
   });
 
   it('proves every kernel in both runners', () => {
-    const kernels = (cases: typeof node) => new Set(cases.map((c) => c.kernel));
+    const kernels = (cases: readonly { kernel: string }[]) => new Set(cases.map((c) => c.kernel));
     expect(kernels(node)).toEqual(kernels(KERNEL_CASES));
     expect(kernels(browser)).toEqual(kernels(KERNEL_CASES));
   });
