@@ -82,7 +82,7 @@ describe('readGGUF under mutation fuzzing', () => {
         for (const t of f.tensors) dequantize(t.type, await readTensorBytes(f, t), t.nElements);
         parsed++;
       } catch (err) {
-        if (!(err instanceof GGUFError)) throw new Error(`mutant #${i} threw ${String(err)} instead of a GGUFError`);
+        if (!(err instanceof GGUFError)) throw new Error(`mutant #${i} threw ${String(err)} instead of a GGUFError`, { cause: err });
         rejected++;
       }
     }

@@ -3,7 +3,6 @@
 // Nothing is built or downloaded (`build: 'never'`); the perplexity formula is shared with the fixture
 // generator (scripts/llamacpp-reference/perplexity.mjs).
 import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
-import { rawLogits } from '../../scripts/llamacpp-reference/perplexity.mjs';
 
 export { logitsVector, perplexityLikeLlamaCpp, rawLogits, type LlamaCppPerplexity } from '../../scripts/llamacpp-reference/perplexity.mjs';
 

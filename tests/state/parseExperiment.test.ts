@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../../src/state/defaults.ts';
 import { parseExperiment, serialiseExperiment } from '../../src/state/parseExperiment.ts';
 
+// The cases edit the serialised JSON at any depth, as an untrusted sender would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const valid = () => serialiseExperiment(defaultExperiment()) as Record<string, any>;
 
 function errorOf(input: unknown): string {
