@@ -12,16 +12,38 @@ const REACT = ['react', 'react-dom', 'react/*', 'react-dom/*'];
 
 /** WebGPU objects live in src/engine; the page above it sees plain data (and the worker's interfaces). */
 const GPU_TYPES = [
-  'GPU', 'GPUAdapter', 'GPUBindGroup', 'GPUBuffer', 'GPUCommandEncoder', 'GPUComputePassEncoder', 'GPUComputePipeline',
-  'GPUDevice', 'GPUQueue', 'GPUShaderModule', 'GPUTexture',
+  'GPU',
+  'GPUAdapter',
+  'GPUBindGroup',
+  'GPUBuffer',
+  'GPUCommandEncoder',
+  'GPUComputePassEncoder',
+  'GPUComputePipeline',
+  'GPUDevice',
+  'GPUQueue',
+  'GPUShaderModule',
+  'GPUTexture',
 ].map((name) => ({ name, message: 'GPU objects stay in src/engine (and its worker); pass plain data up.' }));
 const NO_NAVIGATOR_GPU = { object: 'navigator', property: 'gpu', message: 'Ask WebGPU in src/worker/webgpu-support.ts or src/engine.' };
 
 export default tseslint.config(
   {
     ignores: [
-      'dist/', 'node_modules/', 'tools/lint/node_modules/', 'public/', 'test-results/', 'playwright-report/', 'tmp/',
-      '.gpu/', '.x1/', '.x2/', 'training/work/', 'shaders/', 'src/rope/fixtures/', 'tests/fixtures/', 'bench/results/',
+      'dist/',
+      'node_modules/',
+      'tools/lint/node_modules/',
+      'public/',
+      'test-results/',
+      'playwright-report/',
+      'tmp/',
+      '.gpu/',
+      '.x1/',
+      '.x2/',
+      'training/work/',
+      'shaders/',
+      'src/rope/fixtures/',
+      'tests/fixtures/',
+      'bench/results/',
     ],
   },
   js.configs.recommended,
@@ -36,14 +58,21 @@ export default tseslint.config(
     settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs'] })] },
     rules: {
       // `_name` marks a value kept for its position or left out of a rest spread on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'import-x/no-self-import': 'error',
       'import-x/no-restricted-paths': [
         'error',
         {
           zones: [
-            { target: CORE.map(inSrc), from: ['./src/ui', './src/state', './src/main.tsx'], message: 'core folders never depend on the page (src/state, src/ui).' },
+            {
+              target: CORE.map(inSrc),
+              from: ['./src/ui', './src/state', './src/main.tsx'],
+              message: 'core folders never depend on the page (src/state, src/ui).',
+            },
             { target: './src/state', from: './src/ui', message: 'the store is below the UI: hand it data or callbacks instead.' },
             {
               target: './src/rope',
@@ -70,7 +99,10 @@ export default tseslint.config(
   {
     files: CORE.map((folder) => `src/${folder}/**`),
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: REACT, message: 'core folders are framework-free: React lives in src/ui.' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: REACT, message: 'core folders are framework-free: React lives in src/ui.' }] },
+      ],
     },
   },
   {
@@ -78,9 +110,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'zustand', message: "use 'zustand/vanilla': React bindings live in src/ui." }], patterns: [{ group: REACT, message: 'src/state is framework-free: React lives in src/ui.' }] },
+        {
+          paths: [{ name: 'zustand', message: "use 'zustand/vanilla': React bindings live in src/ui." }],
+          patterns: [{ group: REACT, message: 'src/state is framework-free: React lives in src/ui.' }],
+        },
       ],
-      '@typescript-eslint/no-restricted-types': ['error', { types: Object.fromEntries(GPU_TYPES.map(({ name, message }) => [name, message])) }],
+      '@typescript-eslint/no-restricted-types': [
+        'error',
+        { types: Object.fromEntries(GPU_TYPES.map(({ name, message }) => [name, message])) },
+      ],
       'no-restricted-properties': ['error', NO_NAVIGATOR_GPU],
     },
   },
@@ -89,7 +127,10 @@ export default tseslint.config(
     ...reactHooks.configs.flat.recommended,
     rules: {
       ...reactHooks.configs.flat.recommended.rules,
-      '@typescript-eslint/no-restricted-types': ['error', { types: Object.fromEntries(GPU_TYPES.map(({ name, message }) => [name, message])) }],
+      '@typescript-eslint/no-restricted-types': [
+        'error',
+        { types: Object.fromEntries(GPU_TYPES.map(({ name, message }) => [name, message])) },
+      ],
       'no-restricted-properties': ['error', NO_NAVIGATOR_GPU],
     },
   },

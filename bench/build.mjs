@@ -14,7 +14,10 @@ const inlineShaders = {
   name: 'inline-shaders',
   enforce: 'pre',
   resolveId: (id) => (id.endsWith('/shaders-node.ts') ? '\0shaders-inline' : null),
-  load: (id) => (id === '\0shaders-inline' ? `import { viteShaders } from ${JSON.stringify(viteShaders)};\nexport const nodeShaders = () => viteShaders;` : null),
+  load: (id) =>
+    id === '\0shaders-inline'
+      ? `import { viteShaders } from ${JSON.stringify(viteShaders)};\nexport const nodeShaders = () => viteShaders;`
+      : null,
 };
 
 await build({

@@ -17,7 +17,12 @@ const WORKGROUP = 256;
 /** Enough workgroups to fill any GPU, each thread then loops a few times. */
 const MAX_GROUPS = 65535;
 
-export async function measureCopyBandwidth(device: GPUDevice, shaders: ShaderLibrary, bytes: number, repetitions: number): Promise<CopyBandwidth> {
+export async function measureCopyBandwidth(
+  device: GPUDevice,
+  shaders: ShaderLibrary,
+  bytes: number,
+  repetitions: number,
+): Promise<CopyBandwidth> {
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const size = Math.floor(Math.min(bytes, limit) / 16) * 16;
   const pipeline = await new KernelCache(device, shaders).pipeline('bench_copy.wgsl', {});
@@ -26,14 +31,19 @@ export async function measureCopyBandwidth(device: GPUDevice, shaders: ShaderLib
   const dst = device.createBuffer({ label: 'copy destination', size, usage });
   const bindGroup = device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
-    entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }],
+    entries: [
+      { binding: 0, resource: { buffer: src } },
+      { binding: 1, resource: { buffer: dst } },
+    ],
   });
   const groups = Math.min(MAX_GROUPS, Math.ceil(size / 16 / WORKGROUP));
   const timed = device.features.has('timestamp-query');
   const querySet = timed ? device.createQuerySet({ type: 'timestamp', count: 2 * repetitions }) : null;
   const run = (rep: number) => {
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * rep, endOfPassWriteIndex: 2 * rep + 1 } } : {});
+    const pass = encoder.beginComputePass(
+      querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * rep, endOfPassWriteIndex: 2 * rep + 1 } } : {},
+    );
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups);

@@ -41,12 +41,18 @@ export function gpuMatrixBytes(type: GGMLType, rows: number, cols: number): numb
 
 function rowBytesInFile(type: GGMLType, cols: number): number {
   switch (type) {
-    case GGMLType.F32: return cols * 4;
-    case GGMLType.F16: return cols * 2;
-    case GGMLType.Q4_0: return (cols / 32) * 18;
-    case GGMLType.Q8_0: return (cols / 32) * 34;
-    case GGMLType.Q6_K: return (cols / 256) * 210;
-    default: throw new Error(`no byte count for ${ggmlTypeName(type)} rows`);
+    case GGMLType.F32:
+      return cols * 4;
+    case GGMLType.F16:
+      return cols * 2;
+    case GGMLType.Q4_0:
+      return (cols / 32) * 18;
+    case GGMLType.Q8_0:
+      return (cols / 32) * 34;
+    case GGMLType.Q6_K:
+      return (cols / 256) * 210;
+    default:
+      throw new Error(`no byte count for ${ggmlTypeName(type)} rows`);
   }
 }
 
@@ -72,7 +78,14 @@ const ACCUMULATING = new Set(['attn_output', 'ffn_down']);
  * position `pos0`. `grid` is the dispatch's workgroup grid, whose x is attention's number of KV splits; for
  * attention_combine, pass the grid of the attention dispatch before it (the splits it combines).
  */
-export function dispatchCost(label: string, n: number, pos0: number, grid: readonly number[], d: ModelDims, matrices: Map<string, MatrixCost>): DispatchCost {
+export function dispatchCost(
+  label: string,
+  n: number,
+  pos0: number,
+  grid: readonly number[],
+  d: ModelDims,
+  matrices: Map<string, MatrixCost>,
+): DispatchCost {
   const f32 = 4;
   const qDim = d.heads * d.headDim;
   const kvDim = d.kvHeads * d.headDim;
@@ -94,8 +107,10 @@ export function dispatchCost(label: string, n: number, pos0: number, grid: reado
     const kernel = `matmul ${roles === 'token_embd' ? 'output (tied token_embd)' : roles} ${ggmlTypeName(ms[0].type)}`;
     const accumulate = ACCUMULATING.has(roles) ? n * rows * f32 : 0;
     return {
-      kernel, bytesRead: ms.reduce((sum, m) => sum + m.gpuBytes, 0) + n * ms[0].cols * f32 + accumulate,
-      bytesWritten: n * (gated ? ms[0].rows : rows) * f32, flops: 2 * n * rows * ms[0].cols + (gated ? 5 * n * ms[0].rows : 0),
+      kernel,
+      bytesRead: ms.reduce((sum, m) => sum + m.gpuBytes, 0) + n * ms[0].cols * f32 + accumulate,
+      bytesWritten: n * (gated ? ms[0].rows : rows) * f32,
+      flops: 2 * n * rows * ms[0].cols + (gated ? 5 * n * ms[0].rows : 0),
     };
   }
   if (label.startsWith('split-K sum ')) {
@@ -114,18 +129,33 @@ export function dispatchCost(label: string, n: number, pos0: number, grid: reado
     case 'rope_store': {
       const rotated = n * (qDim + kvDim);
       return {
-        kernel: label, bytesRead: n * (qDim + 2 * kvDim) * f32, bytesWritten: n * qDim * f32 + n * 2 * kvDim * d.kvBytes, flops: 3 * rotated,
+        kernel: label,
+        bytesRead: n * (qDim + 2 * kvDim) * f32,
+        bytesWritten: n * qDim * f32 + n * 2 * kvDim * d.kvBytes,
+        flops: 3 * rotated,
       };
     }
     case 'attention': // split-K partials: per query, head and split a running max, a sum and head_dim accumulators
       return {
-        kernel: label, bytesRead: n * qDim * f32 + kvRead, bytesWritten: n * d.heads * grid[0] * (d.headDim + 2) * f32,
+        kernel: label,
+        bytesRead: n * qDim * f32 + kvRead,
+        bytesWritten: n * d.heads * grid[0] * (d.headDim + 2) * f32,
         flops: 4 * d.heads * d.headDim * attendedPairs,
       };
     case 'attention_combine': // reads the partials `attention` wrote
-      return { kernel: label, bytesRead: n * d.heads * grid[0] * (d.headDim + 2) * f32, bytesWritten: n * qDim * f32, flops: 2 * n * d.heads * grid[0] * d.headDim };
+      return {
+        kernel: label,
+        bytesRead: n * d.heads * grid[0] * (d.headDim + 2) * f32,
+        bytesWritten: n * qDim * f32,
+        flops: 2 * n * d.heads * grid[0] * d.headDim,
+      };
     case 'attention_prefill':
-      return { kernel: label, bytesRead: n * qDim * f32 + kvRead, bytesWritten: n * qDim * f32, flops: 4 * d.heads * d.headDim * attendedPairs };
+      return {
+        kernel: label,
+        bytesRead: n * qDim * f32 + kvRead,
+        bytesWritten: n * qDim * f32,
+        flops: 4 * d.heads * d.headDim * attendedPairs,
+      };
     case 'swiglu':
       return { kernel: label, bytesRead: 2 * n * d.ffnDim * f32, bytesWritten: n * d.ffnDim * f32, flops: 5 * n * d.ffnDim };
     case 'argmax':
@@ -139,7 +169,13 @@ export function dispatchCost(label: string, n: number, pos0: number, grid: reado
 }
 
 /** Weight and KV cache bytes one decode step at `context` positions must read: the roofline's numerator. */
-export function decodeBytesPerToken(matrices: Map<string, MatrixCost>, d: ModelDims, layers: number, context: number, tiedOutput: boolean): number {
+export function decodeBytesPerToken(
+  matrices: Map<string, MatrixCost>,
+  d: ModelDims,
+  layers: number,
+  context: number,
+  tiedOutput: boolean,
+): number {
   let weights = 0;
   for (const [name, m] of matrices) if (name !== 'token_embd.weight' || tiedOutput) weights += m.gpuBytes;
   const embedRow = matrices.get('token_embd.weight')!;

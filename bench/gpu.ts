@@ -54,4 +54,3 @@ export function memoryCounter(): MemoryCounter {
 
 /** What the benchmark drives directly: the engine's device and loaded model. */
 export type LoadedEngine = ReturnType<WebGpuEngine['gpuInternals']>;
-

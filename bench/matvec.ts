@@ -44,7 +44,17 @@ export interface MatvecResult {
 /** Layers whose ffn_up matrices the timed dispatches cycle through: 4 × 33 MB (Q4_0) is well past a 50 MB L2. */
 const LAYERS = 4;
 /** Layers of the 8B (dim 4096, ffn 14336); a small vocabulary keeps the rest of the model cheap. */
-export const MATVEC_SHAPE: BenchShape = { name: 'matvec-8B-layers', dim: 4096, layers: LAYERS, heads: 32, kvHeads: 8, ffnDim: 14336, vocab: 512, tiedOutput: false, ropeBase: 500000 };
+export const MATVEC_SHAPE: BenchShape = {
+  name: 'matvec-8B-layers',
+  dim: 4096,
+  layers: LAYERS,
+  heads: 32,
+  kvHeads: 8,
+  ffnDim: 14336,
+  vocab: 512,
+  tiedOutput: false,
+  ropeBase: 500000,
+};
 /** SwiftShader's stand-in: the same 3.5 aspect ratio at a sixteenth of the size. */
 export const SMALL_MATVEC_SHAPE: BenchShape = { ...MATVEC_SHAPE, name: 'matvec-small', dim: 256, heads: 4, kvHeads: 2, ffnDim: 896 };
 
@@ -85,7 +95,8 @@ export const MATVEC_KERNELS: Readonly<Record<MatvecKernel, MatvecKernelSpec>> = 
   'matvec_int8.wgsl': { options: { decodeKernels: 'vec4', decodeActivations: 'int8' }, types: [GGMLType.Q4_0, GGMLType.Q8_0] },
   'matvec_vec4.wgsl': {
     options: { decodeKernels: 'vec4', decodeActivations: 'f32' },
-    baseline: (type) => (type === GGMLType.Q4_0 || type === GGMLType.Q8_0 ? "f32 x (decodeActivations 'f32'): weights become floats" : undefined),
+    baseline: (type) =>
+      type === GGMLType.Q4_0 || type === GGMLType.Q8_0 ? "f32 x (decodeActivations 'f32'): weights become floats" : undefined,
   },
   'matvec.wgsl': { options: { decodeKernels: 'generic' }, baseline: () => 'generic matvec: 32 threads per row, 8-value chunks' },
   'matmul.wgsl': { options: { decodeKernels: 'matmul', threadsPerRow: 1 }, baseline: () => 'naive: one thread per row' },
@@ -96,7 +107,11 @@ export const matvecKernelsFor = (type: GGMLType): MatvecKernel[] =>
   (Object.keys(MATVEC_KERNELS) as MatvecKernel[]).filter((k) => MATVEC_KERNELS[k].types?.includes(type) ?? true);
 
 export async function measureMatvec(
-  engine: WebGpuEngine, shape: BenchShape, type: GGMLType, kernel: MatvecKernel, copyGbPerSecond: number,
+  engine: WebGpuEngine,
+  shape: BenchShape,
+  type: GGMLType,
+  kernel: MatvecKernel,
+  copyGbPerSecond: number,
 ): Promise<MatvecResult> {
   const { options } = MATVEC_KERNELS[kernel];
   const baseline = MATVEC_KERNELS[kernel].baseline?.(type);
@@ -104,7 +119,11 @@ export async function measureMatvec(
   const matrices = matrixCosts(tensors);
   const up = matrices.get('blk.0.ffn_up.weight')!;
   const result: MatvecResult = {
-    type: ggmlTypeName(type).toLowerCase(), rows: up.rows, cols: up.cols, kernel, ...(baseline ? { baseline } : {}),
+    type: ggmlTypeName(type).toLowerCase(),
+    rows: up.rows,
+    cols: up.cols,
+    kernel,
+    ...(baseline ? { baseline } : {}),
     bytes: up.gpuBytes + (up.cols + up.rows) * 4,
   };
   try {
@@ -117,7 +136,8 @@ export async function measureMatvec(
     const [repetitions, backToBack] = loaded.gpu.software ? [1, 2] : [REPETITIONS, BACK_TO_BACK];
     const dispatches = loaded.model.layersWith(() => []);
     const ups = Array.from({ length: shape.layers }, (_, l) =>
-      dispatches.find((d) => d.label === `matmul blk.${l}.ffn_up.weight` && !d.grid(1, 0).includes(0))!);
+      dispatches.find((d) => d.label === `matmul blk.${l}.ffn_up.weight` && !d.grid(1, 0).includes(0))!,
+    );
     // a decode step writes the Step uniform the dispatches read (n_tokens = 0 would make them return at once)
     await profileForward(loaded.gpu.device, loaded.model, [5], 0, 'none', dims, matrices);
     if (!loaded.gpu.software) {
@@ -137,7 +157,13 @@ export async function measureMatvec(
     for (let rep = 0; rep < repetitions; rep++) times.push(await timeBackToBack(loaded.gpu.device, ups, backToBack));
     const us = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     const gbPerSecond = result.bytes / (us / 1e6) / 1e9;
-    return { ...result, singleDispatchMicroseconds: single, gpuMicroseconds: us, gbPerSecond, fractionOfCopy: gbPerSecond / copyGbPerSecond };
+    return {
+      ...result,
+      singleDispatchMicroseconds: single,
+      gpuMicroseconds: us,
+      gbPerSecond,
+      fractionOfCopy: gbPerSecond / copyGbPerSecond,
+    };
   } catch (err) {
     return { ...result, error: (err as Error).message };
   } finally {

@@ -93,26 +93,52 @@ function estimateGpuBytes(weights: number, shape: BenchShape, context: number, k
   return weights + kv + activations;
 }
 
-export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, shape: BenchShape, type: GGMLType, o: MeasureOptions, log: (line: string) => void): Promise<ModelRun> {
+export async function measureModel(
+  engine: WebGpuEngine,
+  memory: MemoryCounter,
+  shape: BenchShape,
+  type: GGMLType,
+  o: MeasureOptions,
+  log: (line: string) => void,
+): Promise<ModelRun> {
   const tensors = planTensors(shape, type);
   const matrices = matrixCosts(tensors);
   const path = registerSynthetic(shape, type);
   const gpuWeightBytes = [...matrices.values()].reduce((s, m) => s + m.gpuBytes, 0);
-  const mainContext = Math.max(...o.decodeContexts.map((c) => c + o.decodeSteps + 1), ...o.prefillContexts.filter((c) => c <= o.fullPrefillUpTo).map((c) => c + 1));
+  const mainContext = Math.max(
+    ...o.decodeContexts.map((c) => c + o.decodeSteps + 1),
+    ...o.prefillContexts.filter((c) => c <= o.fullPrefillUpTo).map((c) => c + 1),
+  );
   const batch = o.batchSize ?? 512; // the engine's GPU default (SwiftShader runs use 32, a smaller estimate)
   const kvBytes = (t: KvCacheType | undefined) => (t === 'f16' ? 2 : 4);
   const run: ModelRun = {
-    shape: shape.name, type: ggmlTypeName(type).toLowerCase(), status: 'measured', fileBytes: path.size, gpuWeightBytes,
-    estimatedGpuBytes: estimateGpuBytes(gpuWeightBytes, shape, mainContext, kvBytes(o.kvCache), batch), prefill: [], decode: [],
+    shape: shape.name,
+    type: ggmlTypeName(type).toLowerCase(),
+    status: 'measured',
+    fileBytes: path.size,
+    gpuWeightBytes,
+    estimatedGpuBytes: estimateGpuBytes(gpuWeightBytes, shape, mainContext, kvBytes(o.kvCache), batch),
+    prefill: [],
+    decode: [],
   };
   if (run.estimatedGpuBytes > o.memoryBytes) {
-    return { ...run, status: 'skipped', reason: `needs about ${formatBytes(run.estimatedGpuBytes)} of GPU memory, more than the ${formatBytes(o.memoryBytes)} allowed (--memory-gib)` };
+    return {
+      ...run,
+      status: 'skipped',
+      reason: `needs about ${formatBytes(run.estimatedGpuBytes)} of GPU memory, more than the ${formatBytes(o.memoryBytes)} allowed (--memory-gib)`,
+    };
   }
   const load = (context: number, kvCache: KvCacheType | undefined) => {
     memory.resetPeak();
     const options: LoadOptions = {
-      context, batchSize: o.batchSize, threadsPerRow: o.threadsPerRow, promptAttention: o.promptAttention,
-      promptMatmul: o.promptMatmul, decodeKernels: o.decodeKernels, decodeActivations: o.decodeActivations, kvCache,
+      context,
+      batchSize: o.batchSize,
+      threadsPerRow: o.threadsPerRow,
+      promptAttention: o.promptAttention,
+      promptMatmul: o.promptMatmul,
+      decodeKernels: o.decodeKernels,
+      decodeActivations: o.decodeActivations,
+      kvCache,
     };
     return engine.load({ kind: 'path', path: path.name }, undefined, options);
   };
@@ -140,16 +166,32 @@ export async function measureModel(engine: WebGpuEngine, memory: MemoryCounter, 
         const d = await decode(loaded, c, o.decodeSteps, first.token);
         const bytesPerToken = decodeBytesPerToken(matrices, dims, shape.layers, c, shape.tiedOutput);
         const roofline = (o.copyGbPerSecond * 1e9) / bytesPerToken;
-        run.decode.push({ context: c, steps: o.decodeSteps, kvCache: mainKv, ...d, bytesPerToken, rooflineTokensPerSecond: roofline, fractionOfRoofline: d.tokensPerSecond / roofline });
+        run.decode.push({
+          context: c,
+          steps: o.decodeSteps,
+          kvCache: mainKv,
+          ...d,
+          bytesPerToken,
+          rooflineTokensPerSecond: roofline,
+          fractionOfRoofline: d.tokensPerSecond / roofline,
+        });
         log(`${shape.name} ${run.type}: decode at ${c}: ${d.tokensPerSecond.toFixed(1)} tokens/s (roofline ${roofline.toFixed(1)})`);
       }
     }
-    run.profiles = await profiles(loaded, Math.max(...o.decodeContexts), Math.min(loaded.model.batch, mainContext - 1), dims, matrices, shape.vocab);
+    run.profiles = await profiles(
+      loaded,
+      Math.max(...o.decodeContexts),
+      Math.min(loaded.model.batch, mainContext - 1),
+      dims,
+      matrices,
+      shape.vocab,
+    );
     for (const p of [run.profiles?.decode, run.profiles?.prefill]) if (p) rateAgainst(p, o.copyGbPerSecond, o.fp32PeakTflops);
     run.peakGpuBytes = memory.peak;
     await engine.unload();
 
-    for (const c of o.prefillContexts.filter((n) => n >= mainContext)) run.prefill.push(await prefillLong(engine, load, c, o, shape.vocab, memory, log, shape.name));
+    for (const c of o.prefillContexts.filter((n) => n >= mainContext))
+      run.prefill.push(await prefillLong(engine, load, c, o, shape.vocab, memory, log, shape.name));
   } catch (err) {
     await engine.unload().catch(() => undefined);
     return { ...run, status: 'failed', reason: (err as Error).message };
@@ -179,14 +221,21 @@ async function prefillFull(engine: WebGpuEngine, tokens: number, vocab: number) 
 
 /** A prompt longer than the main load's context: its own load (KV cache `longKvCache`), then full or sampled. */
 async function prefillLong(
-  engine: WebGpuEngine, load: (context: number, kv: KvCacheType) => Promise<unknown>, tokens: number, o: MeasureOptions,
-  vocab: number, memory: MemoryCounter, log: (line: string) => void, shapeName: string,
+  engine: WebGpuEngine,
+  load: (context: number, kv: KvCacheType) => Promise<unknown>,
+  tokens: number,
+  o: MeasureOptions,
+  vocab: number,
+  memory: MemoryCounter,
+  log: (line: string) => void,
+  shapeName: string,
 ): Promise<PrefillResult> {
   const base: PrefillResult = { tokens, method: tokens <= o.fullPrefillUpTo ? 'full' : 'sampled', kvCache: o.longKvCache };
   try {
     await load(tokens + 1, o.longKvCache);
     const loaded = engine.gpuInternals();
-    const result = base.method === 'full' ? (await prefillFull(engine, tokens, vocab)).result : await prefillSampled(loaded, tokens, vocab, base);
+    const result =
+      base.method === 'full' ? (await prefillFull(engine, tokens, vocab)).result : await prefillSampled(loaded, tokens, vocab, base);
     log(`${shapeName}: prefill ${tokens} (${base.method}): ${result.tokensPerSecond?.toFixed(1)} tokens/s`);
     return { ...base, ...result, peakGpuBytes: memory.peak };
   } catch (err) {
@@ -256,7 +305,14 @@ async function decodeOnce({ model }: LoadedEngine, pos0: number, steps: number, 
   return { tokensPerSecond: (steps * 1000) / ms, msPerToken: ms / steps, cpuMsPerStep: cpuMs / steps };
 }
 
-async function profiles(loaded: LoadedEngine, decodeAt: number, batch: number, dims: ModelDims, matrices: Map<string, MatrixCost>, vocab: number): Promise<ModelRun['profiles']> {
+async function profiles(
+  loaded: LoadedEngine,
+  decodeAt: number,
+  batch: number,
+  dims: ModelDims,
+  matrices: Map<string, MatrixCost>,
+  vocab: number,
+): Promise<ModelRun['profiles']> {
   const device = loaded.gpu.device;
   if (!canProfile(device)) return { skipped: 'the device has no timestamp-query feature' };
   const ids = promptIds(batch, vocab);
@@ -268,4 +324,3 @@ async function profiles(loaded: LoadedEngine, decodeAt: number, batch: number, d
   prefill.wholePassGpuMs = await timeWholePasses(device, loaded.model, ids, 0, 'none');
   return { decode, prefill };
 }
-

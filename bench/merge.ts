@@ -45,14 +45,22 @@ export interface MergedReport {
 export function mergeReports(ours: BenchReport, peer: PeerReport): MergedReport {
   const attentions = [...new Set(peer.runs.map((r) => r.attention))];
   const comparisons: Comparison[] = [];
-  const compare = (shape: string, type: string, phase: Comparison['phase'], tokens: number, mine: number | undefined, detail: number | undefined) => {
+  const compare = (
+    shape: string,
+    type: string,
+    phase: Comparison['phase'],
+    tokens: number,
+    mine: number | undefined,
+    detail: number | undefined,
+  ) => {
     const theirs: Record<string, number | null> = {};
     const ratio: Record<string, number | null> = {};
     for (const attention of attentions) {
       const run = peer.runs.find((r) => r.shape === shape && r.attention === attention);
-      const value = phase === 'decode'
-        ? run?.decode.find((d) => d.context === tokens)?.tokensPerSecond
-        : run?.prefill.find((p) => p.tokens === tokens)?.tokensPerSecond;
+      const value =
+        phase === 'decode'
+          ? run?.decode.find((d) => d.context === tokens)?.tokensPerSecond
+          : run?.prefill.find((p) => p.tokens === tokens)?.tokensPerSecond;
       theirs[attention] = value ?? null;
       ratio[attention] = value && mine !== undefined ? mine / value : null;
     }
@@ -71,9 +79,21 @@ const num = (n: number | null | undefined, digits = 0) => (n == null ? '–' : n
 /** The speed table (bench/README.md): one row per (shape, type, phase, tokens). */
 export function markdownTable(merged: MergedReport): string {
   const attentions = [...new Set(merged.peer.runs.map((r) => r.attention))];
-  const header = ['model', 'weights', 'phase', 'tokens', 'ours tok/s', 'of roofline / first token', ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`])];
+  const header = [
+    'model',
+    'weights',
+    'phase',
+    'tokens',
+    'ours tok/s',
+    'of roofline / first token',
+    ...attentions.flatMap((a) => [`HF ${a} tok/s`, `ours/HF ${a}`]),
+  ];
   const rows = merged.comparisons.map((c) => [
-    c.shape, c.type, c.phase, String(c.tokens), num(c.ours, 1),
+    c.shape,
+    c.type,
+    c.phase,
+    String(c.tokens),
+    num(c.ours, 1),
     c.oursDetail == null ? '–' : c.phase === 'decode' ? `${(c.oursDetail * 100).toFixed(0)}%` : `${c.oursDetail.toFixed(0)} ms`,
     ...attentions.flatMap((a) => [num(c.theirs[a], 1), num(c.ratio[a], 2)]),
   ]);
@@ -82,9 +102,12 @@ export function markdownTable(merged: MergedReport): string {
   return [
     `${r.device.description}, commit ${r.commit.slice(0, 12)}, ${r.date.slice(0, 10)}; copy bandwidth ${num(r.copy.gbPerSecond, 1)} GB/s; HF: ${merged.peer.device}, bf16`,
     '',
-    line(header), line(header.map(() => '---')), ...rows.map(line),
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map(line),
     '',
-    line(['target', 'measured', 'goal', 'ratio']), line(['---', '---', '---', '---']),
+    line(['target', 'measured', 'goal', 'ratio']),
+    line(['---', '---', '---', '---']),
     ...merged.targets.map((t) => line([t.target, num(t.measured, 2), num(t.goal, 2), t.ratio == null ? 'not measured' : num(t.ratio, 2)])),
   ].join('\n');
 }
@@ -103,7 +126,10 @@ function readJson<T>(path: string, schema: string): T {
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseOptions(args, { out: { type: 'string' } }, true);
   if (positionals.length !== 2) throw new CliError('usage: merge.ts <ours.json> <peer.json> [--json] [--out file]');
-  const merged = mergeReports(readJson<BenchReport>(positionals[0], 'rope-lab-bench/1'), readJson<PeerReport>(positionals[1], 'rope-lab-bench-peer/1'));
+  const merged = mergeReports(
+    readJson<BenchReport>(positionals[0], 'rope-lab-bench/1'),
+    readJson<PeerReport>(positionals[1], 'rope-lab-bench-peer/1'),
+  );
   if (values.out) writeFileSync(values.out, JSON.stringify(merged, null, 1) + '\n');
   process.stdout.write((values.json ? JSON.stringify(merged, null, 1) : markdownTable(merged)) + '\n');
 }

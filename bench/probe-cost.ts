@@ -22,7 +22,9 @@ async function medianSeconds(run: () => Promise<unknown>): Promise<number> {
 }
 
 async function measure(engine: WebGpuEngine, label: string, shape: SyntheticShape, type: GGMLType, tokens: number) {
-  await engine.load({ kind: 'bytes', bytes: syntheticLlama({ ...shape, context: tokens }, type), name: label }, undefined, { context: tokens });
+  await engine.load({ kind: 'bytes', bytes: syntheticLlama({ ...shape, context: tokens }, type), name: label }, undefined, {
+    context: tokens,
+  });
   const ids = Array.from({ length: tokens }, (_, i) => 3 + ((i * 7919) % (shape.vocab - 3)));
   const warm = ids.slice(0, 64);
   await engine.score(warm);
@@ -33,8 +35,14 @@ async function measure(engine: WebGpuEngine, label: string, shape: SyntheticShap
   const norms = await medianSeconds(() => engine.qkPairNorms(ids));
   await engine.unload();
   return {
-    model: label, type: ggmlTypeName(type), tokens, plainScoreSeconds: plain, attentionStatsSeconds: stats, qkPairNormsSeconds: norms,
-    attentionStatsRatio: stats / plain, qkPairNormsRatio: norms / plain,
+    model: label,
+    type: ggmlTypeName(type),
+    tokens,
+    plainScoreSeconds: plain,
+    attentionStatsSeconds: stats,
+    qkPairNormsSeconds: norms,
+    attentionStatsRatio: stats / plain,
+    qkPairNormsRatio: norms / plain,
   };
 }
 

@@ -37,7 +37,13 @@ export interface ForwardProfile {
   kernels: KernelTime[];
 }
 
-interface Recorded { label: string; file: string; nTokens: number; pos0: number; grid: readonly number[] }
+interface Recorded {
+  label: string;
+  file: string;
+  nTokens: number;
+  pos0: number;
+  grid: readonly number[];
+}
 
 /** The kernel file a dispatch runs: its pipeline's label starts with it (kernels.ts's KernelCache). */
 const kernelFile = (d: Dispatch) => d.pipeline.label.split('|')[0];
@@ -47,7 +53,10 @@ class QueryTimer implements DispatchTimer {
   readonly recorded: Recorded[] = [];
   private readonly querySet: GPUQuerySet;
 
-  constructor(private readonly device: GPUDevice, private readonly capacity: number) {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly capacity: number,
+  ) {
     this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
   }
 
@@ -72,7 +81,10 @@ class WholePassTimer implements PassTimer {
   private readonly firstPassOf: number[] = [];
   private readonly querySet: GPUQuerySet;
 
-  constructor(private readonly device: GPUDevice, private readonly capacity: number) {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly capacity: number,
+  ) {
     this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
   }
 
@@ -122,7 +134,13 @@ export const canProfile = (device: GPUDevice) => device.features.has('timestamp-
  * pass; the caller chooses positions that do not disturb what it measures next.
  */
 export async function profileForward(
-  device: GPUDevice, model: GpuModel, tokens: number[], pos0: number, head: Head, dims: ModelDims, matrices: Map<string, MatrixCost>,
+  device: GPUDevice,
+  model: GpuModel,
+  tokens: number[],
+  pos0: number,
+  head: Head,
+  dims: ModelDims,
+  matrices: Map<string, MatrixCost>,
 ): Promise<ForwardProfile> {
   const timer = new QueryTimer(device, 2048);
   model.forward(tokens, pos0, head, { timer });
@@ -135,7 +153,16 @@ export async function profileForward(
     const cost = dispatchCost(r.label, r.nTokens, r.pos0, r.label === 'attention_combine' ? attentionGrid : r.grid, dims, matrices);
     // a dispatch labelled after one kernel but running another file (a decode step's matvec.wgsl) says so
     const name = r.file === `${r.label.split(' ')[0]}.wgsl` ? cost.kernel : `${cost.kernel} [${r.file}]`;
-    const k = byKernel.get(name) ?? { kernel: name, calls: 0, gpuMs: 0, bytesRead: 0, bytesWritten: 0, flops: 0, gbPerSecond: 0, gflopPerSecond: 0 };
+    const k = byKernel.get(name) ?? {
+      kernel: name,
+      calls: 0,
+      gpuMs: 0,
+      bytesRead: 0,
+      bytesWritten: 0,
+      flops: 0,
+      gbPerSecond: 0,
+      gflopPerSecond: 0,
+    };
     k.calls++;
     k.gpuMs += ns[i] / 1e6;
     k.bytesRead += cost.bytesRead;

@@ -12,8 +12,14 @@ export interface BenchReport {
   commit: string;
   command: string;
   device: {
-    description: string; vendor: string; architecture: string; name: string; software: boolean; timestampQuery: boolean;
-    maxStorageBufferBindingSize: number; maxBufferSize: number;
+    description: string;
+    vendor: string;
+    architecture: string;
+    name: string;
+    software: boolean;
+    timestampQuery: boolean;
+    maxStorageBufferBindingSize: number;
+    maxBufferSize: number;
   };
   /** What matmul and attention GFLOP/s are set against (null: unknown device, see --fp32-peak-tflops). */
   fp32PeakTflops: number | null;
@@ -31,7 +37,8 @@ export interface TargetCheck {
   ratio: number | null;
 }
 
-const findModel = (r: BenchReport, shape: string, type: string) => r.models.find((m) => m.shape === shape && m.type === type && m.status === 'measured' && !m.baseline);
+const findModel = (r: BenchReport, shape: string, type: string) =>
+  r.models.find((m) => m.shape === shape && m.type === type && m.status === 'measured' && !m.baseline);
 
 /** The goals, each with what this report measured (null where the run did not measure it). */
 export function checkTargets(r: BenchReport): TargetCheck[] {
@@ -71,7 +78,15 @@ const percent = (n: number | null | undefined) => (n == null ? '–' : `${(n * 1
 const mib = (n: number | undefined) => (n === undefined ? '–' : (n / 2 ** 20).toFixed(0));
 
 function kernelRows(kernels: KernelTime[]): (string | number)[][] {
-  return kernels.map((k) => [k.kernel, k.calls, fixed(k.gpuMs, 3), fixed(k.gbPerSecond), percent(k.fractionOfCopy), fixed(k.gflopPerSecond), percent(k.fractionOfFp32Peak)]);
+  return kernels.map((k) => [
+    k.kernel,
+    k.calls,
+    fixed(k.gpuMs, 3),
+    fixed(k.gbPerSecond),
+    percent(k.fractionOfCopy),
+    fixed(k.gflopPerSecond),
+    percent(k.fractionOfFp32Peak),
+  ]);
 }
 
 export function formatReport(r: BenchReport): string {
@@ -80,24 +95,67 @@ export function formatReport(r: BenchReport): string {
     `copy bandwidth: ${fixed(r.copy.gbPerSecond)} GB/s (${mib(r.copy.bytesCopied)} MiB, ${r.copy.timing})    FP32 peak: ${r.fp32PeakTflops ?? 'unknown'} TFLOP/s`,
   ];
   if (r.matvec.length > 0) {
-    out.push('', 'dequant-matvec (a decode step\'s ffn_up)', table(['type', 'rows×cols', 'kernel', 'µs', 'GB/s', 'of copy'],
-      r.matvec.map((m) => [m.type, `${m.rows}×${m.cols}`, `${m.kernel}${m.baseline ? ' (baseline)' : ''}`, fixed(m.gpuMicroseconds), m.error ?? fixed(m.gbPerSecond), percent(m.fractionOfCopy)])));
+    out.push(
+      '',
+      "dequant-matvec (a decode step's ffn_up)",
+      table(
+        ['type', 'rows×cols', 'kernel', 'µs', 'GB/s', 'of copy'],
+        r.matvec.map((m) => [
+          m.type,
+          `${m.rows}×${m.cols}`,
+          `${m.kernel}${m.baseline ? ' (baseline)' : ''}`,
+          fixed(m.gpuMicroseconds),
+          m.error ?? fixed(m.gbPerSecond),
+          percent(m.fractionOfCopy),
+        ]),
+      ),
+    );
   }
   for (const m of r.models) {
-    out.push('', `${m.shape} ${m.type}${m.baseline ? ` [baseline: ${m.baseline}]` : ''}: ${m.status === 'measured' ? `loaded in ${fixed(m.loadSeconds, 2)} s, ${mib(m.gpuWeightBytes)} MiB of weights on the GPU, peak ${mib(m.peakGpuBytes)} MiB` : `${m.status}: ${m.reason}`}`);
+    out.push(
+      '',
+      `${m.shape} ${m.type}${m.baseline ? ` [baseline: ${m.baseline}]` : ''}: ${m.status === 'measured' ? `loaded in ${fixed(m.loadSeconds, 2)} s, ${mib(m.gpuWeightBytes)} MiB of weights on the GPU, peak ${mib(m.peakGpuBytes)} MiB` : `${m.status}: ${m.reason}`}`,
+    );
     if (m.status !== 'measured') continue;
-    out.push(table(['prefill tokens', 'tokens/s', 'first token ms', 'method', 'KV'],
-      m.prefill.map((p) => [p.tokens, p.error ?? fixed(p.tokensPerSecond), fixed(p.timeToFirstTokenMs), p.method, p.kvCache])));
-    out.push(table(['decode context', 'tokens/s', 'ms/token', 'CPU ms/step', 'roofline tok/s', 'of roofline'],
-      m.decode.map((d) => [d.context, fixed(d.tokensPerSecond), fixed(d.msPerToken, 2), fixed(d.cpuMsPerStep, 3), fixed(d.rooflineTokensPerSecond), percent(d.fractionOfRoofline)])));
+    out.push(
+      table(
+        ['prefill tokens', 'tokens/s', 'first token ms', 'method', 'KV'],
+        m.prefill.map((p) => [p.tokens, p.error ?? fixed(p.tokensPerSecond), fixed(p.timeToFirstTokenMs), p.method, p.kvCache]),
+      ),
+    );
+    out.push(
+      table(
+        ['decode context', 'tokens/s', 'ms/token', 'CPU ms/step', 'roofline tok/s', 'of roofline'],
+        m.decode.map((d) => [
+          d.context,
+          fixed(d.tokensPerSecond),
+          fixed(d.msPerToken, 2),
+          fixed(d.cpuMsPerStep, 3),
+          fixed(d.rooflineTokensPerSecond),
+          percent(d.fractionOfRoofline),
+        ]),
+      ),
+    );
     const p = m.profiles;
-    if (p?.decode) out.push(`decode step at ${p.decode.pos0}, per kernel (GPU ${fixed(p.decode.gpuMs, 3)} ms, each dispatch in its own pass; ${fixed(p.decode.wholePassGpuMs, 3)} ms recorded as the engine does)`,
-      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.decode.kernels)));
-    if (p?.prefill) out.push(`prompt batch of ${p.prefill.nTokens}, per kernel (GPU ${fixed(p.prefill.gpuMs, 3)} ms, each dispatch in its own pass; ${fixed(p.prefill.wholePassGpuMs, 3)} ms recorded as the engine does)`,
-      table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.prefill.kernels)));
+    if (p?.decode)
+      out.push(
+        `decode step at ${p.decode.pos0}, per kernel (GPU ${fixed(p.decode.gpuMs, 3)} ms, each dispatch in its own pass; ${fixed(p.decode.wholePassGpuMs, 3)} ms recorded as the engine does)`,
+        table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.decode.kernels)),
+      );
+    if (p?.prefill)
+      out.push(
+        `prompt batch of ${p.prefill.nTokens}, per kernel (GPU ${fixed(p.prefill.gpuMs, 3)} ms, each dispatch in its own pass; ${fixed(p.prefill.wholePassGpuMs, 3)} ms recorded as the engine does)`,
+        table(['kernel', 'calls', 'ms', 'GB/s', 'of copy', 'GFLOP/s', 'of FP32'], kernelRows(p.prefill.kernels)),
+      );
     if (p?.skipped) out.push(`per-kernel times: ${p.skipped}`);
   }
-  out.push('', 'targets', table(['target', 'measured', 'goal', 'ratio'],
-    checkTargets(r).map((c) => [c.target, fixed(c.measured, 2), fixed(c.goal, 2), c.ratio == null ? 'not measured' : fixed(c.ratio, 2)])));
+  out.push(
+    '',
+    'targets',
+    table(
+      ['target', 'measured', 'goal', 'ratio'],
+      checkTargets(r).map((c) => [c.target, fixed(c.measured, 2), fixed(c.goal, 2), c.ratio == null ? 'not measured' : fixed(c.ratio, 2)]),
+    ),
+  );
   return out.join('\n');
 }

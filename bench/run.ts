@@ -26,10 +26,22 @@ const MATVEC_TYPES = [GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.F16];
  * shortest context, prefill at the shortest prompt): what the tuned defaults gain over them.
  */
 const BASELINES: ReadonlyArray<{ name: string; options: Partial<MeasureOptions> }> = [
-  { name: 'naive matmul: matmul.wgsl with one thread per weight row for prompts and decode (no tiling, no matvec, no fusion)', options: { threadsPerRow: 1, promptMatmul: 'simple', decodeKernels: 'matmul' } },
-  { name: "previous kernels: matmul.wgsl (8 threads per row) for prompts, generic matvec.wgsl for decode, prompt attention 'split'", options: { threadsPerRow: 8, promptMatmul: 'simple', decodeKernels: 'generic', promptAttention: 'split' } },
-  { name: "decode activations 'f32' (Q4_0 decode products by matvec_vec4.wgsl: nibbles to floats, x unrounded)", options: { decodeActivations: 'f32' } },
-  { name: "prompt attention 'flash' (attention_prefill.wgsl: one workgroup per head and 8 queries)", options: { promptAttention: 'flash' } },
+  {
+    name: 'naive matmul: matmul.wgsl with one thread per weight row for prompts and decode (no tiling, no matvec, no fusion)',
+    options: { threadsPerRow: 1, promptMatmul: 'simple', decodeKernels: 'matmul' },
+  },
+  {
+    name: "previous kernels: matmul.wgsl (8 threads per row) for prompts, generic matvec.wgsl for decode, prompt attention 'split'",
+    options: { threadsPerRow: 8, promptMatmul: 'simple', decodeKernels: 'generic', promptAttention: 'split' },
+  },
+  {
+    name: "decode activations 'f32' (Q4_0 decode products by matvec_vec4.wgsl: nibbles to floats, x unrounded)",
+    options: { decodeActivations: 'f32' },
+  },
+  {
+    name: "prompt attention 'flash' (attention_prefill.wgsl: one workgroup per head and 8 queries)",
+    options: { promptAttention: 'flash' },
+  },
   { name: "prompt attention 'split' (split-K per query, as in decode)", options: { promptAttention: 'split' } },
 ];
 
@@ -49,7 +61,10 @@ function commit(): string {
   if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${head}-dirty` : head;
   } catch {
     return 'unknown (no git here: pass BENCH_COMMIT)';
@@ -80,7 +95,8 @@ async function main(args: string[]): Promise<void> {
   const shapes = listOption('shapes', v.shapes, small ? ['stories15M'] : ['stories15M', '1B', '8B'], SHAPES);
   const types = listOption('types', v.types, small ? ['q4_0'] : ['q4_0', 'q8_0', 'f16'], WEIGHT_TYPES);
   const kvCache = v['kv-cache'];
-  if (kvCache !== undefined && kvCache !== 'f32' && kvCache !== 'f16') throw new CliError(`--kv-cache must be f32 or f16, got '${kvCache}'`);
+  if (kvCache !== undefined && kvCache !== 'f32' && kvCache !== 'f16')
+    throw new CliError(`--kv-cache must be f32 or f16, got '${kvCache}'`);
   const options = {
     decodeContexts: positiveList('decode-ctx', v['decode-ctx'], small ? [64] : [512, 4096]),
     prefillContexts: positiveList('prefill-ctx', v['prefill-ctx'], small ? [64, 128] : [512, 4096, 32768]),
@@ -98,23 +114,34 @@ async function main(args: string[]): Promise<void> {
 
   const memory = memoryCounter();
   const shaders = nodeShaders();
-  const engine = new WebGpuEngine({ gpu: async () => countingGpu(await nodeGpu({ dawnFlags: ['disable-dawn-features=timestamp_quantization'] }), memory), shaders, openPath: openSynthetic });
+  const engine = new WebGpuEngine({
+    gpu: async () => countingGpu(await nodeGpu({ dawnFlags: ['disable-dawn-features=timestamp_quantization'] }), memory),
+    shaders,
+    openPath: openSynthetic,
+  });
   try {
     // A tiny model opens the device: its description, and the device the copy kernel runs on
     await engine.load({ kind: 'path', path: registerSynthetic(SHAPES.tiny, GGMLType.Q8_0).name });
     const { gpu } = engine.gpuInternals();
     await engine.unload();
     const device = {
-      description: gpu.description, vendor: gpu.adapterInfo.vendor, architecture: gpu.adapterInfo.architecture,
-      name: gpu.adapterInfo.device || gpu.adapterInfo.description, software: gpu.software,
+      description: gpu.description,
+      vendor: gpu.adapterInfo.vendor,
+      architecture: gpu.adapterInfo.architecture,
+      name: gpu.adapterInfo.device || gpu.adapterInfo.description,
+      software: gpu.software,
       timestampQuery: gpu.device.features.has('timestamp-query'),
-      maxStorageBufferBindingSize: gpu.device.limits.maxStorageBufferBindingSize, maxBufferSize: gpu.device.limits.maxBufferSize,
+      maxStorageBufferBindingSize: gpu.device.limits.maxStorageBufferBindingSize,
+      maxBufferSize: gpu.device.limits.maxBufferSize,
     };
     log(`device: ${device.description}`);
     const copy = await measureCopyBandwidth(gpu.device, shaders, copyBytes, small ? 5 : 20);
     log(`copy bandwidth: ${copy.gbPerSecond.toFixed(1)} GB/s over ${copy.bytesCopied / 2 ** 20} MiB`);
 
-    const peak = v['fp32-peak-tflops'] === undefined ? fp32PeakTflops(`${device.description} ${device.name}`) : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
+    const peak =
+      v['fp32-peak-tflops'] === undefined
+        ? fp32PeakTflops(`${device.description} ${device.name}`)
+        : numberOption('fp32-peak-tflops', v['fp32-peak-tflops']);
     const matvec: MatvecResult[] = [];
     if (!v['no-matvec']) {
       const shape = small ? SMALL_MATVEC_SHAPE : MATVEC_SHAPE;
@@ -127,27 +154,42 @@ async function main(args: string[]): Promise<void> {
     }
 
     const report: BenchReport = {
-      schema: 'rope-lab-bench/1', date: new Date().toISOString(), commit: commit(), command: args.join(' '),
-      device, fp32PeakTflops: peak, copy, matvec, models: [],
+      schema: 'rope-lab-bench/1',
+      date: new Date().toISOString(),
+      commit: commit(),
+      command: args.join(' '),
+      device,
+      fp32PeakTflops: peak,
+      copy,
+      matvec,
+      models: [],
       options: { ...options, small, shapes, types, copyBytes },
     };
     // --out is rewritten after every model: a run cut short by a time limit keeps what it measured
     const save = () => v.out && writeFileSync(v.out, JSON.stringify(report, null, 1) + '\n');
     for (const shape of shapes)
       for (const type of types) {
-        const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], { ...options, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak }, log);
+        const run = await measureModel(
+          engine,
+          memory,
+          SHAPES[shape],
+          WEIGHT_TYPES[type],
+          { ...options, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak },
+          log,
+        );
         if (run.status !== 'measured') log(`${shape} ${type}: ${run.status}: ${run.reason}`);
         report.models.push(run);
         save();
       }
-    if (v['no-baselines'] ? false : v.baselines ?? !small) {
+    if (v['no-baselines'] ? false : (v.baselines ?? !small)) {
       // on the 1B (or the first shape) in Q4_0 (or the first type)
       const shape = shapes.includes('1B') ? '1B' : shapes[0];
       const type = types.includes('q4_0') ? 'q4_0' : types[0];
       const short = { decodeContexts: [Math.min(...options.decodeContexts)], prefillContexts: [Math.min(...options.prefillContexts)] };
       const defaultAttention = device.software ? 'flash' : 'tiled'; // the engine's choice (LoadOptions.promptAttention)
       const defaultActivations = defaultDecodeActivations(gpu);
-      const isDefault = (b: (typeof BASELINES)[number]) => b.options.promptAttention === defaultAttention || b.options.decodeActivations === defaultActivations;
+      const isDefault = (b: (typeof BASELINES)[number]) =>
+        b.options.promptAttention === defaultAttention || b.options.decodeActivations === defaultActivations;
       for (const baseline of BASELINES.filter((b) => !isDefault(b))) {
         const base = { ...options, ...short, copyGbPerSecond: copy.gbPerSecond, fp32PeakTflops: peak, ...baseline.options };
         const run = await measureModel(engine, memory, SHAPES[shape], WEIGHT_TYPES[type], base, log);

@@ -17,7 +17,17 @@ export interface BenchShape {
 
 export const SHAPES: Readonly<Record<string, BenchShape>> = {
   // llama2.c's stories15M: the smallest shape a real model ships in, and the one SwiftShader can run
-  stories15M: { name: 'stories15M', dim: 288, layers: 6, heads: 6, kvHeads: 6, ffnDim: 768, vocab: 32000, tiedOutput: true, ropeBase: 10000 },
+  stories15M: {
+    name: 'stories15M',
+    dim: 288,
+    layers: 6,
+    heads: 6,
+    kvHeads: 6,
+    ffnDim: 768,
+    vocab: 32000,
+    tiedOutput: true,
+    ropeBase: 10000,
+  },
   // Llama-3.2-1B-like with a 32k vocabulary (the "1B" of the goals)
   '1B': { name: '1B', dim: 2048, layers: 16, heads: 32, kvHeads: 8, ffnDim: 8192, vocab: 32000, tiedOutput: false, ropeBase: 500000 },
   // Llama-3-8B-like with a 32k vocabulary (the "8B" of the goals)
@@ -55,9 +65,15 @@ export function planTensors(shape: BenchShape, type: GGMLType): PlannedTensor[] 
   for (let l = 0; l < shape.layers; l++) {
     const p = `blk.${l}.`;
     tensors.push(
-      norm(`${p}attn_norm.weight`), matrix(`${p}attn_q.weight`, dim, dim), matrix(`${p}attn_k.weight`, dim, kvDim),
-      matrix(`${p}attn_v.weight`, dim, kvDim), matrix(`${p}attn_output.weight`, dim, dim), norm(`${p}ffn_norm.weight`),
-      matrix(`${p}ffn_gate.weight`, dim, ffnDim), matrix(`${p}ffn_up.weight`, dim, ffnDim), matrix(`${p}ffn_down.weight`, ffnDim, dim),
+      norm(`${p}attn_norm.weight`),
+      matrix(`${p}attn_q.weight`, dim, dim),
+      matrix(`${p}attn_k.weight`, dim, kvDim),
+      matrix(`${p}attn_v.weight`, dim, kvDim),
+      matrix(`${p}attn_output.weight`, dim, dim),
+      norm(`${p}ffn_norm.weight`),
+      matrix(`${p}ffn_gate.weight`, dim, ffnDim),
+      matrix(`${p}ffn_up.weight`, dim, ffnDim),
+      matrix(`${p}ffn_down.weight`, ffnDim, dim),
     );
   }
   return tensors;

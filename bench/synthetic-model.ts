@@ -21,9 +21,14 @@ export const TINYLLAMA_SHAPE: SyntheticShape = { dim: 2048, layers: 22, heads: 3
 /** Byte offsets of the f16 scales inside one block of each type. */
 function scaleOffsets(type: GGMLType): number[] {
   switch (type) {
-    case GGMLType.Q4_1: case GGMLType.Q4_K: case GGMLType.Q5_K: return [0, 2];
-    case GGMLType.Q6_K: return [208];
-    default: return [0];
+    case GGMLType.Q4_1:
+    case GGMLType.Q4_K:
+    case GGMLType.Q5_K:
+      return [0, 2];
+    case GGMLType.Q6_K:
+      return [208];
+    default:
+      return [0];
   }
 }
 
@@ -69,8 +74,20 @@ export function syntheticMetadata(m: SyntheticMetadata): [string, GGUFTypedValue
     ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
     ['tokenizer.ggml.model', meta.str('llama')],
     ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, tokens)],
-    ['tokenizer.ggml.scores', meta.array(GGUFValueType.FLOAT32, tokens.map(() => 0))],
-    ['tokenizer.ggml.token_type', meta.array(GGUFValueType.INT32, tokens.map((_, i) => (i < 3 ? 3 : i < 259 ? 6 : 1)))],
+    [
+      'tokenizer.ggml.scores',
+      meta.array(
+        GGUFValueType.FLOAT32,
+        tokens.map(() => 0),
+      ),
+    ],
+    [
+      'tokenizer.ggml.token_type',
+      meta.array(
+        GGUFValueType.INT32,
+        tokens.map((_, i) => (i < 3 ? 3 : i < 259 ? 6 : 1)),
+      ),
+    ],
     ['tokenizer.ggml.bos_token_id', meta.u32(1)],
     ['tokenizer.ggml.eos_token_id', meta.u32(2)],
   ];
@@ -82,14 +99,27 @@ export function syntheticLlama(shape: SyntheticShape, type: GGMLType): Uint8Arra
   const { dim, ffnDim, vocab, heads, kvHeads } = shape;
   const kvDim = (dim / heads) * kvHeads;
   const metadata = syntheticMetadata({ name: 'synthetic', ...shape, trainedContext: shape.context });
-  const matrix = (name: string, cols: number, rows: number) => ({ name, dims: [cols, rows], type, data: randomTensor(type, cols * rows, next) });
+  const matrix = (name: string, cols: number, rows: number) => ({
+    name,
+    dims: [cols, rows],
+    type,
+    data: randomTensor(type, cols * rows, next),
+  });
   const norm = (name: string) => ({ name, dims: [dim], type: GGMLType.F32, data: new Uint8Array(new Float32Array(dim).fill(1).buffer) });
   const tensors = [matrix('token_embd.weight', dim, vocab), norm('output_norm.weight'), matrix('output.weight', dim, vocab)];
   for (let l = 0; l < shape.layers; l++) {
     const p = `blk.${l}.`;
-    tensors.push(norm(`${p}attn_norm.weight`), matrix(`${p}attn_q.weight`, dim, dim), matrix(`${p}attn_k.weight`, dim, kvDim),
-      matrix(`${p}attn_v.weight`, dim, kvDim), matrix(`${p}attn_output.weight`, dim, dim), norm(`${p}ffn_norm.weight`),
-      matrix(`${p}ffn_gate.weight`, dim, ffnDim), matrix(`${p}ffn_up.weight`, dim, ffnDim), matrix(`${p}ffn_down.weight`, ffnDim, dim));
+    tensors.push(
+      norm(`${p}attn_norm.weight`),
+      matrix(`${p}attn_q.weight`, dim, dim),
+      matrix(`${p}attn_k.weight`, dim, kvDim),
+      matrix(`${p}attn_v.weight`, dim, kvDim),
+      matrix(`${p}attn_output.weight`, dim, dim),
+      norm(`${p}ffn_norm.weight`),
+      matrix(`${p}ffn_gate.weight`, dim, ffnDim),
+      matrix(`${p}ffn_up.weight`, dim, ffnDim),
+      matrix(`${p}ffn_down.weight`, ffnDim, dim),
+    );
   }
   return writeGGUF(metadata, tensors);
 }

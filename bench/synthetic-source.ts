@@ -24,7 +24,10 @@ export interface SyntheticModel extends ByteSource {
 export function syntheticModelSource(shape: BenchShape, type: GGMLType, trainedContext = 131072): SyntheticModel {
   const name = `synthetic ${shape.name} ${ggmlTypeName(type)}`;
   const tensors = planTensors(shape, type);
-  const { header, relativeOffsets, byteSizes } = encodeGGUFHeader(syntheticMetadata({ ...shape, name: `synthetic ${shape.name}`, trainedContext }), tensors);
+  const { header, relativeOffsets, byteSizes } = encodeGGUFHeader(
+    syntheticMetadata({ ...shape, name: `synthetic ${shape.name}`, trainedContext }),
+    tensors,
+  );
   const starts = relativeOffsets.map((o) => header.byteLength + o);
   const size = starts[starts.length - 1] + byteSizes[byteSizes.length - 1];
   let cached: { index: number; bytes: Uint8Array } | null = null; // reads come tensor by tensor
@@ -86,10 +89,14 @@ export function generateTensor(t: PlannedTensor, seed: number): Uint8Array {
       fillRandom(words, seed, 0x83ff83ff, (e << 10) | (e << 26)); // two halves per word
       return new Uint8Array(words.buffer);
     }
-    case GGMLType.Q4_0: return randomBlocks(n / 32, 18, 0, f32ToF16(std / Q4_0_QUANT_STD), seed);
-    case GGMLType.Q8_0: return randomBlocks(n / 32, 34, 0, f32ToF16(std / INT8_STD), seed);
-    case GGMLType.Q6_K: return randomBlocks(n / 256, 210, 208, f32ToF16(std / Q6_K_QUANT_STD), seed);
-    default: throw new Error(`the synthetic model cannot generate ${ggmlTypeName(t.type)} tensors`);
+    case GGMLType.Q4_0:
+      return randomBlocks(n / 32, 18, 0, f32ToF16(std / Q4_0_QUANT_STD), seed);
+    case GGMLType.Q8_0:
+      return randomBlocks(n / 32, 34, 0, f32ToF16(std / INT8_STD), seed);
+    case GGMLType.Q6_K:
+      return randomBlocks(n / 256, 210, 208, f32ToF16(std / Q6_K_QUANT_STD), seed);
+    default:
+      throw new Error(`the synthetic model cannot generate ${ggmlTypeName(t.type)} tensors`);
   }
 }
 

@@ -35,13 +35,15 @@ test('a preset and a type change reach the views and the URL', async ({ page }) 
   const card = page.getByRole('article', { name: 'Series 3' });
   await card.getByLabel('Preset for series 3').selectOption('yarn-x8');
   await expect(page.locator('.chart-svg path.series[data-series="YaRN ×8"]')).toHaveAttribute('d', /^M/);
-  await expect.poll(() => stateFromUrl(page.url()).series[2].config).toEqual({
-    headDim: 128,
-    base: 10000,
-    type: 'yarn',
-    factor: 8,
-    originalContext: 4096,
-  });
+  await expect
+    .poll(() => stateFromUrl(page.url()).series[2].config)
+    .toEqual({
+      headDim: 128,
+      base: 10000,
+      type: 'yarn',
+      factor: 8,
+      originalContext: 4096,
+    });
   // YaRN's own fields appear; an invalid value is refused with a message and not applied.
   const betaSlow = card.getByLabel('β slow');
   await betaSlow.fill('64');

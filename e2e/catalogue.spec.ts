@@ -34,7 +34,9 @@ async function waitForLoad(page: Page, timeout: number) {
   await expect(loadedModelRegion(page)).toBeVisible();
 }
 
-test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), chats, and loads again from the cache after reload', async ({ page }) => {
+test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), chats, and loads again from the cache after reload', async ({
+  page,
+}) => {
   test.setTimeout(480_000);
   const hubRequests = await routeHubTo(page, server);
   const hubPath = `/hub/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/${CATALOGUE_FILE}`;
@@ -54,8 +56,14 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   await expect(smol).toContainText('Loaded');
   expect(hubRequests.length).toBeGreaterThan(0);
   const hubGets = downloadsOf(hubPath);
-  expect(hubGets.some((r) => r.range !== null), 'the header was read with Range requests').toBe(true);
-  expect(hubGets.filter((r) => r.range === null), 'one full download').toHaveLength(1);
+  expect(
+    hubGets.some((r) => r.range !== null),
+    'the header was read with Range requests',
+  ).toBe(true);
+  expect(
+    hubGets.filter((r) => r.range === null),
+    'one full download',
+  ).toHaveLength(1);
   await expect(loadedModelRegion(page).getByText('Chat template').locator('..')).toContainText('yes');
   expect(new URL(page.url()).searchParams.get('model')).toBe(`https://huggingface.co${hubPath.slice('/hub'.length)}`);
 
@@ -63,7 +71,9 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   // prompt is the conversation in SmolLM2's template with its markers read as single tokens.
   const question = 'What is the capital of France?';
   const tokenizer = createTokenizer((await readGGUF(await fileSource(SMOLLM2_Q4_1))).metadata);
-  const promptTokens = tokenizer.encode(chatPrompt(tokenizer.chatFormat!, '', [{ role: 'user', content: question }]), { parseSpecial: true }).length;
+  const promptTokens = tokenizer.encode(chatPrompt(tokenizer.chatFormat!, '', [{ role: 'user', content: question }]), {
+    parseSpecial: true,
+  }).length;
   await page.getByRole('radio', { name: 'Chat' }).check();
   await fillSamplingSetting(page, 'Temperature', 0);
   await fillSamplingSetting(page, 'Max tokens', 4);
@@ -72,7 +82,9 @@ test('catalogue: one click loads SmolLM2 from the Hub (Range-checked, cached), c
   await page.getByRole('button', { name: 'Send' }).click();
   const conversation = page.getByRole('list', { name: 'Conversation' });
   await expect(generationStat(page, 'stopped-by')).toBeVisible(waitForCompute);
-  console.log(`chat reply (${await generationStat(page, 'tokens').textContent()}, ${await generationStat(page, 'prompt').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `chat reply (${await generationStat(page, 'tokens').textContent()}, ${await generationStat(page, 'prompt').textContent()}): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   await expect(generationStat(page, 'prompt')).toContainText(`prompt ${promptTokens} tokens`);
   await expect(conversation.getByRole('listitem')).toHaveCount(2);
   await expect(conversation.getByRole('listitem').first()).toContainText(question);
@@ -109,8 +121,14 @@ test('?model=<url> downloads once (header read by Range), completes greedily, an
   await page.goto(`/?model=${encodeURIComponent(localUrl)}`);
   await waitForLoad(page, 90_000);
   console.log(`SmolLM2 by ?model= (header check, download, cache, GPU upload): ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  expect(downloadsOf(localPath).some((r) => r.range !== null), 'the header was read with Range requests').toBe(true);
-  expect(downloadsOf(localPath).filter((r) => r.range === null), 'one full download').toHaveLength(1);
+  expect(
+    downloadsOf(localPath).some((r) => r.range !== null),
+    'the header was read with Range requests',
+  ).toBe(true);
+  expect(
+    downloadsOf(localPath).filter((r) => r.range === null),
+    'one full download',
+  ).toHaveLength(1);
 
   await fillSamplingSetting(page, 'Temperature', 0);
   await fillSamplingSetting(page, 'Max tokens', 2);
@@ -145,7 +163,9 @@ test('a catalogue download shows progress and can be cancelled, leaving the mode
   const smol = catalogueEntry(page, 'smollm2-135m-instruct');
   await smol.getByRole('button', { name: 'Load SmolLM2 135M Instruct' }).click();
   const progress = page.getByRole('status', { name: 'Model loading progress' });
-  await expect(progress).toContainText(`Loading https://huggingface.co/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/${CATALOGUE_FILE}`);
+  await expect(progress).toContainText(
+    `Loading https://huggingface.co/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/${CATALOGUE_FILE}`,
+  );
   await expect(progress).toContainText('Reading the header');
   await expect(smol.getByRole('button', { name: 'Load SmolLM2 135M Instruct' })).toBeDisabled();
   await progress.getByRole('button', { name: 'Cancel' }).click();

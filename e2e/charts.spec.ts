@@ -30,7 +30,8 @@ async function legendOverlaps(svg: Locator): Promise<string[]> {
     const plot = { left: yAxis.left, right: xAxis.right, top: yAxis.top, bottom: xAxis.bottom };
     const found: string[] = [];
     if (meet(l, plot)) found.push(`plot area (legend ${JSON.stringify(l)}, plot ${JSON.stringify(plot)})`);
-    for (const label of el.querySelectorAll('.marker-label')) if (meet(l, label.getBoundingClientRect())) found.push(`marker label ${label.textContent}`);
+    for (const label of el.querySelectorAll('.marker-label'))
+      if (meet(l, label.getBoundingClientRect())) found.push(`marker label ${label.textContent}`);
     const svgBox = el.getBoundingClientRect();
     if (l.right > svgBox.right + 1 || l.left < svgBox.left - 1) found.push('legend wider than the chart');
     return found;
@@ -43,7 +44,10 @@ async function openStoredResult(page: Page, record: { result: { provenance: { pr
   await storeProbeRecords(page, [record]);
   await page.goto('/?view=spectrum');
   await page.getByRole('button', { name: 'Probes', exact: true }).click();
-  await page.getByRole('region', { name: 'Stored probe results' }).getByRole('button', { name: new RegExp(`^${record.result.provenance.probe}`) }).click();
+  await page
+    .getByRole('region', { name: 'Stored probe results' })
+    .getByRole('button', { name: new RegExp(`^${record.result.provenance.probe}`) })
+    .click();
   return page.getByRole('region', { name: 'Probe result', exact: true });
 }
 
@@ -51,7 +55,10 @@ for (const viewport of [DESKTOP, PHONE]) {
   test(`legends stay off the plot at ${viewport.width}×${viewport.height}`, async ({ page }) => {
     await page.setViewportSize(viewport);
     const cases = [
-      { name: 'decay, linear to 1M', state: sampleState({ view: 'decay', xScale: 'linear', maxDistance: 1 << 20, contexts: [4096, 32768] }) },
+      {
+        name: 'decay, linear to 1M',
+        state: sampleState({ view: 'decay', xScale: 'linear', maxDistance: 1 << 20, contexts: [4096, 32768] }),
+      },
       { name: 'decay, RoFormer bound, log', state: sampleState({ view: 'decay', decayMetric: 'roformerBound' }) },
       { name: 'base vs context, 5 series', state: sampleState({ view: 'base', series: FIVE_SERIES, contexts: [4096, 32768] }) },
     ];
@@ -114,7 +121,9 @@ test('on a phone the chart comes first, nothing scrolls sideways, nothing is cut
     const chartTop = (await page.locator('.chart-svg').boundingBox())!.y;
     const editorTop = (await page.getByRole('article', { name: 'Series 1' }).boundingBox())!.y;
     expect.soft(chartTop, `${view}: chart above the editor`).toBeLessThan(editorTop);
-    expect.soft(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${view}: no horizontal overflow`).toBe(true);
+    expect
+      .soft(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${view}: no horizontal overflow`)
+      .toBe(true);
     if (view === 'rotation') {
       // the unit circle moves under the heat map rather than being cut off at the chart's edge
       const svg = (await page.locator('.chart-svg').boundingBox())!;
@@ -128,17 +137,21 @@ test('on a phone the chart comes first, nothing scrolls sideways, nothing is cut
         const text = th.firstChild;
         if (!text || text.nodeType !== Node.TEXT_NODE) return [];
         const words = [...(text.textContent ?? '').matchAll(/\S+/g)];
-        return words.filter((w) => {
-          const range = document.createRange();
-          range.setStart(text, w.index!);
-          range.setEnd(text, w.index! + w[0].length);
-          return range.getClientRects().length > 1;
-        }).map((w) => w[0]);
+        return words
+          .filter((w) => {
+            const range = document.createRange();
+            range.setStart(text, w.index!);
+            range.setEnd(text, w.index! + w[0].length);
+            return range.getClientRects().length > 1;
+          })
+          .map((w) => w[0]);
       }),
     );
     expect.soft(brokenHeaders, `${view}: header words broken`).toEqual([]);
   }
-  const cut = await page.evaluate(() => [...document.querySelectorAll('.field label')].filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent));
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll('.field label')].filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent),
+  );
   expect(cut).toEqual([]);
 });
 
@@ -147,7 +160,9 @@ test('field labels are not cut at desktop size', async ({ page }) => {
   const series = [{ name: 'partial', color: '#4e79a7', config: { headDim: 128, base: 10000, type: 'default', partialRotaryFactor: 0.5 } }];
   await page.goto(`/?s=${encodeState(sampleState({ series }))}`);
   await expect(page.getByText('partial rotary')).toBeVisible();
-  const cut = await page.evaluate(() => [...document.querySelectorAll('.field label')].filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent));
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll('.field label')].filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent),
+  );
   expect(cut).toEqual([]);
 });
 
@@ -156,9 +171,11 @@ test('coinciding unit-circle markers stay distinguishable; context lines stand o
   const state = sampleState({ view: 'rotation', contexts: [4096, 32768] });
   await page.goto(`/?s=${encodeState({ ...state, series: [...state.series, twin] })}`);
   // Llama 2 and its twin share every angle: each marker must still show a ring of its own colour.
-  const markers = await page.locator('.unit-circle .hand-marker').evaluateAll((els) =>
-    els.map((e) => ({ x: Number(e.getAttribute('cx')), y: Number(e.getAttribute('cy')), r: Number(e.getAttribute('r')) })),
-  );
+  const markers = await page
+    .locator('.unit-circle .hand-marker')
+    .evaluateAll((els) =>
+      els.map((e) => ({ x: Number(e.getAttribute('cx')), y: Number(e.getAttribute('cy')), r: Number(e.getAttribute('r')) })),
+    );
   expect(markers).toHaveLength(3);
   for (let a = 0; a < markers.length; a++) {
     for (let b = a + 1; b < markers.length; b++) {

@@ -80,7 +80,8 @@ for (const view of ['spectrum', 'rotation', 'decay', 'base', 'granularity']) {
     await waitForReady(page);
     const frame = page.frameLocator('#lab');
     const svg = frame.locator('svg.chart-svg').first();
-    const widest = async () => Math.max(...(await frame.locator('svg.chart-svg').evaluateAll((svgs) => svgs.map((e) => e.getBoundingClientRect().right))));
+    const widest = async () =>
+      Math.max(...(await frame.locator('svg.chart-svg').evaluateAll((svgs) => svgs.map((e) => e.getBoundingClientRect().right))));
     const resize = (width: number) =>
       page.evaluate((w) => Object.assign(document.getElementById('lab')!.style, { width: `${w}px`, height: '420px' }), width);
     await resize(1200);
@@ -102,7 +103,10 @@ test('invalid requests get rope-lab:error and change nothing', async ({ page, ba
   const bad = sampleState();
   bad.series[0].config.base = -1;
   const error = await request(page, { type: 'rope-lab:set', state: bad }, 'rope-lab:changed');
-  expect(error).toMatchObject({ type: 'rope-lab:error', message: expect.stringMatching(/invalid state: series\[0\]\.config: base must be/) });
+  expect(error).toMatchObject({
+    type: 'rope-lab:error',
+    message: expect.stringMatching(/invalid state: series\[0\]\.config: base must be/),
+  });
   const unknown = await request(page, { type: 'rope-lab:launch' }, 'never');
   expect(unknown).toMatchObject({ type: 'rope-lab:error', message: expect.stringContaining('unknown message type') });
   const format = await request(page, { type: 'rope-lab:export', format: 'gif' }, 'rope-lab:export');
@@ -170,22 +174,44 @@ test('hostile sets are answered with rope-lab:error within two seconds, the stat
     await page.evaluate((source) => (window as unknown as { send(m: unknown): void }).send(new Function(`return ${source}`)()), build);
     const sent = Date.now();
     let reply: Received['data'] | undefined;
-    await expect.poll(async () => (reply = (await received(page)).slice(start).find((r) => r.data.type.startsWith('rope-lab:'))?.data), { timeout: 2000 }).toBeDefined();
+    await expect
+      .poll(async () => (reply = (await received(page)).slice(start).find((r) => r.data.type.startsWith('rope-lab:'))?.data), {
+        timeout: 2000,
+      })
+      .toBeDefined();
     expect(Date.now() - sent).toBeLessThan(2000);
     return reply!;
   };
   const valid = JSON.stringify(sampleState());
-  expect(await answer(`(() => { const s = ${valid}; s.series[0].config.hasOwnProperty = 1; return { type: 'rope-lab:set', state: s }; })()`))
-    .toEqual({ type: 'rope-lab:error', message: "invalid state: series[0].config: unknown rope config field 'hasOwnProperty'", request: 'rope-lab:set' });
-  expect(await answer(`(() => { const s = ${valid}; s.series[1].config.isPrototypeOf = 1; return { type: 'rope-lab:set', state: s }; })()`))
-    .toMatchObject({ type: 'rope-lab:error', message: expect.stringContaining("unknown rope config field 'isPrototypeOf'") });
-  expect(await answer(`{ type: 'rope-lab:set', state: new Uint8Array(20 * 2 ** 20) }`))
-    .toEqual({ type: 'rope-lab:error', message: 'rope-lab:set refused: message.state is a Uint8Array of 20971520 bytes, not JSON data', request: 'rope-lab:set' });
+  expect(
+    await answer(`(() => { const s = ${valid}; s.series[0].config.hasOwnProperty = 1; return { type: 'rope-lab:set', state: s }; })()`),
+  ).toEqual({
+    type: 'rope-lab:error',
+    message: "invalid state: series[0].config: unknown rope config field 'hasOwnProperty'",
+    request: 'rope-lab:set',
+  });
+  expect(
+    await answer(`(() => { const s = ${valid}; s.series[1].config.isPrototypeOf = 1; return { type: 'rope-lab:set', state: s }; })()`),
+  ).toMatchObject({ type: 'rope-lab:error', message: expect.stringContaining("unknown rope config field 'isPrototypeOf'") });
+  expect(await answer(`{ type: 'rope-lab:set', state: new Uint8Array(20 * 2 ** 20) }`)).toEqual({
+    type: 'rope-lab:error',
+    message: 'rope-lab:set refused: message.state is a Uint8Array of 20971520 bytes, not JSON data',
+    request: 'rope-lab:set',
+  });
   const shared = `(() => { let level = [1]; for (let d = 0; d < 5; d++) level = new Array(1024).fill(level); return level; })()`;
-  expect(await answer(`{ type: 'rope-lab:set', state: ${shared} }`))
-    .toMatchObject({ type: 'rope-lab:error', message: expect.stringMatching(/^rope-lab:set refused: message holds more than 50000 values/) });
-  expect(await answer(`{ type: 'rope-lab:run', probe: 'passkey', options: JSON.parse('{"__proto__":1,"lengths":[64],"depths":[0.5],"trials":1,"seed":3}') }`))
-    .toMatchObject({ type: 'rope-lab:error', message: 'invalid probe: options.__proto__ is not an option of this probe', request: 'rope-lab:run' });
+  expect(await answer(`{ type: 'rope-lab:set', state: ${shared} }`)).toMatchObject({
+    type: 'rope-lab:error',
+    message: expect.stringMatching(/^rope-lab:set refused: message holds more than 50000 values/),
+  });
+  expect(
+    await answer(
+      `{ type: 'rope-lab:run', probe: 'passkey', options: JSON.parse('{"__proto__":1,"lengths":[64],"depths":[0.5],"trials":1,"seed":3}') }`,
+    ),
+  ).toMatchObject({
+    type: 'rope-lab:error',
+    message: 'invalid probe: options.__proto__ is not an option of this probe',
+    request: 'rope-lab:run',
+  });
   // Nothing changed, and the frame still answers and draws.
   const state = await request(page, { type: 'rope-lab:get' }, 'rope-lab:state');
   expect((state.state as { series: unknown[] }).series).toHaveLength(3);

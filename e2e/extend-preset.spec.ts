@@ -23,7 +23,9 @@ test('the extend-smollm2 link loads SmolLM2 from the catalogue, runs on it with 
   await page.goto('/?preset=extend-smollm2&ctx=1024');
   const card = page.locator('[data-preset="extend-smollm2"]');
   await expect(card.getByLabel('Extending SmolLM2 past 8K context')).toHaveValue('1024'); // the card took the link's context
-  await expect(page.getByRole('region', { name: 'Shared experiment' })).toContainText('Extending SmolLM2 past 8K experiment at 1,024 tokens');
+  await expect(page.getByRole('region', { name: 'Shared experiment' })).toContainText(
+    'Extending SmolLM2 past 8K experiment at 1,024 tokens',
+  );
   expect(new URL(page.url()).searchParams.get('ctx')).toBe('1024');
 
   // the experiment brings its own model: the lab's default is not fetched for it; the run loads SmolLM2
@@ -42,5 +44,7 @@ test('the extend-smollm2 link loads SmolLM2 from the catalogue, runs on it with 
 
 test('another model is refused by name, and a bad context in the link is reported', async ({ page }) => {
   await page.goto('/?preset=extend-smollm2&ctx=99');
-  await expect(page.getByRole('alert').filter({ hasText: 'the ctx parameter must be an integer from 1024 to 32768, got "99"' })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'the ctx parameter must be an integer from 1024 to 32768, got "99"' }),
+  ).toBeVisible();
 });

@@ -9,7 +9,9 @@ async function runKernelPage(page: Page): Promise<{ state: KernelPageState; page
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // the page logs each uncaptured WebGPU error (a validation error would otherwise only zero an output)
-  page.on('console', (m) => { if (m.type() === 'error' && m.text().startsWith('WebGPU error')) pageErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().startsWith('WebGPU error')) pageErrors.push(m.text());
+  });
   await page.goto('/e2e/fixtures/kernels.html');
   // ~50 s of cases on SwiftShader (each compiles its pipelines), twice that beside the unit suite
   await page.waitForFunction(() => window.__kernelResults && window.__kernelResults.status !== 'running', null, { timeout: 300_000 });
@@ -30,7 +32,9 @@ test('every kernel case matches the CPU reference in Chromium WebGPU', async ({ 
     expect.soft(r.maxError, `${r.name}: ${r.details}`).toBeLessThanOrEqual(r.tolerance);
   }
   for (const r of state.results)
-    console.log(`${r.maxError <= r.tolerance ? 'ok  ' : 'FAIL'} ${r.maxError.toExponential(2)} ≤ ${r.tolerance.toExponential(2)} ${Math.round(r.ms)} ms  ${r.name}`);
+    console.log(
+      `${r.maxError <= r.tolerance ? 'ok  ' : 'FAIL'} ${r.maxError.toExponential(2)} ≤ ${r.tolerance.toExponential(2)} ${Math.round(r.ms)} ms  ${r.name}`,
+    );
   console.log(`${state.results.length} kernel cases on ${state.adapter} in ${Math.round(state.ms!)} ms`);
 });
 

@@ -53,7 +53,9 @@ test('the analytics alone load no model and start no engine; the Model section l
   expect(traffic.engineWorkers).toHaveLength(1);
 });
 
-test('the flagship link loads at once; the probes say the model is loading, open on held-out text, and show time left', async ({ page }) => {
+test('the flagship link loads at once; the probes say the model is loading, open on held-out text, and show time left', async ({
+  page,
+}) => {
   const traffic = await watch(page, true);
   await page.goto('/?preset=rope-pi-abf&ctx=256');
   await expect.poll(() => traffic.gguf).toEqual(['/models/abf.gguf']);

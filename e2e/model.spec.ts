@@ -70,7 +70,9 @@ test('loads a model by URL, shows its metadata, generates the reference greedy t
   await expectGreedyReference(page, 24);
   const rate = Number((await generationStat(page, 'tokens-per-second').textContent())!.split(' ')[0]);
   expect(rate).toBeGreaterThan(0);
-  console.log(`stories260K-Q8_0 on SwiftShader: ${await generationStat(page, 'tokens-per-second').textContent()}, ${await generationStat(page, 'prompt').textContent()}`);
+  console.log(
+    `stories260K-Q8_0 on SwiftShader: ${await generationStat(page, 'tokens-per-second').textContent()}, ${await generationStat(page, 'prompt').textContent()}`,
+  );
 });
 
 test('?model= loads the model on page open and keeps the parameter', async ({ page }) => {
@@ -100,7 +102,9 @@ test('a broken file shows an error naming the problem, and the page keeps workin
   await page.goto('/');
   await openModelSection(page);
   await page.getByLabel('Prompt').fill('My own prompt');
-  await page.getByLabel('GGUF file').setInputFiles({ name: 'broken.gguf', mimeType: 'application/octet-stream', buffer: randomBytes(4096) });
+  await page
+    .getByLabel('GGUF file')
+    .setInputFiles({ name: 'broken.gguf', mimeType: 'application/octet-stream', buffer: randomBytes(4096) });
   const alert = modelPanel(page).getByRole('alert');
   await expect(alert).toContainText('broken.gguf is not a usable GGUF model');
   await expect(alert).toContainText(/magic/i);
@@ -242,7 +246,9 @@ test('without WebGPU the panel explains how to enable it', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Configurations' })).toBeVisible();
 });
 
-test('when storage is full the model loads straight from the URL (range requests) and the panel says it was not cached', async ({ page }) => {
+test('when storage is full the model loads straight from the URL (range requests) and the panel says it was not cached', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     StorageManager.prototype.estimate = async () => ({ quota: 100_000, usage: 90_000 });
   });
@@ -250,7 +256,9 @@ test('when storage is full the model loads straight from the URL (range requests
   await page.goto('/');
   await openModelSection(page);
   await loadByUrl(page);
-  await expect(modelPanel(page)).toContainText('Loaded without caching: not enough browser storage to cache the model (needs 0.5 MB, 0.0 MB available)');
+  await expect(modelPanel(page)).toContainText(
+    'Loaded without caching: not enough browser storage to cache the model (needs 0.5 MB, 0.0 MB available)',
+  );
   await expect(page.getByRole('region', { name: 'Cached models' })).toContainText('No cached models yet');
   expect(requests.length).toBeGreaterThan(2); // the header and then each tensor, by range
   await expectGreedyReference(page, 8);

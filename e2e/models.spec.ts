@@ -11,10 +11,15 @@ import { waitForCompute } from './fixtures/compute-wait.ts';
 
 const MODELS_DIR = new URL('../public/models/', import.meta.url).pathname;
 const FAMILY = ['stage1', 'rope', 'pi', 'abf'];
-const manifest = JSON.parse(readFileSync(MODELS_DIR + 'models.json', 'utf8')) as { models: Array<{ name: string; title: string; sha256: string | null }> };
+const manifest = JSON.parse(readFileSync(MODELS_DIR + 'models.json', 'utf8')) as {
+  models: Array<{ name: string; title: string; sha256: string | null }>;
+};
 const title = (name: string) => manifest.models.find((m) => m.name === name)!.title;
 
-test.skip(!FAMILY.every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)), 'needs the built-in models public/models/{stage1,rope,pi,abf}.gguf');
+test.skip(
+  !FAMILY.every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)),
+  'needs the built-in models public/models/{stage1,rope,pi,abf}.gguf',
+);
 
 const menu = (page: Page) => page.getByRole('region', { name: 'Built-in models' });
 const entry = (page: Page, name: string) => menu(page).locator(`li[data-model="${name}"]`);
@@ -53,7 +58,9 @@ test('the model menu lists the family and switches models; the link follows', as
   await expect(entry(page, 'stage1')).toContainText('256 tokens');
   await expect(entry(page, 'abf')).toContainText('Loaded', waitForCompute);
 
-  await entry(page, 'pi').getByRole('button', { name: `Load ${title('pi')}` }).click();
+  await entry(page, 'pi')
+    .getByRole('button', { name: `Load ${title('pi')}` })
+    .click();
   await expect(entry(page, 'pi')).toContainText('Loaded', waitForCompute);
   await expect(entry(page, 'abf').getByRole('button', { name: `Load ${title('abf')}` })).toBeEnabled();
   await expect(page).toHaveURL(/[?&]model=builtin%3Api(&|$)/);
@@ -68,7 +75,9 @@ test('a bad builtin:nope is reported with the names there are, and the tab keeps
   await page.goto('/?model=builtin:nope');
   const alert = page.getByRole('region', { name: 'Model', exact: true }).getByRole('alert');
   await expect(alert).toContainText("no built-in model 'nope' (built-in models: stage1, rope, pi, abf)");
-  await entry(page, 'stage1').getByRole('button', { name: `Load ${title('stage1')}` }).click();
+  await entry(page, 'stage1')
+    .getByRole('button', { name: `Load ${title('stage1')}` })
+    .click();
   await expect(entry(page, 'stage1')).toContainText('Loaded', waitForCompute);
   await expect(alert).toHaveCount(0);
   await page.getByRole('button', { name: 'RoPE analytics' }).click();
@@ -129,7 +138,10 @@ test('the RoPE vs PI vs ABF link runs three probes on the four models, one progr
   await expect(page.getByRole('region', { name: 'Shared experiment' })).toHaveCount(0);
 });
 
-test('an embedded view loads no model by itself; a host\'s run on named models loads them and names them in the result', async ({ page, baseURL }) => {
+test("an embedded view loads no model by itself; a host's run on named models loads them and names them in the result", async ({
+  page,
+  baseURL,
+}) => {
   const requests = requestLog(page);
   const lab = `${baseURL}/?embed=1&view=decay`;
   await page.goto(`${baseURL}/e2e/fixtures/host.html?lab=${encodeURIComponent(lab)}`);
@@ -138,21 +150,42 @@ test('an embedded view loads no model by itself; a host\'s run on named models l
   await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:ready')).toBe(true);
   expect(requests.filter((u) => u.pathname.endsWith('.gguf'))).toEqual([]);
 
-  const variants = [{ label: 'RoPE', rope: null, model: 'builtin:rope' }, { label: 'ABF', rope: null, model: 'builtin:abf' }];
-  await page.evaluate((options) => (window as unknown as { send(m: unknown): void }).send({
-    type: 'rope-lab:run', probe: 'loss-by-position', options, text: 'We the People of the United States, in Order to form a more perfect Union. '.repeat(8),
-  }), { texts: ['user'], ctx: 32, variants });
+  const variants = [
+    { label: 'RoPE', rope: null, model: 'builtin:rope' },
+    { label: 'ABF', rope: null, model: 'builtin:abf' },
+  ];
+  await page.evaluate(
+    (options) =>
+      (window as unknown as { send(m: unknown): void }).send({
+        type: 'rope-lab:run',
+        probe: 'loss-by-position',
+        options,
+        text: 'We the People of the United States, in Order to form a more perfect Union. '.repeat(8),
+      }),
+    { texts: ['user'], ctx: 32, variants },
+  );
   let answer: Data | undefined;
-  await expect.poll(async () => {
-    answer = (await received()).find((m) => m.type === 'rope-lab:result' || m.type === 'rope-lab:error');
-    return answer?.type;
-  }, waitForCompute).toBe('rope-lab:result');
-  const result = answer!.result as { series: Array<{ variant: { model: string }; meanLoss: number }>; provenance: { variantModels: Array<{ name: string; sha256: string | null }> } };
+  await expect
+    .poll(async () => {
+      answer = (await received()).find((m) => m.type === 'rope-lab:result' || m.type === 'rope-lab:error');
+      return answer?.type;
+    }, waitForCompute)
+    .toBe('rope-lab:result');
+  const result = answer!.result as {
+    series: Array<{ variant: { model: string }; meanLoss: number }>;
+    provenance: { variantModels: Array<{ name: string; sha256: string | null }> };
+  };
   expect(result.series.map((s) => s.variant.model)).toEqual(['builtin:rope', 'builtin:abf']);
   for (const s of result.series) expect(s.meanLoss).toBeGreaterThan(0);
-  expect(result.provenance.variantModels).toEqual(['rope', 'abf'].map((name) => expect.objectContaining({ name, sha256: manifest.models.find((m) => m.name === name)!.sha256 })));
+  expect(result.provenance.variantModels).toEqual(
+    ['rope', 'abf'].map((name) => expect.objectContaining({ name, sha256: manifest.models.find((m) => m.name === name)!.sha256 })),
+  );
   // the default model first (a run needs a loaded model), then each variant's; the page's model is put back from memory
-  expect(requests.filter((u) => u.pathname.endsWith('.gguf')).map((u) => u.pathname)).toEqual(['/models/abf.gguf', '/models/rope.gguf', '/models/abf.gguf']);
+  expect(requests.filter((u) => u.pathname.endsWith('.gguf')).map((u) => u.pathname)).toEqual([
+    '/models/abf.gguf',
+    '/models/rope.gguf',
+    '/models/abf.gguf',
+  ]);
 });
 
 test('the probe form runs a probe on the loaded model and on ticked built-in models, one curve each', async ({ page }) => {

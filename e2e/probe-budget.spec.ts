@@ -18,9 +18,14 @@ test('rope-lab:run with a context of 2,097,152 is refused with needed vs allowed
   const text = 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20);
 
   await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: ['user'], ctx: 2_097_152 }, text });
-  await expect.poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message, waitForCompute)
-    .toMatch(new RegExp('a context of 2097152 positions needs \\d+ bytes \\(16\\.\\d\\d GiB: .*f32 KV cache 16\\.00 GiB.*\\), but \\d+ bytes \\(.*\\) are allowed: half of the .* of this device \\(navigator\\.deviceMemory\\); a context of at most \\d+ fits'
-      + '|the f32 KV cache of one layer for context 2097152 .* needs 1\\.00 GiB in one buffer, but this GPU allows at most .* per storage binding'));
+  await expect
+    .poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message, waitForCompute)
+    .toMatch(
+      new RegExp(
+        'a context of 2097152 positions needs \\d+ bytes \\(16\\.\\d\\d GiB: .*f32 KV cache 16\\.00 GiB.*\\), but \\d+ bytes \\(.*\\) are allowed: half of the .* of this device \\(navigator\\.deviceMemory\\); a context of at most \\d+ fits' +
+          '|the f32 KV cache of one layer for context 2097152 .* needs 1\\.00 GiB in one buffer, but this GPU allows at most .* per storage binding',
+      ),
+    );
   expect((await received()).some((m) => m.type === 'rope-lab:result')).toBe(false);
 
   await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: ['user'], ctx: 64 }, text });

@@ -36,7 +36,9 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   const started = Date.now();
   await runLossProbe(page, 256, [4], ['sotu-2016-barack-obama', 'sotu-2015-barack-obama']);
   await expect(result(page).locator('path.series')).toHaveCount(2, waitForCompute);
-  console.log(`loss-by-position, 2 texts × 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`);
+  console.log(
+    `loss-by-position, 2 texts × 256 tokens, 2 variants (own, base ×4): ${((Date.now() - started) / 1000).toFixed(2)} s in Chromium/SwiftShader`,
+  );
   await expect(result(page).locator('.legend')).toContainText('own (mean');
   await expect(result(page).locator('.legend')).toContainText('base 40K');
   await expect(result(page)).toContainText('sotu-2016-barack-obama (256 tokens), sotu-2015-barack-obama (256 tokens)');
@@ -46,7 +48,9 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   // the CSV export is the result's table: a row per variant and log bin
   const [download] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'CSV' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^rope-lab-loss-by-position-.*\.csv$/);
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  const csv = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\r\n');
   expect(csv[0]).toBe('variant,position_from,position_to,mean_loss,tokens');
   expect(csv.filter((row) => row.startsWith('own,')).length).toBe(csv.filter((row) => row.startsWith('base 40K,')).length);
 
@@ -59,7 +63,9 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await expect(stored(page).getByRole('listitem')).toHaveCount(1);
 
   // the finished result comes back after a reload, from IndexedDB, by its link
-  await stored(page).getByRole('button', { name: /^loss-by-position/ }).click();
+  await stored(page)
+    .getByRole('button', { name: /^loss-by-position/ })
+    .click();
   await expect(page).toHaveURL(/[?&]probe=/);
   const shared = page.url();
   await page.reload();
@@ -79,7 +85,9 @@ test('loss by position from the page: curves, cancel, reload, shared link, delet
   await other.close();
 
   // deleting a result removes it from IndexedDB too
-  await stored(page).getByRole('button', { name: /^Delete loss-by-position/ }).click();
+  await stored(page)
+    .getByRole('button', { name: /^Delete loss-by-position/ })
+    .click();
   await expect(stored(page)).toContainText('No results yet');
   await page.reload();
   await expect(stored(page)).toContainText('No results yet');
@@ -114,22 +122,45 @@ test('a host page runs a probe through the embed protocol', async ({ page, baseU
   const received = () => page.evaluate(() => (window as unknown as { received: Message[] }).received.map((m) => m.data));
   await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:ready')).toBe(true);
 
-  await page.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ type: 'rope-lab:run', probe: 'passkey', options: { lengths: [0.5], depths: [0], trials: 1, seed: 1 } }));
-  await expect.poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message).toContain('options.lengths[0] must be a positive integer');
+  await page.evaluate(() =>
+    (window as unknown as { send(m: unknown): void }).send({
+      type: 'rope-lab:run',
+      probe: 'passkey',
+      options: { lengths: [0.5], depths: [0], trials: 1, seed: 1 },
+    }),
+  );
+  await expect
+    .poll(async () => (await received()).find((m) => m.type === 'rope-lab:error')?.message)
+    .toContain('options.lengths[0] must be a positive integer');
 
   const started = Date.now();
-  await page.evaluate(() => (window as unknown as { send(m: unknown): void }).send({
-    type: 'rope-lab:run',
-    probe: 'loss-by-position',
-    options: { texts: ['user'], ctx: 128, variants: [{ label: 'own', rope: null }, { label: 'PI ×2', rope: { headDim: 8, base: 10000, type: 'linear', factor: 2 } }] },
-    text: 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20),
-  }));
+  await page.evaluate(() =>
+    (window as unknown as { send(m: unknown): void }).send({
+      type: 'rope-lab:run',
+      probe: 'loss-by-position',
+      options: {
+        texts: ['user'],
+        ctx: 128,
+        variants: [
+          { label: 'own', rope: null },
+          { label: 'PI ×2', rope: { headDim: 8, base: 10000, type: 'linear', factor: 2 } },
+        ],
+      },
+      text: 'Once upon a time, there was a little girl named Lily. She liked to play in the park with her friends. '.repeat(20),
+    }),
+  );
   await expect.poll(async () => (await received()).some((m) => m.type === 'rope-lab:result'), waitForCompute).toBe(true);
   console.log(`embed run, loss-by-position, 128 tokens, 2 variants: ${((Date.now() - started) / 1000).toFixed(2)} s`);
   const messages = await received();
   const progress = messages.filter((m) => m.type === 'rope-lab:progress');
   expect(progress.at(-1)).toMatchObject({ probe: 'loss-by-position', done: 2, total: 2 });
-  const { result: run } = messages.find((m) => m.type === 'rope-lab:result') as unknown as { result: { ctx: number; series: Array<{ variant: { label: string }; meanLoss: number }>; provenance: { texts: Array<{ id: string; tokens: number }> } } };
+  const { result: run } = messages.find((m) => m.type === 'rope-lab:result') as unknown as {
+    result: {
+      ctx: number;
+      series: Array<{ variant: { label: string }; meanLoss: number }>;
+      provenance: { texts: Array<{ id: string; tokens: number }> };
+    };
+  };
   expect(run.ctx).toBe(128);
   expect(run.series.map((s) => s.variant.label)).toEqual(['own', 'PI ×2']);
   expect(run.provenance.texts[0]).toMatchObject({ id: 'user', tokens: 128 });
@@ -138,7 +169,7 @@ test('a host page runs a probe through the embed protocol', async ({ page, baseU
   expect(run.series[0].meanLoss).toBeLessThan(run.series[1].meanLoss);
 });
 
-test('attention over distance from the page: bucket masses beside the analytic decay, pair norms, a head\'s map', async ({ page }) => {
+test("attention over distance from the page: bucket masses beside the analytic decay, pair norms, a head's map", async ({ page }) => {
   await openProbes(page);
   await page.getByLabel('Probe', { exact: true }).selectOption('attention-distance');
   await page.getByLabel('Text', { exact: true }).selectOption(['sotu-2016-barack-obama']);
@@ -150,9 +181,11 @@ test('attention over distance from the page: bucket masses beside the analytic d
   // two variants: a mass curve, a dashed analytic curve and a pair-norm curve for each
   await expect(result(page).locator('path.series')).toHaveCount(6, waitForCompute);
   // the override moves the measured masses: the two variants' curves differ
-  const [own, override] = await result(page).locator('.probe-chart').first().locator('path.series').evaluateAll((paths) =>
-    paths.map((p) => p.getAttribute('d') ?? ''),
-  );
+  const [own, override] = await result(page)
+    .locator('.probe-chart')
+    .first()
+    .locator('path.series')
+    .evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
   expect(own.length).toBeGreaterThan(10);
   expect(own).not.toBe(override);
 
@@ -173,10 +206,14 @@ test('attention over distance from the page: bucket masses beside the analytic d
     expect(await canvas.evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight])).toEqual([64 + 320 + 8, 64 + 320 + 8]);
   }
   // drawn, not only read out: query 0 → key 0 (weight 1) in the darkest blue, above the diagonal (0) the lightest
-  const pixel = (x: number, y: number) => canvases.first().evaluate((c: HTMLCanvasElement, [px, py]) => {
-    const scale = c.width / c.clientWidth;
-    return Array.from(c.getContext('2d')!.getImageData(Math.floor(px * scale), Math.floor(py * scale), 1, 1).data);
-  }, [x, y]);
+  const pixel = (x: number, y: number) =>
+    canvases.first().evaluate(
+      (c: HTMLCanvasElement, [px, py]) => {
+        const scale = c.width / c.clientWidth;
+        return Array.from(c.getContext('2d')!.getImageData(Math.floor(px * scale), Math.floor(py * scale), 1, 1).data);
+      },
+      [x, y],
+    );
   expect(await pixel(64 + 1, 64 + 1)).toEqual([8, 48, 107, 255]);
   expect(await pixel(64 + 319, 64 + 1)).toEqual([247, 251, 255, 255]);
   const readout = maps.locator('.probe-map-readout');
@@ -191,11 +228,17 @@ test('attention over distance from the page: bucket masses beside the analytic d
   expect(Number(/weight (\S+)$/.exec(await readout.innerText())![1])).toBeGreaterThan(0);
 
   // SVG export holds the whole figure: the three charts as nested svgs, the two maps as PNG images
-  const [svgDownload] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'SVG', exact: true }).click()]);
+  const [svgDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    result(page).getByRole('button', { name: 'SVG', exact: true }).click(),
+  ]);
   const svgFile = readFileSync(await svgDownload.path(), 'utf8');
   expect(svgFile.match(/<svg[\s>]/g)?.length).toBeGreaterThanOrEqual(1 + 3);
   expect(svgFile.match(/<image [^>]*href="data:image\/png;base64,/g)).toHaveLength(2);
-  const [pngDownload] = await Promise.all([page.waitForEvent('download'), result(page).getByRole('button', { name: 'PNG', exact: true }).click()]);
+  const [pngDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    result(page).getByRole('button', { name: 'PNG', exact: true }).click(),
+  ]);
   expect(readFileSync(await pngDownload.path()).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
 
   // one layer/head can be picked

@@ -108,7 +108,10 @@ test('the longest accepted link loads from the static host and from vite preview
 });
 
 test('an embed from the sub-path answers its host and runs a probe on a built-in model', async ({ page, baseURL }) => {
-  test.skip(!['abf', 'stage1'].every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)), 'needs the built-in models public/models/{abf,stage1}.gguf');
+  test.skip(
+    !['abf', 'stage1'].every((name) => existsSync(`${MODELS_DIR}${name}.gguf`)),
+    'needs the built-in models public/models/{abf,stage1}.gguf',
+  );
   const problems = watch(page);
   // The dev server (another origin) hosts the frame, as a notebook would.
   const lab = `${site.url}?embed=1&view=decay`;
@@ -118,10 +121,15 @@ test('an embed from the sub-path answers its host and runs a probe on a built-in
   const send = (message: unknown) => page.evaluate((m) => (window as unknown as { send(m: unknown): void }).send(m), message);
   const reply = async (type: string, timeout = 20_000) => {
     let found: Data | undefined;
-    await expect.poll(async () => {
-      found = (await received()).find((m) => m.type === type || m.type === 'rope-lab:error');
-      return found !== undefined;
-    }, { timeout }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          found = (await received()).find((m) => m.type === type || m.type === 'rope-lab:error');
+          return found !== undefined;
+        },
+        { timeout },
+      )
+      .toBe(true);
     expect(found!.type, JSON.stringify(found).slice(0, 400)).toBe(type);
     return found!;
   };
@@ -132,8 +140,15 @@ test('an embed from the sub-path answers its host and runs a probe on a built-in
 
   // The page loads its default model, the worker fetches stage1 by itself and a text chunk.
   const text = 'sotu-2018-donald-j-trump';
-  await send({ type: 'rope-lab:run', probe: 'loss-by-position', options: { texts: [text], ctx: 32, variants: [{ label: 'stage1', rope: null, model: 'builtin:stage1' }] } });
-  const result = (await reply('rope-lab:result', COMPUTE_WAIT_MS)).result as { series: Array<{ meanLoss: number }>; provenance: { variantModels: Array<{ name: string }> } };
+  await send({
+    type: 'rope-lab:run',
+    probe: 'loss-by-position',
+    options: { texts: [text], ctx: 32, variants: [{ label: 'stage1', rope: null, model: 'builtin:stage1' }] },
+  });
+  const result = (await reply('rope-lab:result', COMPUTE_WAIT_MS)).result as {
+    series: Array<{ meanLoss: number }>;
+    provenance: { variantModels: Array<{ name: string }> };
+  };
   expect(result.series[0].meanLoss).toBeGreaterThan(0);
   expect(result.provenance.variantModels.map((m) => m.name)).toEqual(['stage1']);
   const models = site.requests.filter((r) => r.path.endsWith('.gguf')).map((r) => r.path);
@@ -149,7 +164,10 @@ test('the full page loads the built-in model from the sub-path and generates', a
   const problems = watch(page);
   await page.goto(site.url);
   await page.getByRole('button', { name: 'Model & playground' }).click();
-  await expect(page.getByRole('region', { name: 'Built-in models' }).locator('li[data-model="abf"]')).toContainText('Loaded', waitForCompute);
+  await expect(page.getByRole('region', { name: 'Built-in models' }).locator('li[data-model="abf"]')).toContainText(
+    'Loaded',
+    waitForCompute,
+  );
   await expect(page.getByRole('region', { name: 'Loaded model' })).toBeVisible();
   await page.getByLabel('Prompt').fill('The');
   await page.getByLabel('Max tokens', { exact: true }).fill('4');

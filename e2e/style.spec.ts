@@ -9,7 +9,12 @@ async function controlStyles(page: Page) {
     const pageFont = getComputedStyle(document.documentElement).fontFamily;
     const buttons = [...document.querySelectorAll('button')].filter(visible).map((b) => {
       const s = getComputedStyle(b);
-      return { text: (b.getAttribute('aria-label') ?? b.textContent ?? '').trim().slice(0, 40), background: s.backgroundColor, font: s.fontFamily, cursor: s.cursor };
+      return {
+        text: (b.getAttribute('aria-label') ?? b.textContent ?? '').trim().slice(0, 40),
+        background: s.backgroundColor,
+        font: s.fontFamily,
+        cursor: s.cursor,
+      };
     });
     const textareas = [...document.querySelectorAll('textarea')].filter(visible).map((t) => {
       const s = getComputedStyle(t);
@@ -17,7 +22,8 @@ async function controlStyles(page: Page) {
     });
     const generated = [...document.querySelectorAll('.playground-transcript, .chat-turn')].map((e) => getComputedStyle(e).fontFamily);
     // a serif anywhere in the lab's style sheets (generated text appears only once a model runs)
-    const serifRules = [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules])
+    const serifRules = [...document.styleSheets]
+      .flatMap((sheet) => [...sheet.cssRules])
       .filter((r): r is CSSStyleRule => r instanceof CSSStyleRule && /(^|[^-])serif|Georgia/.test(r.style.fontFamily))
       .map((r) => r.selectorText);
     return { pageFont, buttons, textareas, generated, serifRules };

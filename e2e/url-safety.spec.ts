@@ -79,7 +79,11 @@ test('a link whose rope config holds an Object.prototype name is refused naming 
   for (const key of ['hasOwnProperty', 'isPrototypeOf', 'valueOf']) {
     const state = sampleState();
     state.series[1].config = { ...state.series[1].config, [key]: 1 };
-    await expectIgnoredWithNotice(page, `?s=${encodeState(state)}`, new RegExp(`series\\[1\\]\\.config: unknown rope config field '${key}'`));
+    await expectIgnoredWithNotice(
+      page,
+      `?s=${encodeState(state)}`,
+      new RegExp(`series\\[1\\]\\.config: unknown rope config field '${key}'`),
+    );
     // The default experiment stays (three series), and its link replaced the hostile one.
     await expect(page.getByRole('textbox', { name: /^Name of series/ })).toHaveCount(3);
     expect(new URL(page.url()).searchParams.get('s')).not.toBe(encodeState(state));

@@ -77,7 +77,12 @@ test("the spectrum table shows Liu et al.'s critical dimension, fixed by pretrai
   await page.goto(`/?s=${encodeState(sampleState({ view: 'spectrum', contexts: [4096] }))}`);
   const table = page.getByRole('table', { name: /critical dimension fixed by pretraining/ });
   // Liu et al. 2023, §3: Llama 2 (b = 10000, d = 128, T_train = 4K) has d_extra = 92; 46 of 64 pairs turn fully.
-  await expect(table.getByRole('row', { name: /Llama 2/ }).getByRole('cell')).toHaveText(['46 / 64', 'base 10K, 4K', '92', /^4,7\d\d tokens$/]);
+  await expect(table.getByRole('row', { name: /Llama 2/ }).getByRole('cell')).toHaveText([
+    '46 / 64',
+    'base 10K, 4K',
+    '92',
+    /^4,7\d\d tokens$/,
+  ]);
   // The ABF series, pretrained (by default) with its own base, would reach only 4.4K ...
   const abf = table.getByRole('row', { name: /ABF/ });
   await expect(abf.getByRole('cell')).toHaveText(['32 / 64', 'base 500K, 4K', '64', /^4,4\d\d tokens$/]);
@@ -105,8 +110,12 @@ test('the decay chart names YaRN’s attention factor; base vs context says wher
   await page.getByRole('tab', { name: /Base vs context/ }).click();
   const table = page.getByRole('table', { name: 'Your series' });
   // NTK ×8 has plain RoPE's θ at base 10000·8^(128/126) ≈ 82.7K; YaRN has no such base
-  await expect(table.getByRole('row', { name: /NTK/ }).getByRole('cell').first()).toHaveText(/^base 82\.6\dK \(its θ equal plain RoPE.s there\)$/);
-  await expect(table.getByRole('row', { name: /YaRN/ }).getByRole('cell').first()).toHaveText('nominal base 10K, off the curve (pairs scaled unevenly)');
+  await expect(table.getByRole('row', { name: /NTK/ }).getByRole('cell').first()).toHaveText(
+    /^base 82\.6\dK \(its θ equal plain RoPE.s there\)$/,
+  );
+  await expect(table.getByRole('row', { name: /YaRN/ }).getByRole('cell').first()).toHaveText(
+    'nominal base 10K, off the curve (pairs scaled unevenly)',
+  );
   await expect(page.locator('circle[data-series="YaRN ×8"][data-off-curve]')).toHaveCount(1);
   await expect(page.locator('circle[data-series="NTK ×8"]:not([data-off-curve])')).toHaveCount(1);
 });
@@ -115,7 +124,9 @@ test('ABF vs PI draws its own configurations in colours no series uses', async (
   await page.goto(`/?s=${encodeState(sampleState({ view: 'granularity' }))}`);
   const strokes = await page.locator('.chart-svg path.series').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
   expect(strokes).toHaveLength(3);
-  const seriesColours = await page.locator('.series-card input[type="color"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+  const seriesColours = await page
+    .locator('.series-card input[type="color"]')
+    .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
   expect(seriesColours.length).toBeGreaterThan(0);
   // the series palette (src/state/defaults.ts SERIES_PALETTE) and the series on the page
   const palette = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];

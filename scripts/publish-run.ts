@@ -35,6 +35,11 @@ record.runs = record.runs.map((run: { result: { series?: unknown[] } }, i: numbe
 });
 writeFileSync(new URL(`${base}.json`, dir), JSON.stringify(record) + '\n');
 const index = JSON.parse(readFileSync(new URL('index.json', dir), 'utf8')) as Array<{ preset: string; ctx: number; file: string }>;
-const entries = [...index.filter((e) => !(e.preset === record.preset && e.ctx === record.ctx)), { preset: record.preset, ctx: record.ctx, file: `${base}.json` }];
+const entries = [
+  ...index.filter((e) => !(e.preset === record.preset && e.ctx === record.ctx)),
+  { preset: record.preset, ctx: record.ctx, file: `${base}.json` },
+];
 writeFileSync(new URL('index.json', dir), JSON.stringify(entries, null, 2) + '\n');
-console.log(`published ${base}.json (${record.runs.flatMap((r: { seriesFiles?: string[] }) => r.seriesFiles ?? []).length} series files beside it)`);
+console.log(
+  `published ${base}.json (${record.runs.flatMap((r: { seriesFiles?: string[] }) => r.seriesFiles ?? []).length} series files beside it)`,
+);

@@ -9,9 +9,7 @@ import { createInterface } from 'node:readline';
 import { findChromium } from './chromium.mjs';
 
 if (!findChromium()) {
-  console.error(
-    'npm test: no Chromium found: install it with `apt-get install chromium` or set CHROMIUM_PATH to a Chromium binary',
-  );
+  console.error('npm test: no Chromium found: install it with `apt-get install chromium` or set CHROMIUM_PATH to a Chromium binary');
   process.exit(1);
 }
 
@@ -27,7 +25,8 @@ function suite(name, args, command = 'npx') {
 
 /** Prints each result's time; true when all passed. */
 function report(results) {
-  for (const r of results) console.log(`npm test: ${r.name} ${r.code === 0 ? 'passed' : `failed (exit ${r.code})`} in ${r.seconds.toFixed(0)} s`);
+  for (const r of results)
+    console.log(`npm test: ${r.name} ${r.code === 0 ? 'passed' : `failed (exit ${r.code})`} in ${r.seconds.toFixed(0)} s`);
   return results.every((r) => r.code === 0);
 }
 

@@ -47,7 +47,10 @@ async function main(args: string[]): Promise<void> {
   const train = await loadAll(split.train.slice(0, maxDocs));
   const heldOut = await loadAll(split.heldOut.slice(0, maxDocs));
 
-  const trained = trainBpe(train.map((d) => d.text), { vocabSize });
+  const trained = trainBpe(
+    train.map((d) => d.text),
+    { vocabSize },
+  );
   const gguf = vocabularyGGUF(trained, `rope-lab sotu+moby-dick bpe ${trained.tokens.length}`);
   // Tokenize with the lab's reading of the file just written, not with the trainer's own bookkeeping.
   const tokenizer = createTokenizer((await readGGUF(bytesSource(gguf, 'tokenizer.gguf'))).metadata);
@@ -79,9 +82,9 @@ async function main(args: string[]): Promise<void> {
   const longHeldOut = heldOutSummary.documents.filter((d) => d.tokens >= 8192).length;
   process.stdout.write(
     `wrote ${values.out}: vocab ${summary.vocabSize} (alphabet ${summary.alphabetSize}), ` +
-    `train ${trainSummary.tokens} tokens / ${trainSummary.documents.length} docs, ` +
-    `held-out ${heldOutSummary.tokens} tokens / ${heldOutSummary.documents.length} docs (${longHeldOut} of ≥ 8192 tokens), ` +
-    `${summary.charsPerToken.toFixed(3)} chars/token, ${summary.seconds.toFixed(1)} s\n`,
+      `train ${trainSummary.tokens} tokens / ${trainSummary.documents.length} docs, ` +
+      `held-out ${heldOutSummary.tokens} tokens / ${heldOutSummary.documents.length} docs (${longHeldOut} of ≥ 8192 tokens), ` +
+      `${summary.charsPerToken.toFixed(3)} chars/token, ${summary.seconds.toFixed(1)} s\n`,
   );
 }
 
@@ -89,7 +92,12 @@ async function loadAll(texts: BuiltinText[]): Promise<Document[]> {
   return Promise.all(texts.map(async (t) => ({ id: t.id, title: t.title, text: (await t.load()).trim() })));
 }
 
-function tokenizeSplit(docs: Document[], tokenizer: Tokenizer, file: string, write: (file: string, bytes: Uint8Array) => void): SplitSummary {
+function tokenizeSplit(
+  docs: Document[],
+  tokenizer: Tokenizer,
+  file: string,
+  write: (file: string, bytes: Uint8Array) => void,
+): SplitSummary {
   const encoded = docs.map((d) => tokenizer.encode(d.text, { addBos: true }));
   const total = encoded.reduce((n, ids) => n + ids.length, 0);
   const bytes = new Uint8Array(2 * total);

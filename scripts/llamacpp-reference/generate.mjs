@@ -92,14 +92,25 @@ for (const file of MODEL_FILES) {
   for (const config of CONFIGS) {
     for (const nCtx of PPL_CONTEXTS) {
       const context = await createContext(model, nCtx, config);
-      const result = await perplexityLikeLlamaCpp(context.getSequence(), tokens, nCtx, model.tokens.bos, model.tokens.shouldPrependBosToken);
+      const result = await perplexityLikeLlamaCpp(
+        context.getSequence(),
+        tokens,
+        nCtx,
+        model.tokens.bos,
+        model.tokens.shouldPrependBosToken,
+      );
       fixture.perplexity.push({ config: config.name, nCtx, ...result });
       await context.dispose();
     }
     const context = await createContext(model, 128, config);
     const sequence = context.getSequence();
     fixture.greedy.push({ config: config.name, fromToken: model.tokens.bos, ids: await greedyFromBos(sequence, model.tokens.bos) });
-    fixture.logits.push({ config: config.name, prompt: LOGITS_PROMPT, promptIds, positions: await logitsAt(sequence, promptIds, LOGITS_POSITIONS) });
+    fixture.logits.push({
+      config: config.name,
+      prompt: LOGITS_PROMPT,
+      promptIds,
+      positions: await logitsAt(sequence, promptIds, LOGITS_POSITIONS),
+    });
     await context.dispose();
   }
   await model.dispose();
@@ -109,11 +120,17 @@ for (const file of MODEL_FILES) {
   const head = fixture.perplexity.map((p) => `ctx ${p.nCtx} ${p.config}: ${p.perplexity.toFixed(6)}`).join(', ');
   console.log(`${file}: ${tokens.length} tokens; ${head}; ${((performance.now() - started) / 1000).toFixed(1)} s → ${outPath}`);
 }
-writeFileSync(join(OUT, 'tinystories-tokens.json'), JSON.stringify({
-  about: 'llama.cpp tokenization of the TinyStories sample with the stories260K vocabulary (BOS first), for diagnosing tokenizer mismatches; every stories260K fixture records this list\'s sha256.',
-  nodeLlamaCpp: nodeLlamaCppVersion, llamaCpp, text: TEXT_FILE,
-  ids: tokenizeForPerplexity(await llama.loadModel({ modelPath: join(SHARED, 'models', MODEL_FILES[0]) }), text),
-}) + '\n');
+writeFileSync(
+  join(OUT, 'tinystories-tokens.json'),
+  JSON.stringify({
+    about:
+      "llama.cpp tokenization of the TinyStories sample with the stories260K vocabulary (BOS first), for diagnosing tokenizer mismatches; every stories260K fixture records this list's sha256.",
+    nodeLlamaCpp: nodeLlamaCppVersion,
+    llamaCpp,
+    text: TEXT_FILE,
+    ids: tokenizeForPerplexity(await llama.loadModel({ modelPath: join(SHARED, 'models', MODEL_FILES[0]) }), text),
+  }) + '\n',
+);
 await llama.dispose();
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -124,7 +141,9 @@ async function importNodeLlamaCpp(dir) {
   try {
     entry = require.resolve('node-llama-cpp');
   } catch {
-    throw new Error(`node-llama-cpp is not installed under ${dir} (set LLAMA_REF_DIR; the install steps are at the top of ${fileURLToPath(import.meta.url)})`);
+    throw new Error(
+      `node-llama-cpp is not installed under ${dir} (set LLAMA_REF_DIR; the install steps are at the top of ${fileURLToPath(import.meta.url)})`,
+    );
   }
   const lib = await import(pathToFileURL(entry).href);
   const { version } = JSON.parse(readFileSync(join(dirname(entry), '../package.json'), 'utf8'));
@@ -151,8 +170,12 @@ function tokenizeForPerplexity(model, input) {
 
 function createContext(model, nCtx, { kvCacheType, flashAttention }) {
   return model.createContext({
-    contextSize: nCtx, batchSize: nCtx, sequences: 1, flashAttention,
-    experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType,
+    contextSize: nCtx,
+    batchSize: nCtx,
+    sequences: 1,
+    flashAttention,
+    experimentalKvCacheKeyType: kvCacheType,
+    experimentalKvCacheValueType: kvCacheType,
   });
 }
 
@@ -179,7 +202,10 @@ async function greedyFromBos(sequence, bos) {
 
 /** Indented JSON with each list of numbers on one line: readable, and small enough to commit. */
 export function formatFixture(value) {
-  return JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, list) => `[${list.replace(/\s+/g, '')}]`) + '\n';
+  return (
+    JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, list) => `[${list.replace(/\s+/g, '')}]`) +
+    '\n'
+  );
 }
 
 function sha256(bytes) {

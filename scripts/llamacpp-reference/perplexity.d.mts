@@ -20,6 +20,10 @@ export function logitsVector(map: Map<Token, number>): number[];
 
 /** Perplexity as llama-perplexity's perplexity() computes it (see perplexity.mjs). */
 export function perplexityLikeLlamaCpp(
-  sequence: LlamaContextSequence, tokens: number[], nCtx: number, bos: number | null | undefined, addBos: boolean,
+  sequence: LlamaContextSequence,
+  tokens: number[],
+  nCtx: number,
+  bos: number | null | undefined,
+  addBos: boolean,
   options?: { maxChunks?: number },
 ): Promise<LlamaCppPerplexity>;

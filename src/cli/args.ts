@@ -9,7 +9,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Parses `args` strictly: unknown options and missing values are CliErrors naming the option. */
 export function parseOptions<O extends Options>(args: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: joinNegativeValues(args, options), options: { json: { type: 'boolean' }, ...options }, strict: true, allowPositionals });
+    return parseArgs({
+      args: joinNegativeValues(args, options),
+      options: { json: { type: 'boolean' }, ...options },
+      strict: true,
+      allowPositionals,
+    });
   } catch (err) {
     throw new CliError((err as Error).message.split('\n')[0]);
   }
@@ -77,7 +82,9 @@ function formatBound(x: number): string {
 /** "an integer in 1…64", "in (0, 1]", "in [0, 100]" */
 export function describeRange(range: Range): string {
   if (range.integer) return `an integer in ${formatBound(range.min ?? range.above! + 1)}…${formatBound(range.max)}`;
-  return range.above !== undefined ? `in (${formatBound(range.above)}, ${formatBound(range.max)}]` : `in [${formatBound(range.min!)}, ${formatBound(range.max)}]`;
+  return range.above !== undefined
+    ? `in (${formatBound(range.above)}, ${formatBound(range.max)}]`
+    : `in [${formatBound(range.min!)}, ${formatBound(range.max)}]`;
 }
 
 /** Whether `n` lies in `range`. */

@@ -24,7 +24,9 @@ export function requireRegularFile(option: string, path: string): void {
     stats = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${option}: no such file '${path}'` : `${option}: cannot read '${path}' (${code ?? (err as Error).message})`);
+    throw new CliError(
+      code === 'ENOENT' ? `${option}: no such file '${path}'` : `${option}: cannot read '${path}' (${code ?? (err as Error).message})`,
+    );
   }
   if (!stats.isFile()) throw new CliError(`${option}: '${path}' is ${kindOf(stats)}, not a regular file`);
 }
@@ -51,7 +53,9 @@ export function readTextFile(option: string, path: string, maxBytes = MAX_TEXT_F
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${option}: no such file '${path}'` : `${option}: cannot read '${path}' (${code ?? (err as Error).message})`);
+    throw new CliError(
+      code === 'ENOENT' ? `${option}: no such file '${path}'` : `${option}: cannot read '${path}' (${code ?? (err as Error).message})`,
+    );
   }
   try {
     const stats = fstatSync(fd);

@@ -48,7 +48,13 @@ export function cliModelSwitcher(engine: WebGpuEngine, models: ModelChoice[], lo
     const choice = models.find((m) => m.ref === ref);
     if (!choice) throw new Error(`no model ${ref ?? '(own)'} in --models`);
     const info = await engine.load({ kind: 'path', path: choice.path }, undefined, load);
-    const label: ModelLabel = { name: choice.label, source: choice.ref, trainedContext: info.trainedContext, rope: info.rope, sha256: choice.sha256 };
+    const label: ModelLabel = {
+      name: choice.label,
+      source: choice.ref,
+      trainedContext: info.trainedContext,
+      rope: info.rope,
+      sha256: choice.sha256,
+    };
     return { label, vocabulary: vocabularyKey(engine.tokenizer()) };
   }, null);
 }

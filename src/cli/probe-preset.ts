@@ -12,8 +12,18 @@ import { basename } from 'node:path';
 import { findProbeText, heldOutTextIds } from '../data/split.ts';
 import { nodeBuiltinTexts } from '../data/texts-node.ts';
 import {
-  PRESET_TITLES, SUITE_RECORD_FORMAT, contextNeeded, findPreset, hasProbeHooks, presetModelMismatch, runProbeRequest,
-  probeResultJson, roundMeasured, type ProbeContext, type ProbeResult, type SuiteRecord,
+  PRESET_TITLES,
+  SUITE_RECORD_FORMAT,
+  contextNeeded,
+  findPreset,
+  hasProbeHooks,
+  presetModelMismatch,
+  runProbeRequest,
+  probeResultJson,
+  roundMeasured,
+  type ProbeContext,
+  type ProbeResult,
+  type SuiteRecord,
 } from '../probes/index.ts';
 import { CliError, intOption, MAX_TOKENS_OPTION, parseOptions } from './args.ts';
 import { readTextFile, requireRegularOutput } from './files.ts';
@@ -22,7 +32,13 @@ import { resolveModelPath } from './model-path.ts';
 import { formatTable } from './rope-options.ts';
 
 export async function runPreset(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, { preset: { type: 'string' }, model: { type: 'string' }, ctx: { type: 'string' }, out: { type: 'string' }, ...KV_CACHE_OPTION });
+  const { values } = parseOptions(args, {
+    preset: { type: 'string' },
+    model: { type: 'string' },
+    ctx: { type: 'string' },
+    out: { type: 'string' },
+    ...KV_CACHE_OPTION,
+  });
   const name = values.preset ?? '';
   const preset = findPreset(name);
   if (!preset) throw new CliError(`--preset must be one of ${Object.keys(PRESET_TITLES).join(', ')}, got '${name}'`);
@@ -48,14 +64,32 @@ export async function runPreset(args: string[]): Promise<void> {
   try {
     const mismatch = presetModelMismatch(suite.model, info);
     if (mismatch) throw new CliError(mismatch);
-    const model = { name: info.name || basename(path), source: basename(path), trainedContext: info.trainedContext, rope: info.rope, sha256: await fileSha256(path) };
+    const model = {
+      name: info.name || basename(path),
+      source: basename(path),
+      trainedContext: info.trainedContext,
+      rope: info.rope,
+      sha256: await fileSha256(path),
+    };
     const ctx: ProbeContext = {
-      engine, hooks: hasProbeHooks(engine) ? engine : undefined, tokenizer: engine.tokenizer(), model, signal: interrupt.signal,
+      engine,
+      hooks: hasProbeHooks(engine) ? engine : undefined,
+      tokenizer: engine.tokenizer(),
+      model,
+      signal: interrupt.signal,
       onProgress: values.json ? undefined : (p) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`),
     };
     // WebGPU names the vendor and driver, not the card: the GPU machine's script passes the card's name
     const device = process.env.LAB_GPU_NAME ? `${process.env.LAB_GPU_NAME} · ${info.device}` : info.device;
-    const header = { format: SUITE_RECORD_FORMAT, preset: suite.preset, title: suite.title, ctx: suite.ctx, model, device, kvCache: info.kvCache.dtype };
+    const header = {
+      format: SUITE_RECORD_FORMAT,
+      preset: suite.preset,
+      title: suite.title,
+      ctx: suite.ctx,
+      model,
+      device,
+      kvCache: info.kvCache.dtype,
+    };
     const runs: SuiteRecord['runs'] = values.out ? resumable(values.out, header) : [];
     const save = (): SuiteRecord => {
       const record: SuiteRecord = { ...header, measuredAt: new Date().toISOString(), commit: gitCommit(), runs };
@@ -68,7 +102,9 @@ export async function runPreset(args: string[]): Promise<void> {
     for (const [i, request] of suite.requests.entries()) {
       if (i < runs.length) continue;
       const started = performance.now();
-      process.stderr.write(`${suite.title}: ${i + 1}/${suite.requests.length} ${request.probe}${request.probe === 'perplexity' ? ` (${request.method})` : ''}\n`);
+      process.stderr.write(
+        `${suite.title}: ${i + 1}/${suite.requests.length} ${request.probe}${request.probe === 'perplexity' ? ` (${request.method})` : ''}\n`,
+      );
       const result = await runProbeRequest(ctx, request, (id) => findProbeText(catalog, id).load());
       runs.push({ request, result: roundMeasured(result) as typeof result, runMs: performance.now() - started });
       save();
@@ -87,7 +123,11 @@ export async function runPreset(args: string[]): Promise<void> {
 function resumable(path: string, header: Pick<SuiteRecord, 'preset' | 'ctx' | 'model' | 'kvCache'>): SuiteRecord['runs'] {
   if (!existsSync(path)) return [];
   const earlier = JSON.parse(readTextFile('--out', path)) as SuiteRecord;
-  const same = earlier.preset === header.preset && earlier.ctx === header.ctx && earlier.model?.sha256 === header.model.sha256 && earlier.kvCache === header.kvCache;
+  const same =
+    earlier.preset === header.preset &&
+    earlier.ctx === header.ctx &&
+    earlier.model?.sha256 === header.model.sha256 &&
+    earlier.kvCache === header.kvCache;
   if (!same) throw new CliError(`--out ${path} holds another run (preset, context, model or KV cache differ): give another file`);
   process.stderr.write(`resuming: ${earlier.runs.length} of the preset's requests are in ${path}\n`);
   return earlier.runs;
@@ -105,16 +145,34 @@ function resultLines(result: ProbeResult): string[] {
   const opts = result.provenance.options as { contexts?: number[]; lengths?: number[] };
   if (result.provenance.probe === 'perplexity') {
     const series = r.series as Array<{ variant: { label: string }; points: Array<{ ctx: number; ppl: number }> }>;
-    return [`perplexity (${r.method})`, formatTable(['rope', ...opts.contexts!.map(String)], series.map((s) => [s.variant.label, ...s.points.map((p) => p.ppl)]))];
+    return [
+      `perplexity (${r.method})`,
+      formatTable(
+        ['rope', ...opts.contexts!.map(String)],
+        series.map((s) => [s.variant.label, ...s.points.map((p) => p.ppl)]),
+      ),
+    ];
   }
   if (result.provenance.probe === 'passkey') {
     const series = r.series as Array<{ variant: { label: string }; accuracy: number[][] }>;
     const mean = (row: number[]) => row.reduce((a, b) => a + b, 0) / row.length;
-    return ['passkey accuracy (mean over depths)', formatTable(['rope', ...opts.lengths!.map(String)], series.map((s) => [s.variant.label, ...s.accuracy.map(mean)]))];
+    return [
+      'passkey accuracy (mean over depths)',
+      formatTable(
+        ['rope', ...opts.lengths!.map(String)],
+        series.map((s) => [s.variant.label, ...s.accuracy.map(mean)]),
+      ),
+    ];
   }
   if (result.provenance.probe === 'loss-by-position') {
     const series = r.series as Array<{ variant: { label: string }; meanLoss: number }>;
-    return ['loss by position: mean loss (nats)', formatTable(['rope', 'mean loss'], series.map((s) => [s.variant.label, s.meanLoss]))];
+    return [
+      'loss by position: mean loss (nats)',
+      formatTable(
+        ['rope', 'mean loss'],
+        series.map((s) => [s.variant.label, s.meanLoss]),
+      ),
+    ];
   }
   return [`${result.provenance.probe}: ${(r.series ?? []).length} series`];
 }
@@ -130,7 +188,11 @@ function gitCommit(): string | null {
   if (process.env.LAB_COMMIT) return process.env.LAB_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return head + (dirty ? '+' : '');
   } catch {
     return null;

@@ -36,7 +36,9 @@ export const MAX_SCAN_STEPS = 2 ** 35;
 /** Refuses a scan of `steps` cosine steps beyond MAX_SCAN_STEPS, naming the options that set its size. */
 export function checkScanWork(steps: number, options: string): void {
   if (steps > MAX_SCAN_STEPS) {
-    throw new CliError(`${options} ask for ${formatNumber(steps)} cosine evaluations, more than the ${formatNumber(MAX_SCAN_STEPS)} allowed: lower them`);
+    throw new CliError(
+      `${options} ask for ${formatNumber(steps)} cosine evaluations, more than the ${formatNumber(MAX_SCAN_STEPS)} allowed: lower them`,
+    );
   }
 }
 

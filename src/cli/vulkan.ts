@@ -53,7 +53,9 @@ export async function cliGpu(host: VulkanHost = nodeVulkanHost(), gpu: typeof no
     host.env.WAYLAND_DISPLAY = '/nonexistent/wayland-0';
   }
   if (check.kind === 'no-loader') {
-    throw new Error('no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing; install the libvulkan1 package (apt install libvulkan1)');
+    throw new Error(
+      'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is missing; install the libvulkan1 package (apt install libvulkan1)',
+    );
   }
   if (check.kind === 'no-driver' && check.variable) {
     throw new Error(`no WebGPU adapter: ${check.variable} names no Vulkan driver file that exists (${host.env[check.variable]})`);
@@ -97,8 +99,14 @@ export function nodeVulkanHost(env: Record<string, string | undefined> = process
     exists,
     loaderFound: () => {
       const triplet = LIB_TRIPLETS[process.arch];
-      const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/lib', '/usr/lib', '/lib64', '/usr/lib64',
-        ...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : [])];
+      const dirs = [
+        ...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+        '/lib',
+        '/usr/lib',
+        '/lib64',
+        '/usr/lib64',
+        ...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : []),
+      ];
       if (dirs.some((dir) => exists(join(dir, 'libvulkan.so.1')))) return true;
       // elsewhere, only through the linker's cache; without one, let Dawn try and tell
       if (!exists('/etc/ld.so.cache')) return true;
@@ -107,7 +115,9 @@ export function nodeVulkanHost(env: Record<string, string | undefined> = process
     gpuDevices: () => {
       const list = (dir: string, name: RegExp) => {
         try {
-          return readdirSync(dir).filter((entry) => name.test(entry)).map((entry) => join(dir, entry));
+          return readdirSync(dir)
+            .filter((entry) => name.test(entry))
+            .map((entry) => join(dir, entry));
         } catch {
           return [];
         }
@@ -117,7 +127,9 @@ export function nodeVulkanHost(env: Record<string, string | undefined> = process
     driverFiles: () =>
       driverFolders(env).flatMap((dir) => {
         try {
-          return readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => join(dir, name));
+          return readdirSync(dir)
+            .filter((name) => name.endsWith('.json'))
+            .map((name) => join(dir, name));
         } catch {
           return [];
         }

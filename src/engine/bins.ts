@@ -11,7 +11,8 @@
 export function logBinEdges(start: number, end: number, binsPerOctave = 1): number[] {
   if (!Number.isInteger(start) || start < 0) throw new RangeError(`bin start must be a non-negative integer, got ${start}`);
   if (!Number.isInteger(end) || end <= start) throw new RangeError(`bin end must be an integer above the start ${start}, got ${end}`);
-  if (!Number.isInteger(binsPerOctave) || binsPerOctave < 1) throw new RangeError(`binsPerOctave must be a positive integer, got ${binsPerOctave}`);
+  if (!Number.isInteger(binsPerOctave) || binsPerOctave < 1)
+    throw new RangeError(`binsPerOctave must be a positive integer, got ${binsPerOctave}`);
   const edges = [start];
   for (let k = 0; ; k++) {
     const edge = Math.ceil(2 ** (k / binsPerOctave) - 1e-9); // 1e-9: 2^(k/n) for k a multiple of n is exact, others are not integers

@@ -63,7 +63,10 @@ export function weightFootprint(file: GGUFFile, c: LlamaConfig, device: HasBuffe
   // writeBuffer's staging copy of one; a single matrix is the group of one.
   const unit = (names: string[]) => {
     const tensors = names.map(info);
-    const packed = tensors.map((t) => { const { rows, cols } = matrixShape(t); return packedByteSize(t.type, rows, cols); });
+    const packed = tensors.map((t) => {
+      const { rows, cols } = matrixShape(t);
+      return packedByteSize(t.type, rows, cols);
+    });
     return packed.reduce((a, b) => a + b, 0) + Math.max(...tensors.map((t) => t.byteSize)) + Math.max(...packed);
   };
   const l0 = layerTensorNames(0);
@@ -82,7 +85,9 @@ export function checkLoadBudget(c: LlamaConfig, weights: WeightFootprint, plan: 
   checkBindingSize(device, plan.context * 4, `the score buffer for context ${plan.context}`);
   const scratch = scratchBytes(c, plan);
   if (scratch.readback > device.limits.maxBufferSize)
-    throw new MemoryBudgetError(`the read-back buffer for context ${plan.context} needs ${formatBytes(scratch.readback)}, but this GPU allows at most ${formatBytes(device.limits.maxBufferSize)} per buffer`);
+    throw new MemoryBudgetError(
+      `the read-back buffer for context ${plan.context} needs ${formatBytes(scratch.readback)}, but this GPU allows at most ${formatBytes(device.limits.maxBufferSize)} per buffer`,
+    );
   const kvCache = 2 * c.layers * kvCacheBytesPerLayer(c, plan.context, plan.kvCache);
   const estimate: LoadEstimate = {
     weights: weights.gpuBytes,
@@ -100,9 +105,9 @@ export function checkLoadBudget(c: LlamaConfig, weights: WeightFootprint, plan: 
   const fits = Math.min(Math.floor((allowed.bytes - fixed) / perPosition), bindingContext);
   const advice = fits >= 2 ? `; a context of at most ${fits} fits` : '; the weights alone do not fit';
   throw new MemoryBudgetError(
-    `a context of ${plan.context} positions needs ${estimate.total} bytes (${formatBytes(estimate.total)}: weights ${formatBytes(estimate.weights)}, `
-    + `${plan.kvCache} KV cache ${formatBytes(kvCache)}, scratch ${formatBytes(estimate.scratch)}, CPU-side copies ${formatBytes(estimate.cpuCopies)}), `
-    + `but ${allowed.bytes} bytes (${formatBytes(allowed.bytes)}) are allowed: ${allowed.why}${advice}`,
+    `a context of ${plan.context} positions needs ${estimate.total} bytes (${formatBytes(estimate.total)}: weights ${formatBytes(estimate.weights)}, ` +
+      `${plan.kvCache} KV cache ${formatBytes(kvCache)}, scratch ${formatBytes(estimate.scratch)}, CPU-side copies ${formatBytes(estimate.cpuCopies)}), ` +
+      `but ${allowed.bytes} bytes (${formatBytes(allowed.bytes)}) are allowed: ${allowed.why}${advice}`,
   );
 }
 

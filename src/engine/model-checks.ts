@@ -19,9 +19,10 @@ export function layerIndices(file: GGUFFile): number[] {
 /** `block_count` must be exactly the layers present, numbered 0 … n − 1. */
 export function checkBlockCount(file: GGUFFile, key: string, blockCount: number): void {
   const present = layerIndices(file);
-  const held = present.length === 0
-    ? 'no layer tensors (blk.N.*)'
-    : `tensors of ${present.length} layer${present.length === 1 ? '' : 's'} (blk.${present[0]} … blk.${present[present.length - 1]})`;
+  const held =
+    present.length === 0
+      ? 'no layer tensors (blk.N.*)'
+      : `tensors of ${present.length} layer${present.length === 1 ? '' : 's'} (blk.${present[0]} … blk.${present[present.length - 1]})`;
   if (blockCount > present.length) throw new GGUFError(`GGUF metadata ${key} is ${blockCount}, but the file holds ${held}`);
   const beyond = present.find((i) => i >= blockCount);
   if (beyond !== undefined)
@@ -58,7 +59,8 @@ export function metaPositiveInt(meta: Map<string, GGUFValue>, key: string, fallb
 export const MAX_RMS_EPS = 0.01;
 
 export function checkRmsEps(key: string, eps: number): void {
-  if (!(eps > 0 && eps <= MAX_RMS_EPS)) throw new GGUFError(`GGUF metadata ${key} is ${eps}; RMSNorm's epsilon must be in (0, ${MAX_RMS_EPS}]`);
+  if (!(eps > 0 && eps <= MAX_RMS_EPS))
+    throw new GGUFError(`GGUF metadata ${key} is ${eps}; RMSNorm's epsilon must be in (0, ${MAX_RMS_EPS}]`);
 }
 
 /** `rope.dimension_count` rotates part or all of each head: a positive even count no larger than the head. */

@@ -65,7 +65,9 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): L
   const architecture = typeof architectureValue === 'string' ? architectureValue : undefined;
   if (!architecture) throw new GGUFError('GGUF metadata lacks general.architecture');
   if (!LLAMA_LIKE.has(architecture))
-    throw new GGUFError(`unsupported architecture ${JSON.stringify(architecture.slice(0, 40))} (this engine runs ${[...LLAMA_LIKE].join(', ')})`);
+    throw new GGUFError(
+      `unsupported architecture ${JSON.stringify(architecture.slice(0, 40))} (this engine runs ${[...LLAMA_LIKE].join(', ')})`,
+    );
   const key = (suffix: string) => `${architecture}.${suffix}`;
   const int = (suffix: string, fallback?: number) => metaPositiveInt(meta, key(suffix), fallback);
 
@@ -81,30 +83,46 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): L
   const heads = int('attention.head_count');
   const kvHeads = int('attention.head_count_kv', heads);
   if (kvHeads > heads || heads % kvHeads !== 0)
-    throw new GGUFError(`GGUF metadata ${key('attention.head_count')} ${heads} is not a multiple of ${key('attention.head_count_kv')} ${kvHeads}`);
+    throw new GGUFError(
+      `GGUF metadata ${key('attention.head_count')} ${heads} is not a multiple of ${key('attention.head_count_kv')} ${kvHeads}`,
+    );
   const keyLength = metaNumber(meta, key('attention.key_length'));
   const headDim = keyLength ?? dim / heads;
   if (!Number.isInteger(headDim) || headDim <= 0 || headDim % 2 !== 0)
-    throw new GGUFError(keyLength === undefined
-      ? `GGUF metadata ${key('embedding_length')} ${dim} / ${key('attention.head_count')} ${heads} = ${headDim} is not an even head dimension`
-      : `GGUF metadata ${key('attention.key_length')} is ${headDim}; the head dimension must be a positive even integer`);
+    throw new GGUFError(
+      keyLength === undefined
+        ? `GGUF metadata ${key('embedding_length')} ${dim} / ${key('attention.head_count')} ${heads} = ${headDim} is not an even head dimension`
+        : `GGUF metadata ${key('attention.key_length')} is ${headDim}; the head dimension must be a positive even integer`,
+    );
   const valueLength = metaNumber(meta, key('attention.value_length'));
   if (valueLength !== undefined && valueLength !== headDim)
-    throw new GGUFError(`GGUF metadata ${key('attention.value_length')} is ${valueLength}, but the key length is ${headDim} (this engine needs them equal)`);
+    throw new GGUFError(
+      `GGUF metadata ${key('attention.value_length')} is ${valueLength}, but the key length is ${headDim} (this engine needs them equal)`,
+    );
   expectTensorDim(file, `${key('attention.head_count')} is ${heads} (× ${headDim} dims = ${heads * headDim})`, heads * headDim, l0.wq, 1);
-  expectTensorDim(file, `${key('attention.head_count_kv')} is ${kvHeads} (× ${headDim} dims = ${kvHeads * headDim})`, kvHeads * headDim, l0.wk, 1);
+  expectTensorDim(
+    file,
+    `${key('attention.head_count_kv')} is ${kvHeads} (× ${headDim} dims = ${kvHeads * headDim})`,
+    kvHeads * headDim,
+    l0.wk,
+    1,
+  );
   const ffnDim = int('feed_forward_length');
   expectTensorDim(file, `${key('feed_forward_length')} is ${ffnDim}`, ffnDim, l0.wGate, 1);
 
   const vocabRows = embedding.dims[1] ?? 1;
   const tokens = meta.get('tokenizer.ggml.tokens');
   if (Array.isArray(tokens) && tokens.length > vocabRows)
-    throw new GGUFError(`GGUF metadata tokenizer.ggml.tokens has ${tokens.length} entries, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows (one per token)`);
+    throw new GGUFError(
+      `GGUF metadata tokenizer.ggml.tokens has ${tokens.length} entries, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows (one per token)`,
+    );
   const vocabSize = metaNumber(meta, key('vocab_size')) ?? (Array.isArray(tokens) ? tokens.length : vocabRows);
   if (vocabSize !== vocabRows)
-    throw new GGUFError(metaNumber(meta, key('vocab_size')) !== undefined
-      ? `GGUF metadata ${key('vocab_size')} is ${vocabSize}, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows`
-      : `GGUF metadata tokenizer.ggml.tokens has ${vocabSize} entries, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows (one per token)`);
+    throw new GGUFError(
+      metaNumber(meta, key('vocab_size')) !== undefined
+        ? `GGUF metadata ${key('vocab_size')} is ${vocabSize}, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows`
+        : `GGUF metadata tokenizer.ggml.tokens has ${vocabSize} entries, but ${GLOBAL_TENSORS.embedding} has ${vocabRows} rows (one per token)`,
+    );
 
   const rmsEps = metaNumber(meta, key('attention.layer_norm_rms_epsilon')) ?? 1e-5;
   checkRmsEps(key('attention.layer_norm_rms_epsilon'), rmsEps);

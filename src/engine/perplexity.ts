@@ -35,7 +35,9 @@ export const firstScored = (ctx: number) => Math.floor(ctx / 2);
  * and combines them.
  */
 export async function perplexity(
-  tokens: readonly number[], ctx: number, bos: number | null,
+  tokens: readonly number[],
+  ctx: number,
+  bos: number | null,
   score: (chunk: number[], first: number) => Promise<{ nll: number; scored: number }>,
   onChunk?: (done: number, total: number, runningPerplexity: number) => void,
 ): Promise<PerplexityResult> {

@@ -80,7 +80,11 @@ export function emptyAttentionStats(shape: AttentionStatsShape): AttentionStats 
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`attention stats need a positive integer ${name}, got ${v}`);
   }
   const queryBinEdges = shape.queryBinEdges ?? logBinEdges(0, tokens);
-  if (queryBinEdges[0] !== 0 || queryBinEdges[queryBinEdges.length - 1] !== tokens || queryBinEdges.some((e, i) => i > 0 && e <= queryBinEdges[i - 1])) {
+  if (
+    queryBinEdges[0] !== 0 ||
+    queryBinEdges[queryBinEdges.length - 1] !== tokens ||
+    queryBinEdges.some((e, i) => i > 0 && e <= queryBinEdges[i - 1])
+  ) {
     throw new RangeError(`queryBinEdges must rise strictly from 0 to tokens (${tokens}), got [${queryBinEdges.join(', ')}]`);
   }
   const bins = queryBinEdges.length - 1;
@@ -88,7 +92,12 @@ export function emptyAttentionStats(shape: AttentionStatsShape): AttentionStats 
   const queryCount = new Float32Array(bins);
   for (let b = 0; b < bins; b++) queryCount[b] = queryBinEdges[b + 1] - queryBinEdges[b];
   return {
-    layers, heads, tokens, buckets, queryBinEdges: [...queryBinEdges], queryCount,
+    layers,
+    heads,
+    tokens,
+    buckets,
+    queryBinEdges: [...queryBinEdges],
+    queryCount,
     bucketMass: new Float32Array(layers * heads * bins * buckets),
     entropy: new Float32Array(layers * heads * bins),
     sinkMass: new Float32Array(layers * heads * bins),
@@ -115,7 +124,12 @@ export function emptyQkPairNorms(layers: number, heads: number, kvHeads: number,
   if (heads % kvHeads !== 0) throw new RangeError(`heads (${heads}) must be a multiple of kvHeads (${kvHeads})`);
   const pairs = headDim / 2;
   return {
-    layers, heads, kvHeads, pairs, rotatedPairs, tokens: 0,
+    layers,
+    heads,
+    kvHeads,
+    pairs,
+    rotatedPairs,
+    tokens: 0,
     q: new Float32Array(layers * heads * pairs),
     k: new Float32Array(layers * kvHeads * pairs),
   };

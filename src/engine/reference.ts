@@ -37,7 +37,10 @@ export function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array
  */
 export function matvec(out: Float32Array, w: Float32Array, x: Float32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     const base = r * cols;
     let c = 0;
     for (; c + 3 < cols; c += 4) {
@@ -78,7 +81,14 @@ export function quantizeActivations(out: Float32Array, x: Float32Array): void {
  * sin scaled by `attentionFactor` (yarn's mscale). Pairs beyond invFreq (partial rotary) are left alone.
  * vec: (heads, headDim), invFreq: (rotated pairs ≤ headDim/2)
  */
-export function applyRope(vec: Float32Array, heads: number, headDim: number, pos: number, invFreq: ArrayLike<number>, attentionFactor: number): void {
+export function applyRope(
+  vec: Float32Array,
+  heads: number,
+  headDim: number,
+  pos: number,
+  invFreq: ArrayLike<number>,
+  attentionFactor: number,
+): void {
   for (let i = 0; i < invFreq.length; i++) {
     const angle = pos * invFreq[i];
     const cos = Math.cos(angle) * attentionFactor;
@@ -110,8 +120,15 @@ export function softmax(x: Float32Array, n = x.length): void {
  * q: (heads, headDim), kCache/vCache: (kvHeads, context, headDim), out: (heads, headDim)
  */
 export function attention(
-  out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array,
-  heads: number, kvHeads: number, headDim: number, context: number, pos: number,
+  out: Float32Array,
+  q: Float32Array,
+  kCache: Float32Array,
+  vCache: Float32Array,
+  heads: number,
+  kvHeads: number,
+  headDim: number,
+  context: number,
+  pos: number,
 ): void {
   const scores = new Float32Array(pos + 1); // (pos + 1)
   const scale = 1 / Math.sqrt(headDim);
@@ -160,7 +177,13 @@ export interface FeedForwardScratch {
 export type Product = (out: Float32Array, w: Float32Array, x: Float32Array, rows: number, cols: number) => void;
 
 /** The MLP half of a layer, in place: x += Wdown (silu(Wgate xn) ⊙ Wup xn) with xn = rmsnorm(x) ⊙ ffn_norm. x: (dim) */
-export function addFeedForward(x: Float32Array, layer: ReferenceLayer, c: LlamaConfig, s: FeedForwardScratch, product: Product = matvec): void {
+export function addFeedForward(
+  x: Float32Array,
+  layer: ReferenceLayer,
+  c: LlamaConfig,
+  s: FeedForwardScratch,
+  product: Product = matvec,
+): void {
   rmsnorm(s.xn, x, layer.ffnNorm, c.rmsEps);
   product(s.gate, layer.wGate, s.xn, c.ffnDim, c.dim);
   product(s.up, layer.wUp, s.xn, c.ffnDim, c.dim);
@@ -226,8 +249,14 @@ export async function loadReferenceWeights(file: GGUFFile): Promise<ReferenceWei
   for (let l = 0; l < config.layers; l++) {
     const n = layerTensorNames(l);
     layers.push({
-      attnNorm: await read(n.attnNorm), wq: await read(n.wq), wk: await read(n.wk), wv: await read(n.wv),
-      wo: await read(n.wo), ffnNorm: await read(n.ffnNorm), wGate: await read(n.wGate), wUp: await read(n.wUp),
+      attnNorm: await read(n.attnNorm),
+      wq: await read(n.wq),
+      wk: await read(n.wk),
+      wv: await read(n.wv),
+      wo: await read(n.wo),
+      ffnNorm: await read(n.ffnNorm),
+      wGate: await read(n.wGate),
+      wUp: await read(n.wUp),
       wDown: await read(n.wDown),
     });
   }
@@ -259,7 +288,12 @@ export interface ReferenceOptions {
 /** The KvStore of a cache layout: nothing for f32, rounding to half for f16. */
 export function kvStoreOf(options: ReferenceOptions): KvStore | null {
   if (options.kvStore) return options.kvStore;
-  return options.kvCache === 'f16' ? (_layer, _pos, k, v) => { roundToF16(k); roundToF16(v); } : null;
+  return options.kvCache === 'f16'
+    ? (_layer, _pos, k, v) => {
+        roundToF16(k);
+        roundToF16(v);
+      }
+    : null;
 }
 
 /** A KV cache and scratch buffers around the weights; `forward` runs one token. */
@@ -280,18 +314,24 @@ export class ReferenceModel {
   private readonly kvStore: KvStore | null;
   private readonly product: Product;
 
-  constructor(private readonly w: ReferenceWeights, readonly context: number, options: ReferenceOptions = {}) {
+  constructor(
+    private readonly w: ReferenceWeights,
+    readonly context: number,
+    options: ReferenceOptions = {},
+  ) {
     this.kvStore = kvStoreOf(options);
     const c = w.config;
     const rounded = new Float32Array(Math.max(c.dim, c.ffnDim, c.heads * c.headDim)); // x after quantizeActivations
-    this.product = options.product ?? (options.int8Activations
-      ? (out, m, x, rows, cols) => {
-        if (!w.int8Products.has(m)) return matvec(out, m, x, rows, cols);
-        const xq = rounded.subarray(0, cols);
-        quantizeActivations(xq, x);
-        matvec(out, m, xq, rows, cols);
-      }
-      : matvec);
+    this.product =
+      options.product ??
+      (options.int8Activations
+        ? (out, m, x, rows, cols) => {
+            if (!w.int8Products.has(m)) return matvec(out, m, x, rows, cols);
+            const xq = rounded.subarray(0, cols);
+            quantizeActivations(xq, x);
+            matvec(out, m, xq, rows, cols);
+          }
+        : matvec);
     this.config = c;
     this.rope = computeRope(c.rope);
     const kvSize = c.kvHeads * context * c.headDim;

@@ -13,11 +13,28 @@ import { QkPairNormsPass } from './gpu/probe-qk-norms.ts';
 import { AttentionStatsPass } from './gpu/probe-stats.ts';
 import type { ShaderLibrary } from './gpu/shader-library.ts';
 import { GPU_WEIGHT_TYPES, readVector, uploadF32, uploadMatrix, uploadStack, type GpuMatrix } from './gpu/weights.ts';
-import { browserMemory, checkLoadBudget, weightFootprint, type LoadEstimate, type LoadPlan, type MachineMemory, type WeightFootprint } from './load-budget.ts';
+import {
+  browserMemory,
+  checkLoadBudget,
+  weightFootprint,
+  type LoadEstimate,
+  type LoadPlan,
+  type MachineMemory,
+  type WeightFootprint,
+} from './load-budget.ts';
 import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
 import type { AttentionStats, AttentionStatsOptions, ProbeHooks, QkPairNorms } from './probe-hooks.ts';
 import type {
-  Engine, GenerateOptions, GenerateResult, GeneratedToken, LoadOptions, LoadProgress, ModelInfo, ModelSource, ScoreOptions, ScoreResult,
+  Engine,
+  GenerateOptions,
+  GenerateResult,
+  GeneratedToken,
+  LoadOptions,
+  LoadProgress,
+  ModelInfo,
+  ModelSource,
+  ScoreOptions,
+  ScoreResult,
 } from './types.ts';
 
 export interface EngineHost {
@@ -86,16 +103,23 @@ export class WebGpuEngine implements Engine, ProbeHooks {
 
   private async openSource(source: ModelSource): Promise<ByteSource> {
     switch (source.kind) {
-      case 'file': return blobSource(source.file, source.name);
-      case 'bytes': return bytesSource(source.bytes, source.name);
-      case 'url': return urlSource(source.url);
+      case 'file':
+        return blobSource(source.file, source.name);
+      case 'bytes':
+        return bytesSource(source.bytes, source.name);
+      case 'url':
+        return urlSource(source.url);
       case 'path':
         if (!this.host.openPath) throw new Error('file paths can only be opened in Node');
         return this.host.openPath(source.path);
     }
   }
 
-  private async loadNow(source: ModelSource, onProgress: ((p: LoadProgress) => void) | undefined, options: LoadOptions): Promise<ModelInfo> {
+  private async loadNow(
+    source: ModelSource,
+    onProgress: ((p: LoadProgress) => void) | undefined,
+    options: LoadOptions,
+  ): Promise<ModelInfo> {
     const started = performance.now();
     this.unloadNow();
     onProgress?.({ phase: 'header', loadedBytes: 0, totalBytes: 0 });
@@ -107,7 +131,12 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     }
   }
 
-  private async loadFile(file: GGUFFile, started: number, onProgress: ((p: LoadProgress) => void) | undefined, options: LoadOptions): Promise<ModelInfo> {
+  private async loadFile(
+    file: GGUFFile,
+    started: number,
+    onProgress: ((p: LoadProgress) => void) | undefined,
+    options: LoadOptions,
+  ): Promise<ModelInfo> {
     // Metadata and shapes first, from the header alone: that also bounds rope_freqs before it is read.
     let config = llamaConfigFromGGUF(file);
     checkKernelShapes(config);
@@ -141,15 +170,23 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     }
     const { device } = this.gpuContext;
     const activations = options.decodeActivations ?? defaultDecodeActivations(this.gpuContext);
-    if (activations !== 'f32' && activations !== 'int8') throw new Error(`decodeActivations must be 'f32' or 'int8', got ${String(activations)}`);
+    if (activations !== 'f32' && activations !== 'int8')
+      throw new Error(`decodeActivations must be 'f32' or 'int8', got ${String(activations)}`);
     if (activations === 'int8' && !hasIntegerDot(this.gpuContext.gpu))
-      throw new Error("decodeActivations 'int8' needs WGSL's packed_4x8_integer_dot_product (dot4I8Packed), which this browser's WebGPU lacks");
+      throw new Error(
+        "decodeActivations 'int8' needs WGSL's packed_4x8_integer_dot_product (dot4I8Packed), which this browser's WebGPU lacks",
+      );
     // The whole load against the device's limits and the machine's memory, before any tensor is read.
     const software = this.gpuContext.software;
     const promptAttention = options.promptAttention ?? (software ? 'flash' : 'tiled');
     const budget = {
       weights: weightFootprint(file, config, device),
-      plan: { context, kvCache, batch: options.batchSize ?? (software ? DEFAULT_BATCH : gpuBatch(device, config.vocabSize)), promptAttention },
+      plan: {
+        context,
+        kvCache,
+        batch: options.batchSize ?? (software ? DEFAULT_BATCH : gpuBatch(device, config.vocabSize)),
+        promptAttention,
+      },
     };
     this.checkBudget(config, budget.weights, budget.plan);
     const { weights, buffers, totalBytes, tensorTypes } = await uploadWeights(device, file, config, onProgress);
@@ -158,12 +195,15 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     const kernels = new KernelCache(device, this.host.shaders);
     try {
       model = await createGpuModel(device, kernels, config, weights, {
-        context, batch: budget.plan.batch, threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
+        context,
+        batch: budget.plan.batch,
+        threadsPerRow: options.threadsPerRow ?? (this.gpuContext.software ? 1 : DEFAULT_GPU_THREADS_PER_ROW),
         normThreads: this.gpuContext.software ? 64 : 256,
         decodeKernels: options.decodeKernels ?? (this.gpuContext.software ? 'matmul' : 'fused'),
         decodeActivations: activations,
         promptMatmul: options.promptMatmul ?? (this.gpuContext.software ? 'simple' : 'tiled'),
-        promptAttention, kvCache,
+        promptAttention,
+        kvCache,
       });
     } catch (err) {
       for (const b of buffers) b.destroy();
@@ -173,13 +213,39 @@ export class WebGpuEngine implements Engine, ProbeHooks {
     model.setRope(rope);
     await device.queue.onSubmittedWorkDone();
     const info: ModelInfo = {
-      architecture: config.architecture, name: config.name, trainedContext: config.trainedContext, context,
-      dim: config.dim, headDim: config.headDim, heads: config.heads, kvHeads: config.kvHeads, layers: config.layers,
-      ffnDim: config.ffnDim, vocabSize: config.vocabSize, rmsEps: config.rmsEps, rope: config.rope, hasRopeFreqs: config.hasRopeFreqs,
-      tensorTypes, totalBytes, device: this.gpuContext.description, kvCache: model.kvCache,
-      loadSeconds: (performance.now() - started) / 1000, chatTemplate: tokenizer.chatFormat,
+      architecture: config.architecture,
+      name: config.name,
+      trainedContext: config.trainedContext,
+      context,
+      dim: config.dim,
+      headDim: config.headDim,
+      heads: config.heads,
+      kvHeads: config.kvHeads,
+      layers: config.layers,
+      ffnDim: config.ffnDim,
+      vocabSize: config.vocabSize,
+      rmsEps: config.rmsEps,
+      rope: config.rope,
+      hasRopeFreqs: config.hasRopeFreqs,
+      tensorTypes,
+      totalBytes,
+      device: this.gpuContext.description,
+      kvCache: model.kvCache,
+      loadSeconds: (performance.now() - started) / 1000,
+      chatTemplate: tokenizer.chatFormat,
     };
-    this.loaded = { config, tokenizer, model, info, buffers, kernels, rotatedPairs: rope.invFreq.length, rope: { config: config.rope, length: null }, budget, probes: {} };
+    this.loaded = {
+      config,
+      tokenizer,
+      model,
+      info,
+      buffers,
+      kernels,
+      rotatedPairs: rope.invFreq.length,
+      rope: { config: config.rope, length: null },
+      budget,
+      probes: {},
+    };
     onProgress?.({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
   }
@@ -237,20 +303,26 @@ export class WebGpuEngine implements Engine, ProbeHooks {
 
   private unloadNow(): void {
     if (!this.loaded) return;
-    for (const pass of Object.values(this.loaded.probes)) void pass.then((p) => p.destroy(), () => undefined);
+    for (const pass of Object.values(this.loaded.probes))
+      void pass.then(
+        (p) => p.destroy(),
+        () => undefined,
+      );
     this.loaded.model.destroy();
     for (const b of this.loaded.buffers) b.destroy();
     this.loaded = null;
   }
 
   private encode(tokenizer: Tokenizer, input: string | number[], addBos: boolean | undefined, parseSpecial = false): number[] {
-    const ids = typeof input === 'string' ? tokenizer.encode(input, { parseSpecial, ...(addBos === undefined ? {} : { addBos }) }) : [...input];
+    const ids =
+      typeof input === 'string' ? tokenizer.encode(input, { parseSpecial, ...(addBos === undefined ? {} : { addBos }) }) : [...input];
     if (ids.length === 0) {
       if (tokenizer.bos === null) throw new Error('empty prompt and the model has no BOS token to start from');
       ids.push(tokenizer.bos);
     }
     for (const id of ids)
-      if (!Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize) throw new Error(`token id ${id} is outside the vocabulary (0…${tokenizer.vocabSize - 1})`);
+      if (!Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize)
+        throw new Error(`token id ${id} is outside the vocabulary (0…${tokenizer.vocabSize - 1})`);
     return ids;
   }
 
@@ -270,7 +342,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       const promptStart = performance.now();
       for (let i = 0; i < ids.length; i += model.batch) {
         if (i > 0) await model.idle(); // a long prompt stays cancellable
-        if (this.cancelled) return { tokens, text, promptTokens: ids.length, stoppedBy: 'cancelled', tokensPerSecond: 0, promptTokensPerSecond: 0 };
+        if (this.cancelled)
+          return { tokens, text, promptTokens: ids.length, stoppedBy: 'cancelled', tokensPerSecond: 0, promptTokensPerSecond: 0 };
         const batch = ids.slice(i, i + model.batch);
         const last = i + batch.length === ids.length;
         model.forward(batch, i, last ? 'sample' : 'none', last ? { sampling: { options, counter: 0, recent: ids } } : {});
@@ -284,22 +357,34 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       // the pass that chooses token k runs at position ids.length − 1 + k (the prompt's last pass chose token 0)
       const wanted = (k: number) => k < options.maxTokens && ids.length - 1 + k < model.context;
       // `input` undefined: the step reads the token the previous step sampled, on the GPU
-      const record = (k: number, input?: number) => model.forward([input ?? 0], ids.length - 1 + k, 'sample',
-        { chained: input === undefined, sampling: { options, counter: k, recent: [...ids, ...tokens] } });
+      const record = (k: number, input?: number) =>
+        model.forward([input ?? 0], ids.length - 1 + k, 'sample', {
+          chained: input === undefined,
+          sampling: { options, counter: k, recent: [...ids, ...tokens] },
+        });
       let recorded = 1;
       try {
         while (tokens.length < options.maxTokens) {
           while (chained && recorded <= tokens.length + DECODE_LOOKAHEAD && wanted(recorded)) record(recorded++);
           const next = await model.readSampled();
           if (decodeStart === 0) decodeStart = performance.now();
-          if (this.cancelled) { stoppedBy = 'cancelled'; break; }
-          if ((options.stopAtEos ?? true) && tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
+          if (this.cancelled) {
+            stoppedBy = 'cancelled';
+            break;
+          }
+          if ((options.stopAtEos ?? true) && tokenizer.isEndOfGeneration(next)) {
+            stoppedBy = 'eos';
+            break;
+          }
           tokens.push(next);
           const piece = decoder.push(next);
           text += piece;
           onToken?.({ id: next, text: piece, index: tokens.length - 1 });
           if (tokens.length === options.maxTokens) break;
-          if (!wanted(tokens.length)) { stoppedBy = 'context'; break; }
+          if (!wanted(tokens.length)) {
+            stoppedBy = 'context';
+            break;
+          }
           if (!chained) record(recorded++, next);
         }
       } finally {
@@ -308,7 +393,10 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       text += decoder.flush();
       const decodeSeconds = (performance.now() - decodeStart) / 1000;
       return {
-        tokens, text, promptTokens: ids.length, stoppedBy,
+        tokens,
+        text,
+        promptTokens: ids.length,
+        stoppedBy,
         tokensPerSecond: tokens.length > 1 ? (tokens.length - 1) / decodeSeconds : 0,
         promptTokensPerSecond: ids.length / ((decodeStart - promptStart) / 1000),
       };
@@ -432,7 +520,11 @@ async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, 
     return m;
   };
   const stack = async (...names: string[]): Promise<GpuMatrix[]> => {
-    const views = await uploadStack(device, file, names.map((n) => file.tensorsByName.get(n)!));
+    const views = await uploadStack(
+      device,
+      file,
+      names.map((n) => file.tensorsByName.get(n)!),
+    );
     for (const b of new Set(views.map((v) => v.buffer))) buffers.push(b);
     names.forEach(progress);
     return views;

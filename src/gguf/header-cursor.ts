@@ -96,7 +96,9 @@ export class HeaderCursor {
   async string(what: string): Promise<string> {
     const length = await this.count(`length of ${what}`);
     if (length > this.remaining) {
-      throw new GGUFError(`${what}: string of ${length} bytes at offset ${this.pos} runs past the end of the file (${this.remaining} bytes left)`);
+      throw new GGUFError(
+        `${what}: string of ${length} bytes at offset ${this.pos} runs past the end of the file (${this.remaining} bytes left)`,
+      );
     }
     await this.need(length, what);
     const at = this.take(length);

@@ -35,15 +35,21 @@ const AK42_MAGIC = 0x616b3432;
 const TOKEN_NULL = 0xffffffff;
 
 export async function readLlama2cConfig(checkpoint: ByteSource): Promise<Llama2cConfig> {
-  if (checkpoint.size < HEADER_BYTES) throw new GGUFError(`${checkpoint.name}: too small for a llama2.c checkpoint (${checkpoint.size} bytes)`);
+  if (checkpoint.size < HEADER_BYTES)
+    throw new GGUFError(`${checkpoint.name}: too small for a llama2.c checkpoint (${checkpoint.size} bytes)`);
   const header = new DataView((await checkpoint.read(0, HEADER_BYTES)).slice().buffer);
   const field = (i: number) => header.getInt32(4 * i, true);
   if (header.getUint32(0, true) === AK42_MAGIC) {
-    throw new GGUFError(`${checkpoint.name}: llama2.c version 1/2 export (magic "ak42") is not supported; export with --version 0 (legacy)`);
+    throw new GGUFError(
+      `${checkpoint.name}: llama2.c version 1/2 export (magic "ak42") is not supported; export with --version 0 (legacy)`,
+    );
   }
   const [dim, hiddenDim, nLayers, nHeads, nKvHeads, signedVocab, seqLen] = [0, 1, 2, 3, 4, 5, 6].map(field);
   const config = { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: Math.abs(signedVocab), seqLen, sharedClassifier: signedVocab > 0 };
-  const bad = (what: string) => new GGUFError(`${checkpoint.name}: not a llama2.c checkpoint: ${what} (header ${[dim, hiddenDim, nLayers, nHeads, nKvHeads, signedVocab, seqLen].join(', ')})`);
+  const bad = (what: string) =>
+    new GGUFError(
+      `${checkpoint.name}: not a llama2.c checkpoint: ${what} (header ${[dim, hiddenDim, nLayers, nHeads, nKvHeads, signedVocab, seqLen].join(', ')})`,
+    );
   for (const [name, v] of Object.entries({ dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: config.vocabSize, seqLen })) {
     if (v <= 0) throw bad(`${name} is ${v}`);
   }
@@ -150,7 +156,9 @@ async function readTokenizerFile(source: ByteSource, vocabSize: number): Promise
   const tokens = file.metadata.get('tokenizer.ggml.tokens');
   if (!Array.isArray(tokens)) throw new GGUFError(`${source.name}: a GGUF file without a vocabulary (no tokenizer.ggml.tokens)`);
   if (tokens.length !== vocabSize) {
-    throw new GGUFError(`${source.name}: the vocabulary has ${tokens.length} tokens but the checkpoint's vocab_size is ${vocabSize}; is this the tokenizer it was trained with?`);
+    throw new GGUFError(
+      `${source.name}: the vocabulary has ${tokens.length} tokens but the checkpoint's vocab_size is ${vocabSize}; is this the tokenizer it was trained with?`,
+    );
   }
   return [...file.metadata]
     .filter(([key]) => key.startsWith('tokenizer.'))
@@ -161,7 +169,10 @@ function hyperparameters(c: Llama2cConfig, opts: Llama2cOptions): Array<[string,
   const rope: Array<[string, GGUFTypedValue]> = [];
   if (opts.ropeBase !== undefined) rope.push(['llama.rope.freq_base', meta.f32(opts.ropeBase)]);
   if (opts.ropeScaling) {
-    rope.push(['llama.rope.scaling.type', meta.str(opts.ropeScaling.type)], ['llama.rope.scaling.factor', meta.f32(opts.ropeScaling.factor)]);
+    rope.push(
+      ['llama.rope.scaling.type', meta.str(opts.ropeScaling.type)],
+      ['llama.rope.scaling.factor', meta.f32(opts.ropeScaling.factor)],
+    );
     const original = opts.ropeScaling.originalContext;
     if (original !== undefined) rope.push(['llama.rope.scaling.original_context_length', meta.u32(original)]);
   }
@@ -239,7 +250,9 @@ export async function readLlama2cTokenizer(source: ByteSource, vocabSize: number
     types.push(type);
   }
   if (at !== bytes.byteLength) {
-    throw new GGUFError(`${source.name}: ${bytes.byteLength - at} bytes left after ${vocabSize} tokens; is this the tokenizer of this checkpoint?`);
+    throw new GGUFError(
+      `${source.name}: ${bytes.byteLength - at} bytes left after ${vocabSize} tokens; is this the tokenizer of this checkpoint?`,
+    );
   }
   return [
     ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, tokens)],

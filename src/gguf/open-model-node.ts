@@ -43,13 +43,18 @@ export async function openModelFile(path: string, opts: OpenModelOptions = {}): 
   };
   try {
     if (await isGGUF(sources[0])) {
-      if (opts.tokenizer) throw new GGUFError(`${path} is a GGUF file, which carries its own vocabulary; a tokenizer file applies to llama2.c checkpoints only`);
+      if (opts.tokenizer)
+        throw new GGUFError(
+          `${path} is a GGUF file, which carries its own vocabulary; a tokenizer file applies to llama2.c checkpoints only`,
+        );
       const file = await readGGUF(sources[0], { allowUnsupportedTypes: opts.allowUnsupportedTypes });
       return { format: 'gguf', model: ggufModelSource(file), file, close };
     }
     await readLlama2cConfig(sources[0]).catch((err: unknown) => {
       if (!(err instanceof GGUFError)) throw err;
-      throw new GGUFError(`${path} is neither a GGUF file (no "GGUF" magic) nor a llama2.c checkpoint (${err.message.replace(`${path}: `, '')})`);
+      throw new GGUFError(
+        `${path} is neither a GGUF file (no "GGUF" magic) nor a llama2.c checkpoint (${err.message.replace(`${path}: `, '')})`,
+      );
     });
     const tokenizer = opts.tokenizer ? await fileSource(opts.tokenizer) : undefined;
     if (tokenizer) sources.push(tokenizer);

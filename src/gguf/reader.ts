@@ -127,22 +127,33 @@ async function readValue(cursor: HeaderCursor, type: number, key: string): Promi
 
 function readScalar(cursor: HeaderCursor, type: GGUFValueType): GGUFValue {
   switch (type) {
-    case GGUFValueType.UINT8: return cursor.u8();
-    case GGUFValueType.INT8: return cursor.i8();
-    case GGUFValueType.UINT16: return cursor.u16();
-    case GGUFValueType.INT16: return cursor.i16();
-    case GGUFValueType.UINT32: return cursor.u32();
-    case GGUFValueType.INT32: return cursor.i32();
-    case GGUFValueType.FLOAT32: return cursor.f32();
-    case GGUFValueType.FLOAT64: return cursor.f64();
-    case GGUFValueType.UINT64: return cursor.u64();
-    case GGUFValueType.INT64: return cursor.i64();
+    case GGUFValueType.UINT8:
+      return cursor.u8();
+    case GGUFValueType.INT8:
+      return cursor.i8();
+    case GGUFValueType.UINT16:
+      return cursor.u16();
+    case GGUFValueType.INT16:
+      return cursor.i16();
+    case GGUFValueType.UINT32:
+      return cursor.u32();
+    case GGUFValueType.INT32:
+      return cursor.i32();
+    case GGUFValueType.FLOAT32:
+      return cursor.f32();
+    case GGUFValueType.FLOAT64:
+      return cursor.f64();
+    case GGUFValueType.UINT64:
+      return cursor.u64();
+    case GGUFValueType.INT64:
+      return cursor.i64();
     case GGUFValueType.BOOL: {
       const b = cursor.u8();
       if (b > 1) throw new GGUFError(`boolean value ${b} at offset ${cursor.pos - 1} is neither 0 nor 1`);
       return b === 1;
     }
-    default: throw new GGUFError(`${valueTypeName(type)} is not a scalar type`);
+    default:
+      throw new GGUFError(`${valueTypeName(type)} is not a scalar type`);
   }
 }
 
@@ -165,7 +176,7 @@ function describeMagic(magic: number): string {
 }
 
 function describeBadVersion(version: number): string {
-  const swapped = ((version & 0xff) << 24) | ((version >>> 8) & 0xff) << 16 | ((version >>> 16) & 0xff) << 8 | (version >>> 24);
+  const swapped = ((version & 0xff) << 24) | (((version >>> 8) & 0xff) << 16) | (((version >>> 16) & 0xff) << 8) | (version >>> 24);
   if (swapped === 2 || swapped === 3) return `big-endian GGUF (version ${swapped}) is not supported; use a little-endian file`;
   if (version === 1) return 'GGUF version 1 is not supported (obsolete since 2023); re-convert the model to version 3';
   return `unsupported GGUF version ${version} (RoPE Lab reads versions 2 and 3)`;

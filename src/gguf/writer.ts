@@ -126,7 +126,10 @@ function checkedByteSize(t: GGUFTensorDescriptor): number {
   if (t.dims[0] % typeInfo(t.type).blockSize !== 0) {
     throw new GGUFError(`tensor '${t.name}': row length ${t.dims[0]} is not a multiple of the ${ggmlTypeName(t.type)} block size`);
   }
-  return tensorByteSize(t.type, t.dims.reduce((a, b) => a * b, 1));
+  return tensorByteSize(
+    t.type,
+    t.dims.reduce((a, b) => a * b, 1),
+  );
 }
 
 function writeValue(w: ByteWriter, key: string, typed: GGUFTypedValue): void {
@@ -155,17 +158,28 @@ function writeScalar(w: ByteWriter, key: string, type: GGUFValueType, v: GGUFVal
   }
   if (typeof v !== 'number' && typeof v !== 'bigint') throw bad();
   switch (type) {
-    case GGUFValueType.UINT8: return w.u8(Number(v));
-    case GGUFValueType.INT8: return w.i8(Number(v));
-    case GGUFValueType.UINT16: return w.u16(Number(v));
-    case GGUFValueType.INT16: return w.i16(Number(v));
-    case GGUFValueType.UINT32: return w.u32(Number(v));
-    case GGUFValueType.INT32: return w.i32(Number(v));
-    case GGUFValueType.FLOAT32: return w.f32(Number(v));
-    case GGUFValueType.FLOAT64: return w.f64(Number(v));
-    case GGUFValueType.UINT64: return w.u64(v);
-    case GGUFValueType.INT64: return w.i64(v);
-    default: throw bad();
+    case GGUFValueType.UINT8:
+      return w.u8(Number(v));
+    case GGUFValueType.INT8:
+      return w.i8(Number(v));
+    case GGUFValueType.UINT16:
+      return w.u16(Number(v));
+    case GGUFValueType.INT16:
+      return w.i16(Number(v));
+    case GGUFValueType.UINT32:
+      return w.u32(Number(v));
+    case GGUFValueType.INT32:
+      return w.i32(Number(v));
+    case GGUFValueType.FLOAT32:
+      return w.f32(Number(v));
+    case GGUFValueType.FLOAT64:
+      return w.f64(Number(v));
+    case GGUFValueType.UINT64:
+      return w.u64(v);
+    case GGUFValueType.INT64:
+      return w.i64(v);
+    default:
+      throw bad();
   }
 }
 

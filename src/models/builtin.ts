@@ -50,7 +50,8 @@ const fail = (path: string, what: string): never => {
 };
 
 function text(v: unknown, path: string, max: number): string {
-  if (typeof v !== 'string' || v.trim().length === 0 || v.length > max) fail(path, `must be a non-empty string of at most ${max} characters, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > max)
+    fail(path, `must be a non-empty string of at most ${max} characters, got ${JSON.stringify(v)}`);
   return v as string;
 }
 
@@ -59,13 +60,20 @@ function modelEntry(raw: unknown, path: string): BuiltinModel {
   const o = raw as Record<string, unknown>;
   const known = ['name', 'file', 'title', 'description', 'stage', 'from', 'trainedContext', 'rope', 'bytes', 'sha256'];
   for (const key of Object.keys(o)) if (!known.includes(key)) fail(`${path}.${key}`, 'is not a model field');
-  if (typeof o.name !== 'string' || !NAME.test(o.name)) fail(`${path}.name`, `must be lowercase letters, digits and '-' (at most 32), got ${JSON.stringify(o.name)}`);
-  if (typeof o.file !== 'string' || !FILE.test(o.file)) fail(`${path}.file`, `must be a plain file name ending in .gguf, got ${JSON.stringify(o.file)}`);
-  if (!MODEL_STAGES.includes(o.stage as ModelStage)) fail(`${path}.stage`, `must be one of ${MODEL_STAGES.join(', ')}, got ${JSON.stringify(o.stage)}`);
-  if (o.from !== undefined && (typeof o.from !== 'string' || !NAME.test(o.from))) fail(`${path}.from`, `must be another model's name, got ${JSON.stringify(o.from)}`);
-  if (!(Number.isInteger(o.trainedContext) && (o.trainedContext as number) >= 2)) fail(`${path}.trainedContext`, `must be an integer ≥ 2, got ${JSON.stringify(o.trainedContext)}`);
-  if (o.bytes !== null && !(Number.isSafeInteger(o.bytes) && (o.bytes as number) > 0)) fail(`${path}.bytes`, `must be a positive integer or null, got ${JSON.stringify(o.bytes)}`);
-  if (o.sha256 !== null && !(typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256))) fail(`${path}.sha256`, `must be 64 lowercase hex digits or null, got ${JSON.stringify(o.sha256)}`);
+  if (typeof o.name !== 'string' || !NAME.test(o.name))
+    fail(`${path}.name`, `must be lowercase letters, digits and '-' (at most 32), got ${JSON.stringify(o.name)}`);
+  if (typeof o.file !== 'string' || !FILE.test(o.file))
+    fail(`${path}.file`, `must be a plain file name ending in .gguf, got ${JSON.stringify(o.file)}`);
+  if (!MODEL_STAGES.includes(o.stage as ModelStage))
+    fail(`${path}.stage`, `must be one of ${MODEL_STAGES.join(', ')}, got ${JSON.stringify(o.stage)}`);
+  if (o.from !== undefined && (typeof o.from !== 'string' || !NAME.test(o.from)))
+    fail(`${path}.from`, `must be another model's name, got ${JSON.stringify(o.from)}`);
+  if (!(Number.isInteger(o.trainedContext) && (o.trainedContext as number) >= 2))
+    fail(`${path}.trainedContext`, `must be an integer ≥ 2, got ${JSON.stringify(o.trainedContext)}`);
+  if (o.bytes !== null && !(Number.isSafeInteger(o.bytes) && (o.bytes as number) > 0))
+    fail(`${path}.bytes`, `must be a positive integer or null, got ${JSON.stringify(o.bytes)}`);
+  if (o.sha256 !== null && !(typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256)))
+    fail(`${path}.sha256`, `must be 64 lowercase hex digits or null, got ${JSON.stringify(o.sha256)}`);
   return {
     name: o.name as string,
     file: o.file as string,
@@ -92,9 +100,11 @@ export function parseModelManifest(raw: unknown): ModelManifest {
   models.forEach((m, i) => {
     if (names.indexOf(m.name) !== i) fail(`models[${i}].name`, `repeats '${m.name}'`);
     if (models.findIndex((other) => other.file === m.file) !== i) fail(`models[${i}].file`, `repeats '${m.file}'`);
-    if (m.from !== undefined && (m.from === m.name || !names.includes(m.from))) fail(`models[${i}].from`, `must name another model of the manifest, got '${m.from}'`);
+    if (m.from !== undefined && (m.from === m.name || !names.includes(m.from)))
+      fail(`models[${i}].from`, `must name another model of the manifest, got '${m.from}'`);
   });
-  if (typeof o.default !== 'string' || !names.includes(o.default)) fail('default', `must name one of the models (${names.join(', ')}), got ${JSON.stringify(o.default)}`);
+  if (typeof o.default !== 'string' || !names.includes(o.default))
+    fail('default', `must name one of the models (${names.join(', ')}), got ${JSON.stringify(o.default)}`);
   return { version: 1, default: o.default as string, models };
 }
 
@@ -105,7 +115,8 @@ export function parseModelManifest(raw: unknown): ModelManifest {
 export function parseBuiltinRef(text: string): string | null {
   if (!text.startsWith(BUILTIN_PREFIX)) return null;
   const name = text.slice(BUILTIN_PREFIX.length);
-  if (!NAME.test(name)) throw new ManifestError(`'${text}' is not a built-in model reference (builtin:<name>, the name in lowercase letters, digits and '-')`);
+  if (!NAME.test(name))
+    throw new ManifestError(`'${text}' is not a built-in model reference (builtin:<name>, the name in lowercase letters, digits and '-')`);
   return name;
 }
 

@@ -135,7 +135,8 @@ export function catalogueProblems(list: readonly CatalogueModel[]): string[] {
     if (!/^[\w.-]+\/[\w.-]+$/.test(m.repo)) problems.push(`${at}: repo '${m.repo}' is not owner/name`);
     if (!/^[\w.-]+\.gguf$/.test(m.file)) problems.push(`${at}: file '${m.file}' is not a .gguf file name`);
     if (!Number.isSafeInteger(m.bytes) || m.bytes <= 0) problems.push(`${at}: bytes must be a positive integer, got ${m.bytes}`);
-    if (!m.title.trim() || !m.description.trim() || !m.parameters.trim() || !m.quant.trim()) problems.push(`${at}: title, description, parameters and quant are required`);
+    if (!m.title.trim() || !m.description.trim() || !m.parameters.trim() || !m.quant.trim())
+      problems.push(`${at}: title, description, parameters and quant are required`);
     if (!m.licence.name.trim()) problems.push(`${at}: no licence`);
     if (!/^https:\/\//.test(m.licence.url)) problems.push(`${at}: the licence link must be https`);
     let url: URL | null = null;
@@ -144,7 +145,10 @@ export function catalogueProblems(list: readonly CatalogueModel[]): string[] {
     } catch {
       problems.push(`${at}: ${catalogueUrl(m)} is not a URL`);
     }
-    if (url && (url.protocol !== 'https:' || url.hostname !== 'huggingface.co' || !/^\/[^/]+\/[^/]+\/resolve\/main\/[^/]+\.gguf$/.test(url.pathname))) {
+    if (
+      url &&
+      (url.protocol !== 'https:' || url.hostname !== 'huggingface.co' || !/^\/[^/]+\/[^/]+\/resolve\/main\/[^/]+\.gguf$/.test(url.pathname))
+    ) {
       problems.push(`${at}: ${url.href} is not a huggingface.co …/resolve/main/….gguf link`);
     }
   }

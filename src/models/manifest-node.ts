@@ -9,7 +9,8 @@ import { findBuiltinModel, ManifestError, parseBuiltinRef, parseModelManifest, t
  * public/models/ of the project this file belongs to; ROPE_LAB_MODELS_DIR overrides it where this file
  * is bundled away from the checkout (the GPU machine's lab.mjs, scripts/gpu/kit.sh).
  */
-export const BUILTIN_MODELS_DIR = process.env.ROPE_LAB_MODELS_DIR?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../public/models/', import.meta.url));
+export const BUILTIN_MODELS_DIR =
+  process.env.ROPE_LAB_MODELS_DIR?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../public/models/', import.meta.url));
 
 export function readBuiltinManifest(dir = BUILTIN_MODELS_DIR): ModelManifest {
   const path = `${dir}models.json`;

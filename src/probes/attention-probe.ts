@@ -41,7 +41,8 @@ export async function runAttentionProbe(ctx: ProbeContext, options: AttentionPro
   const ids = ctx.tokenizer.encode(options.text.text).slice(0, options.ctx);
   if (ids.length < 2) throw new RangeError(`text '${options.text.id}' has fewer than 2 tokens`);
   const { mapOf } = options;
-  if (mapOf && ids.length > MAX_MAP_TOKENS) throw new RangeError(`a full attention map needs an input of at most ${MAX_MAP_TOKENS} tokens, this one has ${ids.length}`);
+  if (mapOf && ids.length > MAX_MAP_TOKENS)
+    throw new RangeError(`a full attention map needs an input of at most ${MAX_MAP_TOKENS} tokens, this one has ${ids.length}`);
   const steps = 2 + (mapOf ? 1 : 0);
   const progress = new ProgressCounter(ctx, 'attention-distance', options.variants.length * steps);
 

@@ -97,7 +97,8 @@ export function attentionStatsFromProbabilities(probs: Float32Array[][], tokens:
     if (probs[l].length !== heads) throw new RangeError(`layer ${l} has ${probs[l].length} heads, layer 0 has ${heads}`);
     for (let h = 0; h < heads; h++) {
       const m = probs[l][h];
-      if (m.length !== tokens * tokens) throw new RangeError(`attention of layer ${l} head ${h} has ${m.length} entries, expected ${tokens}² = ${tokens * tokens}`);
+      if (m.length !== tokens * tokens)
+        throw new RangeError(`attention of layer ${l} head ${h} has ${m.length} entries, expected ${tokens}² = ${tokens * tokens}`);
       for (let q = 0; q < tokens; q++) accumulateRow(stats, l, h, q, m.subarray(q * tokens, q * tokens + q + 1));
     }
   }
@@ -116,8 +117,15 @@ export interface HeadSummary {
 }
 
 /** Means of (layer, head) over query bins [fromBin, toBin) (default: all). */
-export function headSummary(stats: AttentionStats, layer: number, head: number, fromBin = 0, toBin = stats.queryBinEdges.length - 1): HeadSummary {
-  if (layer < 0 || layer >= stats.layers || head < 0 || head >= stats.heads) throw new RangeError(`no layer ${layer} head ${head} in ${stats.layers} layers × ${stats.heads} heads`);
+export function headSummary(
+  stats: AttentionStats,
+  layer: number,
+  head: number,
+  fromBin = 0,
+  toBin = stats.queryBinEdges.length - 1,
+): HeadSummary {
+  if (layer < 0 || layer >= stats.layers || head < 0 || head >= stats.heads)
+    throw new RangeError(`no layer ${layer} head ${head} in ${stats.layers} layers × ${stats.heads} heads`);
   const bins = stats.queryBinEdges.length - 1;
   const bucketMass = new Array<number>(stats.buckets).fill(0);
   let entropy = 0;

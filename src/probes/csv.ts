@@ -22,22 +22,33 @@ function table(header: string[], rows: Cell[][]): string {
 /** The CSV of any probe result (its provenance says which probe made it). */
 export function probeResultCsv(result: ProbeResult): string {
   switch (result.provenance.probe) {
-    case 'loss-by-position': return lossCsv(result as LossByPositionResult);
-    case 'perplexity': return perplexityCsv(result as PerplexityResult);
-    case 'attention-distance': return attentionCsv(result as AttentionProbeResult);
-    case 'passkey': return passkeyCsv(result as PasskeyResult);
-    case 'first-sentence': return firstSentenceCsv(result as FirstSentenceResult);
+    case 'loss-by-position':
+      return lossCsv(result as LossByPositionResult);
+    case 'perplexity':
+      return perplexityCsv(result as PerplexityResult);
+    case 'attention-distance':
+      return attentionCsv(result as AttentionProbeResult);
+    case 'passkey':
+      return passkeyCsv(result as PasskeyResult);
+    case 'first-sentence':
+      return firstSentenceCsv(result as FirstSentenceResult);
   }
 }
 
 function lossCsv(r: LossByPositionResult): string {
-  return table(['variant', 'position_from', 'position_to', 'mean_loss', 'tokens'], r.series.flatMap((s) =>
-    s.binned.mean.map((m, b) => [s.variant.label, s.binned.edges[b], s.binned.edges[b + 1] - 1, m, s.binned.count[b]])));
+  return table(
+    ['variant', 'position_from', 'position_to', 'mean_loss', 'tokens'],
+    r.series.flatMap((s) =>
+      s.binned.mean.map((m, b) => [s.variant.label, s.binned.edges[b], s.binned.edges[b + 1] - 1, m, s.binned.count[b]]),
+    ),
+  );
 }
 
 function perplexityCsv(r: PerplexityResult): string {
-  return table(['variant', 'method', 'ctx', 'ppl', 'nll', 'scored', 'windows'], r.series.flatMap((s) =>
-    s.points.map((p) => [s.variant.label, r.method, p.ctx, p.ppl, p.nll, p.scored, p.windows])));
+  return table(
+    ['variant', 'method', 'ctx', 'ppl', 'nll', 'scored', 'windows'],
+    r.series.flatMap((s) => s.points.map((p) => [s.variant.label, r.method, p.ctx, p.ppl, p.nll, p.scored, p.windows])),
+  );
 }
 
 function attentionCsv(r: AttentionProbeResult): string {
@@ -56,7 +67,17 @@ function attentionCsv(r: AttentionProbeResult): string {
           const cell = (l * stats.heads + h) * bins + bin;
           const n = stats.queryCount[bin];
           const masses = Array.from(stats.bucketMass.subarray(cell * buckets, (cell + 1) * buckets), (m) => m / n);
-          rows.push([s.variant.label, l, h, stats.queryBinEdges[bin], stats.queryBinEdges[bin + 1] - 1, n, stats.entropy[cell] / n, stats.sinkMass[cell] / n, ...masses]);
+          rows.push([
+            s.variant.label,
+            l,
+            h,
+            stats.queryBinEdges[bin],
+            stats.queryBinEdges[bin + 1] - 1,
+            n,
+            stats.entropy[cell] / n,
+            stats.sinkMass[cell] / n,
+            ...masses,
+          ]);
         }
       }
     }
@@ -65,11 +86,19 @@ function attentionCsv(r: AttentionProbeResult): string {
 }
 
 function passkeyCsv(r: PasskeyResult): string {
-  return table(['variant', 'length', 'depth', 'trial', 'key', 'prompt_tokens', 'recalled', 'correct', 'answer'], r.series.flatMap((s) =>
-    s.trials.map((t) => [s.variant.label, t.length, t.depth, t.trial, t.key, t.promptTokens, t.recalled, t.correct, t.answer])));
+  return table(
+    ['variant', 'length', 'depth', 'trial', 'key', 'prompt_tokens', 'recalled', 'correct', 'answer'],
+    r.series.flatMap((s) =>
+      s.trials.map((t) => [s.variant.label, t.length, t.depth, t.trial, t.key, t.promptTokens, t.recalled, t.correct, t.answer]),
+    ),
+  );
 }
 
 function firstSentenceCsv(r: FirstSentenceResult): string {
-  return table(['variant', 'length', 'trial', 'text_id', 'prompt_tokens', 'rouge_l', 'reference', 'answer'], r.series.flatMap((s) =>
-    s.trials.map((t) => [s.variant.label, t.length, t.trial, t.textId, t.promptTokens, t.rougeL, t.reference, t.answer])));
+  return table(
+    ['variant', 'length', 'trial', 'text_id', 'prompt_tokens', 'rouge_l', 'reference', 'answer'],
+    r.series.flatMap((s) =>
+      s.trials.map((t) => [s.variant.label, t.length, t.trial, t.textId, t.promptTokens, t.rougeL, t.reference, t.answer]),
+    ),
+  );
 }

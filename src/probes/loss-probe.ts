@@ -1,7 +1,16 @@
 // Runners of the language-modelling probes on any Engine: loss by position (averaged over documents,
 // log-binned) and perplexity against context length (llama.cpp's chunks, or a sliding window).
 import { logBinEdges, type BinnedMean } from '../engine/bins.ts';
-import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds, type ScoreWindow } from './loss.ts';
+import {
+  addDocumentLosses,
+  binnedLoss,
+  chunkedPlan,
+  emptyPositionLosses,
+  meanLoss,
+  slidingPlan,
+  windowIds,
+  type ScoreWindow,
+} from './loss.ts';
 import { makeProvenance, type ProbeText, type Provenance, type RopeVariant } from './provenance.ts';
 import { forEachVariant, ProgressCounter, type ProbeContext } from './run-context.ts';
 
@@ -51,7 +60,14 @@ export async function runLossByPosition(ctx: ProbeContext, options: LossByPositi
     return { variant, binned: binnedLoss(acc, edges), perPosition, meanLoss: meanLoss(acc) };
   });
   return {
-    provenance: await makeProvenance(ctx, 'loss-by-position', texts, docs.map((d) => d.ids.length), null, { ctx: options.ctx, binsPerOctave, variants }),
+    provenance: await makeProvenance(
+      ctx,
+      'loss-by-position',
+      texts,
+      docs.map((d) => d.ids.length),
+      null,
+      { ctx: options.ctx, binsPerOctave, variants },
+    ),
     ctx: options.ctx,
     series,
   };
@@ -94,10 +110,17 @@ export async function runPerplexity(ctx: ProbeContext, options: PerplexityOption
   // chunked: llama.cpp tokenizes with BOS and overwrites each chunk's first token; sliding: text tokens only
   const tokens = tokenizer.encode(text.text, { addBos: method === 'chunked' && tokenizer.addsBos });
   const { maxWindows = Infinity } = options;
-  if (maxWindows !== Infinity && (!Number.isInteger(maxWindows) || maxWindows < 1)) throw new RangeError(`maxWindows must be a positive integer, got ${maxWindows}`);
-  const plans = new Map<number, ScoreWindow[]>(contexts.map((c) => [c, (method === 'chunked'
-    ? chunkedPlan(tokens.length, c, tokenizer.addsBos)
-    : slidingPlan(tokens.length, c, options.stride ?? Math.floor(c / 2), tokenizer.addsBos)).slice(0, maxWindows)]));
+  if (maxWindows !== Infinity && (!Number.isInteger(maxWindows) || maxWindows < 1))
+    throw new RangeError(`maxWindows must be a positive integer, got ${maxWindows}`);
+  const plans = new Map<number, ScoreWindow[]>(
+    contexts.map((c) => [
+      c,
+      (method === 'chunked'
+        ? chunkedPlan(tokens.length, c, tokenizer.addsBos)
+        : slidingPlan(tokens.length, c, options.stride ?? Math.floor(c / 2), tokenizer.addsBos)
+      ).slice(0, maxWindows),
+    ]),
+  );
   const windowCount = [...plans.values()].reduce((s, p) => s + p.length, 0);
   const progress = new ProgressCounter(ctx, 'perplexity', variants.length * windowCount);
 
@@ -122,7 +145,13 @@ export async function runPerplexity(ctx: ProbeContext, options: PerplexityOption
     return { variant, points };
   });
   return {
-    provenance: await makeProvenance(ctx, 'perplexity', [text], [tokens.length], null, { method, contexts, stride: options.stride ?? null, maxWindows: options.maxWindows ?? null, variants }),
+    provenance: await makeProvenance(ctx, 'perplexity', [text], [tokens.length], null, {
+      method,
+      contexts,
+      stride: options.stride ?? null,
+      maxWindows: options.maxWindows ?? null,
+      variants,
+    }),
     method,
     series,
   };

@@ -16,7 +16,8 @@ export function emptyPositionLosses(positions: number): PositionLosses {
 
 /** Adds one document's score (its logprobs) to `acc`; positions beyond acc's length are an error. */
 export function addDocumentLosses(acc: PositionLosses, logprobs: readonly number[]): void {
-  if (logprobs.length + 1 > acc.sums.length) throw new RangeError(`a score of ${logprobs.length + 1} tokens does not fit ${acc.sums.length} positions`);
+  if (logprobs.length + 1 > acc.sums.length)
+    throw new RangeError(`a score of ${logprobs.length + 1} tokens does not fit ${acc.sums.length} positions`);
   for (let i = 0; i < logprobs.length; i++) {
     if (!Number.isFinite(logprobs[i])) throw new RangeError(`logprob ${i} is ${logprobs[i]}: the engine produced a non-finite score`);
     acc.sums[i + 1] -= logprobs[i];
@@ -65,7 +66,11 @@ export function chunkedPlan(tokens: number, ctx: number, addsBos: boolean): Scor
   if (chunks < 1) throw new RangeError(`chunked perplexity at context ${ctx} needs at least ${ctx} tokens, the text has ${tokens}`);
   const first = Math.floor(ctx / 2);
   return Array.from({ length: chunks }, (_, i) => ({
-    start: i * ctx, end: (i + 1) * ctx, bos: addsBos ? 'replace' : 'none', firstScored: first, scored: ctx - 1 - first,
+    start: i * ctx,
+    end: (i + 1) * ctx,
+    bos: addsBos ? 'replace' : 'none',
+    firstScored: first,
+    scored: ctx - 1 - first,
   }));
 }
 
@@ -82,7 +87,8 @@ export function slidingPlan(tokens: number, ctx: number, stride: number, addsBos
   const span = ctx - prefix; // text tokens per window
   // A window's first position is never predicted, so windows must overlap it: stride ≤ ctx − 1 (with BOS,
   // whose position is that first one, windows may just touch).
-  if (!Number.isInteger(stride) || stride < 1 || stride > ctx - 1) throw new RangeError(`stride must be an integer in [1, ${ctx - 1}] for context ${ctx}, got ${stride}`);
+  if (!Number.isInteger(stride) || stride < 1 || stride > ctx - 1)
+    throw new RangeError(`stride must be an integer in [1, ${ctx - 1}] for context ${ctx}, got ${stride}`);
   if (tokens < 2 - prefix) throw new RangeError(`sliding-window perplexity needs at least ${2 - prefix} text tokens, got ${tokens}`);
   const windows: ScoreWindow[] = [];
   let scoredUpTo = 1 - prefix; // without BOS the first text token has nothing to be predicted from

@@ -23,7 +23,10 @@ export interface ModelSwitcher {
  * A switcher over `load` (which loads a reference, or with null the run's own model again); `home` is
  * the model loaded when the run starts, or null when none is.
  */
-export function modelSwitcher(load: (ref: string | null) => Promise<LoadedModel>, home: LoadedModel | null): ModelSwitcher & { current(): string | null | undefined } {
+export function modelSwitcher(
+  load: (ref: string | null) => Promise<LoadedModel>,
+  home: LoadedModel | null,
+): ModelSwitcher & { current(): string | null | undefined } {
   const labels = new Map<string | null, ModelLabel>();
   if (home) labels.set(null, home.label);
   let current: string | null | undefined = home ? null : undefined;
@@ -33,7 +36,9 @@ export function modelSwitcher(load: (ref: string | null) => Promise<LoadedModel>
   const check = (ref: string | null, key: string) => {
     if (vocabulary === null) vocabulary = { key, of: name(ref) };
     else if (vocabulary.key !== key) {
-      throw new Error(`${name(ref)} has a different vocabulary from ${vocabulary.of}: the models one probe compares must share a tokenizer`);
+      throw new Error(
+        `${name(ref)} has a different vocabulary from ${vocabulary.of}: the models one probe compares must share a tokenizer`,
+      );
     }
   };
 

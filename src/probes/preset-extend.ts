@@ -46,8 +46,10 @@ export function extendContexts(ctx: number): number[] {
 /** The extensions, each a complete RopeConfig written against SmolLM2's own (`rope: null` is the own RoPE). */
 export function extendVariants(own: RopeConfig = SMOLLM2_135M.rope, trained = SMOLLM2_135M.trainedContext): RopeVariant[] {
   const base = (times: number, label: string): RopeVariant => ({ label, rope: { ...own, base: own.base * times } });
-  const scaled = (type: RopeConfig['type'], factor: number, label: string, extra: Partial<RopeConfig> = {}): RopeVariant =>
-    ({ label, rope: { ...own, type, factor, ...extra } });
+  const scaled = (type: RopeConfig['type'], factor: number, label: string, extra: Partial<RopeConfig> = {}): RopeVariant => ({
+    label,
+    rope: { ...own, type, factor, ...extra },
+  });
   return [
     { label: 'own (base 100K)', rope: null },
     base(5, 'base ×5 (500K)'),
@@ -65,7 +67,9 @@ export function extendVariants(own: RopeConfig = SMOLLM2_135M.rope, trained = SM
 
 export function checkExtendContext(ctx: number): void {
   if (!Number.isInteger(ctx) || ctx < EXTEND_CONTEXT.min || ctx > EXTEND_CONTEXT.max || ctx % 8 !== 0) {
-    throw new RangeError(`the preset's context must be a multiple of 8 from ${EXTEND_CONTEXT.min} to ${EXTEND_CONTEXT.max} tokens, got ${ctx}`);
+    throw new RangeError(
+      `the preset's context must be a multiple of 8 from ${EXTEND_CONTEXT.min} to ${EXTEND_CONTEXT.max} tokens, got ${ctx}`,
+    );
   }
 }
 

@@ -16,16 +16,26 @@ export type { PresetModel, ProbeSuite } from './suite.ts';
  * Why the loaded model cannot run a preset written for `needed`, or null when it can: the shape and the
  * RoPE must be the preset's (the variants are absolute configurations, not changes to whatever is loaded).
  */
-export function presetModelMismatch(needed: PresetModel, loaded: { name: string; layers: number; heads: number; kvHeads: number; trainedContext: number; rope: RopeConfig }): string | null {
+export function presetModelMismatch(
+  needed: PresetModel,
+  loaded: { name: string; layers: number; heads: number; kvHeads: number; trainedContext: number; rope: RopeConfig },
+): string | null {
   const problems: string[] = [];
   if (loaded.layers !== needed.layers || loaded.heads !== needed.heads || loaded.kvHeads !== needed.kvHeads) {
-    problems.push(`${loaded.layers} layers, ${loaded.heads} heads / ${loaded.kvHeads} KV heads (needs ${needed.layers}, ${needed.heads} / ${needed.kvHeads})`);
+    problems.push(
+      `${loaded.layers} layers, ${loaded.heads} heads / ${loaded.kvHeads} KV heads (needs ${needed.layers}, ${needed.heads} / ${needed.kvHeads})`,
+    );
   }
   if (loaded.rope.type !== needed.rope.type || loaded.rope.base !== needed.rope.base || loaded.rope.headDim !== needed.rope.headDim) {
-    problems.push(`RoPE ${loaded.rope.type} base ${loaded.rope.base}, head dim ${loaded.rope.headDim} (needs base ${needed.rope.base}, head dim ${needed.rope.headDim})`);
+    problems.push(
+      `RoPE ${loaded.rope.type} base ${loaded.rope.base}, head dim ${loaded.rope.headDim} (needs base ${needed.rope.base}, head dim ${needed.rope.headDim})`,
+    );
   }
-  if (loaded.trainedContext !== needed.trainedContext) problems.push(`trained context ${loaded.trainedContext} (needs ${needed.trainedContext})`);
-  return problems.length === 0 ? null : `this experiment is written for ${needed.name}; the loaded model '${loaded.name}' has ${problems.join('; ')}`;
+  if (loaded.trainedContext !== needed.trainedContext)
+    problems.push(`trained context ${loaded.trainedContext} (needs ${needed.trainedContext})`);
+  return problems.length === 0
+    ? null
+    : `this experiment is written for ${needed.name}; the loaded model '${loaded.name}' has ${problems.join('; ')}`;
 }
 
 export const ROPE_PI_ABF = 'rope-pi-abf';

@@ -11,7 +11,8 @@
 // opening tokens, then a question and an opened quotation mark the answer continues.
 import type { ProbeTokenizer } from './tokenizer.ts';
 
-export const PASSKEY_TASK = 'There is an important info hidden inside a lot of irrelevant text. Find it and memorize them. I will quiz you about the important information there.';
+export const PASSKEY_TASK =
+  'There is an important info hidden inside a lot of irrelevant text. Find it and memorize them. I will quiz you about the important information there.';
 export const PASSKEY_FILLER = 'The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.';
 export const PASSKEY_QUESTION = 'What is the pass key? The pass key is';
 export const passkeyLine = (key: number) => `The pass key is ${key}. Remember it. ${key} is the pass key.`;
@@ -45,7 +46,8 @@ export function passkeyPrompt(tokenizer: ProbeTokenizer, key: number, targetToke
     return { text, ids: tokenizer.encode(text), key, before, after: blocks - before };
   };
   const bare = build(0);
-  if (bare.ids.length > targetTokens) throw new RangeError(`a passkey prompt needs at least ${bare.ids.length} tokens, the target is ${targetTokens}`);
+  if (bare.ids.length > targetTokens)
+    throw new RangeError(`a passkey prompt needs at least ${bare.ids.length} tokens, the target is ${targetTokens}`);
   const perBlock = Math.max(1, (build(8).ids.length - bare.ids.length) / 8);
   let blocks = Math.floor((targetTokens - bare.ids.length) / perBlock);
   let prompt = build(blocks);
@@ -65,11 +67,13 @@ export function recalledNumber(continuation: string): number | null {
   return match ? Number(match[0]) : null;
 }
 
-export const FIRST_SENTENCE_QUESTION = '\n\nQuestion: What is the first sentence of the text above?\nAnswer: The first sentence of the text above is "';
+export const FIRST_SENTENCE_QUESTION =
+  '\n\nQuestion: What is the first sentence of the text above?\nAnswer: The first sentence of the text above is "';
 
 // Periods that do not end a sentence: titles ("Mr. Speaker" opens many State of the Union addresses),
 // initials ("Harry S. Truman") and dotted abbreviations ("U.S.").
-const NOT_A_SENTENCE_END = /(?:^|[\s("'“‘])(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Hon|Prof|Rev|Col|Capt|Lt|No|vs|etc|[A-Z]|(?:[A-Za-z]\.)+[A-Za-z])\.$/;
+const NOT_A_SENTENCE_END =
+  /(?:^|[\s("'“‘])(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Hon|Prof|Rev|Col|Capt|Lt|No|vs|etc|[A-Z]|(?:[A-Za-z]\.)+[A-Za-z])\.$/;
 
 /**
  * The first sentence of a text: up to the first '.', '!' or '?' (and closing quotes or brackets) that is
@@ -106,7 +110,10 @@ export function firstSentencePrompt(tokenizer: ProbeTokenizer, document: string,
   const keep = targetTokens - question.length;
   const bosTokens = doc.length > 0 && doc[0] === tokenizer.bos ? 1 : 0;
   const answerTokens = tokenizer.encode(answer, { addBos: false }).length;
-  if (keep < bosTokens + answerTokens) throw new RangeError(`a first-sentence prompt of ${targetTokens} tokens cannot hold the first sentence (${answerTokens} tokens) and the question (${question.length})`);
+  if (keep < bosTokens + answerTokens)
+    throw new RangeError(
+      `a first-sentence prompt of ${targetTokens} tokens cannot hold the first sentence (${answerTokens} tokens) and the question (${question.length})`,
+    );
   if (doc.length < keep) throw new RangeError(`the document has ${doc.length} tokens, the prompt needs ${keep}`);
   return { ids: [...doc.slice(0, keep), ...question], answer, documentTokens: keep - bosTokens };
 }

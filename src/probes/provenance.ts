@@ -69,10 +69,19 @@ export async function sha256Hex(text: string): Promise<string> {
 /** Provenance of a finished run; `tokens[i]` labels texts[i]; `options.variants` are the run's variants. */
 export async function makeProvenance(
   ctx: { model: ModelLabel; models?: { label(ref: string | null): ModelLabel } },
-  probe: Provenance['probe'], texts: ProbeText[], tokens: number[], seed: number | null, options: Record<string, unknown> & { variants: RopeVariant[] },
+  probe: Provenance['probe'],
+  texts: ProbeText[],
+  tokens: number[],
+  seed: number | null,
+  options: Record<string, unknown> & { variants: RopeVariant[] },
 ): Promise<Provenance> {
-  const labels: TextLabel[] = await Promise.all(texts.map(async (t, i) => ({ id: t.id, sha256: await sha256Hex(t.text), tokens: tokens[i] })));
+  const labels: TextLabel[] = await Promise.all(
+    texts.map(async (t, i) => ({ id: t.id, sha256: await sha256Hex(t.text), tokens: tokens[i] })),
+  );
   const { models } = ctx;
-  const perVariant = models && options.variants.some((v) => v.model !== undefined) ? { variantModels: options.variants.map((v) => models.label(v.model ?? null)) } : {};
+  const perVariant =
+    models && options.variants.some((v) => v.model !== undefined)
+      ? { variantModels: options.variants.map((v) => models.label(v.model ?? null)) }
+      : {};
   return { probe, model: ctx.model, ...perVariant, texts: labels, seed, options, finishedAt: new Date().toISOString() };
 }

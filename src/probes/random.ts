@@ -17,6 +17,7 @@ export function mulberry32(seed: number): () => number {
 
 /** A uniform integer in [min, max] (both inclusive) from `random`. */
 export function randomInt(random: () => number, min: number, max: number): number {
-  if (!Number.isInteger(min) || !Number.isInteger(max) || max < min) throw new RangeError(`randomInt needs integers min ≤ max, got ${min}, ${max}`);
+  if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
+    throw new RangeError(`randomInt needs integers min ≤ max, got ${min}, ${max}`);
   return min + Math.floor(random() * (max - min + 1));
 }

@@ -26,7 +26,11 @@ export class ReferenceProbeEngine implements ProbeHooks {
   private lastTrace: { rope: RopeTable; ids: string; edges: string; trace: ReferenceTrace } | null = null;
 
   /** `modelOptions.kvCache` 'f16' emulates the GPU's f16 KV cache (the oracle of an engine loaded with it). */
-  constructor(private readonly weights: ReferenceWeights, private readonly tokenizer: EndOfGeneration, private readonly modelOptions: ReferenceOptions = {}) {
+  constructor(
+    private readonly weights: ReferenceWeights,
+    private readonly tokenizer: EndOfGeneration,
+    private readonly modelOptions: ReferenceOptions = {},
+  ) {
     this.ropeConfig = weights.config.rope;
     this.rope = computeRope(this.ropeConfig);
   }
@@ -82,16 +86,25 @@ export class ReferenceProbeEngine implements ProbeHooks {
     let stoppedBy: GenerateResult['stoppedBy'] = 'maxTokens';
     while (tokens.length < options.maxTokens) {
       await this.yieldToAbort(0);
-      if (this.cancelled) { stoppedBy = 'cancelled'; break; }
+      if (this.cancelled) {
+        stoppedBy = 'cancelled';
+        break;
+      }
       const next = argmax(logits);
-      if ((options.stopAtEos ?? true) && this.tokenizer.isEndOfGeneration(next)) { stoppedBy = 'eos'; break; }
+      if ((options.stopAtEos ?? true) && this.tokenizer.isEndOfGeneration(next)) {
+        stoppedBy = 'eos';
+        break;
+      }
       tokens.push(next);
       logits = model.forward(next, ids.length + tokens.length - 1);
     }
     const decodeSeconds = (performance.now() - started) / 1000 - promptSeconds;
     return {
       // as the GPU engine: after a prompt with text, the first token's leading space separates it from the prompt
-      tokens, text: this.tokenizer.decode(tokens, { continuing: ids.length > (ids[0] === this.tokenizer.bos ? 1 : 0) }), promptTokens: ids.length, stoppedBy,
+      tokens,
+      text: this.tokenizer.decode(tokens, { continuing: ids.length > (ids[0] === this.tokenizer.bos ? 1 : 0) }),
+      promptTokens: ids.length,
+      stoppedBy,
       tokensPerSecond: tokens.length / Math.max(decodeSeconds, 1e-9),
       promptTokensPerSecond: ids.length / Math.max(promptSeconds, 1e-9),
     };

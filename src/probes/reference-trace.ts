@@ -3,7 +3,16 @@
 // optionally one head's full map) and the q/k pair norms. It reuses the reference's ops and weights and
 // mirrors ReferenceModel.forward step for step; a test checks its logits equal ReferenceModel's, so the
 // two cannot drift apart silently. Slow (O(n²) per head in plain JS): for tests and short inputs.
-import { addFeedForward, applyRope, kvStoreOf, matvec, rmsnorm, softmax, type ReferenceOptions, type ReferenceWeights } from '../engine/reference.ts';
+import {
+  addFeedForward,
+  applyRope,
+  kvStoreOf,
+  matvec,
+  rmsnorm,
+  softmax,
+  type ReferenceOptions,
+  type ReferenceWeights,
+} from '../engine/reference.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { accumulateRow, emptyAttentionStats, type AttentionStats } from './attention-stats.ts';
 import { addPairNorms, emptyQkPairNorms, type QkPairNorms } from './qk-norms.ts';

@@ -22,30 +22,58 @@ interface Common {
 }
 
 export type ProbeRequest =
-  | Common & { probe: 'loss-by-position'; texts: string[]; ctx: number; binsPerOctave?: number }
-  | Common & { probe: 'perplexity'; text: string; method: 'chunked' | 'sliding'; contexts: number[]; stride?: number; maxWindows?: number }
-  | Common & { probe: 'attention-distance'; text: string; ctx: number; queryBinEdges?: number[]; mapOf?: { layer: number; head: number } }
-  | Common & { probe: 'passkey'; lengths: number[]; depths: number[]; trials: number; seed: number; maxTokens?: number }
-  | Common & { probe: 'first-sentence'; texts: string[]; lengths: number[]; trials: number; seed: number; extraTokens?: number };
+  | (Common & { probe: 'loss-by-position'; texts: string[]; ctx: number; binsPerOctave?: number })
+  | (Common & {
+      probe: 'perplexity';
+      text: string;
+      method: 'chunked' | 'sliding';
+      contexts: number[];
+      stride?: number;
+      maxWindows?: number;
+    })
+  | (Common & { probe: 'attention-distance'; text: string; ctx: number; queryBinEdges?: number[]; mapOf?: { layer: number; head: number } })
+  | (Common & { probe: 'passkey'; lengths: number[]; depths: number[]; trials: number; seed: number; maxTokens?: number })
+  | (Common & { probe: 'first-sentence'; texts: string[]; lengths: number[]; trials: number; seed: number; extraTokens?: number });
 
 export type ProbeResult = LossByPositionResult | PerplexityResult | AttentionProbeResult | PasskeyResult | FirstSentenceResult;
 
 type Field = (v: unknown, path: string) => void;
 
 class RequestError extends Error {}
-const fail = (path: string, what: string): never => { throw new RequestError(`${path} ${what}`); };
-
-const nonNegativeInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 0)) fail(p, `must be an integer ≥ 0, got ${quote(v)}`); };
-const positiveInt: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 1)) fail(p, `must be a positive integer, got ${quote(v)}`); };
-const contextLength: Field = (v, p) => { if (!(Number.isInteger(v) && (v as number) >= 2)) fail(p, `must be an integer ≥ 2, got ${quote(v)}`); };
-const int32: Field = (v, p) => { if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) fail(p, `must be a 32-bit integer, got ${quote(v)}`); };
-const fraction: Field = (v, p) => { if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail(p, `must be a number in [0, 1], got ${quote(v)}`); };
-const textId: Field = (v, p) => { if (!(typeof v === 'string' && /^[a-z0-9-]{1,80}$/.test(v))) fail(p, `must be a text id (lowercase letters, digits, '-'), got ${quote(v)}`); };
-const oneOf = (values: readonly string[]): Field => (v, p) => { if (!values.includes(v as string)) fail(p, `must be one of ${values.join(', ')}, got ${quote(v)}`); };
-const list = (item: Field, max = 64): Field => (v, p) => {
-  if (!Array.isArray(v) || v.length === 0 || v.length > max) fail(p, `must be a list of 1 to ${max} items`);
-  (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
+const fail = (path: string, what: string): never => {
+  throw new RequestError(`${path} ${what}`);
 };
+
+const nonNegativeInt: Field = (v, p) => {
+  if (!(Number.isInteger(v) && (v as number) >= 0)) fail(p, `must be an integer ≥ 0, got ${quote(v)}`);
+};
+const positiveInt: Field = (v, p) => {
+  if (!(Number.isInteger(v) && (v as number) >= 1)) fail(p, `must be a positive integer, got ${quote(v)}`);
+};
+const contextLength: Field = (v, p) => {
+  if (!(Number.isInteger(v) && (v as number) >= 2)) fail(p, `must be an integer ≥ 2, got ${quote(v)}`);
+};
+const int32: Field = (v, p) => {
+  if (!(Number.isInteger(v) && Math.abs(v as number) < 2 ** 31)) fail(p, `must be a 32-bit integer, got ${quote(v)}`);
+};
+const fraction: Field = (v, p) => {
+  if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail(p, `must be a number in [0, 1], got ${quote(v)}`);
+};
+const textId: Field = (v, p) => {
+  if (!(typeof v === 'string' && /^[a-z0-9-]{1,80}$/.test(v)))
+    fail(p, `must be a text id (lowercase letters, digits, '-'), got ${quote(v)}`);
+};
+const oneOf =
+  (values: readonly string[]): Field =>
+  (v, p) => {
+    if (!values.includes(v as string)) fail(p, `must be one of ${values.join(', ')}, got ${quote(v)}`);
+  };
+const list =
+  (item: Field, max = 64): Field =>
+  (v, p) => {
+    if (!Array.isArray(v) || v.length === 0 || v.length > max) fail(p, `must be a list of 1 to ${max} items`);
+    (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
+  };
 const head: Field = (v, p) => {
   if (typeof v !== 'object' || v === null) fail(p, 'must be {layer, head}');
   checkKeys(v as Record<string, unknown>, p, { layer: nonNegativeInt, head: nonNegativeInt }, ['layer', 'head']);
@@ -58,8 +86,10 @@ const variant: Field = (v, p) => {
     const checked = validateRopeConfig(rope);
     if (!checked.ok) fail(`${p}.rope`, checked.error);
   }
-  if (model !== undefined && !isBuiltinRef(model)) fail(`${p}.model`, `must be a built-in model reference (builtin:<name>), got ${quote(model)}`);
-  for (const key of Object.keys(v as object)) if (!['label', 'rope', 'model'].includes(key)) fail(`${p}.${showKey(key)}`, 'is not a variant field');
+  if (model !== undefined && !isBuiltinRef(model))
+    fail(`${p}.model`, `must be a built-in model reference (builtin:<name>), got ${quote(model)}`);
+  for (const key of Object.keys(v as object))
+    if (!['label', 'rope', 'model'].includes(key)) fail(`${p}.${showKey(key)}`, 'is not a variant field');
 };
 
 /**
@@ -71,12 +101,27 @@ export const REQUEST_BUDGET: DataBudget = { maxNodes: 50_000, maxDepth: 6, maxAr
 const SCHEMAS: Record<ProbeKind, { fields: Record<string, Field>; required: string[] }> = {
   'loss-by-position': { fields: { texts: list(textId), ctx: contextLength, binsPerOctave: positiveInt }, required: ['texts', 'ctx'] },
   perplexity: {
-    fields: { text: textId, method: oneOf(['chunked', 'sliding']), contexts: list(contextLength), stride: positiveInt, maxWindows: positiveInt },
+    fields: {
+      text: textId,
+      method: oneOf(['chunked', 'sliding']),
+      contexts: list(contextLength),
+      stride: positiveInt,
+      maxWindows: positiveInt,
+    },
     required: ['text', 'method', 'contexts'],
   },
-  'attention-distance': { fields: { text: textId, ctx: contextLength, queryBinEdges: list(nonNegativeInt, 4096), mapOf: head }, required: ['text', 'ctx'] },
-  passkey: { fields: { lengths: list(positiveInt), depths: list(fraction), trials: positiveInt, seed: int32, maxTokens: positiveInt }, required: ['lengths', 'depths', 'trials', 'seed'] },
-  'first-sentence': { fields: { texts: list(textId, 1000), lengths: list(positiveInt), trials: positiveInt, seed: int32, extraTokens: positiveInt }, required: ['texts', 'lengths', 'trials', 'seed'] },
+  'attention-distance': {
+    fields: { text: textId, ctx: contextLength, queryBinEdges: list(nonNegativeInt, 4096), mapOf: head },
+    required: ['text', 'ctx'],
+  },
+  passkey: {
+    fields: { lengths: list(positiveInt), depths: list(fraction), trials: positiveInt, seed: int32, maxTokens: positiveInt },
+    required: ['lengths', 'depths', 'trials', 'seed'],
+  },
+  'first-sentence': {
+    fields: { texts: list(textId, 1000), lengths: list(positiveInt), trials: positiveInt, seed: int32, extraTokens: positiveInt },
+    required: ['texts', 'lengths', 'trials', 'seed'],
+  },
 };
 
 /** Own keys only: the options' keys are untrusted, and `fields` inherits 'hasOwnProperty', '__proto__', … */
@@ -121,20 +166,56 @@ function normaliseRopes(request: ProbeRequest): ProbeRequest {
 }
 
 /** Runs a request; `loadText` turns a text id (built-in, or 'user') into its text. */
-export async function runProbeRequest(ctx: ProbeContext, request: ProbeRequest, loadText: (id: string) => Promise<string>): Promise<ProbeResult> {
+export async function runProbeRequest(
+  ctx: ProbeContext,
+  request: ProbeRequest,
+  loadText: (id: string) => Promise<string>,
+): Promise<ProbeResult> {
   const text = async (id: string): Promise<ProbeText> => ({ id, text: await loadText(id) });
   const { variants } = request;
   switch (request.probe) {
     case 'loss-by-position':
-      return runLossByPosition(ctx, { texts: await Promise.all(request.texts.map(text)), ctx: request.ctx, binsPerOctave: request.binsPerOctave, variants });
+      return runLossByPosition(ctx, {
+        texts: await Promise.all(request.texts.map(text)),
+        ctx: request.ctx,
+        binsPerOctave: request.binsPerOctave,
+        variants,
+      });
     case 'perplexity':
-      return runPerplexity(ctx, { text: await text(request.text), method: request.method, contexts: request.contexts, stride: request.stride, maxWindows: request.maxWindows, variants });
+      return runPerplexity(ctx, {
+        text: await text(request.text),
+        method: request.method,
+        contexts: request.contexts,
+        stride: request.stride,
+        maxWindows: request.maxWindows,
+        variants,
+      });
     case 'attention-distance':
-      return runAttentionProbe(ctx, { text: await text(request.text), ctx: request.ctx, queryBinEdges: request.queryBinEdges, mapOf: request.mapOf, variants });
+      return runAttentionProbe(ctx, {
+        text: await text(request.text),
+        ctx: request.ctx,
+        queryBinEdges: request.queryBinEdges,
+        mapOf: request.mapOf,
+        variants,
+      });
     case 'passkey':
-      return runPasskey(ctx, { lengths: request.lengths, depths: request.depths, trials: request.trials, seed: request.seed, maxTokens: request.maxTokens, variants });
+      return runPasskey(ctx, {
+        lengths: request.lengths,
+        depths: request.depths,
+        trials: request.trials,
+        seed: request.seed,
+        maxTokens: request.maxTokens,
+        variants,
+      });
     case 'first-sentence':
-      return runFirstSentence(ctx, { texts: await Promise.all(request.texts.map(text)), lengths: request.lengths, trials: request.trials, seed: request.seed, extraTokens: request.extraTokens, variants });
+      return runFirstSentence(ctx, {
+        texts: await Promise.all(request.texts.map(text)),
+        lengths: request.lengths,
+        trials: request.trials,
+        seed: request.seed,
+        extraTokens: request.extraTokens,
+        variants,
+      });
   }
 }
 

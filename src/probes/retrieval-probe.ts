@@ -47,8 +47,11 @@ export async function runPasskey(ctx: ProbeContext, options: PasskeyOptions): Pr
   if (depths.length === 0) throw new RangeError('passkey needs at least one depth');
   // Keys drawn in a fixed order from the seed, so every variant answers the same prompts.
   const random = mulberry32(seed);
-  const prompts = lengths.map((length) => depths.map((depth) => Array.from({ length: trials }, () =>
-    passkeyPrompt(ctx.tokenizer, randomInt(random, 10000, 99999), length, depth))));
+  const prompts = lengths.map((length) =>
+    depths.map((depth) =>
+      Array.from({ length: trials }, () => passkeyPrompt(ctx.tokenizer, randomInt(random, 10000, 99999), length, depth)),
+    ),
+  );
   const progress = new ProgressCounter(ctx, 'passkey', variants.length * lengths.length * depths.length * trials);
 
   const series = await forEachVariant(ctx, variants, async (variant) => {
@@ -110,7 +113,10 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
   const { texts, lengths, trials, seed, variants, extraTokens = 16 } = options;
   checkGrid(lengths, trials);
   if (texts.length === 0) throw new RangeError('first-sentence retrieval needs at least one text');
-  const order = seededShuffle(texts.map((_, i) => i), seed);
+  const order = seededShuffle(
+    texts.map((_, i) => i),
+    seed,
+  );
   const prompts = lengths.map((length) => pickDocuments(ctx, texts, order, length, trials));
   const progress = new ProgressCounter(ctx, 'first-sentence', variants.length * lengths.length * trials);
 
@@ -136,7 +142,14 @@ export async function runFirstSentence(ctx: ProbeContext, options: FirstSentence
   });
   const used = [...new Set(prompts.flat().map((p) => p.text))];
   return {
-    provenance: await makeProvenance(ctx, 'first-sentence', used, used.map((t) => ctx.tokenizer.encode(t.text).length), seed, { lengths, trials, extraTokens, variants }),
+    provenance: await makeProvenance(
+      ctx,
+      'first-sentence',
+      used,
+      used.map((t) => ctx.tokenizer.encode(t.text).length),
+      seed,
+      { lengths, trials, extraTokens, variants },
+    ),
     series,
   };
 }

@@ -11,7 +11,12 @@ export interface RougeScore {
 
 /** rouge_score's default tokenizer: lowercase, non-alphanumerics to spaces, split. */
 export function rougeTokens(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter((t) => t.length > 0);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((t) => t.length > 0);
 }
 
 /** Length of the longest common subsequence of two sequences (O(|a|·|b|) time, O(|b|) memory). */

@@ -34,11 +34,16 @@ export interface ProbeContext {
  * re-applies an override it wants, and puts back the model it wants loaded). An abort surfaces as the
  * signal's reason (an AbortError DOMException by default).
  */
-export async function forEachVariant<T>(ctx: ProbeContext, variants: readonly RopeVariant[], body: (variant: RopeVariant, index: number) => Promise<T>): Promise<T[]> {
+export async function forEachVariant<T>(
+  ctx: ProbeContext,
+  variants: readonly RopeVariant[],
+  body: (variant: RopeVariant, index: number) => Promise<T>,
+): Promise<T[]> {
   if (variants.length === 0) throw new RangeError('a probe needs at least one RoPE variant');
   const { engine, signal, models } = ctx;
   const switching = variants.some((v) => v.model !== undefined);
-  if (switching && !models) throw new Error('this engine runs one model only: variants naming a model need an engine that can switch models');
+  if (switching && !models)
+    throw new Error('this engine runs one model only: variants naming a model need an engine that can switch models');
   signal?.throwIfAborted();
   const onAbort = () => engine.cancel();
   signal?.addEventListener('abort', onAbort);
@@ -69,7 +74,11 @@ export async function forEachVariant<T>(ctx: ProbeContext, variants: readonly Ro
 export class ProgressCounter {
   private done = 0;
 
-  constructor(private readonly ctx: ProbeContext, private readonly probe: ProbeKind, private readonly total: number) {}
+  constructor(
+    private readonly ctx: ProbeContext,
+    private readonly probe: ProbeKind,
+    private readonly total: number,
+  ) {}
 
   /** Call before a unit of work. */
   start(label: string): void {

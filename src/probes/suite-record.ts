@@ -32,7 +32,8 @@ export interface SuiteRecord {
 export function reviveSuiteRecord(data: unknown): { ok: true; record: SuiteRecord; suite: ProbeSuite } | { ok: false; error: string } {
   if (typeof data !== 'object' || data === null) return { ok: false, error: 'the preset record is not a JSON object' };
   const r = data as Partial<SuiteRecord>;
-  if (r.format !== SUITE_RECORD_FORMAT) return { ok: false, error: `the preset record's format must be ${SUITE_RECORD_FORMAT}, got ${JSON.stringify(r.format)}` };
+  if (r.format !== SUITE_RECORD_FORMAT)
+    return { ok: false, error: `the preset record's format must be ${SUITE_RECORD_FORMAT}, got ${JSON.stringify(r.format)}` };
   const preset = typeof r.preset === 'string' ? findPreset(r.preset) : null;
   if (!preset) return { ok: false, error: `the preset record names no known preset (${JSON.stringify(r.preset)})` };
   if (typeof r.ctx !== 'number') return { ok: false, error: 'the preset record has no ctx' };
@@ -43,7 +44,10 @@ export function reviveSuiteRecord(data: unknown): { ok: true; record: SuiteRecor
     return { ok: false, error: `the preset record: ${(err as Error).message}` };
   }
   if (!Array.isArray(r.runs) || r.runs.length !== suite.requests.length) {
-    return { ok: false, error: `the preset record must hold ${suite.requests.length} runs, got ${Array.isArray(r.runs) ? r.runs.length : 'none'}` };
+    return {
+      ok: false,
+      error: `the preset record must hold ${suite.requests.length} runs, got ${Array.isArray(r.runs) ? r.runs.length : 'none'}`,
+    };
   }
   for (const [i, run] of r.runs.entries()) {
     const parsed = parseProbeRequest(run?.request?.probe, stripProbe(run?.request));
@@ -60,7 +64,11 @@ export function reviveSuiteRecord(data: unknown): { ok: true; record: SuiteRecor
     return { ok: false, error: 'the preset record lacks its device, date or model' };
   }
   const record = data as SuiteRecord;
-  return { ok: true, record: { ...record, runs: record.runs.map((run) => ({ ...run, result: nullsToNaN(run.result) as ProbeResult })) }, suite };
+  return {
+    ok: true,
+    record: { ...record, runs: record.runs.map((run) => ({ ...run, result: nullsToNaN(run.result) as ProbeResult })) },
+    suite,
+  };
 }
 
 /** Inverse of serialize.ts for numbers: in a list of numbers, null stood for NaN (an empty bin). */

@@ -33,7 +33,8 @@ export function criticalDimension(pretrained: RopeConfig, trainContext: number, 
   if (!(Number.isFinite(trainContext) && trainContext > 0)) throw new RangeError(`trainContext must be > 0, got ${trainContext}`);
   const lambda = wavelengths(computeRope(pretrained));
   const lambdaInUse = inUse === pretrained ? lambda : wavelengths(computeRope(inUse));
-  if (lambdaInUse.length !== lambda.length) throw new RangeError(`the RoPE in use has ${lambdaInUse.length} pairs, the pretrained one ${lambda.length}`);
+  if (lambdaInUse.length !== lambda.length)
+    throw new RangeError(`the RoPE in use has ${lambdaInUse.length} pairs, the pretrained one ${lambda.length}`);
   let criticalPair = lambda.findIndex((l) => l > trainContext);
   if (criticalPair < 0) criticalPair = lambda.length;
   const extrapolationLimit = criticalPair < lambda.length ? lambdaInUse[criticalPair] : Number.POSITIVE_INFINITY;
@@ -53,16 +54,18 @@ export function equivalentPlainBase(cfg: RopeConfig): number | null {
   const dim = rotatedDim(cfg);
   // θ_i = b^(−2i/d): the last pair gives b, every other pair must agree (float32 tables: 1e-5)
   const base = theta[n - 1] ** (-dim / (2 * (n - 1)));
-  const plain = computeRope({ headDim: cfg.headDim, base, type: 'default', ...(cfg.partialRotaryFactor !== undefined && { partialRotaryFactor: cfg.partialRotaryFactor }) }).invFreq;
+  const plain = computeRope({
+    headDim: cfg.headDim,
+    base,
+    type: 'default',
+    ...(cfg.partialRotaryFactor !== undefined && { partialRotaryFactor: cfg.partialRotaryFactor }),
+  }).invFreq;
   for (let i = 0; i < n; i++) if (Math.abs(plain[i] - theta[i]) > 1e-5 * theta[i]) return null;
   return base;
 }
 
 /** cos(Δθ_i) for every distance (rows) and rotated pair (columns), row-major. */
-export function rotationMatrix(
-  cfg: RopeConfig,
-  distances: ArrayLike<number>,
-): { pairs: number; distances: number[]; cos: Float32Array } {
+export function rotationMatrix(cfg: RopeConfig, distances: ArrayLike<number>): { pairs: number; distances: number[]; cos: Float32Array } {
   const theta = computeRope(cfg).invFreq;
   const pairs = rotatedDim(cfg) / 2;
   const cos = new Float32Array(distances.length * pairs);

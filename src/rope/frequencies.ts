@@ -107,9 +107,7 @@ function yarn(cfg: RopeConfig, dim: number): RopeTable {
   if (attentionFactor === undefined) {
     // Python truthiness: mscale = 0 counts as absent.
     attentionFactor =
-      cfg.mscale && cfg.mscaleAllDim
-        ? yarnGetMscale(factor, cfg.mscale) / yarnGetMscale(factor, cfg.mscaleAllDim)
-        : yarnGetMscale(factor);
+      cfg.mscale && cfg.mscaleAllDim ? yarnGetMscale(factor, cfg.mscale) / yarnGetMscale(factor, cfg.mscaleAllDim) : yarnGetMscale(factor);
   }
   const betaFast = cfg.betaFast || 32;
   const betaSlow = cfg.betaSlow || 1;
@@ -144,8 +142,7 @@ function yarn(cfg: RopeConfig, dim: number): RopeTable {
 function longrope(cfg: RopeConfig, dim: number): RopeTable {
   const original = cfg.originalContext ?? cfg.maxPositionEmbeddings!;
   const factor = cfg.factor ?? (cfg.maxPositionEmbeddings ?? original) / original;
-  const attentionFactor =
-    cfg.attentionFactor ?? (factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(original)));
+  const attentionFactor = cfg.attentionFactor ?? (factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(original)));
   const useLong = cfg.seqLen !== undefined && cfg.seqLen > original;
   const ext = useLong ? cfg.longFactor! : cfg.shortFactor!;
   const powers = basePowers(cfg.base, dim);

@@ -80,9 +80,7 @@ export function ropeConfigFromGGUF(meta: Metadata, arch?: string, factorTensors:
     // (transformers' mscale / mscale_all_dim ratio), else YaRN's 0.1·ln(s) + 1; ggml multiplies its
     // attn_factor onto that, so an attn_factor ≠ 1 becomes an explicit total attention factor.
     const mscaleFields = logMultiplier ? { mscale: 1, mscaleAllDim: logMultiplier } : {};
-    const yarnMagnitude = logMultiplier
-      ? yarnGetMscale(factor, 1) / yarnGetMscale(factor, logMultiplier)
-      : yarnGetMscale(factor);
+    const yarnMagnitude = logMultiplier ? yarnGetMscale(factor, 1) / yarnGetMscale(factor, logMultiplier) : yarnGetMscale(factor);
     cfg = {
       ...common,
       type: 'yarn',
@@ -97,8 +95,15 @@ export function ropeConfigFromGGUF(meta: Metadata, arch?: string, factorTensors:
     const { ropeFactorsShort, ropeFactorsLong } = factorTensors;
     if (!ropeFactorsShort || !ropeFactorsLong)
       throw new TypeError('longrope GGUF needs the rope_factors_short/long tensors (pass them in factorTensors)');
-    cfg = { ...common, type: 'longrope', shortFactor: Array.from(ropeFactorsShort), longFactor: Array.from(ropeFactorsLong),
-      originalContext: originalContext ?? context, maxPositionEmbeddings: context, factor };
+    cfg = {
+      ...common,
+      type: 'longrope',
+      shortFactor: Array.from(ropeFactorsShort),
+      longFactor: Array.from(ropeFactorsLong),
+      originalContext: originalContext ?? context,
+      maxPositionEmbeddings: context,
+      factor,
+    };
   } else {
     throw new TypeError(`unsupported ${key('rope.scaling.type')} '${scalingType}' (expected none, linear, yarn or longrope)`);
   }

@@ -21,12 +21,7 @@ export {
   type MinBaseOptions,
   type MinBaseResult,
 } from './baseBound.ts';
-export {
-  granularityComparison,
-  type GranularityComparison,
-  type GranularityOptions,
-  type MethodGranularity,
-} from './granularity.ts';
+export { granularityComparison, type GranularityComparison, type GranularityOptions, type MethodGranularity } from './granularity.ts';
 export { ropeConfigFromGGUF, type RopeFactorTensors } from './gguf.ts';
 export { ROPE_PRESETS, type RopePreset } from './presets.ts';
 export { formatBase, ROPE_TYPE_NAMES, ropeName, variantName } from './names.ts';

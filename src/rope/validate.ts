@@ -9,8 +9,7 @@ type Check = (value: unknown) => string | null;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const positive: Check = (v) => (isNumber(v) && v > 0 ? null : 'must be a finite number > 0');
 const nonNegative: Check = (v) => (isNumber(v) && v >= 0 ? null : 'must be a finite number ≥ 0');
-const positiveInt: Check = (v) =>
-  isNumber(v) && Number.isInteger(v) && v >= 1 ? null : 'must be a positive integer';
+const positiveInt: Check = (v) => (isNumber(v) && Number.isInteger(v) && v >= 1 ? null : 'must be a positive integer');
 /** One factor per rotated pair: headDim ≤ 1024 has at most 512 (checked before the entries are read). */
 const MAX_FACTORS = 512;
 const positiveList: Check = (v) =>
@@ -19,10 +18,7 @@ const positiveList: Check = (v) =>
     : `must be a non-empty list of at most ${MAX_FACTORS} finite numbers > 0`;
 
 const FIELD_CHECKS: Record<Exclude<keyof RopeConfig, 'type'>, Check> = {
-  headDim: (v) =>
-    isNumber(v) && Number.isInteger(v) && v >= 2 && v <= 1024 && v % 2 === 0
-      ? null
-      : 'must be an even integer in 2..1024',
+  headDim: (v) => (isNumber(v) && Number.isInteger(v) && v >= 2 && v <= 1024 && v % 2 === 0 ? null : 'must be an even integer in 2..1024'),
   base: (v) => (isNumber(v) && v > 1 ? null : 'must be a finite number > 1'),
   factor: positive,
   originalContext: positiveInt,
@@ -52,16 +48,13 @@ function missingForType(type: RopeType, c: RopeConfig): string | null {
   if (type === 'dynamic' && c.maxPositionEmbeddings === undefined && c.originalContext === undefined)
     return `type 'dynamic' needs maxPositionEmbeddings (the trained length)`;
   if (type === 'yarn') {
-    if (c.originalContext === undefined && c.maxPositionEmbeddings === undefined)
-      return `type 'yarn' needs originalContext`;
+    if (c.originalContext === undefined && c.maxPositionEmbeddings === undefined) return `type 'yarn' needs originalContext`;
     if (c.factor === undefined && (c.originalContext === undefined || c.maxPositionEmbeddings === undefined))
       return `type 'yarn' needs factor (or both maxPositionEmbeddings and originalContext)`;
   }
   if (type === 'longrope') {
-    if (c.shortFactor === undefined || c.longFactor === undefined)
-      return `type 'longrope' needs shortFactor and longFactor`;
-    if (c.originalContext === undefined && c.maxPositionEmbeddings === undefined)
-      return `type 'longrope' needs originalContext`;
+    if (c.shortFactor === undefined || c.longFactor === undefined) return `type 'longrope' needs shortFactor and longFactor`;
+    if (c.originalContext === undefined && c.maxPositionEmbeddings === undefined) return `type 'longrope' needs originalContext`;
   }
   return null;
 }
@@ -71,8 +64,7 @@ export function validateRopeConfig(input: unknown): { ok: true; config: RopeConf
   const fail = (error: string) => ({ ok: false as const, error });
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('rope config must be an object');
   const raw = input as Record<string, unknown>;
-  if (!ROPE_TYPES.includes(raw.type as RopeType))
-    return fail(`type must be one of ${ROPE_TYPES.join(', ')}, got ${quote(raw.type)}`);
+  if (!ROPE_TYPES.includes(raw.type as RopeType)) return fail(`type must be one of ${ROPE_TYPES.join(', ')}, got ${quote(raw.type)}`);
   if (raw.headDim === undefined) return fail('headDim is required');
   if (raw.base === undefined) return fail('base is required');
   const config: Record<string, unknown> = { type: raw.type };
@@ -97,7 +89,6 @@ export function validateRopeConfig(input: unknown): { ok: true; config: RopeConf
   }
   if ((c.lowFreqFactor ?? 1) >= (c.highFreqFactor ?? 4))
     return fail(`highFreqFactor (${c.highFreqFactor ?? 4}) must exceed lowFreqFactor (${c.lowFreqFactor ?? 1})`);
-  if ((c.betaSlow ?? 1) > (c.betaFast ?? 32))
-    return fail(`betaFast (${c.betaFast ?? 32}) must be ≥ betaSlow (${c.betaSlow ?? 1})`);
+  if ((c.betaSlow ?? 1) > (c.betaFast ?? 32)) return fail(`betaFast (${c.betaFast ?? 32}) must be ≥ betaSlow (${c.betaSlow ?? 1})`);
   return { ok: true, config: c };
 }

@@ -4,16 +4,7 @@ import { ROPE_PRESETS, type RopeConfig } from '../rope/index.ts';
 import type { ExperimentState, SeriesState } from './experiment.ts';
 
 /** Tableau 10, minus grey: distinct on white and for common colour-vision deficiencies. */
-export const SERIES_PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#59a14f',
-  '#b07aa1',
-  '#76b7b2',
-  '#edc948',
-  '#9c755f',
-] as const;
+export const SERIES_PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'] as const;
 
 export function presetById(id: string) {
   const preset = ROPE_PRESETS.find((p) => p.id === id);

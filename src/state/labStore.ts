@@ -161,9 +161,11 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
         }),
       // the same notice twice (a link read again by a remounted section) is shown once
       notify: (kind, text) =>
-        set((state) => (state.notices.some((n) => n.kind === kind && n.text === text)
-          ? {}
-          : { notices: [...state.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) })),
+        set((state) =>
+          state.notices.some((n) => n.kind === kind && n.text === text)
+            ? {}
+            : { notices: [...state.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) },
+        ),
       dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
       reportRecompute: (milliseconds, where = 'main thread') => set({ lastRecompute: { milliseconds, where } }),
     };

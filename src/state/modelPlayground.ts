@@ -122,12 +122,22 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
         { maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN: 64, seed, ...extra },
         (token) => {
           const now = performance.now();
-          patch((p) => ({ output: p.output + token.text, generated: p.generated + 1, firstTokenAt: p.firstTokenAt ?? now, lastTokenAt: now }));
+          patch((p) => ({
+            output: p.output + token.text,
+            generated: p.generated + 1,
+            firstTokenAt: p.firstTokenAt ?? now,
+            lastTokenAt: now,
+          }));
         },
       );
       const { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } = result;
       // The final text is the engine's decode of all tokens (streamed pieces can split a UTF-8 character).
-      patch({ status: 'idle', output: result.text, generated: result.tokens.length, result: { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy } });
+      patch({
+        status: 'idle',
+        output: result.text,
+        generated: result.tokens.length,
+        result: { promptTokens, tokensPerSecond, promptTokensPerSecond, stoppedBy },
+      });
       return result;
     } catch (err) {
       patch({ status: 'idle', error: `Generation failed: ${errorMessage(err)}` });
@@ -167,8 +177,7 @@ export function createPlaygroundSlice<T extends PlaygroundSlices>(
     setPrompt: (prompt) => patch({ prompt }),
     setSystemPrompt: (systemPrompt) => patch({ systemPrompt }),
     setChatInput: (chatInput) => patch({ chatInput }),
-    setSampling: (key, value) =>
-      patch((p) => ({ sampling: { ...p.sampling, [key]: clampSetting(key, value, p.sampling[key]) } })),
+    setSampling: (key, value) => patch((p) => ({ sampling: { ...p.sampling, [key]: clampSetting(key, value, p.sampling[key]) } })),
     generate: async () => {
       if (!ready()) return;
       const { prompt } = get().playground;

@@ -68,9 +68,7 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
   let current: { abort: AbortController; cancelled: boolean; inEngine: boolean } | null = null;
   let anyLoadStarted = false;
 
-  services.onEngineCrash((message) =>
-    patch({ info: null, loading: null, error: `The engine stopped: ${message}. Load the model again.` }),
-  );
+  services.onEngineCrash((message) => patch({ info: null, loading: null, error: `The engine stopped: ${message}. Load the model again.` }));
 
   const refreshCache = async () => {
     if (!services.cache.isCacheAvailable()) {
@@ -173,7 +171,17 @@ export function createModelSlice<T extends ModelSlices>(set: SliceSetter<T>, get
   };
 
   return {
-    info: null, source: null, loading: null, error: null, notice: null, cached: [], cacheError: null, builtins: null, builtinsError: null, urlDraft: '', actions,
+    info: null,
+    source: null,
+    loading: null,
+    error: null,
+    notice: null,
+    cached: [],
+    cacheError: null,
+    builtins: null,
+    builtinsError: null,
+    urlDraft: '',
+    actions,
   };
 }
 

@@ -13,10 +13,7 @@ import { checkRemoteHeader, httpRefusal } from './remoteHeader.ts';
 
 /** `builtin` without a name is the manifest's default model. */
 export type ModelRequest =
-  | { kind: 'url'; url: string }
-  | { kind: 'file'; file: File }
-  | { kind: 'cache'; name: string }
-  | { kind: 'builtin'; name?: string };
+  { kind: 'url'; url: string } | { kind: 'file'; file: File } | { kind: 'cache'; name: string } | { kind: 'builtin'; name?: string };
 
 export interface PreparedSource {
   source: ModelSource;
@@ -54,7 +51,12 @@ export async function prepareSource(
   return fromUrl(resolveModelUrl(request.url), services, signal, progress);
 }
 
-async function fromBuiltin(name: string | undefined, services: ModelServices, signal: AbortSignal, progress: (p: CopyProgress) => void): Promise<PreparedSource> {
+async function fromBuiltin(
+  name: string | undefined,
+  services: ModelServices,
+  signal: AbortSignal,
+  progress: (p: CopyProgress) => void,
+): Promise<PreparedSource> {
   const manifest = await services.builtins.manifest();
   const model = findBuiltinModel(manifest, name ?? manifest.default);
   const url = builtinModelUrl(manifest, model.name, services.builtins.base());
@@ -116,7 +118,11 @@ async function fromUrl(url: string, services: ModelServices, signal: AbortSignal
       signal,
       onProgress: (loadedBytes, totalBytes) => progress({ stage: 'download', loadedBytes, totalBytes: totalBytes || loadedBytes }),
     });
-    return { ...direct, source: { kind: 'file', file: saved.file, name: saved.model.name }, freshlyCached: saved.model.name } as PreparedSource;
+    return {
+      ...direct,
+      source: { kind: 'file', file: saved.file, name: saved.model.name },
+      freshlyCached: saved.model.name,
+    } as PreparedSource;
   } catch (err) {
     await response.body.cancel().catch(() => {}); // refused before reading: free the connection
     return notCached(direct, err);

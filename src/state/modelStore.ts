@@ -18,8 +18,17 @@ export function createModelSlices<T extends ModelLabSlices>(
   get: () => T,
   services: ModelServices = browserModelServices(),
 ): ModelLabSlices {
-  const probes = { runner: isProbeRunner(services.engine) ? services.engine : null, storage: browserProbeStorage, modelInfo: () => services.engine.info(), published: services.published };
-  return { model: createModelSlice(set, get, services), playground: createPlaygroundSlice(set, get, services), probes: createProbeSlice(set, get, probes) };
+  const probes = {
+    runner: isProbeRunner(services.engine) ? services.engine : null,
+    storage: browserProbeStorage,
+    modelInfo: () => services.engine.info(),
+    published: services.published,
+  };
+  return {
+    model: createModelSlice(set, get, services),
+    playground: createPlaygroundSlice(set, get, services),
+    probes: createProbeSlice(set, get, probes),
+  };
 }
 
 export const selectModel = (s: ModelLabSlices) => s.model;

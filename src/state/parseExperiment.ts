@@ -26,7 +26,13 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * 512 entries are under 9,000 values, and a link's JSON is under 25,000 characters (a message may quote
  * a longer bad value; its error says so).
  */
-export const EXPERIMENT_BUDGET: DataBudget = { maxNodes: 20_000, maxDepth: 6, maxArray: 1024, maxChars: 200_000, forbiddenKeys: FORBIDDEN_KEYS };
+export const EXPERIMENT_BUDGET: DataBudget = {
+  maxNodes: 20_000,
+  maxDepth: 6,
+  maxArray: 1024,
+  maxChars: 200_000,
+  forbiddenKeys: FORBIDDEN_KEYS,
+};
 
 function fail(message: string): never {
   throw new InvalidExperiment(message);
@@ -39,8 +45,7 @@ function record(value: unknown, path: string, allowed: readonly string[]): Recor
 }
 
 function oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
-  if (typeof value !== 'string' || !options.includes(value as T))
-    fail(`${path} must be one of ${options.join(', ')}, got ${quote(value)}`);
+  if (typeof value !== 'string' || !options.includes(value as T)) fail(`${path} must be one of ${options.join(', ')}, got ${quote(value)}`);
   return value as T;
 }
 
@@ -82,8 +87,7 @@ function parseGranularity(value: unknown): GranularitySettings {
     baseContext: integer(raw.baseContext, 'granularity.baseContext', 1, LIMITS.maxContext),
     targetContext: integer(raw.targetContext, 'granularity.targetContext', 1, LIMITS.maxContext),
   };
-  if (settings.targetContext <= settings.baseContext)
-    fail('granularity.targetContext must exceed granularity.baseContext');
+  if (settings.targetContext <= settings.baseContext) fail('granularity.targetContext must exceed granularity.baseContext');
   return settings;
 }
 
@@ -143,7 +147,9 @@ function shorten(message: string): string {
 export function serialiseExperiment(experiment: ExperimentState): Record<string, unknown> {
   return {
     v: EXPERIMENT_VERSION,
-    series: experiment.series.map(({ name, color, config, pretrained }) => (pretrained ? { name, color, config, pretrained: { ...pretrained } } : { name, color, config })),
+    series: experiment.series.map(({ name, color, config, pretrained }) =>
+      pretrained ? { name, color, config, pretrained: { ...pretrained } } : { name, color, config },
+    ),
     view: experiment.view,
     xScale: experiment.xScale,
     decayMetric: experiment.decayMetric,

@@ -17,13 +17,19 @@ export function presetFromSearch(search: string): UrlPreset {
   if (preset === null) return { kind: 'absent' };
   const definition = findPreset(preset);
   if (!definition) {
-    return { kind: 'invalid', error: `the preset parameter must be one of ${Object.keys(PRESET_TITLES).join(', ')}, got ${JSON.stringify(preset.slice(0, 40))}` };
+    return {
+      kind: 'invalid',
+      error: `the preset parameter must be one of ${Object.keys(PRESET_TITLES).join(', ')}, got ${JSON.stringify(preset.slice(0, 40))}`,
+    };
   }
   const { context } = definition;
   const rawCtx = params.get(PRESET_CTX_PARAM);
   const ctx = rawCtx === null ? context.default : Number(rawCtx);
   if (!(/^\d+$/.test(rawCtx ?? '0') && Number.isInteger(ctx) && ctx >= context.min && ctx <= context.max)) {
-    return { kind: 'invalid', error: `the ctx parameter must be an integer from ${context.min} to ${context.max}, got ${JSON.stringify(rawCtx!.slice(0, 20))}` };
+    return {
+      kind: 'invalid',
+      error: `the ctx parameter must be an integer from ${context.min} to ${context.max}, got ${JSON.stringify(rawCtx!.slice(0, 20))}`,
+    };
   }
   return { kind: 'ok', preset, ctx };
 }
@@ -60,7 +66,10 @@ export function presetSuite(preset: string, ctx: number, heldOut: readonly strin
  * function; `onInvalid` hears a parameter that fails validation, which then leaves the address.
  */
 export function connectPresetUrl(
-  store: StoreApi<ProbeSlices>, heldOut: () => Promise<string[]>, onInvalid: (error: string) => void, win: Window = window,
+  store: StoreApi<ProbeSlices>,
+  heldOut: () => Promise<string[]>,
+  onInvalid: (error: string) => void,
+  win: Window = window,
 ): () => void {
   const asked = presetFromSearch(win.location.search);
   if (asked.kind === 'invalid') {

@@ -3,7 +3,14 @@
 // A run goes to the engine worker (ProbeRunner) and its result is stored with its request, so a link
 // or a reload finds it again. The page and the embed protocol start runs through the same action.
 import type { ModelInfo } from '../engine/types.ts';
-import { presetModelMismatch, type ModelLabel, type SuiteRecord, type ProbeProgress, type ProbeRequest, type ProbeSuite } from '../probes/index.ts';
+import {
+  presetModelMismatch,
+  type ModelLabel,
+  type SuiteRecord,
+  type ProbeProgress,
+  type ProbeRequest,
+  type ProbeSuite,
+} from '../probes/index.ts';
 import { EMPTY_TRACK, trackProgress, type EtaTrack } from '../probes/eta.ts';
 import * as idb from '../storage/probe-results.ts';
 import type { StoredProbeResult } from '../storage/probe-results.ts';
@@ -109,13 +116,18 @@ export interface ProbeSlices {
 
 export const browserProbeStorage: ProbeStorage = idb;
 
-export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: SliceSetter<T>, get: () => T, services: ProbeServices): ProbeState {
+export function createProbeSlice<T extends ProbeSlices & ModelSlices>(
+  set: SliceSetter<T>,
+  get: () => T,
+  services: ProbeServices,
+): ProbeState {
   const patch = (change: Partial<ProbeState> | ((p: ProbeState) => Partial<ProbeState>)) =>
     set((s) => ({ probes: { ...s.probes, ...(typeof change === 'function' ? change(s.probes) : change) } }) as Partial<T>);
   const { storage } = services;
 
   const refresh = async () => {
-    if (!storage.isProbeStorageAvailable()) return patch({ storageError: 'This browser has no IndexedDB: results last until the page is closed.' });
+    if (!storage.isProbeStorageAvailable())
+      return patch({ storageError: 'This browser has no IndexedDB: results last until the page is closed.' });
     try {
       const stored = await storage.listProbeResults();
       // keep results of this session that could not be stored
@@ -134,7 +146,13 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     const info = await services.modelInfo().catch(() => undefined); // a dead engine is reported by its crash listener
     if (info === undefined || !before || get().model.info !== before) return;
     if (info && info.context !== before.context) set((s) => ({ model: { ...s.model, info } }) as Partial<T>);
-    if (!info) set((s) => ({ model: { ...s.model, info: null, error: 'The model could not be loaded again after the probe: load it again.' } }) as Partial<T>);
+    if (!info)
+      set(
+        (s) =>
+          ({
+            model: { ...s.model, info: null, error: 'The model could not be loaded again after the probe: load it again.' },
+          }) as Partial<T>,
+      );
   };
 
   const run = async (request: ProbeRequest, options: RunOptions = {}): Promise<ProbeOutcome> => {
@@ -147,14 +165,23 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     if (get().probes.running) return fail('A probe is already running; cancel it or wait for it to finish.');
     if (!get().model.info) return fail('Load a model first: the probes run on the loaded model.');
     const startedAt = performance.now();
-    patch({ running: { request, progress: null, startedAt, speed: EMPTY_TRACK, step: options.step }, error: null, notice: null, pending: null });
+    patch({
+      running: { request, progress: null, startedAt, speed: EMPTY_TRACK, step: options.step },
+      error: null,
+      notice: null,
+      pending: null,
+    });
     try {
       const userText = options.userText ?? get().probes.userText;
-      const result = await runner.runProbe(request, { userText: userText || undefined, modelSource: get().model.source ?? undefined }, (progress) => {
-        const speed = (track: EtaTrack) => trackProgress(track, { at: performance.now(), done: progress.done });
-        patch((p) => (p.running ? { running: { ...p.running, progress, speed: speed(p.running.speed) } } : {}));
-        options.onProgress?.(progress);
-      });
+      const result = await runner.runProbe(
+        request,
+        { userText: userText || undefined, modelSource: get().model.source ?? undefined },
+        (progress) => {
+          const speed = (track: EtaTrack) => trackProgress(track, { at: performance.now(), done: progress.done });
+          patch((p) => (p.running ? { running: { ...p.running, progress, speed: speed(p.running.speed) } } : {}));
+          options.onProgress?.(progress);
+        },
+      );
       const record: StoredProbeResult = {
         id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
         request,
@@ -162,9 +189,15 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
         result,
         runMs: performance.now() - startedAt,
       };
-      patch((p) => ({ results: [record, ...p.results], selectedId: options.step ? p.selectedId : record.id, suite: options.step ? p.suite : null }));
+      patch((p) => ({
+        results: [record, ...p.results],
+        selectedId: options.step ? p.selectedId : record.id,
+        suite: options.step ? p.suite : null,
+      }));
       if (storage.isProbeStorageAvailable()) {
-        await storage.saveProbeResult(record).catch((err: unknown) => patch({ storageError: `The result was not stored: ${errorMessage(err)}` }));
+        await storage
+          .saveProbeResult(record)
+          .catch((err: unknown) => patch({ storageError: `The result was not stored: ${errorMessage(err)}` }));
       }
       return { ok: true, record };
     } catch (err) {
@@ -196,7 +229,11 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
       if (resultIds[index] !== null) continue;
       const outcome = await run(request, { step: { index, count: suite.requests.length, title: suite.title } });
       if (!outcome.ok) return outcome;
-      patch((p) => (p.suite?.suite === suite ? { suite: { suite, resultIds: p.suite.resultIds.map((id, i) => (i === index ? outcome.record.id : id)) } } : {}));
+      patch((p) =>
+        p.suite?.suite === suite
+          ? { suite: { suite, resultIds: p.suite.resultIds.map((id, i) => (i === index ? outcome.record.id : id)) } }
+          : {},
+      );
     }
     return { ok: true as const };
   };
@@ -224,7 +261,9 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
     remove: async (id) => {
       patch((p) => ({ results: p.results.filter((r) => r.id !== id), selectedId: p.selectedId === id ? null : p.selectedId }));
       if (!storage.isProbeStorageAvailable()) return;
-      await storage.deleteProbeResult(id).catch((err: unknown) => patch({ storageError: `Could not delete the result: ${errorMessage(err)}` }));
+      await storage
+        .deleteProbeResult(id)
+        .catch((err: unknown) => patch({ storageError: `Could not delete the result: ${errorMessage(err)}` }));
     },
     refresh,
     open: async (request) => {
@@ -238,21 +277,43 @@ export function createProbeSlice<T extends ProbeSlices & ModelSlices>(set: Slice
   };
 
   return {
-    running: null, results: [], selectedId: null, pending: null, suite: null, pendingSuite: null, error: null, notice: null, storageError: null, userText: '', actions,
+    running: null,
+    results: [],
+    selectedId: null,
+    pending: null,
+    suite: null,
+    pendingSuite: null,
+    error: null,
+    notice: null,
+    storageError: null,
+    userText: '',
+    actions,
   };
 }
 
 function publishedSuite(record: SuiteRecord): PublishedSuite {
   const records = record.runs.map((run, i): StoredProbeResult => ({
-    id: `published:${record.preset}:${record.ctx}:${i}`, request: run.request, key: idb.requestKey(run.request), result: run.result, runMs: run.runMs,
+    id: `published:${record.preset}:${record.ctx}:${i}`,
+    request: run.request,
+    key: idb.requestKey(run.request),
+    result: run.result,
+    runMs: run.runMs,
   }));
-  return { device: record.device, measuredAt: record.measuredAt, commit: record.commit, model: record.model, kvCache: record.kvCache, records };
+  return {
+    device: record.device,
+    measuredAt: record.measuredAt,
+    commit: record.commit,
+    model: record.model,
+    kvCache: record.kvCache,
+    records,
+  };
 }
 
 function mergeNewestFirst(stored: StoredProbeResult[], inMemory: StoredProbeResult[]): StoredProbeResult[] {
   const ids = new Set(stored.map((r) => r.id));
-  return [...inMemory.filter((r) => !ids.has(r.id)), ...stored]
-    .sort((a, b) => b.result.provenance.finishedAt.localeCompare(a.result.provenance.finishedAt));
+  return [...inMemory.filter((r) => !ids.has(r.id)), ...stored].sort((a, b) =>
+    b.result.provenance.finishedAt.localeCompare(a.result.provenance.finishedAt),
+  );
 }
 
 export const selectProbes = (s: ProbeSlices) => s.probes;

@@ -27,22 +27,29 @@ const FILE_NAME = /^[a-z0-9.-]+\.json$/;
 export async function assemblePublished(record: unknown, read: (file: string) => Promise<unknown>): Promise<unknown> {
   const runs = (record as { runs?: unknown }).runs;
   if (!Array.isArray(runs)) return record;
-  const whole = await Promise.all(runs.map(async (run: { result?: object; seriesFiles?: unknown }) => {
-    if (run?.seriesFiles === undefined) return run;
-    const files = run.seriesFiles;
-    if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !FILE_NAME.test(f))) throw new Error('the published run names a series file that is not a plain .json name');
-    const parts = await Promise.all(files.map((f: string) => read(f)));
-    if (parts.some((p) => !Array.isArray(p))) throw new Error('a published series file does not hold a list of series');
-    const { seriesFiles: _files, ...rest } = run;
-    return { ...rest, result: { ...run.result, series: (parts as unknown[][]).flat() } };
-  }));
+  const whole = await Promise.all(
+    runs.map(async (run: { result?: object; seriesFiles?: unknown }) => {
+      if (run?.seriesFiles === undefined) return run;
+      const files = run.seriesFiles;
+      if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !FILE_NAME.test(f)))
+        throw new Error('the published run names a series file that is not a plain .json name');
+      const parts = await Promise.all(files.map((f: string) => read(f)));
+      if (parts.some((p) => !Array.isArray(p))) throw new Error('a published series file does not hold a list of series');
+      const { seriesFiles: _files, ...rest } = run;
+      return { ...rest, result: { ...run.result, series: (parts as unknown[][]).flat() } };
+    }),
+  );
   return { ...(record as object), runs: whole };
 }
 
 /** The page's published runs, fetched from `base()` (the page's public folder) on first use. */
 export function webPublishedRuns(base: () => string, fetcher: typeof fetch = (...args) => fetch(...args)): PublishedRuns {
   let index: Promise<PublishedEntry[]> | null = null;
-  const entries = () => (index ??= fetcher(new URL('results/index.json', base())).then((r) => (r.ok ? r.json() as Promise<PublishedEntry[]> : []), () => []));
+  const entries = () =>
+    (index ??= fetcher(new URL('results/index.json', base())).then(
+      (r) => (r.ok ? (r.json() as Promise<PublishedEntry[]>) : []),
+      () => [],
+    ));
   const find = async (preset: string, ctx: number) => {
     const entry = (await entries()).find((e) => e.preset === preset && e.ctx === ctx);
     if (!entry || !FILE_NAME.test(entry.file)) return null;
@@ -55,6 +62,10 @@ export function webPublishedRuns(base: () => string, fetcher: typeof fetch = (..
     if (!revived.ok) throw new Error(revived.error);
     return revived;
   };
-  const contexts = async (preset: string) => (await entries()).filter((e) => e.preset === preset).map((e) => e.ctx).sort((a, b) => a - b);
+  const contexts = async (preset: string) =>
+    (await entries())
+      .filter((e) => e.preset === preset)
+      .map((e) => e.ctx)
+      .sort((a, b) => a - b);
   return Object.assign(find, { contexts });
 }

@@ -33,9 +33,7 @@ export function encodeExperimentParam(experiment: ExperimentState): string {
 
 /** What the URL asks for: nothing (use the default), a valid experiment, or a problem to show. */
 export type UrlExperiment =
-  | { kind: 'absent'; view?: ViewId }
-  | { kind: 'ok'; experiment: ExperimentState }
-  | { kind: 'invalid'; error: string; view?: ViewId };
+  { kind: 'absent'; view?: ViewId } | { kind: 'ok'; experiment: ExperimentState } | { kind: 'invalid'; error: string; view?: ViewId };
 
 function readView(params: URLSearchParams): { view?: ViewId; error?: string } {
   const view = params.get('view');

@@ -18,7 +18,12 @@ export function experimentFromLocation(
   try {
     decoded = decode(search);
   } catch (err) {
-    decoded = { kind: 'invalid', error: `it could not be read (${String((err as Error)?.message ?? err).replace(/\s+/g, ' ').slice(0, 200)})` };
+    decoded = {
+      kind: 'invalid',
+      error: `it could not be read (${String((err as Error)?.message ?? err)
+        .replace(/\s+/g, ' ')
+        .slice(0, 200)})`,
+    };
   }
   if (decoded.kind === 'ok') return { experiment: decoded.experiment };
   const fallback = defaultExperiment();

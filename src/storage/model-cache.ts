@@ -123,7 +123,10 @@ export function cacheFileName(raw: string): string {
   } catch {
     // not a URL: a plain file name
   }
-  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 120);
   if (!cleaned) return 'model.gguf';
   return cleaned.endsWith(META_SUFFIX) ? cleaned + '.gguf' : cleaned;
 }

@@ -27,7 +27,7 @@ export function tokenizeSpm(text: string, vocab: Vocabulary, byteTokens: Int32Ar
   const prev = new Int32Array(capacity);
   const next = new Int32Array(capacity);
   let count = 0;
-  for (let offset = 0; offset < text.length; ) {
+  for (let offset = 0; offset < text.length;) {
     const width = text.codePointAt(offset)! > 0xffff ? 2 : 1;
     start[count] = offset;
     len[count] = width;
@@ -54,7 +54,9 @@ export function tokenizeSpm(text: string, vocab: Vocabulary, byteTokens: Int32Ar
     for (const byte of utf8.encode(piece)) {
       const byteId = byteTokens[byte];
       if (byteId < 0) {
-        throw new TokenizerError(`cannot encode '${piece}': the vocabulary has no byte token <0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+        throw new TokenizerError(
+          `cannot encode '${piece}': the vocabulary has no byte token <0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`,
+        );
       }
       out.push(byteId);
     }

@@ -49,8 +49,17 @@ const KEY = 'tokenizer.ggml.';
 // Token texts llama.cpp treats as end of generation, forcing them to CONTROL whatever the file says
 // (the Llama-family subset of its list in llama_vocab::impl::load).
 const END_OF_GENERATION_TEXTS = [
-  '<|eot_id|>', '<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<|end_of_text|>',
-  '</s>', '<eos>', '<EOT>', '_<EOT>',
+  '<|eot_id|>',
+  '<|eom_id|>',
+  '<|im_end|>',
+  '<|end|>',
+  '<end_of_turn>',
+  '<|endoftext|>',
+  '<|end_of_text|>',
+  '</s>',
+  '<eos>',
+  '<EOT>',
+  '_<EOT>',
 ];
 
 export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
@@ -94,9 +103,10 @@ export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
   const mergeRanks = model === 'gpt2' ? readMerges(metadata) : new Map<string, number>();
 
   const preKind = model === 'gpt2' ? preTokenizerKind(pre)! : undefined;
-  const defaults = model === 'llama'
-    ? { bos: 1, eos: 2, unk: 0, addBos: true, addSpacePrefix: true }
-    : { bos: 11, eos: 11, unk: null, addBos: preKind!.addBos, addSpacePrefix: false };
+  const defaults =
+    model === 'llama'
+      ? { bos: 1, eos: 2, unk: 0, addBos: true, addSpacePrefix: true }
+      : { bos: 11, eos: 11, unk: null, addBos: preKind!.addBos, addSpacePrefix: false };
 
   const bos = readTokenId(metadata, 'bos_token_id', defaults.bos, n);
   const eos = readTokenId(metadata, 'eos_token_id', defaults.eos, n);
@@ -125,8 +135,23 @@ export function readVocabulary(metadata: Map<string, unknown>): Vocabulary {
   }
 
   return {
-    model, pre, tokens, scores, types, tokenToId, mergeRanks, bos, eos, unk, pad, endOfGeneration,
-    addBos, addEos, addSpacePrefix, ignoreMerges: preKind?.ignoreMerges ?? false, chatTemplate: template ?? null,
+    model,
+    pre,
+    tokens,
+    scores,
+    types,
+    tokenToId,
+    mergeRanks,
+    bos,
+    eos,
+    unk,
+    pad,
+    endOfGeneration,
+    addBos,
+    addEos,
+    addSpacePrefix,
+    ignoreMerges: preKind?.ignoreMerges ?? false,
+    chatTemplate: template ?? null,
   };
 }
 
@@ -195,7 +220,12 @@ function readStringArray(metadata: Map<string, unknown>, key: string, required: 
 function readNumberArray(metadata: Map<string, unknown>, key: string): ArrayLike<number> | undefined {
   const value = metadata.get(key);
   if (value === undefined) return undefined;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) {
+  if (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    !(value instanceof BigInt64Array) &&
+    !(value instanceof BigUint64Array)
+  ) {
     return value as unknown as ArrayLike<number>;
   }
   if (!Array.isArray(value)) throw new TokenizerError(`${key} must be an array of numbers, got ${describe(value)}`);

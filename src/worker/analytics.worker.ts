@@ -4,7 +4,6 @@ import { expose } from 'comlink';
 import { baseContextSweep, firstNegativeDistance, minBase, type MinBaseOptions, type RopeConfig } from '../rope/index.ts';
 import type { MinBaseAnswer } from './analytics-api.ts';
 
-
 const api = {
   sweep(headDim: number, bases: number[], maxDistance: number) {
     return baseContextSweep(headDim, bases, maxDistance);

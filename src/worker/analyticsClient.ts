@@ -33,7 +33,10 @@ export function createAnalyticsClient(): AnalyticsClient {
     },
     minBase(headDim, context, options) {
       // comlink's Remote distributes over the union; the answer is the same MinBaseAnswer
-      return memo(`min|${headDim}|${context}|${JSON.stringify(options)}`, () => worker().minBase(headDim, context, options) as Promise<MinBaseAnswer>);
+      return memo(
+        `min|${headDim}|${context}|${JSON.stringify(options)}`,
+        () => worker().minBase(headDim, context, options) as Promise<MinBaseAnswer>,
+      );
     },
     firstNegative(config, maxDistance) {
       return memo(`neg|${JSON.stringify(config)}|${maxDistance}`, () => worker().firstNegative(config, maxDistance));

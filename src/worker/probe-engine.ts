@@ -11,7 +11,15 @@ import { builtinModelUrl, builtinRef, findBuiltinModel, parseBuiltinRef, type Bu
 import { webBuiltinCatalog, type BuiltinCatalog } from '../models/manifest-web.ts';
 import { vocabularyKey } from '../models/vocabulary.ts';
 import {
-  hasProbeHooks, modelSwitcher, runProbeRequest, type LoadedModel, type ModelLabel, type ProbeContext, type ProbeProgress, type ProbeRequest, type ProbeResult,
+  hasProbeHooks,
+  modelSwitcher,
+  runProbeRequest,
+  type LoadedModel,
+  type ModelLabel,
+  type ProbeContext,
+  type ProbeProgress,
+  type ProbeRequest,
+  type ProbeResult,
 } from '../probes/index.ts';
 import { contextNeeded, type ProbeInputs, type ProbeRunner } from './probe-protocol.ts';
 
@@ -19,7 +27,10 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
   #home: { source: ModelSource; options: LoadOptions } | null = null;
   #running: AbortController | null = null;
 
-  constructor(host: EngineHost, private readonly builtins: BuiltinCatalog = webBuiltinCatalog()) {
+  constructor(
+    host: EngineHost,
+    private readonly builtins: BuiltinCatalog = webBuiltinCatalog(),
+  ) {
     super(host);
   }
 
@@ -45,7 +56,10 @@ export class ProbingEngine extends WebGpuEngine implements ProbeRunner {
       const homeInfo = await this.info();
       // A context the page's model cannot be reloaded with is refused before anything is unloaded.
       if (homeInfo && homeInfo.context < needed && request.variants.some((v) => v.model === undefined)) await this.checkContext(needed);
-      const home: LoadedModel | null = homeInfo && { label: await this.#homeLabel(homeInfo, inputs.modelSource), vocabulary: vocabularyKey(this.tokenizer()) };
+      const home: LoadedModel | null = homeInfo && {
+        label: await this.#homeLabel(homeInfo, inputs.modelSource),
+        vocabulary: vocabularyKey(this.tokenizer()),
+      };
       switcher = modelSwitcher(async (ref) => {
         onProgress?.({ ...last, label: `loading ${ref ?? home?.label.name ?? 'the model'}` });
         return ref === null ? this.#reloadHome(needed, home) : this.#loadBuiltin(ref, needed);

@@ -7,8 +7,7 @@ export const NO_WEBGPU =
   'chrome://flags/#enable-unsafe-webgpu (and #enable-vulkan on Linux). In Firefox it is on by default on ' +
   'Windows from version 141; elsewhere set dom.webgpu.enabled to true in about:config.';
 
-export const NO_SECURE_CONTEXT =
-  'WebGPU only works on secure pages: open the lab over https:// or from localhost.';
+export const NO_SECURE_CONTEXT = 'WebGPU only works on secure pages: open the lab over https:// or from localhost.';
 
 export const NO_ADAPTER =
   'WebGPU is available but found no usable GPU adapter (the GPU may be blocklisted or its driver too old). ' +

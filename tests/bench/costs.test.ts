@@ -36,17 +36,26 @@ describe('dispatch costs', () => {
   it('matmul: the weights once, inputs and outputs per token; ffn_down also reads the residual it adds to', () => {
     // ffn_down: 64 rows × 128 cols Q8_0 = 64 × (4 × 32 + 2 × 4 bytes of scales = 136 → 144) = 9216 bytes; 3 tokens
     expect(dispatchCost('matmul blk.0.ffn_down.weight', 3, 10, [1, 1, 1], dims, matrices)).toEqual({
-      kernel: 'matmul ffn_down Q8_0', bytesRead: 9216 + 3 * 128 * 4 + 3 * 64 * 4, bytesWritten: 3 * 64 * 4, flops: 2 * 3 * 64 * 128,
+      kernel: 'matmul ffn_down Q8_0',
+      bytesRead: 9216 + 3 * 128 * 4 + 3 * 64 * 4,
+      bytesWritten: 3 * 64 * 4,
+      flops: 2 * 3 * 64 * 128,
     });
     expect(dispatchCost('matmul blk.0.attn_q.weight', 1, 0, [1, 1, 1], dims, matrices)).toEqual({
-      kernel: 'matmul attn_q Q8_0', bytesRead: 64 * 80 + 64 * 4, bytesWritten: 64 * 4, flops: 2 * 64 * 64,
+      kernel: 'matmul attn_q Q8_0',
+      bytesRead: 64 * 80 + 64 * 4,
+      bytesWritten: 64 * 4,
+      flops: 2 * 64 * 64,
     });
   });
 
   it('a fused decode product of stacked matrices: all their weights; gate+up writes one SwiGLU output per pair', () => {
     // gate and up: 128 rows × 64 cols Q8_0 = 128 × 80 = 10240 bytes each; one token
     expect(dispatchCost('matmul blk.0.ffn_gate.weight+blk.0.ffn_up.weight', 1, 7, [1, 1, 1], dims, matrices)).toEqual({
-      kernel: 'matmul ffn_gate+ffn_up Q8_0', bytesRead: 2 * 10240 + 64 * 4, bytesWritten: 128 * 4, flops: 2 * 256 * 64 + 5 * 128,
+      kernel: 'matmul ffn_gate+ffn_up Q8_0',
+      bytesRead: 2 * 10240 + 64 * 4,
+      bytesWritten: 128 * 4,
+      flops: 2 * 256 * 64 + 5 * 128,
     });
   });
 
@@ -61,7 +70,9 @@ describe('dispatch costs', () => {
   });
 
   it('names the matrix it has no shape for', () => {
-    expect(() => dispatchCost('matmul blk.9.attn_k.weight', 1, 0, [1, 1, 1], dims, matrices)).toThrow(/no shape for matrix blk\.9\.attn_k\.weight/);
+    expect(() => dispatchCost('matmul blk.9.attn_k.weight', 1, 0, [1, 1, 1], dims, matrices)).toThrow(
+      /no shape for matrix blk\.9\.attn_k\.weight/,
+    );
   });
 
   it('decode bytes per token: every matrix but the embedding, one embedding row, the KV cache up to the context', () => {

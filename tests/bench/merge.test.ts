@@ -5,16 +5,41 @@ import type { BenchReport } from '../../bench/report.ts';
 import type { ModelRun } from '../../bench/measure.ts';
 
 const run = (shape: string, type: string, decode: [number, number][], prefill: [number, number][]): ModelRun => ({
-  shape, type, status: 'measured', fileBytes: 0, gpuWeightBytes: 0, estimatedGpuBytes: 0,
+  shape,
+  type,
+  status: 'measured',
+  fileBytes: 0,
+  gpuWeightBytes: 0,
+  estimatedGpuBytes: 0,
   decode: decode.map(([context, tps]) => ({
-    context, steps: 8, kvCache: 'f32', tokensPerSecond: tps, msPerToken: 1000 / tps, cpuMsPerStep: 0.1, bytesPerToken: 1, rooflineTokensPerSecond: 1000, fractionOfRoofline: tps / 1000,
+    context,
+    steps: 8,
+    kvCache: 'f32',
+    tokensPerSecond: tps,
+    msPerToken: 1000 / tps,
+    cpuMsPerStep: 0.1,
+    bytesPerToken: 1,
+    rooflineTokensPerSecond: 1000,
+    fractionOfRoofline: tps / 1000,
   })),
   prefill: prefill.map(([tokens, tps]) => ({ tokens, method: 'full', kvCache: 'f32', tokensPerSecond: tps, timeToFirstTokenMs: 2000 })),
 });
 
 const ours: BenchReport = {
-  schema: 'rope-lab-bench/1', date: '2026-11-24T12:00:00.000Z', commit: 'abcdef0123456789', command: '',
-  device: { description: 'nvidia hopper (NVIDIA H100 80GB HBM3)', vendor: 'nvidia', architecture: 'hopper', name: 'H100', software: false, timestampQuery: true, maxStorageBufferBindingSize: 0, maxBufferSize: 0 },
+  schema: 'rope-lab-bench/1',
+  date: '2026-11-24T12:00:00.000Z',
+  commit: 'abcdef0123456789',
+  command: '',
+  device: {
+    description: 'nvidia hopper (NVIDIA H100 80GB HBM3)',
+    vendor: 'nvidia',
+    architecture: 'hopper',
+    name: 'H100',
+    software: false,
+    timestampQuery: true,
+    maxStorageBufferBindingSize: 0,
+    maxBufferSize: 0,
+  },
   fp32PeakTflops: 66.9,
   copy: { bytesCopied: 2 ** 30, repetitions: 20, gbPerSecond: 2800, timing: 'timestamp-query' },
   matvec: [
@@ -22,7 +47,18 @@ const ours: BenchReport = {
     { type: 'q4_0', rows: 14336, cols: 4096, kernel: 'matmul.wgsl', baseline: 'naive', bytes: 1, gbPerSecond: 100, fractionOfCopy: 0.04 },
   ],
   models: [
-    run('1B', 'q4_0', [[512, 301], [4096, 250]], [[512, 12619.2], [32768, 3743.7]]),
+    run(
+      '1B',
+      'q4_0',
+      [
+        [512, 301],
+        [4096, 250],
+      ],
+      [
+        [512, 12619.2],
+        [32768, 3743.7],
+      ],
+    ),
     run('8B', 'q4_0', [[4096, 300]], []),
     { ...run('8B', 'f16', [], []), status: 'skipped', reason: 'too big' },
     { ...run('1B', 'q4_0', [[512, 5]], [[512, 6]]), baseline: 'naive matmul' }, // neither a target's number nor compared
@@ -31,10 +67,30 @@ const ours: BenchReport = {
 };
 
 const peer: PeerReport = {
-  schema: 'rope-lab-bench-peer/1', device: 'NVIDIA H100 80GB HBM3',
+  schema: 'rope-lab-bench-peer/1',
+  device: 'NVIDIA H100 80GB HBM3',
   runs: [
-    { shape: '1B', attention: 'eager', decode: [{ context: 512, tokensPerSecond: 100 }, { context: 4096, tokensPerSecond: 125 }], prefill: [{ tokens: 512, tokensPerSecond: 20000 }, { tokens: 32768, error: 'out of memory' }] },
-    { shape: '1B', attention: 'sdpa', decode: [{ context: 512, tokensPerSecond: 150.5 }], prefill: [{ tokens: 512, tokensPerSecond: 40000 }, { tokens: 32768, tokensPerSecond: 7487.4 }] },
+    {
+      shape: '1B',
+      attention: 'eager',
+      decode: [
+        { context: 512, tokensPerSecond: 100 },
+        { context: 4096, tokensPerSecond: 125 },
+      ],
+      prefill: [
+        { tokens: 512, tokensPerSecond: 20000 },
+        { tokens: 32768, error: 'out of memory' },
+      ],
+    },
+    {
+      shape: '1B',
+      attention: 'sdpa',
+      decode: [{ context: 512, tokensPerSecond: 150.5 }],
+      prefill: [
+        { tokens: 512, tokensPerSecond: 40000 },
+        { tokens: 32768, tokensPerSecond: 7487.4 },
+      ],
+    },
   ],
 };
 

@@ -12,7 +12,11 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('npm run bench', () => {
   it('reports copy bandwidth, matvec, prefill, decode, per-kernel times and memory as JSON', async () => {
-    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16'], { cwd: ROOT, env: { ...process.env, BENCH_COMMIT: 'test-commit' }, maxBuffer: 2 ** 26 });
+    const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', '--small', '--json', '--shapes', 'tiny', '--copy-mib', '16'], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_COMMIT: 'test-commit' },
+      maxBuffer: 2 ** 26,
+    });
     const r = JSON.parse(stdout) as BenchReport;
     expect(r.schema).toBe('rope-lab-bench/1');
     expect(r.commit).toBe('test-commit');
@@ -23,9 +27,15 @@ describe('npm run bench', () => {
 
     const files = ['matvec_vec4.wgsl', 'matvec.wgsl', 'matmul.wgsl'];
     const int8 = (t: string) => (t === 'f16' ? [] : [`${t} matvec_int8.wgsl`]);
-    expect(r.matvec.map((m) => `${m.type} ${m.kernel}`)).toEqual(['q4_0', 'q8_0', 'f16'].flatMap((t) => [...int8(t), ...files.map((k) => `${t} ${k}`)]));
+    expect(r.matvec.map((m) => `${m.type} ${m.kernel}`)).toEqual(
+      ['q4_0', 'q8_0', 'f16'].flatMap((t) => [...int8(t), ...files.map((k) => `${t} ${k}`)]),
+    );
     // Q4_0's and Q8_0's engine kernel takes int8 x; the f32 kernel is a baseline there, the engine's kernel for F16
-    expect(r.matvec.filter((m) => !m.baseline).map((m) => `${m.type} ${m.kernel}`)).toEqual(['q4_0 matvec_int8.wgsl', 'q8_0 matvec_int8.wgsl', 'f16 matvec_vec4.wgsl']);
+    expect(r.matvec.filter((m) => !m.baseline).map((m) => `${m.type} ${m.kernel}`)).toEqual([
+      'q4_0 matvec_int8.wgsl',
+      'q8_0 matvec_int8.wgsl',
+      'f16 matvec_vec4.wgsl',
+    ]);
     for (const m of r.matvec) {
       expect(m.error).toBeUndefined();
       expect(m.gbPerSecond).toBeGreaterThan(0);
@@ -37,7 +47,10 @@ describe('npm run bench', () => {
     const m = r.models[0];
     expect(m).toMatchObject({ shape: 'tiny', type: 'q4_0', status: 'measured' });
     expect(m.loadSeconds).toBeGreaterThan(0);
-    expect(m.prefill.map((p) => [p.tokens, p.method, p.kvCache])).toEqual([[64, 'full', 'f32'], [128, 'sampled', 'f16']]);
+    expect(m.prefill.map((p) => [p.tokens, p.method, p.kvCache])).toEqual([
+      [64, 'full', 'f32'],
+      [128, 'sampled', 'f16'],
+    ]);
     for (const p of m.prefill) {
       expect(p.error).toBeUndefined();
       expect(p.tokensPerSecond).toBeGreaterThan(0);
@@ -67,18 +80,42 @@ describe('npm run bench', () => {
   }, 180_000);
 
   it('skips a combination estimated not to fit the memory allowed, saying why', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--small', '--json', '--shapes', 'tiny', '--types', 'f32',
-      '--memory-gib', '0.001', '--no-matvec', '--no-baselines', '--copy-mib', '1'], { cwd: ROOT, maxBuffer: 2 ** 26 });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/run.ts',
+        '--small',
+        '--json',
+        '--shapes',
+        'tiny',
+        '--types',
+        'f32',
+        '--memory-gib',
+        '0.001',
+        '--no-matvec',
+        '--no-baselines',
+        '--copy-mib',
+        '1',
+      ],
+      { cwd: ROOT, maxBuffer: 2 ** 26 },
+    );
     const [m] = (JSON.parse(stdout) as BenchReport).models;
     expect(m).toMatchObject({ shape: 'tiny', type: 'f32', status: 'skipped', prefill: [], decode: [] });
-    expect(m.reason).toBe(`needs about ${(m.estimatedGpuBytes / 2 ** 20).toFixed(1)} MiB of GPU memory, more than the 1.0 MiB allowed (--memory-gib)`);
+    expect(m.reason).toBe(
+      `needs about ${(m.estimatedGpuBytes / 2 ** 20).toFixed(1)} MiB of GPU memory, more than the 1.0 MiB allowed (--memory-gib)`,
+    );
     // the tiny model's F32 weights: 2 layers of q, o (256²), k, v (128 × 256: 2 of 4 heads) and the FFN (3 × 256 × 512),
     // plus token_embd and output (512 × 256)
     expect(m.gpuWeightBytes).toBe((2 * (2 * 256 * 256 + 2 * 128 * 256 + 3 * 256 * 512) + 2 * 512 * 256) * 4);
   });
 
   it('exits 2 with one line naming a bad option', async () => {
-    const failed = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--shapes', '70B'], { cwd: ROOT }).then(() => null, (err: { code: number; stderr: string }) => err);
+    const failed = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--shapes', '70B'], { cwd: ROOT }).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr.trim()).toBe("bench: --shapes: unknown '70B' (known: stories15M, 1B, 8B, tiny)");
   });

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { runLabCli } from '../helpers/cli-runners.ts';
 
-
 describe('lab CLI', () => {
   it('lists every module of src/cli/commands/ exactly once', () => {
-    const files = readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+    const files = readdirSync('src/cli/commands')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3));
     expect(Object.keys(COMMANDS).sort()).toEqual(files.sort());
   });
   it('prints JSON with --json', () => {

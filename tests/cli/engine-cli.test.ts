@@ -11,12 +11,28 @@ import { greedyReference, openStories, referenceChunkScorer } from '../helpers/e
 import { requireTestFiles, sharedModel, STORIES_GGUF, STORIES_GREEDY_REF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 import { runLabCli } from '../helpers/cli-runners.ts';
 
-const haveModels = requireTestFiles('lab generate / lab ppl', STORIES_GGUF, sharedModel('stories260K-Q8_0.gguf'), STORIES_GREEDY_REF, TINYSTORIES_TEXT);
-
+const haveModels = requireTestFiles(
+  'lab generate / lab ppl',
+  STORIES_GGUF,
+  sharedModel('stories260K-Q8_0.gguf'),
+  STORIES_GREEDY_REF,
+  TINYSTORIES_TEXT,
+);
 
 describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
   it('generate --temperature 0 from an empty prompt gives the reference greedy ids', () => {
-    const r = runLabCli('generate', '--model', sharedModel('stories260K-Q8_0.gguf'), '--prompt', '', '--temperature', '0', '--max-tokens', '12', '--json');
+    const r = runLabCli(
+      'generate',
+      '--model',
+      sharedModel('stories260K-Q8_0.gguf'),
+      '--prompt',
+      '',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '12',
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { tokens: number[]; text: string; tokensPerSecond: number };
     expect(out.tokens).toEqual(greedyReference().greedy_ids.slice(0, 12));
@@ -25,14 +41,44 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
   });
 
   it('generate after a prompt keeps the space that separates the continuation from it', () => {
-    const r = runLabCli('generate', '--model', STORIES_GGUF, '--prompt', 'Once upon a', '--temperature', '0', '--max-tokens', '2', '--json');
+    const r = runLabCli(
+      'generate',
+      '--model',
+      STORIES_GGUF,
+      '--prompt',
+      'Once upon a',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '2',
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { text: string }).text).toMatch(/^ time/);
   });
 
   it('generate with a seed is reproducible and differs across seeds', () => {
-    const run = (seed: string) => JSON.parse(runLabCli('generate', '--model', STORIES_GGUF, '--prompt', 'Once', '--temperature', '1',
-      '--top-k', '40', '--top-p', '0.95', '--seed', seed, '--max-tokens', '16', '--json').stdout).tokens as number[];
+    const run = (seed: string) =>
+      JSON.parse(
+        runLabCli(
+          'generate',
+          '--model',
+          STORIES_GGUF,
+          '--prompt',
+          'Once',
+          '--temperature',
+          '1',
+          '--top-k',
+          '40',
+          '--top-p',
+          '0.95',
+          '--seed',
+          seed,
+          '--max-tokens',
+          '16',
+          '--json',
+        ).stdout,
+      ).tokens as number[];
     const a = run('1');
     expect(run('1')).toEqual(a);
     expect(run('2')).not.toEqual(a);
@@ -80,7 +126,10 @@ describe.skipIf(!haveModels)('lab generate / lab ppl', () => {
     ] as const) {
       const r = runLabCli(...args);
       expect(r.status).toBe(2);
-      const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('lab:'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('lab:'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
     }

@@ -60,10 +60,16 @@ describe('the Vulkan check before Dawn', () => {
 
   it('points Wayland at no display where there is no session, so libwayland prints nothing', async () => {
     const env: Record<string, string | undefined> = {};
-    await cliGpu(host({ env }), vi.fn(async () => ({}) as GPU));
+    await cliGpu(
+      host({ env }),
+      vi.fn(async () => ({}) as GPU),
+    );
     expect(env.WAYLAND_DISPLAY).toBe('/nonexistent/wayland-0');
     const session = { XDG_RUNTIME_DIR: '/run/user/1000' };
-    await cliGpu(host({ env: session }), vi.fn(async () => ({}) as GPU));
+    await cliGpu(
+      host({ env: session }),
+      vi.fn(async () => ({}) as GPU),
+    );
     expect(session).toEqual({ XDG_RUNTIME_DIR: '/run/user/1000' });
   });
 
@@ -85,9 +91,16 @@ describe('the Vulkan check before Dawn', () => {
 });
 
 const generate = (env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'generate', '--model', 'builtin:stage1', '--max-tokens', '1', '--json'], {
-    encoding: 'utf8', env, timeout: 150_000, killSignal: 'SIGKILL', // under the test's 180 s, so a hang is reported as one
-  });
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'generate', '--model', 'builtin:stage1', '--max-tokens', '1', '--json'],
+    {
+      encoding: 'utf8',
+      env,
+      timeout: 150_000,
+      killSignal: 'SIGKILL', // under the test's 180 s, so a hang is reported as one
+    },
+  );
 
 /** A line of a C++ call chain, as Dawn prints them ("    at InitializeImpl (…/PhysicalDeviceVk.cpp:257)"). */
 const CALL_CHAIN = /^\s+at \S+ \(/m;
@@ -96,7 +109,9 @@ describe('lab generate where Vulkan gives no adapter', () => {
   it('with VK_ICD_FILENAMES naming no file: one line of ours, no Dawn call chain', () => {
     const r = generate({ ...process.env, VK_ICD_FILENAMES: '/nonexistent/vulkan_icd.json' });
     expect(r.stderr).not.toMatch(CALL_CHAIN);
-    expect(r.stderr.trim().split('\n')).toEqual(['lab: no WebGPU adapter: VK_ICD_FILENAMES names no Vulkan driver file that exists (/nonexistent/vulkan_icd.json)']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'lab: no WebGPU adapter: VK_ICD_FILENAMES names no Vulkan driver file that exists (/nonexistent/vulkan_icd.json)',
+    ]);
     expect(r.status).toBe(1);
   });
 

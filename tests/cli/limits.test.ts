@@ -45,7 +45,9 @@ const noStories = !requireTestFiles('lab convert onto a FIFO', STORIES_GGUF);
 describe('files that are not regular files', () => {
   it.skipIf(noStories)('convert refuses an output path that exists as a FIFO (the rename would replace it)', async () => {
     const out = fifo('out.gguf');
-    await expect(convert([STORIES_GGUF, '-o', out, '--type', 'f32'])).rejects.toThrow(new CliError(`--output: '${out}' is a FIFO; give the path of a regular file`));
+    await expect(convert([STORIES_GGUF, '-o', out, '--type', 'f32'])).rejects.toThrow(
+      new CliError(`--output: '${out}' is a FIFO; give the path of a regular file`),
+    );
     expect(statSync(out).isFIFO()).toBe(true);
   });
 
@@ -56,18 +58,27 @@ describe('files that are not regular files', () => {
   });
 
   it('tokenize refuses a FIFO as --text-file instead of waiting for a writer', () => {
-    expectOneLineRefusal(lab(15_000, 'tokenize', '--model', 'builtin:stage1', '--text-file', fifo('text.fifo')), /--text-file: '.*text\.fifo' is a FIFO, not a regular file$/);
+    expectOneLineRefusal(
+      lab(15_000, 'tokenize', '--model', 'builtin:stage1', '--text-file', fifo('text.fifo')),
+      /--text-file: '.*text\.fifo' is a FIFO, not a regular file$/,
+    );
   });
 
   it('tokenize refuses a FIFO as --model before opening it', () => {
-    expectOneLineRefusal(lab(15_000, 'tokenize', '--model', fifo('model.fifo'), '--text', 'x'), /--model: '.*model\.fifo' is a FIFO, not a regular file$/);
+    expectOneLineRefusal(
+      lab(15_000, 'tokenize', '--model', fifo('model.fifo'), '--text', 'x'),
+      /--model: '.*model\.fifo' is a FIFO, not a regular file$/,
+    );
   });
 
   it(`tokenize refuses a --text-file over ${MAX_TEXT_FILE_BYTES / 2 ** 20} MiB`, () => {
     const big = join(work, 'big.txt');
     writeFileSync(big, '');
     truncateSync(big, MAX_TEXT_FILE_BYTES + 1); // sparse: no disk used
-    expectOneLineRefusal(lab(15_000, 'tokenize', '--model', 'builtin:stage1', '--text-file', big), /--text-file: '.*big\.txt' is larger than 256 MiB$/);
+    expectOneLineRefusal(
+      lab(15_000, 'tokenize', '--model', 'builtin:stage1', '--text-file', big),
+      /--text-file: '.*big\.txt' is larger than 256 MiB$/,
+    );
   });
 
   it('readTextFile stops at the bound even where the size on record is smaller', () => {
@@ -80,11 +91,17 @@ describe('files that are not regular files', () => {
 
 describe('numbers', () => {
   it('decay --count 1e9 is refused at once instead of running', () => {
-    expectOneLineRefusal(lab(15_000, 'decay', '--head-dim', '128', '--base', '1e4', '--count', '1e9'), '--count must be an integer in 2…100000, got 1e9');
+    expectOneLineRefusal(
+      lab(15_000, 'decay', '--head-dim', '128', '--base', '1e4', '--count', '1e9'),
+      '--count must be an integer in 2…100000, got 1e9',
+    );
   });
 
   it('min-base --context 1e15 is refused at once instead of running', () => {
-    expectOneLineRefusal(lab(15_000, 'min-base', '--head-dim', '128', '--context', '1e15'), '--context must be an integer in 1…16777216, got 1e15');
+    expectOneLineRefusal(
+      lab(15_000, 'min-base', '--head-dim', '128', '--context', '1e15'),
+      '--context must be an integer in 1…16777216, got 1e15',
+    );
   });
 
   it('min-base refuses a scan whose size multiplies past the bound', async () => {
@@ -98,7 +115,10 @@ describe('numbers', () => {
     [['--head-dim', '-128', '--base', '1e4'], '--head-dim must be an integer in 2…1024, got -128'],
     [['--head-dim', '128', '--base', '1e4', '--type', 'linear', '--factor', '-2'], '--factor must be in (0, 10000], got -2'],
     [['--head-dim', '128', '--base', '1e300'], '--base must be in (1, 1e15], got 1e300'],
-    [['--head-dim', '128', '--base', '1e4', '--type', 'yarn', '--factor', '4', '--original-context', '1e12'], '--original-context must be an integer in 1…16777216, got 1e12'],
+    [
+      ['--head-dim', '128', '--base', '1e4', '--type', 'yarn', '--factor', '4', '--original-context', '1e12'],
+      '--original-context must be an integer in 1…16777216, got 1e12',
+    ],
   ])('rope %j: %s', async (args, message) => {
     await expect(rope(args)).rejects.toThrow(new CliError(message));
   });
@@ -121,7 +141,9 @@ describe('numbers', () => {
 
   it('generate takes --top-k 0 (off), as llama.cpp does', async () => {
     // option checks pass; the missing model is the first problem
-    await expect(generate(['--model', '/no/such.gguf', '--top-k', '0'])).rejects.toThrow(new CliError(`--model: no such file '/no/such.gguf'`));
+    await expect(generate(['--model', '/no/such.gguf', '--top-k', '0'])).rejects.toThrow(
+      new CliError(`--model: no such file '/no/such.gguf'`),
+    );
   });
 });
 

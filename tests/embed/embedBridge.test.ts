@@ -33,25 +33,36 @@ function framed(store: LabStore = createLabStore()) {
   return { store, send };
 }
 
-const validState = () => serialiseExperiment(defaultExperiment()) as { series: Array<{ config: Record<string, unknown> }> } & Record<string, unknown>;
+const validState = () =>
+  serialiseExperiment(defaultExperiment()) as { series: Array<{ config: Record<string, unknown> }> } & Record<string, unknown>;
 
 describe('embed bridge: hostile messages', () => {
-  it.each(['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toString', '__defineGetter__'])('a set whose rope config holds %s is answered with an error naming it', async (key) => {
-    const { store, send } = framed();
-    const before = store.getState().experiment;
-    const state = validState();
-    state.series[0].config = { ...state.series[0].config, [key]: 1 };
-    const { replies } = await send({ type: 'rope-lab:set', state });
-    expect(replies).toEqual([{ type: 'rope-lab:error', message: `invalid state: series[0].config: unknown rope config field '${key}'`, request: 'rope-lab:set' }]);
-    expect(store.getState().experiment).toBe(before);
-  });
+  it.each(['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toString', '__defineGetter__'])(
+    'a set whose rope config holds %s is answered with an error naming it',
+    async (key) => {
+      const { store, send } = framed();
+      const before = store.getState().experiment;
+      const state = validState();
+      state.series[0].config = { ...state.series[0].config, [key]: 1 };
+      const { replies } = await send({ type: 'rope-lab:set', state });
+      expect(replies).toEqual([
+        { type: 'rope-lab:error', message: `invalid state: series[0].config: unknown rope config field '${key}'`, request: 'rope-lab:set' },
+      ]);
+      expect(store.getState().experiment).toBe(before);
+    },
+  );
 
-  it.each(['__proto__', 'hasOwnProperty', 'toString', 'constructor'])('a run whose options hold %s is answered with an error naming it', async (key) => {
-    const { send } = framed();
-    const options = JSON.parse(`{${JSON.stringify(key)}:1,"lengths":[64],"depths":[0.5],"trials":1,"seed":3}`);
-    const { replies } = await send({ type: 'rope-lab:run', probe: 'passkey', options });
-    expect(replies).toEqual([{ type: 'rope-lab:error', message: `invalid probe: options.${key} is not an option of this probe`, request: 'rope-lab:run' }]);
-  });
+  it.each(['__proto__', 'hasOwnProperty', 'toString', 'constructor'])(
+    'a run whose options hold %s is answered with an error naming it',
+    async (key) => {
+      const { send } = framed();
+      const options = JSON.parse(`{${JSON.stringify(key)}:1,"lengths":[64],"depths":[0.5],"trials":1,"seed":3}`);
+      const { replies } = await send({ type: 'rope-lab:run', probe: 'passkey', options });
+      expect(replies).toEqual([
+        { type: 'rope-lab:error', message: `invalid probe: options.${key} is not an option of this probe`, request: 'rope-lab:run' },
+      ]);
+    },
+  );
 
   it('a set carrying a 20 MB typed array is refused at once, naming what it is', async () => {
     const { store, send } = framed();
@@ -60,7 +71,9 @@ describe('embed bridge: hostile messages', () => {
       const { replies, ms } = await send({ type: 'rope-lab:set', state });
       expect(replies).toHaveLength(1);
       expect(replies[0]).toMatchObject({ type: 'rope-lab:error', request: 'rope-lab:set' });
-      expect(replies[0].message).toMatch(/^rope-lab:set refused: message\.state(\.contexts)? is a (Uint8|Float64)Array of 20971520 bytes, not JSON data$/);
+      expect(replies[0].message).toMatch(
+        /^rope-lab:set refused: message\.state(\.contexts)? is a (Uint8|Float64)Array of 20971520 bytes, not JSON data$/,
+      );
       expect(ms).toBeLessThan(500);
     }
     expect(store.getState().experiment).toBe(before);
@@ -70,10 +83,16 @@ describe('embed bridge: hostile messages', () => {
     const { send } = framed();
     const hostile = aliasedArrayTree(1024, 5);
     const wide = aliasedArrayTree(1024, 2); // a million visits two levels under the series' config
-    for (const state of [hostile, { ...validState(), contexts: hostile }, { ...validState(), series: [{ ...validState().series[0], config: { ...validState().series[0].config, shortFactor: wide } }] }]) {
+    for (const state of [
+      hostile,
+      { ...validState(), contexts: hostile },
+      { ...validState(), series: [{ ...validState().series[0], config: { ...validState().series[0].config, shortFactor: wide } }] },
+    ]) {
       const { replies, ms } = await send({ type: 'rope-lab:set', state });
       expect(replies).toHaveLength(1);
-      expect(replies[0].message).toMatch(/^rope-lab:set refused: message holds more than 50000 values \(every visit counted, shared references included\)$/);
+      expect(replies[0].message).toMatch(
+        /^rope-lab:set refused: message holds more than 50000 values \(every visit counted, shared references included\)$/,
+      );
       expect(ms).toBeLessThan(500);
     }
   });
@@ -84,7 +103,11 @@ describe('embed bridge: hostile messages', () => {
     const run = await send({ type: 'rope-lab:run', probe: 'passkey', options: { lengths: [64], depths: hostile, trials: 1, seed: 3 } });
     expect(run.replies[0].message).toMatch(/^rope-lab:run refused: message holds more than 50000 values/);
     expect(run.ms).toBeLessThan(500);
-    const names = await send({ type: 'rope-lab:run', probe: 'passkey', options: { lengths: [64], depths: [0.5], trials: 1, seed: 3, variants: [{ label: 'x'.repeat(5e6), rope: null }] } });
+    const names = await send({
+      type: 'rope-lab:run',
+      probe: 'passkey',
+      options: { lengths: [64], depths: [0.5], trials: 1, seed: 3, variants: [{ label: 'x'.repeat(5e6), rope: null }] },
+    });
     expect(names.replies[0].message).toBe('rope-lab:run refused: message holds more than 200000 characters of text and keys');
   });
 
@@ -93,16 +116,32 @@ describe('embed bridge: hostile messages', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     const bigint = await send({ type: 'rope-lab:set', state: { ...validState(), maxDistance: 4096n } });
-    expect(bigint.replies).toEqual([{ type: 'rope-lab:error', message: 'rope-lab:set refused: message.state.maxDistance is a bigint, not JSON data', request: 'rope-lab:set' }]);
+    expect(bigint.replies).toEqual([
+      {
+        type: 'rope-lab:error',
+        message: 'rope-lab:set refused: message.state.maxDistance is a bigint, not JSON data',
+        request: 'rope-lab:set',
+      },
+    ]);
     const cyclic = await send({ type: 'rope-lab:set', state: { ...validState(), view: cycle } });
-    expect(cyclic.replies[0].message).toMatch(/^rope-lab:set refused: message\.state\.view\.self\.self.* is nested too deeply \(at most 8 levels\)$/);
+    expect(cyclic.replies[0].message).toMatch(
+      /^rope-lab:set refused: message\.state\.view\.self\.self.* is nested too deeply \(at most 8 levels\)$/,
+    );
   });
 
   it('a failure inside the lab is answered with an internal error, not silence', async () => {
     const store = createLabStore();
     const broken = {
       ...store,
-      getState: () => ({ ...store.getState(), actions: { ...store.getState().actions, replaceExperiment: () => { throw new Error('store\nbroke'); } } }),
+      getState: () => ({
+        ...store.getState(),
+        actions: {
+          ...store.getState().actions,
+          replaceExperiment: () => {
+            throw new Error('store\nbroke');
+          },
+        },
+      }),
     } as unknown as LabStore;
     const { send } = framed(broken);
     const { replies } = await send({ type: 'rope-lab:set', state: validState() });

@@ -13,7 +13,12 @@ describe('ErrorTracker', () => {
     const t = new ErrorTracker('2 values');
     t.compare(10.5, 10, 1, 'big'); // half its allowance
     t.compare(0.009, 0, 0.01, 'small'); // 90% of it
-    expect(t.result('case')).toEqual({ name: 'case', maxError: 0.009, tolerance: 0.01, details: '2 values; 2 values compared, worst small' });
+    expect(t.result('case')).toEqual({
+      name: 'case',
+      maxError: 0.009,
+      tolerance: 0.01,
+      details: '2 values; 2 values compared, worst small',
+    });
   });
 
   it('fails when any one value exceeds its allowance, even if a larger error was allowed elsewhere', () => {
@@ -25,7 +30,10 @@ describe('ErrorTracker', () => {
   });
 
   it('fails on NaN, in either operand', () => {
-    for (const [got, want] of [[NaN, 1], [1, NaN]]) {
+    for (const [got, want] of [
+      [NaN, 1],
+      [1, NaN],
+    ]) {
       const t = new ErrorTracker('');
       t.compare(got, want, 1e9, 'nan');
       expect(passes(t)).toBe(false);
@@ -33,7 +41,12 @@ describe('ErrorTracker', () => {
   });
 
   it('with allowance 0 demands the same number: 0 ≠ −0, NaN = NaN', () => {
-    const cases: [number, number, boolean][] = [[3, 3, true], [3, 3.0000001, false], [0, -0, false], [NaN, NaN, true]];
+    const cases: [number, number, boolean][] = [
+      [3, 3, true],
+      [3, 3.0000001, false],
+      [0, -0, false],
+      [NaN, NaN, true],
+    ];
     for (const [got, want, same] of cases) {
       const t = new ErrorTracker('');
       t.compare(got, want, 0, 'exact');

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { composeKernel } from '../../src/engine/gpu/shader-library.ts';
 import { viteShaders } from '../../src/engine/gpu/shaders-vite.ts';
 
-const CACHE_KERNELS = ['rope_store.wgsl', 'attention.wgsl', 'attention_prefill.wgsl', 'attention_prefill_tiled.wgsl', 'attention_stats.wgsl', 'attention_map.wgsl'];
+const CACHE_KERNELS = [
+  'rope_store.wgsl',
+  'attention.wgsl',
+  'attention_prefill.wgsl',
+  'attention_prefill_tiled.wgsl',
+  'attention_stats.wgsl',
+  'attention_map.wgsl',
+];
 
 describe('KV cache layout libraries', () => {
   it.each(CACHE_KERNELS)('%s is composed with the layout asked for, and refuses to be composed without one', (kernel) => {
@@ -18,7 +25,9 @@ describe('KV cache layout libraries', () => {
   });
 
   it('every kernel that binds a cache is in the list (a new one cannot be forgotten)', () => {
-    const binding = Object.entries(viteShaders).filter(([file, text]) => !file.startsWith('lib/') && /\bk_cache\s*:/.test(text)).map(([file]) => file);
+    const binding = Object.entries(viteShaders)
+      .filter(([file, text]) => !file.startsWith('lib/') && /\bk_cache\s*:/.test(text))
+      .map(([file]) => file);
     expect(binding.sort()).toEqual([...CACHE_KERNELS].sort());
   });
 

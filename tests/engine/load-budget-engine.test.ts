@@ -18,9 +18,15 @@ const haveModels = requireTestFiles('load budget on stories260K', STORIES_GGUF);
 const MiB = 2 ** 20;
 /** Half of it, 128 MiB, may be used: stories260K (1 MiB of weights) fits up to ~100K positions. */
 const SMALL_MACHINE: MachineMemory = { total: 256 * MiB, source: 'the test machine' };
-const host = (openPath = fileSource) => ({ gpu: () => nodeGpu({ quiet: true }), shaders: viteShaders, openPath, memory: () => SMALL_MACHINE });
+const host = (openPath = fileSource) => ({
+  gpu: () => nodeGpu({ quiet: true }),
+  shaders: viteShaders,
+  openPath,
+  memory: () => SMALL_MACHINE,
+});
 const stories = { kind: 'path', path: STORIES_GGUF } as const;
-const BUDGET = /^a context of 200000 positions needs (\d+) bytes \(.*f32 KV cache 244\.1 MiB.*\), but 134217728 bytes \(128\.0 MiB\) are allowed: half of the 256\.0 MiB of the test machine; a context of at most \d+ fits$/;
+const BUDGET =
+  /^a context of 200000 positions needs (\d+) bytes \(.*f32 KV cache 244\.1 MiB.*\), but 134217728 bytes \(128\.0 MiB\) are allowed: half of the 256\.0 MiB of the test machine; a context of at most \d+ fits$/;
 
 async function refusal(task: Promise<unknown>): Promise<string> {
   try {
@@ -48,7 +54,8 @@ describe.skipIf(!haveModels)('the engine refuses a load beyond its budget before
     const sparse = new WebGpuEngine(host(async () => wide));
     try {
       expect(await refusal(sparse.load({ kind: 'path', path: wide.name }))).toMatch(
-        /^(tensor blk\.0\.ffn_gate\.weight needs 96\.0 MiB in one buffer|a context of 512 positions needs \d+ bytes \(.*weights 288\.\d MiB.*the weights alone do not fit$)/);
+        /^(tensor blk\.0\.ffn_gate\.weight needs 96\.0 MiB in one buffer|a context of 512 positions needs \d+ bytes \(.*weights 288\.\d MiB.*the weights alone do not fit$)/,
+      );
       expect(wide.bytesRead).toBeLessThan(2 * MiB); // the header's chunk only
     } finally {
       await sparse.destroy();
@@ -57,10 +64,13 @@ describe.skipIf(!haveModels)('the engine refuses a load beyond its budget before
 });
 
 describe.skipIf(!haveModels)('a probe that needs a longer context', () => {
-  const engine = new ProbingEngine(host(), { base: () => 'http://localhost/', manifest: () => Promise.reject(new Error('no built-in models here')) });
+  const engine = new ProbingEngine(host(), {
+    base: () => 'http://localhost/',
+    manifest: () => Promise.reject(new Error('no built-in models here')),
+  });
   afterAll(() => engine.destroy());
 
-  it('is refused with the load\'s own message, and the page\'s model stays loaded', async () => {
+  it("is refused with the load's own message, and the page's model stays loaded", async () => {
     const expected = await refusal(engine.load(stories, undefined, { context: 200_000 }));
     expect(expected).toMatch(BUDGET);
     await engine.load(stories, undefined, { context: 512 });

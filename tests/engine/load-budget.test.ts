@@ -14,7 +14,11 @@ import { wideFfnModel } from '../helpers/hostile-models.ts';
 const GiB = 2 ** 30;
 /** An H100's limits as Dawn reports them, roughly: bindings and buffers of a few GiB. */
 const BIG_GPU = { limits: { maxStorageBufferBindingSize: 4 * GiB - 4, maxBufferSize: 64 * GiB } };
-const machine = (total: number, free?: number): MachineMemory => ({ total, ...(free === undefined ? {} : { free }), source: 'the test machine' });
+const machine = (total: number, free?: number): MachineMemory => ({
+  total,
+  ...(free === undefined ? {} : { free }),
+  source: 'the test machine',
+});
 const plan = (context: number, kvCache: 'f32' | 'f16' = 'f32'): LoadPlan => ({ context, kvCache, batch: 32, promptAttention: 'flash' });
 
 async function wide(ffn: number) {
@@ -30,7 +34,8 @@ describe('huge tensors are refused from the header, before they are read', () =>
     const device = { limits: { maxStorageBufferBindingSize: GiB, maxBufferSize: 2 * GiB } };
     expect(() => weightFootprint(file, config, device)).toThrow(MemoryBudgetError);
     expect(() => weightFootprint(file, config, device)).toThrow(
-      /^tensor blk\.0\.ffn_gate\.weight needs 1\.50 GiB in one buffer, but this GPU allows at most 1\.00 GiB per storage binding$/);
+      /^tensor blk\.0\.ffn_gate\.weight needs 1\.50 GiB in one buffer, but this GPU allows at most 1\.00 GiB per storage binding$/,
+    );
     expect(source.bytesRead).toBeLessThan(2 << 20); // the header's chunk, no tensor
   });
 
@@ -39,7 +44,8 @@ describe('huge tensors are refused from the header, before they are read', () =>
     const weights = weightFootprint(two.file, two.config, BIG_GPU); // 2 GiB fits one binding here
     expect(weights.gpuBytes).toBeGreaterThan(6 * GiB);
     expect(() => checkLoadBudget(two.config, weights, plan(512), { device: BIG_GPU, memory: machine(8 * GiB) })).toThrow(
-      /^a context of 512 positions needs \d+ bytes \(\d+\.\d\d GiB: weights 6\.00 GiB, .*\), but 4294967296 bytes \(4\.00 GiB\) are allowed: half of the 8\.00 GiB of the test machine; the weights alone do not fit$/);
+      /^a context of 512 positions needs \d+ bytes \(\d+\.\d\d GiB: weights 6\.00 GiB, .*\), but 4294967296 bytes \(4\.00 GiB\) are allowed: half of the 8\.00 GiB of the test machine; the weights alone do not fit$/,
+    );
     const huge = await wide(Math.ceil((4.6 * GiB) / 256));
     expect(() => weightFootprint(huge.file, huge.config, BIG_GPU)).toThrow(/tensor blk\.0\.ffn_gate\.weight needs 4\.60 GiB in one buffer/);
     expect(two.source.bytesRead + huge.source.bytesRead).toBeLessThan(4 << 20);
@@ -47,7 +53,9 @@ describe('huge tensors are refused from the header, before they are read', () =>
 });
 
 describe('the whole load against the machine', () => {
-  const abf: Promise<GGUFFile> = readGGUF(bytesSource(new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/models/abf.gguf', import.meta.url))))));
+  const abf: Promise<GGUFFile> = readGGUF(
+    bytesSource(new Uint8Array(readFileSync(fileURLToPath(new URL('../../public/models/abf.gguf', import.meta.url))))),
+  );
 
   it('builtin:abf at a context of 1,000,000 needs ~7.6 GiB: refused where half the machine is less', async () => {
     const file = await abf;
@@ -61,7 +69,10 @@ describe('the whole load against the machine', () => {
       expect(err).toBeInstanceOf(MemoryBudgetError);
       message = (err as Error).message;
     }
-    const m = /^a context of 1000000 positions needs (\d+) bytes \(7\.\d\d GiB: weights .*, f32 KV cache 7\.63 GiB, scratch .*, CPU-side copies .*\), but 4294967296 bytes \(4\.00 GiB\) are allowed: half of the 8\.00 GiB of the test machine; a context of at most (\d+) fits$/.exec(message);
+    const m =
+      /^a context of 1000000 positions needs (\d+) bytes \(7\.\d\d GiB: weights .*, f32 KV cache 7\.63 GiB, scratch .*, CPU-side copies .*\), but 4294967296 bytes \(4\.00 GiB\) are allowed: half of the 8\.00 GiB of the test machine; a context of at most (\d+) fits$/.exec(
+        message,
+      );
     expect(m, message).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(8_192_000_000); // 8 layers × K and V × 2 KV heads × 64 dims × 4 bytes × 10⁶
     const fits = Number(m![2]);
@@ -76,8 +87,9 @@ describe('the whole load against the machine', () => {
     const file = await abf;
     const config = llamaConfigFromGGUF(file);
     const weights = weightFootprint(file, config, BIG_GPU);
-    expect(() => checkLoadBudget(config, weights, plan(100_000), { device: BIG_GPU, memory: machine(64 * GiB, 512 << 20) }))
-      .toThrow(/but 536870912 bytes \(512\.0 MiB\) are allowed: the memory free now on the test machine; a context of at most \d+ fits$/);
+    expect(() => checkLoadBudget(config, weights, plan(100_000), { device: BIG_GPU, memory: machine(64 * GiB, 512 << 20) })).toThrow(
+      /but 536870912 bytes \(512\.0 MiB\) are allowed: the memory free now on the test machine; a context of at most \d+ fits$/,
+    );
     expect(checkLoadBudget(config, weights, plan(100_000), { device: BIG_GPU, memory: null }).kvCache).toBe(100_000 * 8 * 2 * 2 * 64 * 4);
   });
 
@@ -85,20 +97,38 @@ describe('the whole load against the machine', () => {
     const file = await abf;
     const config = llamaConfigFromGGUF(file);
     const small = { limits: { maxStorageBufferBindingSize: 128 << 20, maxBufferSize: GiB } };
-    expect(() => checkLoadBudget(config, weightFootprint(file, config, small), plan(1_000_000), { device: small, memory: null }))
-      .toThrow(/the f32 KV cache of one layer for context 1000000 .* needs 488\.3 MiB in one buffer, but this GPU allows at most 128\.0 MiB/);
+    expect(() => checkLoadBudget(config, weightFootprint(file, config, small), plan(1_000_000), { device: small, memory: null })).toThrow(
+      /the f32 KV cache of one layer for context 1000000 .* needs 488\.3 MiB in one buffer, but this GPU allows at most 128\.0 MiB/,
+    );
   });
 });
 
 describe('packedByteSize', () => {
   it('is the size repack makes, for every type the GPU reads', () => {
-    const types = [GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q4_0, GGMLType.Q8_0, GGMLType.Q5_0, GGMLType.Q4_1, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K];
+    const types = [
+      GGMLType.F32,
+      GGMLType.F16,
+      GGMLType.BF16,
+      GGMLType.Q4_0,
+      GGMLType.Q8_0,
+      GGMLType.Q5_0,
+      GGMLType.Q4_1,
+      GGMLType.Q4_K,
+      GGMLType.Q5_K,
+      GGMLType.Q6_K,
+    ];
     for (const type of types) {
       const { blockSize, bytesPerBlock } = typeInfo(type);
-      for (const [rows, blocks] of [[3, 1], [5, 3], [2, 7]]) {
+      for (const [rows, blocks] of [
+        [3, 1],
+        [5, 3],
+        [2, 7],
+      ]) {
         const cols = blocks * (blockSize === 1 ? 40 : blockSize); // F32/F16/BF16 rows of 40, 120, 280 values: padded to 32s
-        const bytes = new Uint8Array((rows * cols / blockSize) * bytesPerBlock);
-        expect(packedByteSize(type, rows, cols), `${GGMLType[type]} ${rows}×${cols}`).toBe(repack('t', type, bytes, rows, cols).data.byteLength);
+        const bytes = new Uint8Array(((rows * cols) / blockSize) * bytesPerBlock);
+        expect(packedByteSize(type, rows, cols), `${GGMLType[type]} ${rows}×${cols}`).toBe(
+          repack('t', type, bytes, rows, cols).data.byteLength,
+        );
       }
     }
   });

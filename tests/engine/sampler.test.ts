@@ -7,7 +7,15 @@ import { randomF32, rng, runKernel } from '../helpers/engine-kernel-harness.ts';
 
 const VOCAB = 40;
 
-interface Params { temperature: number; topK: number; topP: number; minP: number; penalty: number; recent: number[]; seed: number }
+interface Params {
+  temperature: number;
+  topK: number;
+  topP: number;
+  minP: number;
+  penalty: number;
+  recent: number[];
+  seed: number;
+}
 
 function samplerUniform(p: Params, counter: number): Uint8Array {
   const data = new ArrayBuffer(32);
@@ -18,10 +26,17 @@ function samplerUniform(p: Params, counter: number): Uint8Array {
 }
 
 async function draw(logits: Float32Array, p: Params, counter: number): Promise<number> {
-  const [, out] = await runKernel({ // outputs in binding order: the (penalized) logits, then the id
-    kernel: 'sample.wgsl', constants: { VOCAB, STRIDE: VOCAB }, step: { sample_row: 0 },
-    bindings: [{ data: samplerUniform(p, counter), uniform: true }, { outBytes: logits.byteLength, init: logits },
-      { data: Uint32Array.from(p.recent.length ? p.recent : [0]) }, { outBytes: 4 }],
+  const [, out] = await runKernel({
+    // outputs in binding order: the (penalized) logits, then the id
+    kernel: 'sample.wgsl',
+    constants: { VOCAB, STRIDE: VOCAB },
+    step: { sample_row: 0 },
+    bindings: [
+      { data: samplerUniform(p, counter), uniform: true },
+      { outBytes: logits.byteLength, init: logits },
+      { data: Uint32Array.from(p.recent.length ? p.recent : [0]) },
+      { outBytes: 4 },
+    ],
     grid: [1, 1, 1],
   });
   return new Uint32Array(out)[0];

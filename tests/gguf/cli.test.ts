@@ -11,7 +11,12 @@ import { GGMLType, bytesSource, meta, readGGUF, readTensorBytes, writeGGUF, type
 import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
 import { runLabCli, stdoutOfCommand } from '../helpers/cli-runners.ts';
 
-const haveSharedModels = requireTestFiles('lab inspect / lab convert', ...STORIES_FILES.map(sharedModel), sharedModel('stories260K.bin'), sharedModel('tok512.bin'));
+const haveSharedModels = requireTestFiles(
+  'lab inspect / lab convert',
+  ...STORIES_FILES.map(sharedModel),
+  sharedModel('stories260K.bin'),
+  sharedModel('tok512.bin'),
+);
 
 const work = mkdtempSync(join(tmpdir(), 'gguf-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -68,9 +73,23 @@ describe.skipIf(!haveSharedModels)('lab inspect', () => {
   it('summarizes a mixed-type GGUF as JSON', async () => {
     const s = JSON.parse(await stdoutOfCommand(inspect, [sharedModel('stories260K-Q8_0.gguf'), '--json'])) as ModelSummary;
     expect(s).toMatchObject({
-      format: 'gguf', ggufVersion: 3, architecture: 'llama', contextLength: 2048, embeddingLength: 64, feedForwardLength: 172,
-      blockCount: 5, headCount: 8, headCountKv: 4, headDim: 8, vocabSize: 512, fileType: 7, fileTypeName: 'MOSTLY_Q8_0',
-      rope: { 'rope.dimension_count': 8 }, tensorCount: 48, tensorsByType: { Q8_0: 32, F32: 16 }, parameters: 292800,
+      format: 'gguf',
+      ggufVersion: 3,
+      architecture: 'llama',
+      contextLength: 2048,
+      embeddingLength: 64,
+      feedForwardLength: 172,
+      blockCount: 5,
+      headCount: 8,
+      headCountKv: 4,
+      headDim: 8,
+      vocabSize: 512,
+      fileType: 7,
+      fileTypeName: 'MOSTLY_Q8_0',
+      rope: { 'rope.dimension_count': 8 },
+      tensorCount: 48,
+      tensorsByType: { Q8_0: 32, F32: 16 },
+      parameters: 292800,
     });
     expect(s.metadata['tokenizer.ggml.tokens']).toMatchObject({ array: 'STRING', length: 512 });
     expect(s.tensors.find((t) => t.name === 'blk.0.attn_q.weight')).toMatchObject({ dims: [64, 64], type: 'Q8_0', bytes: 4352 });
@@ -86,10 +105,19 @@ describe.skipIf(!haveSharedModels)('lab inspect', () => {
 });
 
 describe.skipIf(!haveSharedModels)('lab convert', () => {
-  it('llama2.c -> q8_0 reproduces llama.cpp\'s Q8_0 tensors, and leaves no partial file', async () => {
+  it("llama2.c -> q8_0 reproduces llama.cpp's Q8_0 tensors, and leaves no partial file", async () => {
     const out = join(work, 'q8.gguf');
     const result = JSON.parse(
-      await stdoutOfCommand(convert, [sharedModel('stories260K.bin'), '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0', '--json']),
+      await stdoutOfCommand(convert, [
+        sharedModel('stories260K.bin'),
+        '--tokenizer',
+        sharedModel('tok512.bin'),
+        '-o',
+        out,
+        '--type',
+        'q8_0',
+        '--json',
+      ]),
     );
     expect(result).toMatchObject({ format: 'llama2c', type: 'q8_0', tensors: 48, tensorsByType: { Q8_0: 32, F32: 16 } });
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -99,8 +127,11 @@ describe.skipIf(!haveSharedModels)('lab convert', () => {
     expect(written.metadata.get('llama.context_length')).toBe(512);
   });
 
-  it('GGUF F32 -> q4_0 and -> f16 reproduce llama.cpp\'s tensors', async () => {
-    for (const [type, reference] of [['q4_0', 'stories260K-Q4_0.gguf'], ['f16', 'stories260K-F16.gguf']]) {
+  it("GGUF F32 -> q4_0 and -> f16 reproduce llama.cpp's tensors", async () => {
+    for (const [type, reference] of [
+      ['q4_0', 'stories260K-Q4_0.gguf'],
+      ['f16', 'stories260K-F16.gguf'],
+    ]) {
       const out = join(work, `${type}.gguf`);
       await stdoutOfCommand(convert, [sharedModel('stories260K.gguf'), '-o', out, '--type', type]);
       await expectTensorsEqual(out, sharedModel(reference));
@@ -119,11 +150,17 @@ describe.skipIf(!haveSharedModels)('lab convert', () => {
       [[join(work, 'absent.bin'), '-o', out, '--type', 'q8_0'], /no such file/],
       [[gguf, gguf, '-o', out, '--type', 'q8_0'], /convert takes one input file, got 2/],
       [[gguf, '-o', gguf, '--type', 'q8_0'], /must not overwrite the input/],
-      [[bin, '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0', '--context-length', 'abc'], /--context-length must be a number/],
+      [
+        [bin, '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0', '--context-length', 'abc'],
+        /--context-length must be a number/,
+      ],
       [[gguf, '--tokenizer', sharedModel('tok512.bin'), '-o', out, '--type', 'q8_0'], /--tokenizer applies to llama2.c checkpoints only/],
     ];
     for (const [args, message] of cases) {
-      const error = await convert(args).then(() => null, (err: unknown) => err);
+      const error = await convert(args).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(error, args.join(' ')).toBeInstanceOf(CliError);
       expect((error as Error).message, args.join(' ')).toMatch(message);
     }

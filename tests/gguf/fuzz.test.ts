@@ -3,7 +3,18 @@
 // never a hang, never a huge allocation. Seeded, so a failure names a reproducible case.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as prng } from '../../src/probes/random.ts';
-import { GGMLType, GGUFError, GGUFValueType, bytesSource, dequantize, meta, quantize, readGGUF, readTensorBytes, writeGGUF } from '../../src/gguf/index.ts';
+import {
+  GGMLType,
+  GGUFError,
+  GGUFValueType,
+  bytesSource,
+  dequantize,
+  meta,
+  quantize,
+  readGGUF,
+  readTensorBytes,
+  writeGGUF,
+} from '../../src/gguf/index.ts';
 
 function baseFile(): Uint8Array {
   const random = prng(1);
@@ -40,7 +51,8 @@ function mutate(original: Uint8Array, random: () => number): Uint8Array {
       case 0: // bit flips
         for (let i = 0; i < 1 + random() * 4; i++) bytes[at()] ^= 1 << Math.floor(random() * 8);
         break;
-      case 1: { // a count or length overwritten with an extreme u64
+      case 1: {
+        // a count or length overwritten with an extreme u64
         const p = Math.min(at(), bytes.length - 8);
         new DataView(bytes.buffer).setBigUint64(p, HUGE_U64[Math.floor(random() * HUGE_U64.length)], true);
         break;
@@ -48,18 +60,23 @@ function mutate(original: Uint8Array, random: () => number): Uint8Array {
       case 2: // truncation
         bytes = bytes.slice(0, at());
         break;
-      case 3: { // a slice copied over another place
-        const from = at(), to = at(), n = Math.floor(random() * 64);
+      case 3: {
+        // a slice copied over another place
+        const from = at(),
+          to = at(),
+          n = Math.floor(random() * 64);
         bytes.set(bytes.slice(from, from + n).subarray(0, Math.max(0, bytes.length - to)), to);
         break;
       }
-      case 4: { // bytes inserted
+      case 4: {
+        // bytes inserted
         const p = at();
         const extra = Uint8Array.from({ length: 1 + Math.floor(random() * 16) }, () => Math.floor(random() * 256));
         bytes = new Uint8Array([...bytes.subarray(0, p), ...extra, ...bytes.subarray(p)]);
         break;
       }
-      default: { // a range deleted
+      default: {
+        // a range deleted
         const p = at();
         bytes = new Uint8Array([...bytes.subarray(0, p), ...bytes.subarray(p + 1 + Math.floor(random() * 16))]);
       }

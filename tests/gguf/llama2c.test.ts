@@ -19,7 +19,12 @@ import {
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
 
-const haveSharedModels = requireTestFiles('llama2.c import', ...STORIES_FILES.map(sharedModel), sharedModel('stories260K.bin'), sharedModel('tok512.bin'));
+const haveSharedModels = requireTestFiles(
+  'llama2.c import',
+  ...STORIES_FILES.map(sharedModel),
+  sharedModel('stories260K.bin'),
+  sharedModel('tok512.bin'),
+);
 
 const opened: ByteSource[] = [];
 const open = async (name: string) => {
@@ -45,10 +50,19 @@ describe.skipIf(!haveSharedModels)('llama2.c import', () => {
 
   it('reads the checkpoint header', async () => {
     const model = await readLlama2c(await open('stories260K.bin'), await open('tok512.bin'));
-    expect(model.config).toEqual({ dim: 64, hiddenDim: 172, nLayers: 5, nHeads: 8, nKvHeads: 4, vocabSize: 512, seqLen: 512, sharedClassifier: true });
+    expect(model.config).toEqual({
+      dim: 64,
+      hiddenDim: 172,
+      nLayers: 5,
+      nHeads: 8,
+      nKvHeads: 4,
+      vocabSize: 512,
+      seqLen: 512,
+      sharedClassifier: true,
+    });
   });
 
-  it('gives the tensors of llama.cpp\'s conversion bit for bit (Q/K unpermuted), in the same order', async () => {
+  it("gives the tensors of llama.cpp's conversion bit for bit (Q/K unpermuted), in the same order", async () => {
     const model = await readLlama2c(await open('stories260K.bin'), await open('tok512.bin'));
     expect(model.tensors.map((t) => t.name)).toEqual(reference.tensors.map((t) => t.name));
     for (const [i, t] of model.tensors.entries()) {
@@ -76,7 +90,11 @@ describe.skipIf(!haveSharedModels)('llama2.c import', () => {
     expect(Buffer.compare(Buffer.from(ours), readFileSync(sharedModel('stories260K.gguf')))).toBe(0);
   });
 
-  for (const [target, file] of [['q8_0', 'stories260K-Q8_0.gguf'], ['q4_0', 'stories260K-Q4_0.gguf'], ['f16', 'stories260K-F16.gguf']] as const) {
+  for (const [target, file] of [
+    ['q8_0', 'stories260K-Q8_0.gguf'],
+    ['q4_0', 'stories260K-Q4_0.gguf'],
+    ['f16', 'stories260K-F16.gguf'],
+  ] as const) {
     it(`converting the checkpoint to ${target} matches ${file} tensor for tensor, byte for byte`, async () => {
       const converted = convertModel(await readLlama2c(await open('stories260K.bin'), await open('tok512.bin')), target as ConvertTarget);
       const theirs = await readGGUF(await open(file));
@@ -110,9 +128,15 @@ describe.skipIf(!haveSharedModels)('llama2.c import', () => {
     const ak42 = new Uint8Array(64);
     new DataView(ak42.buffer).setUint32(0, 0x616b3432, true);
     await expect(readLlama2c(bytesSource(ak42, 'v1.bin'))).rejects.toThrow(/magic "ak42"/);
-    await expect(readLlama2c(bytesSource(bin), bytesSource(tok.subarray(0, 3000), 'tok.bin'))).rejects.toThrow(/tok.bin: (tokenizer ends after|token \d+ has length)/);
-    await expect(readLlama2c(bytesSource(bin), bytesSource(Buffer.concat([tok, Buffer.alloc(5)]), 'tok.bin'))).rejects.toThrow(/5 bytes left after 512 tokens/);
+    await expect(readLlama2c(bytesSource(bin), bytesSource(tok.subarray(0, 3000), 'tok.bin'))).rejects.toThrow(
+      /tok.bin: (tokenizer ends after|token \d+ has length)/,
+    );
+    await expect(readLlama2c(bytesSource(bin), bytesSource(Buffer.concat([tok, Buffer.alloc(5)]), 'tok.bin'))).rejects.toThrow(
+      /5 bytes left after 512 tokens/,
+    );
     const hugeTokenizer = { name: 'model.bin', size: 2 ** 31, read: () => Promise.reject(new Error('must not be read')) };
-    await expect(readLlama2c(bytesSource(bin), hugeTokenizer)).rejects.toThrow(/model.bin: 2147483648 bytes is too large for a llama2.c tokenizer/);
+    await expect(readLlama2c(bytesSource(bin), hugeTokenizer)).rejects.toThrow(
+      /model.bin: 2147483648 bytes is too large for a llama2.c tokenizer/,
+    );
   });
 });

@@ -2,7 +2,16 @@
 // llama.cpp from the same weights as the F32 file, so our quantizers must reproduce their bytes and
 // our dequantizers must land within the format's error bound of the F32 originals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GGMLType, dequantize, quantize, readGGUF, readTensorBytes, type ByteSource, type GGUFFile, type QuantizableType } from '../../src/gguf/index.ts';
+import {
+  GGMLType,
+  dequantize,
+  quantize,
+  readGGUF,
+  readTensorBytes,
+  type ByteSource,
+  type GGUFFile,
+  type QuantizableType,
+} from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
 

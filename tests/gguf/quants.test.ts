@@ -30,7 +30,7 @@ describe('F16 / BF16 conversion', () => {
 
   it('every half value survives F16 -> F32 -> F16', () => {
     for (let h = 0; h < 65536; h++) {
-      if (((h >> 10) & 0x1f) === 0x1f && (h & 0x3ff)) continue; // NaN payloads
+      if (((h >> 10) & 0x1f) === 0x1f && h & 0x3ff) continue; // NaN payloads
       if (f32ToF16(f16ToF32(h)) !== h) throw new Error(`half 0x${h.toString(16)} did not round-trip`);
     }
   });
@@ -92,7 +92,8 @@ function packScalesK4(scales: number[], mins: number[]): number[] {
 describe('K-quant super-blocks (256 elements)', () => {
   const scales = [1, 63, 17, 40, 33, 2, 60, 48]; // values >= 16 exercise the split high bits
   const mins = [0, 5, 63, 32, 16, 47, 1, 20];
-  const d = 0.5, dmin = 0.25; // F16 0x3800, 0x3400
+  const d = 0.5,
+    dmin = 0.25; // F16 0x3800, 0x3400
 
   it('Q4_K: element 64c + l uses sub-block 2c (low nibble) / 2c + 1 (high nibble) of byte 32c + l', () => {
     const q = Array.from({ length: 256 }, (_, i) => (i * 5 + 3) % 16);
@@ -110,7 +111,8 @@ describe('K-quant super-blocks (256 elements)', () => {
     const qs = new Array<number>(128);
     for (let c = 0; c < 4; c++) {
       for (let l = 0; l < 32; l++) {
-        const lo = q[64 * c + l], hi = q[64 * c + 32 + l];
+        const lo = q[64 * c + l],
+          hi = q[64 * c + 32 + l];
         qs[32 * c + l] = (lo & 15) | ((hi & 15) << 4);
         qh[l] |= ((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1));
       }
@@ -124,7 +126,8 @@ describe('K-quant super-blocks (256 elements)', () => {
   it('Q6_K: 6-bit values from ql/qh, one signed scale per 16 elements, minus 32', () => {
     const L = Array.from({ length: 256 }, (_, i) => (i * 37 + 11) % 64);
     const signedScales = Array.from({ length: 16 }, (_, i) => [-128, 127, -3, 5, 64, -64, 1, -1, 2, -7, 100, -100, 31, 0, 9, -2][i]);
-    const ql = new Array<number>(128), qh = new Array<number>(64);
+    const ql = new Array<number>(128),
+      qh = new Array<number>(64);
     for (let half = 0; half < 2; half++) {
       const Lh = L.slice(128 * half);
       for (let l = 0; l < 32; l++) {
@@ -181,8 +184,14 @@ describe('quantizers follow ggml reference rules', () => {
 
   it('round-trip error stays within half a step (Q8_0) and one step (Q4_0) of each block', () => {
     let seed = 7;
-    const values = Float32Array.from({ length: 32 * 200 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * (1 + (seed % 7)));
-    for (const [type, steps, bound] of [[GGMLType.Q8_0, 127, 0.5 + 127 * 2 ** -11], [GGMLType.Q4_0, 8, 1 + 8 * 2 ** -11]] as const) {
+    const values = Float32Array.from(
+      { length: 32 * 200 },
+      () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * (1 + (seed % 7)),
+    );
+    for (const [type, steps, bound] of [
+      [GGMLType.Q8_0, 127, 0.5 + 127 * 2 ** -11],
+      [GGMLType.Q4_0, 8, 1 + 8 * 2 ** -11],
+    ] as const) {
       const back = dequantize(type, quantize(type, values), values.length);
       for (let b = 0; b < values.length; b += 32) {
         const amax = Math.max(...values.subarray(b, b + 32).map(Math.abs));

@@ -56,10 +56,10 @@ describe.skipIf(!haveSharedModels)('readGGUF on the shared stories260K files', (
   it('reads mixed-type quantized files', async () => {
     const q8 = await open('stories260K-Q8_0.gguf');
     expect(q8.metadata.get('general.file_type')).toBe(7);
-    expect(q8.tensorsByName.get('blk.0.attn_q.weight')).toMatchObject({ type: GGMLType.Q8_0, byteSize: (64 * 64 / 32) * 34 });
+    expect(q8.tensorsByName.get('blk.0.attn_q.weight')).toMatchObject({ type: GGMLType.Q8_0, byteSize: ((64 * 64) / 32) * 34 });
     expect(q8.tensorsByName.get('blk.0.ffn_down.weight')?.type).toBe(GGMLType.F32);
     const q4 = await open('stories260K-Q4_0.gguf');
-    expect(q4.tensorsByName.get('blk.0.ffn_gate.weight')).toMatchObject({ type: GGMLType.Q4_0, byteSize: (64 * 172 / 32) * 18 });
+    expect(q4.tensorsByName.get('blk.0.ffn_gate.weight')).toMatchObject({ type: GGMLType.Q4_0, byteSize: ((64 * 172) / 32) * 18 });
     const f16 = await open('stories260K-F16.gguf');
     expect(f16.tensorsByName.get('token_embd.weight')).toMatchObject({ type: GGMLType.F16, byteSize: 64 * 512 * 2 });
   });

@@ -18,7 +18,11 @@ import {
 } from '../../src/gguf/index.ts';
 import { requireTestFiles, sharedModel, STORIES_FILES } from '../helpers/shared.ts';
 
-const haveSharedModels = requireTestFiles('GGUF writer on the shared files', ...STORIES_FILES.map(sharedModel), sharedModel('ggml-vocab-llama-spm.gguf'));
+const haveSharedModels = requireTestFiles(
+  'GGUF writer on the shared files',
+  ...STORIES_FILES.map(sharedModel),
+  sharedModel('ggml-vocab-llama-spm.gguf'),
+);
 
 function typedMetadata(f: GGUFFile): Array<[string, GGUFTypedValue]> {
   return [...f.metadata].map(([key, value]) => [key, { ...f.metadataTypes.get(key)!, value }]);
@@ -30,9 +34,14 @@ describe.skipIf(!haveSharedModels)('rewriting the shared files', () => {
       const original = new Uint8Array(readFileSync(sharedModel(name)));
       const f = await readGGUF(bytesSource(original, name));
       const chunks: Uint8Array[] = [];
-      const written = await writeGGUFStream(typedMetadata(f), f.tensors, (t, i) => readTensorBytes(f, f.tensors[i]), (c) => {
-        chunks.push(c.slice());
-      });
+      const written = await writeGGUFStream(
+        typedMetadata(f),
+        f.tensors,
+        (t, i) => readTensorBytes(f, f.tensors[i]),
+        (c) => {
+          chunks.push(c.slice());
+        },
+      );
       const rewritten = Buffer.concat(chunks);
       expect(written).toBe(original.byteLength);
       expect(Buffer.compare(rewritten, original)).toBe(0);
@@ -72,10 +81,22 @@ describe('writeGGUF round trip', () => {
     const f = await readGGUF(bytesSource(writeGGUF(metadata, [])));
     expect(f.version).toBe(3);
     expect(Object.fromEntries(f.metadata)).toEqual({
-      u8: 255, i8: -128, u16: 65535, i16: -32768, u32: 0xffffffff, i32: -(2 ** 31),
-      f32: Math.fround(0.1), f64: 0.1, bool: true, str: 'héllo ▁wörld 🦙',
-      'u64.small': 2 ** 53 - 1, 'u64.big': 2n ** 64n - 1n, 'i64.neg': -(2n ** 63n),
-      'arr.str': ['a', '', 'ç'], 'arr.i32': [1, -2, 3], 'arr.empty': [],
+      u8: 255,
+      i8: -128,
+      u16: 65535,
+      i16: -32768,
+      u32: 0xffffffff,
+      i32: -(2 ** 31),
+      f32: Math.fround(0.1),
+      f64: 0.1,
+      bool: true,
+      str: 'héllo ▁wörld 🦙',
+      'u64.small': 2 ** 53 - 1,
+      'u64.big': 2n ** 64n - 1n,
+      'i64.neg': -(2n ** 63n),
+      'arr.str': ['a', '', 'ç'],
+      'arr.i32': [1, -2, 3],
+      'arr.empty': [],
     });
     expect(f.metadataTypes.get('arr.i32')).toEqual({ type: GGUFValueType.ARRAY, elementType: GGUFValueType.INT32 });
   });
@@ -83,10 +104,13 @@ describe('writeGGUF round trip', () => {
   it('places tensors at offsets aligned to general.alignment and reads them back', async () => {
     const a = new Float32Array([1, 2, 3]);
     const b = new Float32Array(64).map((_, i) => Math.sin(i));
-    const bytes = writeGGUF([['general.alignment', meta.u32(64)]], [
-      { name: 'a', dims: [3], type: GGMLType.F32, data: new Uint8Array(a.buffer) },
-      { name: 'b', dims: [32, 2], type: GGMLType.Q8_0, data: quantize(GGMLType.Q8_0, b) },
-    ]);
+    const bytes = writeGGUF(
+      [['general.alignment', meta.u32(64)]],
+      [
+        { name: 'a', dims: [3], type: GGMLType.F32, data: new Uint8Array(a.buffer) },
+        { name: 'b', dims: [32, 2], type: GGMLType.Q8_0, data: quantize(GGMLType.Q8_0, b) },
+      ],
+    );
     const f = await readGGUF(bytesSource(bytes));
     expect(f.alignment).toBe(64);
     expect(bytes.byteLength % 64).toBe(0);
@@ -100,9 +124,24 @@ describe('writeGGUF round trip', () => {
     expect(() => writeGGUF([], [{ name: 'x', dims: [3], type: GGMLType.F32, data: f32(2) }])).toThrow(/got 8 bytes.*need 12/);
     expect(() => writeGGUF([], [{ name: 'x', dims: [48], type: GGMLType.Q8_0, data: new Uint8Array(51) }])).toThrow(/row length 48/);
     expect(() => writeGGUF([['general.alignment', meta.u32(48)]], [])).toThrow(/power of two/);
-    expect(() => writeGGUF([['k', meta.u32(1)], ['k', meta.u32(2)]], [])).toThrow(/duplicate metadata key 'k'/);
-    expect(() => writeGGUF([], [1, 2].map(() => ({ name: 't', dims: [1], type: GGMLType.F32, data: f32(1) })))).toThrow(/duplicate tensor 't'/);
+    expect(() =>
+      writeGGUF(
+        [
+          ['k', meta.u32(1)],
+          ['k', meta.u32(2)],
+        ],
+        [],
+      ),
+    ).toThrow(/duplicate metadata key 'k'/);
+    expect(() =>
+      writeGGUF(
+        [],
+        [1, 2].map(() => ({ name: 't', dims: [1], type: GGMLType.F32, data: f32(1) })),
+      ),
+    ).toThrow(/duplicate tensor 't'/);
     expect(() => writeGGUF([['s', { type: GGUFValueType.STRING, value: 5 }]], [])).toThrow(GGUFError);
-    expect(() => writeGGUF([['a', { type: GGUFValueType.ARRAY, elementType: GGUFValueType.ARRAY, value: [[1]] }]], [])).toThrow(/non-array elementType/);
+    expect(() => writeGGUF([['a', { type: GGUFValueType.ARRAY, elementType: GGUFValueType.ARRAY, value: [[1]] }]], [])).toThrow(
+      /non-array elementType/,
+    );
   });
 });

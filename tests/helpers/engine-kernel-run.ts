@@ -46,7 +46,9 @@ export async function runKernelOn(device: GPUDevice, opts: KernelRun): Promise<A
   pass.dispatchWorkgroups(...opts.grid);
   pass.end();
   const reads = opts.bindings.flatMap((b, i) => ('outBytes' in b ? [{ src: buffers[i], bytes: b.outBytes }] : []));
-  const staging = reads.map(({ bytes }) => device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  const staging = reads.map(({ bytes }) =>
+    device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+  );
   reads.forEach(({ src, bytes }, i) => encoder.copyBufferToBuffer(src, 0, staging[i], 0, Math.ceil(bytes / 4) * 4));
   device.queue.submit([encoder.finish()]);
   const out: ArrayBuffer[] = [];

@@ -11,9 +11,9 @@ export function randomTensor(type: GGMLType, n: number, random: () => number): U
   const bytes = Uint8Array.from({ length: (n / blockSize) * bytesPerBlock }, () => Math.floor(random() * 256));
   const view = new DataView(bytes.buffer);
   // byte offsets of the f16 scales in each block (ggml's block structs)
-  const scaleOffsets = type === GGMLType.Q6_K ? [208] : type === GGMLType.Q4_1 || type === GGMLType.Q4_K || type === GGMLType.Q5_K ? [0, 2] : [0];
+  const scaleOffsets =
+    type === GGMLType.Q6_K ? [208] : type === GGMLType.Q4_1 || type === GGMLType.Q4_K || type === GGMLType.Q5_K ? [0, 2] : [0];
   for (let b = 0; b < n / blockSize; b++)
     for (const o of scaleOffsets) view.setUint16(b * bytesPerBlock + o, f32ToF16((random() * 2 - 1) * 0.1), true);
   return bytes;
 }
-

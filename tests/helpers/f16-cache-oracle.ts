@@ -45,18 +45,21 @@ export async function tieAwareF16Store(engine: WebGpuEngine): Promise<TieAwareSt
       const ours = half(x);
       counts.values++;
       if (Object.is(ours, theirs)) values[i] = ours;
-      else if (half(x - slack) <= theirs && theirs <= half(x + slack)) { // RNE is monotonic: theirs rounds some value within slack of x
+      else if (half(x - slack) <= theirs && theirs <= half(x + slack)) {
+        // RNE is monotonic: theirs rounds some value within slack of x
         counts.gpuSideOfTie++;
         values[i] = theirs;
       } else {
         counts.mismatched++;
-        if (mismatches.length < 5) mismatches.push(`layer ${layer} position ${pos} ${which}[${i}]: ${x} rounds to ${ours}, the GPU holds ${theirs}`);
+        if (mismatches.length < 5)
+          mismatches.push(`layer ${layer} position ${pos} ${which}[${i}]: ${x} rounds to ${ours}, the GPU holds ${theirs}`);
         values[i] = ours;
       }
     }
   };
   return {
-    counts, mismatches,
+    counts,
+    mismatches,
     store: (layer, pos, k, v) => {
       roundLike(k, caches[layer].k, layer, pos, 'k');
       roundLike(v, caches[layer].v, layer, pos, 'v');

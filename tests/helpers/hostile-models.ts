@@ -1,7 +1,15 @@
 // Hostile model files for the load-budget tests: a consistent one-layer Llama header whose FFN can be
 // made gigabytes wide, served by a ByteSource that reports the full size but holds only the header
 // (the tensor data reads as zeros and is counted), so a test of a "4.6 GiB" file stays tiny.
-import { GGMLType, GGUFValueType, encodeGGUFHeader, meta, type ByteSource, type GGUFTensorDescriptor, type GGUFTypedValue } from '../../src/gguf/index.ts';
+import {
+  GGMLType,
+  GGUFValueType,
+  encodeGGUFHeader,
+  meta,
+  type ByteSource,
+  type GGUFTensorDescriptor,
+  type GGUFTypedValue,
+} from '../../src/gguf/index.ts';
 
 export interface SparseSource extends ByteSource {
   /** Bytes handed out by read() so far. */
@@ -14,10 +22,13 @@ export function sparseSource(header: Uint8Array, size: number, name = 'sparse.gg
   return {
     name,
     size,
-    get bytesRead() { return bytesRead; },
+    get bytesRead() {
+      return bytesRead;
+    },
     async read(offset, length) {
       if (offset + length > size) throw new Error(`read past the end of ${name}`);
-      if (length > 64 << 20) throw new Error(`the test source refuses a ${length}-byte read: the loader read tensor data it should have refused`);
+      if (length > 64 << 20)
+        throw new Error(`the test source refuses a ${length}-byte read: the loader read tensor data it should have refused`);
       bytesRead += length;
       const out = new Uint8Array(length);
       if (offset < header.byteLength) out.set(header.subarray(offset, Math.min(header.byteLength, offset + length)));
@@ -46,8 +57,20 @@ export function wideFfnModel(ffn: number): SparseSource {
     ['llama.attention.layer_norm_rms_epsilon', meta.f32(1e-5)],
     ['tokenizer.ggml.model', meta.str('llama')],
     ['tokenizer.ggml.tokens', meta.array(GGUFValueType.STRING, TOKENS)],
-    ['tokenizer.ggml.scores', meta.array(GGUFValueType.FLOAT32, TOKENS.map((_, i) => -i))],
-    ['tokenizer.ggml.token_type', meta.array(GGUFValueType.INT32, TOKENS.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : 1)))],
+    [
+      'tokenizer.ggml.scores',
+      meta.array(
+        GGUFValueType.FLOAT32,
+        TOKENS.map((_, i) => -i),
+      ),
+    ],
+    [
+      'tokenizer.ggml.token_type',
+      meta.array(
+        GGUFValueType.INT32,
+        TOKENS.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : 1)),
+      ),
+    ],
     ['tokenizer.ggml.bos_token_id', meta.u32(1)],
     ['tokenizer.ggml.eos_token_id', meta.u32(2)],
   ];

@@ -28,10 +28,10 @@ interface Shape {
 }
 
 const SHAPES: readonly Shape[] = [
-  { heads: 4, kvHeads: 4, headDim: 64, tokens: [65, 90], pos0: [20, 60] },  // no grouping, 2 row workgroups per head
-  { heads: 4, kvHeads: 2, headDim: 128, tokens: [33, 50], pos0: [1, 40] },  // 2 heads per kv head
-  { heads: 8, kvHeads: 2, headDim: 8, tokens: [17, 40], pos0: [0, 0] },     // 4 heads per kv head, the prompt's first block
-  { heads: 6, kvHeads: 2, headDim: 18, tokens: [22, 40], pos0: [30, 70] },  // 3 heads per kv head
+  { heads: 4, kvHeads: 4, headDim: 64, tokens: [65, 90], pos0: [20, 60] }, // no grouping, 2 row workgroups per head
+  { heads: 4, kvHeads: 2, headDim: 128, tokens: [33, 50], pos0: [1, 40] }, // 2 heads per kv head
+  { heads: 8, kvHeads: 2, headDim: 8, tokens: [17, 40], pos0: [0, 0] }, // 4 heads per kv head, the prompt's first block
+  { heads: 6, kvHeads: 2, headDim: 18, tokens: [22, 40], pos0: [30, 70] }, // 3 heads per kv head
   { heads: 2, kvHeads: 1, headDim: 256, tokens: [3, 9], pos0: [25, 45] },
 ];
 
@@ -49,37 +49,70 @@ const roundUp8 = (n: number) => Math.ceil(n / 8) * 8;
 export const tiledPrefillAttentionCases: readonly KernelCase[] = SHAPES.flatMap((shape, s) =>
   (['f32', 'f16'] as const).map((layout): KernelCase => {
     const { heads, kvHeads, headDim } = shape;
-    const name = `${KERNEL}, ${layout} cache: ${heads} q / ${kvHeads} kv heads of ${headDim}, random block and start, equals the reference ` +
+    const name =
+      `${KERNEL}, ${layout} cache: ${heads} q / ${kvHeads} kv heads of ${headDim}, random block and start, equals the reference ` +
       `and writes nothing else (|err| ≤ 1e-5·max|v| = 1e-5)`;
-    return { kernel: KERNEL, name, run: async (device) => {
-      const random = rng(900 + s);
-      const tokens = randomInt(random, ...shape.tokens);
-      const pos0 = randomInt(random, ...shape.pos0);
-      const context = pos0 + tokens + randomInt(random, 0, 5); // cache rows past the block exist, unread
-      const width = heads * headDim;
-      const qStride = roundUp8(width) + 8; // padded, as the engine's buffers are, and unlike the output's
-      const outStride = roundUp8(width) + 16;
-      const q = randomF32(tokens * qStride, random, 2);
-      const kCache = randomCache(kvHeads * context * headDim, random, layout);
-      const vCache = randomCache(kvHeads * context * headDim, random, layout);
-      const group = heads / kvHeads;
-      const [out] = await runKernelOn(device, {
-        kernel: KERNEL, kvCache: layout, step: { n_tokens: tokens, pos0 },
-        constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, OUT_STRIDE: outStride, SCALE: 1 / Math.sqrt(headDim) },
-        bindings: [{ data: q }, { data: kCache.data }, { data: vCache.data },
-          { outBytes: tokens * outStride * 4, init: new Float32Array(tokens * outStride).fill(UNTOUCHED) }],
-        grid: [Math.ceil((tokens * group) / ROWS_PER_WORKGROUP), kvHeads, 1],
-      });
-      const gpu = new Float32Array(out);
-      const check = new ErrorTracker(`${heads} q / ${kvHeads} kv heads of ${headDim}, ${tokens} tokens from position ${pos0}, context ${context}`);
-      const ref = new Float32Array(width);
-      for (let t = 0; t < tokens; t++) {
-        // |v| ≤ 1, and each output is a convex combination of values
-        attention(ref, q.subarray(t * qStride, t * qStride + width), kCache.values, vCache.values, heads, kvHeads, headDim, context, pos0 + t);
-        ref.forEach((v, i) => check.compare(gpu[t * outStride + i], v, 1e-5, `token ${t} head ${Math.floor(i / headDim)} dim ${i % headDim}`));
-        for (let i = width; i < outStride; i++) check.compare(gpu[t * outStride + i], UNTOUCHED, 0, `token ${t} padding ${i}`);
-      }
-      return check.result(name);
-    } };
+    return {
+      kernel: KERNEL,
+      name,
+      run: async (device) => {
+        const random = rng(900 + s);
+        const tokens = randomInt(random, ...shape.tokens);
+        const pos0 = randomInt(random, ...shape.pos0);
+        const context = pos0 + tokens + randomInt(random, 0, 5); // cache rows past the block exist, unread
+        const width = heads * headDim;
+        const qStride = roundUp8(width) + 8; // padded, as the engine's buffers are, and unlike the output's
+        const outStride = roundUp8(width) + 16;
+        const q = randomF32(tokens * qStride, random, 2);
+        const kCache = randomCache(kvHeads * context * headDim, random, layout);
+        const vCache = randomCache(kvHeads * context * headDim, random, layout);
+        const group = heads / kvHeads;
+        const [out] = await runKernelOn(device, {
+          kernel: KERNEL,
+          kvCache: layout,
+          step: { n_tokens: tokens, pos0 },
+          constants: {
+            HEADS: heads,
+            KV_HEADS: kvHeads,
+            HEAD_DIM: headDim,
+            CONTEXT: context,
+            Q_STRIDE: qStride,
+            OUT_STRIDE: outStride,
+            SCALE: 1 / Math.sqrt(headDim),
+          },
+          bindings: [
+            { data: q },
+            { data: kCache.data },
+            { data: vCache.data },
+            { outBytes: tokens * outStride * 4, init: new Float32Array(tokens * outStride).fill(UNTOUCHED) },
+          ],
+          grid: [Math.ceil((tokens * group) / ROWS_PER_WORKGROUP), kvHeads, 1],
+        });
+        const gpu = new Float32Array(out);
+        const check = new ErrorTracker(
+          `${heads} q / ${kvHeads} kv heads of ${headDim}, ${tokens} tokens from position ${pos0}, context ${context}`,
+        );
+        const ref = new Float32Array(width);
+        for (let t = 0; t < tokens; t++) {
+          // |v| ≤ 1, and each output is a convex combination of values
+          attention(
+            ref,
+            q.subarray(t * qStride, t * qStride + width),
+            kCache.values,
+            vCache.values,
+            heads,
+            kvHeads,
+            headDim,
+            context,
+            pos0 + t,
+          );
+          ref.forEach((v, i) =>
+            check.compare(gpu[t * outStride + i], v, 1e-5, `token ${t} head ${Math.floor(i / headDim)} dim ${i % headDim}`),
+          );
+          for (let i = width; i < outStride; i++) check.compare(gpu[t * outStride + i], UNTOUCHED, 0, `token ${t} padding ${i}`);
+        }
+        return check.result(name);
+      },
+    };
   }),
 );

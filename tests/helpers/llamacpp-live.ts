@@ -2,7 +2,15 @@
 // llama/gitRelease.bundle holds, de3ff81 for 3.22.1), driven the way llama.cpp's own tools drive it.
 // Nothing is built or downloaded (`build: 'never'`); the perplexity formula is shared with the fixture
 // generator (scripts/llamacpp-reference/perplexity.mjs).
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 
 export { logitsVector, perplexityLikeLlamaCpp, rawLogits, type LlamaCppPerplexity } from '../../scripts/llamacpp-reference/perplexity.mjs';
 
@@ -67,8 +75,12 @@ export async function loadLlamaModel(path: string, rope: LlamaRopeOverride = {},
 export function createLlamaContext(model: LlamaModel, nCtx: number, config: LlamaConfigName): Promise<LlamaContext> {
   const { kvCacheType, flashAttention } = LLAMA_CONFIGS[config];
   return model.createContext({
-    contextSize: nCtx, batchSize: nCtx, sequences: 1, flashAttention,
-    experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType,
+    contextSize: nCtx,
+    batchSize: nCtx,
+    sequences: 1,
+    flashAttention,
+    experimentalKvCacheKeyType: kvCacheType,
+    experimentalKvCacheValueType: kvCacheType,
   });
 }
 
@@ -108,7 +120,9 @@ export async function greedyLikeLlamaCpp(sequence: LlamaContextSequence, promptI
   await sequence.clearHistory();
   const steps: GreedyStep[] = [];
   const choose = { generateNext: { token: true, logits: true, options: { temperature: 0 } } } as const;
-  let input: (Token | [Token, typeof choose])[] = promptIds.map((id, i) => (i === promptIds.length - 1 ? [id as Token, choose] : id as Token));
+  let input: (Token | [Token, typeof choose])[] = promptIds.map((id, i) =>
+    i === promptIds.length - 1 ? [id as Token, choose] : (id as Token),
+  );
   for (let i = 0; i < count; i++) {
     const outputs = await sequence.controlledEvaluate(input);
     const next = outputs[outputs.length - 1]?.next;
@@ -136,8 +150,16 @@ export interface ChatMessage {
  * are the ones common_chat_template_direct_apply sets; it would strip a leading BOS text only for
  * vocabularies that add BOS.
  */
-export async function renderChatLikeLlamaCpp(template: string, messages: ChatMessage[], addGenerationPrompt: boolean, bos: string, eos: string): Promise<string> {
-  const bindings = (await llamaCpp() as unknown as { _bindings: { AddonJinjaRenderer?: new (source: string) => { render(vars: object): string } } })._bindings;
+export async function renderChatLikeLlamaCpp(
+  template: string,
+  messages: ChatMessage[],
+  addGenerationPrompt: boolean,
+  bos: string,
+  eos: string,
+): Promise<string> {
+  const bindings = (
+    (await llamaCpp()) as unknown as { _bindings: { AddonJinjaRenderer?: new (source: string) => { render(vars: object): string } } }
+  )._bindings;
   if (!bindings.AddonJinjaRenderer) throw new Error('this node-llama-cpp build has no AddonJinjaRenderer');
   const vars: Record<string, unknown> = { messages, bos_token: bos, eos_token: eos, enable_thinking: true };
   if (addGenerationPrompt) vars.add_generation_prompt = true;

@@ -41,7 +41,11 @@ export class CountingReferenceEngine extends ReferenceProbeEngine {
   }
 }
 
-export function referenceContext(weights: ReferenceWeights, tokenizer: Tokenizer, extra: Partial<ProbeContext> = {}): ProbeContext & { engine: CountingReferenceEngine } {
+export function referenceContext(
+  weights: ReferenceWeights,
+  tokenizer: Tokenizer,
+  extra: Partial<ProbeContext> = {},
+): ProbeContext & { engine: CountingReferenceEngine } {
   const engine = new CountingReferenceEngine(weights, tokenizer);
   return {
     engine,

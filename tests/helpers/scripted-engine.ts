@@ -21,7 +21,10 @@ export class ScriptedEngine implements Engine {
   private loaded = false;
   private cancelled = false;
 
-  constructor(private readonly tokenText: (index: number) => string = alternatingTokenText, private readonly stepMs = 1) {}
+  constructor(
+    private readonly tokenText: (index: number) => string = alternatingTokenText,
+    private readonly stepMs = 1,
+  ) {}
 
   async load(source: ModelSource, onProgress?: (p: LoadProgress) => void) {
     this.sources.push(source);
@@ -47,7 +50,11 @@ export class ScriptedEngine implements Engine {
       onToken?.({ id: index, text: this.tokenText(index), index });
     }
     return {
-      tokens, text: tokens.map(this.tokenText).join(''), promptTokens: 3, tokensPerSecond: 10, promptTokensPerSecond: 30,
+      tokens,
+      text: tokens.map(this.tokenText).join(''),
+      promptTokens: 3,
+      tokensPerSecond: 10,
+      promptTokensPerSecond: 30,
       stoppedBy: this.cancelled ? ('cancelled' as const) : ('maxTokens' as const),
     };
   }

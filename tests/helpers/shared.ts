@@ -56,7 +56,8 @@ export function requireTestFiles(what: string, ...paths: string[]): boolean {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length === 0) return true;
   const message = `${what}: missing ${missing.join(', ')}; ${[...new Set(missing.map(howToGet))].join('; ')}`;
-  if (process.env.CI === 'true') throw new Error(`${message}. CI must have every test file (../shared beside the checkout; .ci/run fetches the cache).`);
+  if (process.env.CI === 'true')
+    throw new Error(`${message}. CI must have every test file (../shared beside the checkout; .ci/run fetches the cache).`);
   if (!warned.has(message)) console.warn(`\n!!! SKIPPING ${message}\n`);
   warned.add(message);
   return false;

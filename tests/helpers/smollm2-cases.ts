@@ -9,7 +9,18 @@ import type { RopeConfig } from '../../src/rope/config.ts';
 import { computeRope } from '../../src/rope/frequencies.ts';
 import { validateRopeConfig } from '../../src/rope/validate.ts';
 import type { Tokenizer } from '../../src/tokenizer/index.ts';
-import { createLlamaContext, greedyLikeLlamaCpp, llamaTokenize, loadLlamaModel, perplexityLikeLlamaCpp, tokenizeForPerplexity, type GreedyStep, type LlamaConfigName, type LlamaCppPerplexity, type LlamaRopeOverride } from './llamacpp-live.ts';
+import {
+  createLlamaContext,
+  greedyLikeLlamaCpp,
+  llamaTokenize,
+  loadLlamaModel,
+  perplexityLikeLlamaCpp,
+  tokenizeForPerplexity,
+  type GreedyStep,
+  type LlamaConfigName,
+  type LlamaCppPerplexity,
+  type LlamaRopeOverride,
+} from './llamacpp-live.ts';
 
 /** A held-out address (src/data/split.ts): 5,336 SmolLM2 tokens, two chunks of 2,048. */
 export const HELD_OUT_TEXT = 'sotu-1819-james-monroe';
@@ -28,7 +39,14 @@ export interface LlamaRun {
 }
 
 /** llama-perplexity's figure over the first `chunks` chunks of n_ctx `nCtx`, with a RoPE override if given. */
-export async function llamaPerplexity(path: string, text: string, nCtx: number, chunks: number, config: LlamaConfigName, rope: LlamaRopeOverride = {}): Promise<LlamaRun> {
+export async function llamaPerplexity(
+  path: string,
+  text: string,
+  nCtx: number,
+  chunks: number,
+  config: LlamaConfigName,
+  rope: LlamaRopeOverride = {},
+): Promise<LlamaRun> {
   const model = await loadLlamaModel(path, rope);
   try {
     const context = await createLlamaContext(model, nCtx, config);
@@ -46,8 +64,13 @@ export async function llamaPerplexity(path: string, text: string, nCtx: number, 
 }
 
 /** The lab's perplexity over the same chunks: `score` gives a chunk's −Σ log p over positions ≥ first. */
-export async function labPerplexity(tokens: number[], bos: number | null, nCtx: number, chunks: number,
-  score: (chunk: number[], first: number) => Promise<{ nll: number; scored: number }>): Promise<{ perplexity: number; chunkNll: number[] }> {
+export async function labPerplexity(
+  tokens: number[],
+  bos: number | null,
+  nCtx: number,
+  chunks: number,
+  score: (chunk: number[], first: number) => Promise<{ nll: number; scored: number }>,
+): Promise<{ perplexity: number; chunkNll: number[] }> {
   const chunkNll: number[] = [];
   let scored = 0;
   for (const chunk of perplexityChunks(tokens, nCtx, bos).slice(0, chunks)) {
@@ -69,7 +92,11 @@ export const GREEDY_TOKENS = 64;
 export const PROMPTS: { name: string; text: (t: Tokenizer) => string; parseSpecial: boolean }[] = [
   { name: 'prose', text: () => 'The capital of France is', parseSpecial: false },
   { name: 'code', text: () => 'def fibonacci(n):\n', parseSpecial: false },
-  { name: 'chat', text: (t) => t.applyChatTemplate([{ role: 'user', content: 'Write a haiku about the sea.' }], { addGenerationPrompt: true }), parseSpecial: true },
+  {
+    name: 'chat',
+    text: (t) => t.applyChatTemplate([{ role: 'user', content: 'Write a haiku about the sea.' }], { addGenerationPrompt: true }),
+    parseSpecial: true,
+  },
 ];
 
 /** llama.cpp's greedy steps for each prompt (F32 KV cache, no flash attention). */
@@ -80,7 +107,8 @@ export async function llamaGreedyRuns(path: string, tokenizer: Tokenizer): Promi
     try {
       const sequence = context.getSequence();
       const runs: GreedyStep[][] = [];
-      for (const prompt of PROMPTS) runs.push(await greedyLikeLlamaCpp(sequence, llamaTokenize(model, prompt.text(tokenizer), prompt.parseSpecial), GREEDY_TOKENS));
+      for (const prompt of PROMPTS)
+        runs.push(await greedyLikeLlamaCpp(sequence, llamaTokenize(model, prompt.text(tokenizer), prompt.parseSpecial), GREEDY_TOKENS));
       return runs;
     } finally {
       await context.dispose();
@@ -112,11 +140,14 @@ export function compareGreedy(ours: { ids: number[]; logits?: ArrayLike<number>[
   const parted = ours.ids.findIndex((id, i) => id !== theirs[i].id);
   const upTo = parted < 0 ? theirs.length : parted + 1;
   const logits = ours.logits;
-  const shift = logits ? Math.max(...theirs.slice(0, upTo).map((s, i) => Math.abs(logits[i][s.id] - logits[i][s.second] - s.margin))) : null;
+  const shift = logits
+    ? Math.max(...theirs.slice(0, upTo).map((s, i) => Math.abs(logits[i][s.id] - logits[i][s.second] - s.margin)))
+    : null;
   const shiftText = shift === null ? '' : `; largest margin shift ${shift.toExponential(2)}`;
-  const summary = parted < 0
-    ? `all ${theirs.length} ids identical${shiftText}`
-    : `parted at token ${parted}: llama.cpp ${theirs[parted].id} (margin ${theirs[parted].margin.toFixed(4)}, runner-up ${theirs[parted].second}), ours ${ours.ids[parted]}${shiftText}`;
+  const summary =
+    parted < 0
+      ? `all ${theirs.length} ids identical${shiftText}`
+      : `parted at token ${parted}: llama.cpp ${theirs[parted].id} (margin ${theirs[parted].margin.toFixed(4)}, runner-up ${theirs[parted].second}), ours ${ours.ids[parted]}${shiftText}`;
   return { parted, shift, summary };
 }
 
@@ -133,8 +164,14 @@ export function expectPartingOnlyAtNearTie(name: string, c: GreedyComparison, ou
 
 /** The two overrides the issue names, as llama.cpp's flags and as the lab's RopeConfig, from the model's own RoPE. */
 export const ROPE_OVERRIDES: { name: string; of: (model: RopeConfig) => { llama: LlamaRopeOverride; lab: RopeConfig } }[] = [
-  { name: 'base ×10', of: (m) => ({ llama: { freqBase: m.base * 10 }, lab: checkedRope({ headDim: m.headDim, base: m.base * 10, type: 'default' }) }) },
-  { name: 'linear ×2', of: (m) => ({ llama: { linearFactor: 2 }, lab: checkedRope({ headDim: m.headDim, base: m.base, type: 'linear', factor: 2 }) }) },
+  {
+    name: 'base ×10',
+    of: (m) => ({ llama: { freqBase: m.base * 10 }, lab: checkedRope({ headDim: m.headDim, base: m.base * 10, type: 'default' }) }),
+  },
+  {
+    name: 'linear ×2',
+    of: (m) => ({ llama: { linearFactor: 2 }, lab: checkedRope({ headDim: m.headDim, base: m.base, type: 'linear', factor: 2 }) }),
+  },
 ];
 
 function checkedRope(config: object): RopeConfig {

@@ -24,7 +24,18 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceModel, applyRope, argmax, attention, loadReferenceWeights, logProb, matvec, rmsnorm, swiglu, type ReferenceWeights } from '../../src/engine/reference.ts';
+import {
+  ReferenceModel,
+  applyRope,
+  argmax,
+  attention,
+  loadReferenceWeights,
+  logProb,
+  matvec,
+  rmsnorm,
+  swiglu,
+  type ReferenceWeights,
+} from '../../src/engine/reference.ts';
 import { GLOBAL_TENSORS, layerTensorNames } from '../../src/engine/model-config.ts';
 import { GGMLType, readGGUF } from '../../src/gguf/index.ts';
 import { computeRope } from '../../src/rope/frequencies.ts';
@@ -38,7 +49,15 @@ interface LlamaCppFixture {
   model: { file: string; sha256: string };
   text: { file: string; sha256: string };
   tokenization: { addBos: boolean; bos: number; count: number; sha256OfCommaJoinedIds: string; first64: number[] };
-  perplexity: { config: string; nCtx: number; perplexity: number; chunks: number; tokens: number; countPerChunk: number; chunkNll: number[] }[];
+  perplexity: {
+    config: string;
+    nCtx: number;
+    perplexity: number;
+    chunks: number;
+    tokens: number;
+    countPerChunk: number;
+    chunkNll: number[];
+  }[];
   greedy: { config: string; fromToken: number; ids: number[] }[];
   logits: { config: string; promptIds: number[]; positions: { pos: number; token: number; logits: number[] }[] }[];
 }
@@ -68,7 +87,10 @@ const DEFAULTS_EXTRA_LOGITS = 2e-2;
  * a file): the context `lab ppl` is checked at, and stories260K's trained context, where RoPE turns
  * furthest.
  */
-const PPL_CHECKS: [number, number][] = [[12, 128], [1, 512]];
+const PPL_CHECKS: [number, number][] = [
+  [12, 128],
+  [1, 512],
+];
 const PPL_CTX = 128;
 
 const missingFiles = !requireTestFiles('llama.cpp parity on stories260K', TEXT, STORIES_GREEDY_REF, ...STORIES_FILES.map(sharedModel));
@@ -116,7 +138,7 @@ describe.skipIf(missingFiles).each(STORIES_FILES)('llama.cpp parity: %s', (file)
     expect(sha256(readFileSync(TEXT))).toBe(expected.text.sha256);
   });
 
-  it('tokenizes the TinyStories sample to llama.cpp\'s ids exactly', () => {
+  it("tokenizes the TinyStories sample to llama.cpp's ids exactly", () => {
     const llama = expected.tokenization;
     expect(bos).toBe(llama.addBos ? llama.bos : null);
     expect(ids.slice(0, 64)).toEqual(llama.first64);
@@ -124,7 +146,7 @@ describe.skipIf(missingFiles).each(STORIES_FILES)('llama.cpp parity: %s', (file)
     expect(sha256(ids.join(','))).toBe(llama.sha256OfCommaJoinedIds);
   });
 
-  it('gives llama.cpp\'s logits at the stored prompt positions', () => {
+  it("gives llama.cpp's logits at the stored prompt positions", () => {
     for (const run of expected.logits) {
       const model = new ReferenceModel(weights, run.promptIds.length);
       const byPos = new Map(run.positions.map((p) => [p.pos, p.logits]));
@@ -135,7 +157,9 @@ describe.skipIf(missingFiles).each(STORIES_FILES)('llama.cpp parity: %s', (file)
         const theirs = byPos.get(pos);
         if (theirs) worst = Math.max(worst, maxAbsDiff(logits, theirs).err);
       }
-      expect(worst, `${run.config} run`).toBeLessThanOrEqual(run.config === 'f32' ? tolerance.logits : Math.max(tolerance.logits, DEFAULTS_EXTRA_LOGITS));
+      expect(worst, `${run.config} run`).toBeLessThanOrEqual(
+        run.config === 'f32' ? tolerance.logits : Math.max(tolerance.logits, DEFAULTS_EXTRA_LOGITS),
+      );
     }
   });
 
@@ -190,7 +214,10 @@ describe.skipIf(missingFiles)('llama.cpp fixtures themselves', () => {
     const metadata = (await readGGUF(source).finally(() => source.close?.())).metadata;
     const ours = createTokenizer(metadata).encode(readFileSync(TEXT, 'utf8'));
     const firstDiff = ours.findIndex((id, i) => id !== full.ids[i]);
-    expect(firstDiff, `first differing id at ${firstDiff}: ours ${ours.slice(firstDiff, firstDiff + 8)}, llama.cpp ${full.ids.slice(firstDiff, firstDiff + 8)}`).toBe(-1);
+    expect(
+      firstDiff,
+      `first differing id at ${firstDiff}: ours ${ours.slice(firstDiff, firstDiff + 8)}, llama.cpp ${full.ids.slice(firstDiff, firstDiff + 8)}`,
+    ).toBe(-1);
     expect(ours.length).toBe(full.ids.length);
   });
 });
@@ -206,20 +233,43 @@ const LAB_PPL_TOLERANCE = {
   'stories260K-Q8_0.gguf': { f32: 2e-3, defaults: 3e-3 },
 } as const;
 
-describe.skipIf(missingFiles).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof typeof LAB_PPL_TOLERANCE)[])('lab ppl vs llama.cpp: %s', (file) => {
-  it(`gives llama.cpp's perplexity over the first ${LAB_PPL_CHUNKS} chunks of n_ctx ${PPL_CTX}`, () => {
-    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', SHARED_MODELS + file, '--text-file', TEXT,
-      '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--json'], { encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const ours = JSON.parse(run.stdout) as { perplexity: number; chunks: number; scored: number };
-    expect([ours.chunks, ours.scored]).toEqual([LAB_PPL_CHUNKS, LAB_PPL_CHUNKS * (PPL_CTX / 2 - 1)]);
-    for (const llama of fixture(file).perplexity.filter((p) => p.nCtx === PPL_CTX)) {
-      const theirs = Math.exp(llama.chunkNll.slice(0, LAB_PPL_CHUNKS).reduce((a, b) => a + b, 0) / (LAB_PPL_CHUNKS * llama.countPerChunk));
-      const tolerance = LAB_PPL_TOLERANCE[file][llama.config as 'f32' | 'defaults'];
-      expect(Math.abs(ours.perplexity / theirs - 1), `${llama.config} run: ours ${ours.perplexity}, llama.cpp ${theirs}`).toBeLessThanOrEqual(tolerance);
-    }
-  });
-});
+describe.skipIf(missingFiles).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof typeof LAB_PPL_TOLERANCE)[])(
+  'lab ppl vs llama.cpp: %s',
+  (file) => {
+    it(`gives llama.cpp's perplexity over the first ${LAB_PPL_CHUNKS} chunks of n_ctx ${PPL_CTX}`, () => {
+      const run = spawnSync(
+        'node_modules/.bin/tsx',
+        [
+          'src/cli/main.ts',
+          'ppl',
+          '--model',
+          SHARED_MODELS + file,
+          '--text-file',
+          TEXT,
+          '--ctx',
+          String(PPL_CTX),
+          '--max-chunks',
+          String(LAB_PPL_CHUNKS),
+          '--json',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const ours = JSON.parse(run.stdout) as { perplexity: number; chunks: number; scored: number };
+      expect([ours.chunks, ours.scored]).toEqual([LAB_PPL_CHUNKS, LAB_PPL_CHUNKS * (PPL_CTX / 2 - 1)]);
+      for (const llama of fixture(file).perplexity.filter((p) => p.nCtx === PPL_CTX)) {
+        const theirs = Math.exp(
+          llama.chunkNll.slice(0, LAB_PPL_CHUNKS).reduce((a, b) => a + b, 0) / (LAB_PPL_CHUNKS * llama.countPerChunk),
+        );
+        const tolerance = LAB_PPL_TOLERANCE[file][llama.config as 'f32' | 'defaults'];
+        expect(
+          Math.abs(ours.perplexity / theirs - 1),
+          `${llama.config} run: ours ${ours.perplexity}, llama.cpp ${theirs}`,
+        ).toBeLessThanOrEqual(tolerance);
+      }
+    });
+  },
+);
 
 /**
  * `lab ppl --kv-cache f16` rounds K and V to half as llama-perplexity's default F16 cache does. On these 2
@@ -230,10 +280,27 @@ describe.skipIf(missingFiles).each(Object.keys(LAB_PPL_TOLERANCE) as (keyof type
  * rounds Q to f16 and accumulates V·softmax in f16, which storage alone does not copy. All are within
  * 1.6e-5 of one another.
  */
-describe.skipIf(missingFiles)('lab ppl --kv-cache f16 vs llama.cpp\'s default F16 cache: stories260K.gguf', () => {
+describe.skipIf(missingFiles)("lab ppl --kv-cache f16 vs llama.cpp's default F16 cache: stories260K.gguf", () => {
   it(`is within 2e-4 of llama.cpp's defaults and 4e-4 of its f32 run over the first ${LAB_PPL_CHUNKS} chunks`, () => {
-    const run = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'ppl', '--model', SHARED_MODELS + 'stories260K.gguf', '--text-file', TEXT,
-      '--ctx', String(PPL_CTX), '--max-chunks', String(LAB_PPL_CHUNKS), '--kv-cache', 'f16', '--json'], { encoding: 'utf8' });
+    const run = spawnSync(
+      'node_modules/.bin/tsx',
+      [
+        'src/cli/main.ts',
+        'ppl',
+        '--model',
+        SHARED_MODELS + 'stories260K.gguf',
+        '--text-file',
+        TEXT,
+        '--ctx',
+        String(PPL_CTX),
+        '--max-chunks',
+        String(LAB_PPL_CHUNKS),
+        '--kv-cache',
+        'f16',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
     const ours = JSON.parse(run.stdout) as { perplexity: number; kvCache: string };
     expect(ours.kvCache).toBe('f16');
@@ -350,19 +417,26 @@ function llamaCppQuantizedLogits(w: ReferenceWeights, types: Map<string, GGMLTyp
 const EMULATED_LOGITS_TOLERANCE = 2e-5;
 
 describe.skipIf(missingFiles).each(['stories260K-Q8_0.gguf', 'stories260K-Q4_0.gguf'])('llama.cpp arithmetic emulated: %s', (file) => {
-  it('gives llama.cpp\'s logits to float noise once activations are rounded to Q8_0 as ggml does', async () => {
+  it("gives llama.cpp's logits to float noise once activations are rounded to Q8_0 as ggml does", async () => {
     const source = await fileSource(SHARED_MODELS + file);
     const gguf = await readGGUF(source);
     const weights = await loadReferenceWeights(gguf).finally(() => source.close?.());
     const types = new Map([...gguf.tensorsByName].map(([name, t]) => [name, t.type]));
     const run = fixture(file).logits.find((r) => r.config === 'f32')!;
-    const ours = llamaCppQuantizedLogits(weights, types, run.promptIds, run.positions.map((p) => p.pos));
+    const ours = llamaCppQuantizedLogits(
+      weights,
+      types,
+      run.promptIds,
+      run.positions.map((p) => p.pos),
+    );
     for (const [i, p] of run.positions.entries()) {
       expect(maxAbsDiff(ours[i], p.logits).err, `position ${p.pos}`).toBeLessThanOrEqual(EMULATED_LOGITS_TOLERANCE);
     }
     // Without the rounding the same logits are 0.15 apart: the emulation is what closes the gap.
     const plain = new ReferenceModel(weights, run.promptIds.length);
     const plainLogits = run.promptIds.slice(0, 21).map((id, pos) => plain.forward(id, pos));
-    expect(maxAbsDiff(plainLogits[20], run.positions.find((p) => p.pos === 20)!.logits).err).toBeGreaterThan(100 * EMULATED_LOGITS_TOLERANCE);
+    expect(maxAbsDiff(plainLogits[20], run.positions.find((p) => p.pos === 20)!.logits).err).toBeGreaterThan(
+      100 * EMULATED_LOGITS_TOLERANCE,
+    );
   });
 });

@@ -18,8 +18,17 @@ import type { RopeConfig } from '../../src/rope/config.ts';
 import { testEngine } from '../helpers/engine-helpers.ts';
 import type { LlamaConfigName } from '../helpers/llamacpp-live.ts';
 import {
-  compareGreedy, expectPartingOnlyAtNearTie, GREEDY_TOKENS, heldOutText, HELD_OUT_TEXT, labPerplexity, llamaGreedyRuns,
-  llamaPerplexity, PROMPTS, relativeGap, ROPE_OVERRIDES,
+  compareGreedy,
+  expectPartingOnlyAtNearTie,
+  GREEDY_TOKENS,
+  heldOutText,
+  HELD_OUT_TEXT,
+  labPerplexity,
+  llamaGreedyRuns,
+  llamaPerplexity,
+  PROMPTS,
+  relativeGap,
+  ROPE_OVERRIDES,
 } from '../helpers/smollm2-cases.ts';
 import { requireTestFiles, SMOLLM2_F32, SMOLLM2_Q4_1 } from '../helpers/shared.ts';
 
@@ -40,9 +49,14 @@ const TOLERANCE: Record<'F32' | 'Q4_1', Record<LlamaConfigName, number>> = {
 };
 const FILES = { F32: SMOLLM2_F32, Q4_1: SMOLLM2_Q4_1 } as const;
 
-const record: { text: string; device?: string; perplexity: object[]; greedy: object[] } = { text: HELD_OUT_TEXT, perplexity: [], greedy: [] };
+const record: { text: string; device?: string; perplexity: object[]; greedy: object[] } = {
+  text: HELD_OUT_TEXT,
+  perplexity: [],
+  greedy: [],
+};
 afterAll(() => {
-  if (asked && process.env.ROPE_LAB_LONG_OUT) writeFileSync(process.env.ROPE_LAB_LONG_OUT, JSON.stringify({ date: new Date().toISOString(), ...record }, null, 1) + '\n');
+  if (asked && process.env.ROPE_LAB_LONG_OUT)
+    writeFileSync(process.env.ROPE_LAB_LONG_OUT, JSON.stringify({ date: new Date().toISOString(), ...record }, null, 1) + '\n');
 });
 
 /** An engine over one file with an f32 KV cache of n_ctx, and its RoPE (overridden when asked). */
@@ -55,7 +69,9 @@ async function engineFor(file: keyof typeof FILES, nCtx: number, rope?: (model: 
 }
 
 const CASES: { nCtx: number; rope?: (typeof ROPE_OVERRIDES)[number] }[] = [
-  { nCtx: 512 }, { nCtx: 2048 }, ...ROPE_OVERRIDES.map((rope) => ({ nCtx: 2048, rope })),
+  { nCtx: 512 },
+  { nCtx: 2048 },
+  ...ROPE_OVERRIDES.map((rope) => ({ nCtx: 2048, rope })),
 ];
 
 describe.skipIf(!have)('SmolLM2 perplexity on the GPU engine vs llama.cpp, whole text', () => {
@@ -80,9 +96,23 @@ describe.skipIf(!have)('SmolLM2 perplexity on the GPU engine vs llama.cpp, whole
             const llama = await llamaPerplexity(FILES[file], text, nCtx, chunks, config, llamaRope);
             expect(llama.tokens).toEqual(tokens);
             const gap = relativeGap(ours.perplexity, llama.result.perplexity);
-            record.perplexity.push({ nCtx, rope: rope?.name ?? 'model', file, llamaConfig: config, chunks, tokens: tokens.length,
-              llama: llama.result.perplexity, ours: ours.perplexity, gap, llamaChunkNll: llama.result.chunkNll, ourChunkNll: ours.chunkNll, engineSeconds });
-            console.log(`long: n_ctx ${nCtx}${rope ? ` ${rope.name}` : ''} ${file}, ${chunks} chunks, llama.cpp ${config} ${llama.result.perplexity.toFixed(6)}, engine ${ours.perplexity.toFixed(6)}, gap ${gap.toExponential(2)} (engine ${engineSeconds.toFixed(0)} s)`);
+            record.perplexity.push({
+              nCtx,
+              rope: rope?.name ?? 'model',
+              file,
+              llamaConfig: config,
+              chunks,
+              tokens: tokens.length,
+              llama: llama.result.perplexity,
+              ours: ours.perplexity,
+              gap,
+              llamaChunkNll: llama.result.chunkNll,
+              ourChunkNll: ours.chunkNll,
+              engineSeconds,
+            });
+            console.log(
+              `long: n_ctx ${nCtx}${rope ? ` ${rope.name}` : ''} ${file}, ${chunks} chunks, llama.cpp ${config} ${llama.result.perplexity.toFixed(6)}, engine ${ours.perplexity.toFixed(6)}, gap ${gap.toExponential(2)} (engine ${engineSeconds.toFixed(0)} s)`,
+            );
             expect(Math.abs(gap), `llama.cpp ${config}`).toBeLessThanOrEqual(TOLERANCE[file][config]);
           }
         } finally {
@@ -105,7 +135,14 @@ describe.skipIf(!have)('SmolLM2 greedy decoding on the GPU engine vs llama.cpp',
           const result = await engine.generate(ids, { maxTokens: GREEDY_TOKENS, temperature: 0, stopAtEos: false, addBos: false });
           // The engine reads back ids, not logits: the parting rule is checked on llama.cpp's margins alone.
           const c = compareGreedy({ ids: result.tokens }, theirs[p]);
-          record.greedy.push({ file, prompt: prompt.name, ours: result.tokens, llama: theirs[p].map((s) => s.id), parted: c.parted, tokensPerSecond: result.tokensPerSecond });
+          record.greedy.push({
+            file,
+            prompt: prompt.name,
+            ours: result.tokens,
+            llama: theirs[p].map((s) => s.id),
+            parted: c.parted,
+            tokensPerSecond: result.tokensPerSecond,
+          });
           console.log(`long greedy ${file} ${prompt.name}: ${c.summary}`);
           if (file === 'F32') expect(result.tokens, prompt.name).toEqual(theirs[p].map((s) => s.id));
           else expectPartingOnlyAtNearTie(prompt.name, c, result.tokens, theirs[p]);

@@ -70,19 +70,27 @@ describe.skipIf(!have)(`SmolLM2 perplexity vs llama.cpp: first chunk of n_ctx ${
   }, 400_000);
 
   it.each([
-    ['F32', 'f32'], ['F32', 'defaults'], ['Q4_1', 'f32'], ['Q4_1', 'defaults'],
-  ] as const)('%s file against llama.cpp\'s %s run: |ours / theirs − 1| within TOLERANCE', async (file, config) => {
+    ['F32', 'f32'],
+    ['F32', 'defaults'],
+    ['Q4_1', 'f32'],
+    ['Q4_1', 'defaults'],
+  ] as const)("%s file against llama.cpp's %s run: |ours / theirs − 1| within TOLERANCE", async (file, config) => {
     const run = await llamaPerplexity(FILES[file], text, N_CTX, CHUNKS, config);
     expect(run.bos, 'SmolLM2 adds no BOS').toBeNull();
     const gap = relativeGap(ours.perplexity, run.result.perplexity);
-    console.log(`ppl n_ctx ${N_CTX}, ${CHUNKS} chunk, ${file}, llama.cpp ${config}: ${run.result.perplexity.toFixed(8)} (NLL ${run.result.chunkNll.map((x) => x.toFixed(4))}), ours ${ours.perplexity.toFixed(8)} (NLL ${ours.chunkNll.map((x) => x.toFixed(4))}), gap ${gap.toExponential(2)}`);
+    console.log(
+      `ppl n_ctx ${N_CTX}, ${CHUNKS} chunk, ${file}, llama.cpp ${config}: ${run.result.perplexity.toFixed(8)} (NLL ${run.result.chunkNll.map((x) => x.toFixed(4))}), ours ${ours.perplexity.toFixed(8)} (NLL ${ours.chunkNll.map((x) => x.toFixed(4))}), gap ${gap.toExponential(2)}`,
+    );
     expect(Math.abs(gap), `tolerance ${TOLERANCE[file][config]}`).toBeLessThanOrEqual(TOLERANCE[file][config]);
   });
 });
 
 /** SmolLM2 cut to its first `layers` layers (llama.block_count rewritten, later blocks left out). */
 async function truncatedModel(file: GGUFFile, layers: number): Promise<Uint8Array> {
-  const metadata = [...file.metadata].map(([key, value]): [string, GGUFTypedValue] => [key, key === 'llama.block_count' ? meta.u32(layers) : { ...file.metadataTypes.get(key)!, value }]);
+  const metadata = [...file.metadata].map(([key, value]): [string, GGUFTypedValue] => [
+    key,
+    key === 'llama.block_count' ? meta.u32(layers) : { ...file.metadataTypes.get(key)!, value },
+  ]);
   const tensors: GGUFTensorToWrite[] = [];
   for (const t of file.tensors) {
     const block = /^blk\.(\d+)\./.exec(t.name);
@@ -95,11 +103,13 @@ async function truncatedModel(file: GGUFFile, layers: number): Promise<Uint8Arra
 // The cause of the Q4_1 gap, shown where no rounding tie can cascade: one layer, each token alone at
 // position 0. Measured on these 64 tokens: with the rounding emulated, 45 within 1.9e-5 of llama.cpp's
 // logits (the other 19 met a tie: 0.012–0.35 off); plain f32, none (0.25 and more off).
-describe.skipIf(!have)('llama.cpp\'s Q4_1 arithmetic, emulated', () => {
-  it('gives llama.cpp\'s logits to float noise on a one-layer SmolLM2 wherever no rounding tie flips', async () => {
+describe.skipIf(!have)("llama.cpp's Q4_1 arithmetic, emulated", () => {
+  it("gives llama.cpp's logits to float noise on a one-layer SmolLM2 wherever no rounding tie flips", async () => {
     const source = await fileSource(SMOLLM2_Q4_1);
     const gguf = await readGGUF(source);
-    const tokens = createTokenizer(gguf.metadata).encode(await heldOutText()).slice(0, 64);
+    const tokens = createTokenizer(gguf.metadata)
+      .encode(await heldOutText())
+      .slice(0, 64);
     const path = join(mkdtempSync(join(tmpdir(), 'smollm2-1layer-')), 'smollm2-1layer.gguf');
     writeFileSync(path, await truncatedModel(gguf, 1));
     await source.close?.();
@@ -124,7 +134,9 @@ describe.skipIf(!have)('llama.cpp\'s Q4_1 arithmetic, emulated', () => {
     const [withRounding, without] = [gaps(emulated), gaps(plain)];
     await truncated.source.close?.();
     const close = (g: number[]) => g.filter((e) => e <= 5e-5).length;
-    console.log(`one layer, ${tokens.length} tokens alone: emulated rounding ${close(withRounding)} within 5e-5 (max |Δ| ${withRounding.map((e) => e.toExponential(1)).join(' ')}); plain f32 ${close(without)} (smallest max |Δ| ${Math.min(...without).toExponential(2)})`);
+    console.log(
+      `one layer, ${tokens.length} tokens alone: emulated rounding ${close(withRounding)} within 5e-5 (max |Δ| ${withRounding.map((e) => e.toExponential(1)).join(' ')}); plain f32 ${close(without)} (smallest max |Δ| ${Math.min(...without).toExponential(2)})`,
+    );
     // A token meets a tie with a chance of about a third on this machine (another CPU sums in another
     // order and meets other ties); a quarter agreeing leaves a wide margin.
     expect(close(withRounding)).toBeGreaterThanOrEqual(tokens.length / 4);

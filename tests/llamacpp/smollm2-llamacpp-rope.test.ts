@@ -42,15 +42,21 @@ describe.skipIf(!have)(`SmolLM2 perplexity under a RoPE override vs llama.cpp: f
     unchanged = (await llamaPerplexity(SMOLLM2_F32, text, N_CTX, CHUNKS, 'f32')).result.perplexity;
   });
 
-  it.each(ROPE_OVERRIDES.map((o) => [o.name, o] as const))('%s: within 1e-5 of llama.cpp on the F32 copy, 3e-2 on Q4_1', async (name, override) => {
-    const { llama, lab } = override.of(weights.config.rope);
-    const ours = await labPerplexity(tokens, null, N_CTX, CHUNKS, referenceScorer(weights, N_CTX, { rope: lab }));
-    const f32 = (await llamaPerplexity(SMOLLM2_F32, text, N_CTX, CHUNKS, 'f32', llama)).result.perplexity;
-    const q4_1 = (await llamaPerplexity(SMOLLM2_Q4_1, text, N_CTX, CHUNKS, 'f32', llama)).result.perplexity;
-    console.log(`ppl n_ctx ${N_CTX} ${name}: ours ${ours.perplexity.toFixed(8)}; llama.cpp F32 ${f32.toFixed(8)} (gap ${relativeGap(ours.perplexity, f32).toExponential(2)}), Q4_1 ${q4_1.toFixed(8)} (gap ${relativeGap(ours.perplexity, q4_1).toExponential(2)}); without the override ${unchanged.toFixed(8)}`);
-    // An override llama.cpp ignored would leave its figure where it was.
-    expect(Math.abs(relativeGap(f32, unchanged)), 'llama.cpp applied the override').toBeGreaterThan(1e-3);
-    expect(Math.abs(relativeGap(ours.perplexity, f32)), 'F32 copy').toBeLessThanOrEqual(TOLERANCE.F32);
-    expect(Math.abs(relativeGap(ours.perplexity, q4_1)), 'Q4_1').toBeLessThanOrEqual(TOLERANCE.Q4_1);
-  }, 400_000);
+  it.each(ROPE_OVERRIDES.map((o) => [o.name, o] as const))(
+    '%s: within 1e-5 of llama.cpp on the F32 copy, 3e-2 on Q4_1',
+    async (name, override) => {
+      const { llama, lab } = override.of(weights.config.rope);
+      const ours = await labPerplexity(tokens, null, N_CTX, CHUNKS, referenceScorer(weights, N_CTX, { rope: lab }));
+      const f32 = (await llamaPerplexity(SMOLLM2_F32, text, N_CTX, CHUNKS, 'f32', llama)).result.perplexity;
+      const q4_1 = (await llamaPerplexity(SMOLLM2_Q4_1, text, N_CTX, CHUNKS, 'f32', llama)).result.perplexity;
+      console.log(
+        `ppl n_ctx ${N_CTX} ${name}: ours ${ours.perplexity.toFixed(8)}; llama.cpp F32 ${f32.toFixed(8)} (gap ${relativeGap(ours.perplexity, f32).toExponential(2)}), Q4_1 ${q4_1.toFixed(8)} (gap ${relativeGap(ours.perplexity, q4_1).toExponential(2)}); without the override ${unchanged.toFixed(8)}`,
+      );
+      // An override llama.cpp ignored would leave its figure where it was.
+      expect(Math.abs(relativeGap(f32, unchanged)), 'llama.cpp applied the override').toBeGreaterThan(1e-3);
+      expect(Math.abs(relativeGap(ours.perplexity, f32)), 'F32 copy').toBeLessThanOrEqual(TOLERANCE.F32);
+      expect(Math.abs(relativeGap(ours.perplexity, q4_1)), 'Q4_1').toBeLessThanOrEqual(TOLERANCE.Q4_1);
+    },
+    400_000,
+  );
 });

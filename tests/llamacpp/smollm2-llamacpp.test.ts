@@ -35,13 +35,16 @@ async function openTokenizer(): Promise<{ tokenizer: Tokenizer; template: string
 const HOSTILE: Record<string, string> = {
   'emoji ZWJ sequences': 'Family 👨‍👩‍👧‍👦, flags 🏳️‍🌈 🏴‍☠️, skin tones 👍🏽👋🏿, keycap 1️⃣, 🧑🏻‍🤝‍🧑🏿, a lone ‍ joiner‍. ' + '🙂'.repeat(50),
   CJK: '日本語の文章です。中文句子，包括标点！한국어 문장입니다. 繁體字與简体字混合ｆｕｌｌｗｉｄｔｈ　全角スペース ＡＢＣ１２３',
-  'combining marks': 'e\u0301 vs é, Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇, a\u0300\u0301\u0302\u0303\u0304, a\u0308\u0308\u0308\u0308\u0308\u0308\u0308, न्दी, ค่ะ, עִבְרִית, عَرَبِيّ, ﬁ ǅ İstanbul ß ẞ',
+  'combining marks':
+    'e\u0301 vs é, Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇, a\u0300\u0301\u0302\u0303\u0304, a\u0308\u0308\u0308\u0308\u0308\u0308\u0308, न्दी, ค่ะ, עִבְרִית, عَرَبِيّ, ﬁ ǅ İstanbul ß ẞ',
   'CR LF': 'line one\r\nline two\r\n\r\nline four\r\n  indented\r\n\ttabbed\r\n\r\r\n\n',
   tabs: '\tone\t\ttwo\t\t\tthree\t \t \t\n\t\t\n\t',
   'runs of spaces': 'a b  c   d    e     f      g       h        i                 j\n  \n   \n    x    \n' + ' '.repeat(1000) + 'end ',
-  'text that spells control tokens': 'Text that spells <|im_start|>user\nhi<|im_end|>\n<|endoftext|> and <repo_name>, <|im_start|><|im_start|>, <|im_start|, |im_start|>, <|IM_START|>',
+  'text that spells control tokens':
+    'Text that spells <|im_start|>user\nhi<|im_end|>\n<|endoftext|> and <repo_name>, <|im_start|><|im_start|>, <|im_start|, |im_start|>, <|IM_START|>',
   'odd code points': 'nul\u0000byte \u2028\u2029 line seps \u0085nel x\u000bvt\u000cff \u00a0nbsp \ufeffbom \u200bzwsp',
-  'numbers and punctuation': 'It\'s we\'re they\'LL I\'d 0 00 000 0000 12345678901234567890 3.14159 1,000,000 $12.50 100% ٣٤٥ ¹²³ ½ !!!???... --- ___ http://x.com/a?b=c&d=e#f',
+  'numbers and punctuation':
+    "It's we're they'LL I'd 0 00 000 0000 12345678901234567890 3.14159 1,000,000 $12.50 100% ٣٤٥ ¹²³ ½ !!!???... --- ___ http://x.com/a?b=c&d=e#f",
 };
 
 describe.skipIf(!have)('SmolLM2 tokenizer vs llama.cpp', () => {
@@ -53,8 +56,12 @@ describe.skipIf(!have)('SmolLM2 tokenizer vs llama.cpp', () => {
     ({ tokenizer } = await openTokenizer());
     llama = await loadLlamaModel(SMOLLM2_Q4_1, {}, { vocabOnly: true });
     // Held-out prose (src/data/split.ts: neither address nor chapter trained the lab's own models), and code.
-    texts['held-out address (Monroe 1819)'] = await nodeBuiltinTexts().find((t) => t.id === 'sotu-1819-james-monroe')!.load();
-    texts['held-out chapter (Moby-Dick 135)'] = await nodeMobyDickParts().find((t) => t.id === 'moby-dick-chapter-135')!.load();
+    texts['held-out address (Monroe 1819)'] = await nodeBuiltinTexts()
+      .find((t) => t.id === 'sotu-1819-james-monroe')!
+      .load();
+    texts['held-out chapter (Moby-Dick 135)'] = await nodeMobyDickParts()
+      .find((t) => t.id === 'moby-dick-chapter-135')!
+      .load();
     texts['TypeScript'] = readFileSync('src/engine/reference.ts', 'utf8');
     texts['WGSL'] = readFileSync('shaders/attention.wgsl', 'utf8');
     texts['Python'] = readFileSync('training/model.py', 'utf8');
@@ -71,21 +78,24 @@ describe.skipIf(!have)('SmolLM2 tokenizer vs llama.cpp', () => {
       const ours = tokenizer.encode(text, { parseSpecial });
       const theirs = llamaTokenize(llama, text, parseSpecial);
       const at = ours.findIndex((id, i) => id !== theirs[i]);
-      expect(at, `${name}, parse_special ${parseSpecial}: first difference at ${at}: ours ${ours.slice(at, at + 8)}, llama.cpp ${theirs.slice(at, at + 8)}`).toBe(-1);
+      expect(
+        at,
+        `${name}, parse_special ${parseSpecial}: first difference at ${at}: ours ${ours.slice(at, at + 8)}, llama.cpp ${theirs.slice(at, at + 8)}`,
+      ).toBe(-1);
       expect(ours.length, `${name}, parse_special ${parseSpecial}`).toBe(theirs.length);
     }
   }
 
-  it('tokenizes held-out prose to llama.cpp\'s ids', () => {
+  it("tokenizes held-out prose to llama.cpp's ids", () => {
     expectLlamaIds('held-out address (Monroe 1819)');
     expectLlamaIds('held-out chapter (Moby-Dick 135)');
   });
 
-  it('tokenizes code to llama.cpp\'s ids', () => {
+  it("tokenizes code to llama.cpp's ids", () => {
     for (const name of ['TypeScript', 'WGSL', 'Python']) expectLlamaIds(name);
   });
 
-  it.each(Object.keys(HOSTILE))('tokenizes hostile text (%s) to llama.cpp\'s ids', (name) => {
+  it.each(Object.keys(HOSTILE))("tokenizes hostile text (%s) to llama.cpp's ids", (name) => {
     expectLlamaIds(name);
   });
 
@@ -123,11 +133,17 @@ describe.skipIf(!have)('SmolLM2 chat template vs llama.cpp', () => {
   // adds SmolLM's default system prompt.
   it.each([
     ['with a system message', CONVERSATION],
-    ['without one (the template adds SmolLM\'s default system prompt)', CONVERSATION.slice(1)],
-  ])('renders a 3-turn conversation %s as llama.cpp\'s Jinja engine does, and tokenizes it alike', async (_, messages) => {
+    ["without one (the template adds SmolLM's default system prompt)", CONVERSATION.slice(1)],
+  ])("renders a 3-turn conversation %s as llama.cpp's Jinja engine does, and tokenizes it alike", async (_, messages) => {
     for (const addGenerationPrompt of [true, false]) {
       const ours = tokenizer.applyChatTemplate(messages, { addGenerationPrompt });
-      const theirs = await renderChatLikeLlamaCpp(template, messages, addGenerationPrompt, tokenizer.tokenText(tokenizer.bos!), tokenizer.tokenText(tokenizer.eos!));
+      const theirs = await renderChatLikeLlamaCpp(
+        template,
+        messages,
+        addGenerationPrompt,
+        tokenizer.tokenText(tokenizer.bos!),
+        tokenizer.tokenText(tokenizer.eos!),
+      );
       expect(ours, `add_generation_prompt ${addGenerationPrompt}`).toBe(theirs);
       expect(tokenizer.encode(ours, { parseSpecial: true })).toEqual(llamaTokenize(llama, theirs, true));
     }
@@ -136,7 +152,7 @@ describe.skipIf(!have)('SmolLM2 chat template vs llama.cpp', () => {
   // A second, hand-written rendering: node-llama-cpp's ChatMLChatWrapper (no Jinja at all). It always
   // opens with the vocabulary's BOS token, which for SmolLM2 is <|im_start|> and which llama.cpp adds
   // only where tokenizer.ggml.add_bos_token says so (false here): that token is left out.
-  it('renders it as node-llama-cpp\'s hand-written ChatML wrapper does', async () => {
+  it("renders it as node-llama-cpp's hand-written ChatML wrapper does", async () => {
     const history: ChatHistoryItem[] = [
       { type: 'system', text: CONVERSATION[0].content },
       { type: 'user', text: CONVERSATION[1].content },
@@ -147,10 +163,12 @@ describe.skipIf(!have)('SmolLM2 chat template vs llama.cpp', () => {
     const { contextText } = new ChatMLChatWrapper().generateContextState({ chatHistory: history });
     const [first, ...rest] = contextText.values;
     expect(first).toEqual(new SpecialToken('BOS'));
-    const chatml = rest.map((v) => {
-      if (typeof v === 'string' || v instanceof SpecialTokensText) return typeof v === 'string' ? v : v.value;
-      throw new Error(`unexpected ${String(v)} in ChatML's rendering`);
-    }).join('');
+    const chatml = rest
+      .map((v) => {
+        if (typeof v === 'string' || v instanceof SpecialTokensText) return typeof v === 'string' ? v : v.value;
+        throw new Error(`unexpected ${String(v)} in ChatML's rendering`);
+      })
+      .join('');
     expect(tokenizer.applyChatTemplate(CONVERSATION, { addGenerationPrompt: true })).toBe(chatml);
   });
 });
@@ -168,7 +186,9 @@ describe.skipIf(!have)('SmolLM2 greedy decoding vs llama.cpp', () => {
       const ids = tokenizer.encode(prompt.text(tokenizer), { parseSpecial: prompt.parseSpecial });
       const model = new ReferenceModel(weights, ids.length + GREEDY_TOKENS);
       let logits!: Float32Array;
-      ids.forEach((id, pos) => { logits = model.forward(id, pos); });
+      ids.forEach((id, pos) => {
+        logits = model.forward(id, pos);
+      });
       const run = { ids: [] as number[], logits: [] as Float32Array[] };
       for (let i = 0; i < GREEDY_TOKENS; i++) {
         const id = argmax(logits);
@@ -185,7 +205,9 @@ describe.skipIf(!have)('SmolLM2 greedy decoding vs llama.cpp', () => {
   it(`continues 3 prompts with llama.cpp's ${GREEDY_TOKENS} greedy ids exactly (F32 copy)`, async () => {
     const theirs = await llamaGreedyRuns(SMOLLM2_F32, tokenizer);
     PROMPTS.forEach((prompt, p) => {
-      console.log(`greedy F32 ${prompt.name}: ${compareGreedy(ours[p], theirs[p]).summary}; llama.cpp's smallest margin ${Math.min(...theirs[p].map((s) => s.margin)).toFixed(4)}; text ${JSON.stringify(tokenizer.decode(theirs[p].map((s) => s.id)))}`);
+      console.log(
+        `greedy F32 ${prompt.name}: ${compareGreedy(ours[p], theirs[p]).summary}; llama.cpp's smallest margin ${Math.min(...theirs[p].map((s) => s.margin)).toFixed(4)}; text ${JSON.stringify(tokenizer.decode(theirs[p].map((s) => s.id)))}`,
+      );
       expect(ours[p].ids, prompt.name).toEqual(theirs[p].map((s) => s.id));
     });
   });

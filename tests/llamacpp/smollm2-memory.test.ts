@@ -14,22 +14,27 @@ const HAVE = requireTestFiles('SmolLM2 memory test', SMOLLM2_Q4_1);
 
 /** `target` with method `key` replaced by `wrap(original)` (the original bound to `target`). */
 function intercept<T extends object, K extends keyof T>(target: T, key: K, wrap: (original: T[K]) => T[K]): T {
-  return new Proxy(target, { get: (t, k) => (k === key ? wrap((Reflect.get(t, k) as (...a: unknown[]) => unknown).bind(t) as T[K]) : Reflect.get(t, k)) });
+  return new Proxy(target, {
+    get: (t, k) => (k === key ? wrap((Reflect.get(t, k) as (...a: unknown[]) => unknown).bind(t) as T[K]) : Reflect.get(t, k)),
+  });
 }
 
 /** A GPU whose devices report each createBuffer (label, size) to `log`. */
 async function loggingGpu(log: Array<{ label: string; size: number }>): Promise<GPU> {
   return intercept(await nodeGpu({ quiet: true }), 'requestAdapter', (requestAdapter) => async (options) => {
     const adapter = await requestAdapter(options);
-    return adapter && intercept(adapter, 'requestDevice', (requestDevice) => async (descriptor) => {
-      const device = await requestDevice(descriptor);
-      const createBuffer = device.createBuffer.bind(device);
-      device.createBuffer = (d: GPUBufferDescriptor) => {
-        log.push({ label: d.label ?? '', size: d.size });
-        return createBuffer(d);
-      };
-      return device;
-    });
+    return (
+      adapter &&
+      intercept(adapter, 'requestDevice', (requestDevice) => async (descriptor) => {
+        const device = await requestDevice(descriptor);
+        const createBuffer = device.createBuffer.bind(device);
+        device.createBuffer = (d: GPUBufferDescriptor) => {
+          log.push({ label: d.label ?? '', size: d.size });
+          return createBuffer(d);
+        };
+        return device;
+      })
+    );
   });
 }
 
@@ -44,7 +49,9 @@ async function buffersAt(context: number): Promise<{ sizes: Map<string, number>;
     await engine.attentionStats(ids);
     await engine.qkPairNorms(ids);
     await engine.attentionMap(ids, 0, 0);
-    await expect(engine.attentionMap(new Array(2049).fill(ids[0]), 0, 0)).rejects.toThrow('a full attention map needs an input of at most 2048 tokens, this one has 2049');
+    await expect(engine.attentionMap(new Array(2049).fill(ids[0]), 0, 0)).rejects.toThrow(
+      'a full attention map needs an input of at most 2048 tokens, this one has 2049',
+    );
     const sizes = new Map<string, number>();
     for (const { label, size } of log) sizes.set(label, Math.max(size, sizes.get(label) ?? 0));
     return { sizes, kvBytes: info.kvCache.totalBytes };
@@ -60,7 +67,9 @@ describe.skipIf(!HAVE)('SmolLM2-135M memory at 32K', () => {
     expect(full.kvBytes).toBe(30 * 2 * 3 * 32768 * 64 * 2); // 754,974,720 bytes
     const growth = [...full.sizes].map(([label, size]) => ({ label, size, ratio: size / (half.sizes.get(label) ?? size) }));
     const worst = growth.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    console.log(`SmolLM2 at 32K: ${full.sizes.size} buffer labels, largest ${Math.max(...full.sizes.values()).toLocaleString('en-US')} bytes; fastest growth 16K → 32K ×${worst.ratio.toFixed(3)} (${worst.label})`);
+    console.log(
+      `SmolLM2 at 32K: ${full.sizes.size} buffer labels, largest ${Math.max(...full.sizes.values()).toLocaleString('en-US')} bytes; fastest growth 16K → 32K ×${worst.ratio.toFixed(3)} (${worst.label})`,
+    );
     for (const g of growth) expect(g.ratio, g.label).toBeLessThanOrEqual(2.001);
     expect(Math.max(...full.sizes.values())).toBeLessThan(32768 * 32768); // not even one byte per (query, key)
   }, 240_000);

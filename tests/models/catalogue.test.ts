@@ -17,12 +17,15 @@ describe('model catalogue', () => {
   });
 
   it('only offers quant mixes the engine reads', () => {
-    for (const m of CATALOGUE) expect(['Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q4_K_M', 'Q5_K_M', 'Q6_K', 'F16', 'BF16', 'F32']).toContain(m.quant);
+    for (const m of CATALOGUE)
+      expect(['Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q4_K_M', 'Q5_K_M', 'Q6_K', 'F16', 'BF16', 'F32']).toContain(m.quant);
   });
 
   it('builds the resolve/main link and finds the entry back from it', () => {
     const smol = CATALOGUE[0];
-    expect(catalogueUrl(smol)).toBe('https://huggingface.co/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/SmolLM2-135M-Instruct-Q8_0.gguf');
+    expect(catalogueUrl(smol)).toBe(
+      'https://huggingface.co/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/SmolLM2-135M-Instruct-Q8_0.gguf',
+    );
     expect(findCatalogueModel(catalogueUrl(smol))).toBe(smol);
     expect(findCatalogueModel('https://example.com/x.gguf')).toBeNull();
   });

@@ -9,7 +9,11 @@ import { BUILTIN_MODELS_DIR, readBuiltinManifest } from '../../src/models/manife
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const lab = (args: string[], cwd = ROOT, env: Record<string, string> = {}) =>
-  spawnSync(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli/main.ts`, ...args], { encoding: 'utf8', cwd, env: { ...process.env, ...env } });
+  spawnSync(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli/main.ts`, ...args], {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, ...env },
+  });
 const HAVE_ABF = existsSync(BUILTIN_MODELS_DIR + 'abf.gguf');
 const HAVE_FAMILY = ['stage1', 'rope', 'pi', 'abf'].every((name) => existsSync(`${BUILTIN_MODELS_DIR}${name}.gguf`));
 
@@ -61,24 +65,39 @@ describe('lab probe --models', () => {
   });
 
   it.skipIf(!HAVE_FAMILY)('refuses RoPE overrides and the CPU engine with --models', () => {
-    expect(lab(['probe', 'passkey', '--models', 'builtin:rope,builtin:abf', '--variants', 'base:40000']).stderr)
-      .toContain('--models compares the models under their own RoPE: leave out --rope-* and --variants');
-    expect(lab(['probe', 'passkey', '--models', 'builtin:rope,builtin:abf', '--engine', 'cpu']).stderr).toContain('--models runs on the GPU engine (--engine gpu)');
+    expect(lab(['probe', 'passkey', '--models', 'builtin:rope,builtin:abf', '--variants', 'base:40000']).stderr).toContain(
+      '--models compares the models under their own RoPE: leave out --rope-* and --variants',
+    );
+    expect(lab(['probe', 'passkey', '--models', 'builtin:rope,builtin:abf', '--engine', 'cpu']).stderr).toContain(
+      '--models runs on the GPU engine (--engine gpu)',
+    );
   });
 
   it.skipIf(!HAVE_FAMILY)('runs one variant per model and names each model in the provenance', () => {
-    const r = lab(['probe', 'loss-by-position', '--models', 'builtin:stage1,builtin:abf', '--ctx', '64', '--text', 'sotu-2016-barack-obama', '--json'], tmpdir());
+    const r = lab(
+      ['probe', 'loss-by-position', '--models', 'builtin:stage1,builtin:abf', '--ctx', '64', '--text', 'sotu-2016-barack-obama', '--json'],
+      tmpdir(),
+    );
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as {
       series: Array<{ variant: { label: string; model: string }; meanLoss: number }>;
       provenance: { model: { name: string }; variantModels: Array<{ name: string; source: string; sha256: string | null }> };
     };
-    expect(result.series.map((s) => [s.variant.label, s.variant.model])).toEqual([['stage1', 'builtin:stage1'], ['abf', 'builtin:abf']]);
+    expect(result.series.map((s) => [s.variant.label, s.variant.model])).toEqual([
+      ['stage1', 'builtin:stage1'],
+      ['abf', 'builtin:abf'],
+    ]);
     for (const s of result.series) expect(s.meanLoss).toBeGreaterThan(0);
     const manifest = readBuiltinManifest();
     expect(result.provenance.model.name).toBe('stage1');
-    expect(result.provenance.variantModels).toEqual(['stage1', 'abf'].map((name) => expect.objectContaining({
-      name, source: `builtin:${name}`, sha256: manifest.models.find((m) => m.name === name)!.sha256,
-    })));
+    expect(result.provenance.variantModels).toEqual(
+      ['stage1', 'abf'].map((name) =>
+        expect.objectContaining({
+          name,
+          source: `builtin:${name}`,
+          sha256: manifest.models.find((m) => m.name === name)!.sha256,
+        }),
+      ),
+    );
   });
 });

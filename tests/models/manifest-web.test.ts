@@ -4,7 +4,9 @@ import { siteBaseOf } from '../../src/models/manifest-web.ts';
 describe('siteBaseOf', () => {
   it('dev server: the absolute base against the location, page or worker', () => {
     expect(siteBaseOf('/', '/src/models/manifest-web.ts', 'http://h:5173/?s=abc')).toBe('http://h:5173/');
-    expect(siteBaseOf('/', '/src/models/manifest-web.ts', 'http://h:5173/src/worker/engine.worker.ts?worker_file&type=module')).toBe('http://h:5173/');
+    expect(siteBaseOf('/', '/src/models/manifest-web.ts', 'http://h:5173/src/worker/engine.worker.ts?worker_file&type=module')).toBe(
+      'http://h:5173/',
+    );
   });
 
   it('static build from a sub-path: the page and its worker find the same root', () => {

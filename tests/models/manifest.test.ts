@@ -11,10 +11,23 @@ import { BUILTIN_MODELS_DIR, readBuiltinManifest, resolveBuiltinPath } from '../
 import { webBuiltinCatalog } from '../../src/models/manifest-web.ts';
 
 const entry = (name: string, extra: Record<string, unknown> = {}) => ({
-  name, file: `${name}.gguf`, title: `Model ${name}`, description: 'A model.', stage: 'long-context',
-  trainedContext: 2048, rope: 'base 10,000', bytes: null, sha256: null, ...extra,
+  name,
+  file: `${name}.gguf`,
+  title: `Model ${name}`,
+  description: 'A model.',
+  stage: 'long-context',
+  trainedContext: 2048,
+  rope: 'base 10,000',
+  bytes: null,
+  sha256: null,
+  ...extra,
 });
-const manifest = (extra: Record<string, unknown> = {}) => ({ version: 1, default: 'a', models: [entry('a'), entry('b', { from: 'a' })], ...extra });
+const manifest = (extra: Record<string, unknown> = {}) => ({
+  version: 1,
+  default: 'a',
+  models: [entry('a'), entry('b', { from: 'a' })],
+  ...extra,
+});
 
 describe('parseModelManifest', () => {
   it('accepts a well-formed manifest and keeps its fields', () => {
@@ -30,7 +43,7 @@ describe('parseModelManifest', () => {
     [manifest({ version: 2 }), 'models.json: version must be 1, got 2'],
     [manifest({ extra: 1 }), 'models.json: extra is not a manifest field'],
     [manifest({ models: [] }), 'models.json: models must be a list of 1 to 32 models'],
-    [manifest({ default: 'zz' }), "models.json: default must name one of the models (a, b), got \"zz\""],
+    [manifest({ default: 'zz' }), 'models.json: default must name one of the models (a, b), got "zz"'],
     [manifest({ models: [entry('a'), entry('a', { file: 'c.gguf' })] }), "models.json: models[1].name repeats 'a'"],
     [manifest({ models: [entry('a'), entry('b', { file: 'a.gguf' })] }), "models.json: models[1].file repeats 'a.gguf'"],
     [manifest({ models: [entry('A')] }), 'models.json: models[0].name must be lowercase letters, digits'],
@@ -41,7 +54,10 @@ describe('parseModelManifest', () => {
     [manifest({ models: [entry('a', { sha256: 'ABC' })] }), 'models.json: models[0].sha256 must be 64 lowercase hex digits or null'],
     [manifest({ models: [entry('a', { title: '' })] }), 'models.json: models[0].title must be a non-empty string'],
     [manifest({ models: [entry('a', { colour: 'red' })] }), 'models.json: models[0].colour is not a model field'],
-    [manifest({ models: [entry('a'), entry('b', { from: 'b' })] }), "models.json: models[1].from must name another model of the manifest, got 'b'"],
+    [
+      manifest({ models: [entry('a'), entry('b', { from: 'b' })] }),
+      "models.json: models[1].from must name another model of the manifest, got 'b'",
+    ],
   ])('refuses %j', (raw, message) => {
     expect(() => parseModelManifest(raw)).toThrow(message);
   });
@@ -118,10 +134,13 @@ describe('webBuiltinCatalog (page and worker)', () => {
 
   it('fetches models.json under the site base once, validated', async () => {
     const asked: string[] = [];
-    const catalog = webBuiltinCatalog(async (input) => {
-      asked.push(String(input));
-      return new Response(body);
-    }, () => 'https://host.example/lab/');
+    const catalog = webBuiltinCatalog(
+      async (input) => {
+        asked.push(String(input));
+        return new Response(body);
+      },
+      () => 'https://host.example/lab/',
+    );
     expect((await catalog.manifest()).models.map((m) => m.name)).toEqual(['a', 'b']);
     await catalog.manifest();
     expect(asked).toEqual(['https://host.example/lab/models/models.json']);
@@ -130,7 +149,10 @@ describe('webBuiltinCatalog (page and worker)', () => {
 
   it('names a failed fetch or a bad manifest, and asks again next time', async () => {
     const answers = [new Response('gone', { status: 404 }), new Response(JSON.stringify({ version: 2 })), new Response(body)];
-    const catalog = webBuiltinCatalog(async () => answers.shift()!, () => 'https://lab.example/');
+    const catalog = webBuiltinCatalog(
+      async () => answers.shift()!,
+      () => 'https://lab.example/',
+    );
     await expect(catalog.manifest()).rejects.toThrow('the built-in model list https://lab.example/models/models.json answered HTTP 404');
     await expect(catalog.manifest()).rejects.toThrow('models.json: version must be 1, got 2');
     expect((await catalog.manifest()).default).toBe('a');

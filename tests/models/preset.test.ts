@@ -4,13 +4,27 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ModelInfo } from '../../src/engine/types.ts';
-import { FAMILY_VARIANTS, parseProbeRequest, passkeyLengths, ropePiAbfSuite, type ProbeRequest, type ProbeResult } from '../../src/probes/index.ts';
+import {
+  FAMILY_VARIANTS,
+  parseProbeRequest,
+  passkeyLengths,
+  ropePiAbfSuite,
+  type ProbeRequest,
+  type ProbeResult,
+} from '../../src/probes/index.ts';
 import { connectPresetUrl, hrefWithPreset, presetFromSearch, presetSuite } from '../../src/state/presetUrl.ts';
 import { createProbeSlice, type ProbeSlices, type ProbeStorage } from '../../src/state/probeSlice.ts';
 import { requestKey, type StoredProbeResult } from '../../src/storage/probe-results.ts';
 import type { ProbeRunner } from '../../src/worker/probe-protocol.ts';
 
-const HELD_OUT = ['sotu-1968-lyndon-b-johnson', 'sotu-1978-jimmy-carter', 'sotu-1988-ronald-reagan', 'sotu-1998-william-j-clinton', 'sotu-2008-george-w-bush', 'sotu-2018-donald-j-trump'];
+const HELD_OUT = [
+  'sotu-1968-lyndon-b-johnson',
+  'sotu-1978-jimmy-carter',
+  'sotu-1988-ronald-reagan',
+  'sotu-1998-william-j-clinton',
+  'sotu-2008-george-w-bush',
+  'sotu-2018-donald-j-trump',
+];
 
 describe('ropePiAbfSuite', () => {
   const suite = ropePiAbfSuite(2048, HELD_OUT);
@@ -27,7 +41,8 @@ describe('ropePiAbfSuite', () => {
   });
 
   it('is exactly what a link would restore (every request survives parseProbeRequest unchanged)', () => {
-    for (const { probe, ...options } of suite.requests) expect(parseProbeRequest(probe, options)).toEqual({ ok: true, request: { probe, ...options } });
+    for (const { probe, ...options } of suite.requests)
+      expect(parseProbeRequest(probe, options)).toEqual({ ok: true, request: { probe, ...options } });
   });
 
   it('keeps passkey prompts long enough for the bare prompt, and refuses contexts out of range', () => {
@@ -67,7 +82,17 @@ describe('?preset= links', () => {
 
 function fakeResult(request: ProbeRequest): ProbeResult {
   const rope = { headDim: 8, base: 10000, type: 'default' as const };
-  return { provenance: { probe: request.probe, model: { name: 'm', trainedContext: 256, rope }, texts: [], seed: null, options: {}, finishedAt: new Date().toISOString() }, series: [] } as unknown as ProbeResult;
+  return {
+    provenance: {
+      probe: request.probe,
+      model: { name: 'm', trainedContext: 256, rope },
+      texts: [],
+      seed: null,
+      options: {},
+      finishedAt: new Date().toISOString(),
+    },
+    series: [],
+  } as unknown as ProbeResult;
 }
 
 /** A runner that finishes each run at once, or rejects a chosen probe as cancelled. */
@@ -93,10 +118,16 @@ function store(probeRunner: ProbeRunner, stored: StoredProbeResult[] = [], engin
     deleteProbeResult: async (id) => void records.delete(id),
   };
   const info = { context: 2048 } as ModelInfo;
-  return createStore<ProbeSlices & { model: { info: ModelInfo | null; source: string | null; loading: null; error: string | null } }>()((set, get) => ({
-    model: { info, source: 'builtin:abf', loading: null, error: null },
-    probes: createProbeSlice(set as never, get as never, { runner: probeRunner, storage, modelInfo: async () => (engineEmpty ? null : info) }),
-  }));
+  return createStore<ProbeSlices & { model: { info: ModelInfo | null; source: string | null; loading: null; error: string | null } }>()(
+    (set, get) => ({
+      model: { info, source: 'builtin:abf', loading: null, error: null },
+      probes: createProbeSlice(set as never, get as never, {
+        runner: probeRunner,
+        storage,
+        modelInfo: async () => (engineEmpty ? null : info),
+      }),
+    }),
+  );
 }
 
 describe('running a preset', () => {
@@ -106,13 +137,19 @@ describe('running a preset', () => {
     const { probeRunner, ran } = runner();
     const s = store(probeRunner);
     const steps: Array<string | undefined> = [];
-    s.subscribe((state) => steps.push(state.probes.running?.step && `${state.probes.running.step.index + 1}/${state.probes.running.step.count}`));
+    s.subscribe((state) =>
+      steps.push(state.probes.running?.step && `${state.probes.running.step.index + 1}/${state.probes.running.step.count}`),
+    );
     expect(await s.getState().probes.actions.runSuite(suite)).toEqual({ ok: true });
     expect(ran).toEqual(['loss-by-position', 'attention-distance', 'passkey']);
     expect([...new Set(steps.filter(Boolean))]).toEqual(['1/3', '2/3', '3/3']);
     const { probes } = s.getState();
     expect(probes.selectedId).toBeNull();
-    expect(probes.suite?.resultIds.map((id) => probes.results.find((r) => r.id === id)?.request.probe)).toEqual(['loss-by-position', 'attention-distance', 'passkey']);
+    expect(probes.suite?.resultIds.map((id) => probes.results.find((r) => r.id === id)?.request.probe)).toEqual([
+      'loss-by-position',
+      'attention-distance',
+      'passkey',
+    ]);
   });
 
   it('reuses stored results and offers a preset whose results are not all stored', async () => {
@@ -140,7 +177,7 @@ describe('running a preset', () => {
     expect(s.getState().probes.notice).toBe('The probe was cancelled.');
   });
 
-  it('says so when the engine holds no model after a run (the page\'s model could not be put back)', async () => {
+  it("says so when the engine holds no model after a run (the page's model could not be put back)", async () => {
     const { probeRunner } = runner();
     const s = store(probeRunner, [], true);
     await s.getState().probes.actions.run(suite.requests[0]);
@@ -177,7 +214,12 @@ describe('connectPresetUrl', () => {
     const s = store(probeRunner);
     const win = fakeWindow('https://lab.example/?s=x&preset=rope-pi-abf&ctx=512');
     const errors: string[] = [];
-    connectPresetUrl(s as never, async () => HELD_OUT, (e) => errors.push(e), win as unknown as Window);
+    connectPresetUrl(
+      s as never,
+      async () => HELD_OUT,
+      (e) => errors.push(e),
+      win as unknown as Window,
+    );
     await vi.waitFor(() => expect(s.getState().probes.pendingSuite?.ctx).toBe(512));
     expect(s.getState().probes.pendingSuite?.requests[0]).toMatchObject({ texts: HELD_OUT.slice(-4) });
 
@@ -190,9 +232,24 @@ describe('connectPresetUrl', () => {
 
   it('reports a bad link and a failure to read the held-out texts', async () => {
     const errors: string[] = [];
-    connectPresetUrl(store(runner().probeRunner) as never, async () => HELD_OUT, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=nope') as unknown as Window);
-    connectPresetUrl(store(runner().probeRunner) as never, async () => { throw new Error('offline'); }, (e) => errors.push(e), fakeWindow('https://lab.example/?preset=rope-pi-abf') as unknown as Window);
+    connectPresetUrl(
+      store(runner().probeRunner) as never,
+      async () => HELD_OUT,
+      (e) => errors.push(e),
+      fakeWindow('https://lab.example/?preset=nope') as unknown as Window,
+    );
+    connectPresetUrl(
+      store(runner().probeRunner) as never,
+      async () => {
+        throw new Error('offline');
+      },
+      (e) => errors.push(e),
+      fakeWindow('https://lab.example/?preset=rope-pi-abf') as unknown as Window,
+    );
     await vi.waitFor(() => expect(errors).toHaveLength(2));
-    expect(errors).toEqual(['the preset parameter must be one of rope-pi-abf, extend-smollm2, got "nope"', 'the preset could not be opened: offline']);
+    expect(errors).toEqual([
+      'the preset parameter must be one of rope-pi-abf, extend-smollm2, got "nope"',
+      'the preset could not be opened: offline',
+    ]);
   });
 });

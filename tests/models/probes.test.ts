@@ -3,22 +3,51 @@
 // each variant's numbers from its own model, its model named in the provenance. A scripted engine whose
 // every log-probability is fixed per model makes the expected losses exact (model a: 1 nat, b: 2, own: 3).
 import { describe, expect, it } from 'vitest';
-import { forEachVariant, modelSwitcher, parseProbeRequest, runLossByPosition, type LoadedModel, type ModelLabel, type ProbeContext } from '../../src/probes/index.ts';
+import {
+  forEachVariant,
+  modelSwitcher,
+  parseProbeRequest,
+  runLossByPosition,
+  type LoadedModel,
+  type ModelLabel,
+  type ProbeContext,
+} from '../../src/probes/index.ts';
 import type { RopeConfig } from '../../src/rope/config.ts';
 
 const ROPE: RopeConfig = { headDim: 8, base: 10000, type: 'default' };
-const label = (name: string, sha256: string | null = null): ModelLabel => ({ name, source: `builtin:${name}`, trainedContext: 2048, rope: ROPE, sha256 });
+const label = (name: string, sha256: string | null = null): ModelLabel => ({
+  name,
+  source: `builtin:${name}`,
+  trainedContext: 2048,
+  rope: ROPE,
+  sha256,
+});
 const loaded = (name: string, vocabulary = 'v1'): LoadedModel => ({ label: label(name, name.repeat(64).slice(0, 64)), vocabulary });
 
-describe('a variant\'s model in a probe request', () => {
+describe("a variant's model in a probe request", () => {
   it('is kept as given when it is a builtin: reference', () => {
-    const r = parseProbeRequest('passkey', { lengths: [256], depths: [0], trials: 1, seed: 1, variants: [{ label: 'pi', rope: null, model: 'builtin:pi' }, { label: 'own', rope: null }] });
-    expect(r.ok && r.request.variants).toEqual([{ label: 'pi', rope: null, model: 'builtin:pi' }, { label: 'own', rope: null }]);
+    const r = parseProbeRequest('passkey', {
+      lengths: [256],
+      depths: [0],
+      trials: 1,
+      seed: 1,
+      variants: [
+        { label: 'pi', rope: null, model: 'builtin:pi' },
+        { label: 'own', rope: null },
+      ],
+    });
+    expect(r.ok && r.request.variants).toEqual([
+      { label: 'pi', rope: null, model: 'builtin:pi' },
+      { label: 'own', rope: null },
+    ]);
   });
 
   it.each([
     ['builtin:Pi', 'options.variants[0].model must be a built-in model reference (builtin:<name>), got "builtin:Pi"'],
-    ['https://example.com/m.gguf', 'options.variants[0].model must be a built-in model reference (builtin:<name>), got "https://example.com/m.gguf"'],
+    [
+      'https://example.com/m.gguf',
+      'options.variants[0].model must be a built-in model reference (builtin:<name>), got "https://example.com/m.gguf"',
+    ],
     [7, 'options.variants[0].model must be a built-in model reference (builtin:<name>), got 7'],
   ])('refuses %j', (model, message) => {
     const r = parseProbeRequest('loss-by-position', { texts: ['user'], ctx: 64, variants: [{ label: 'x', rope: null, model }] });
@@ -46,7 +75,9 @@ describe('modelSwitcher', () => {
   it('refuses a model whose vocabulary differs from the first one used', async () => {
     const switcher = modelSwitcher(async (ref) => loaded(ref!, ref === 'builtin:odd' ? 'v2' : 'v1'), null);
     await switcher.use('builtin:a');
-    await expect(switcher.use('builtin:odd')).rejects.toThrow('builtin:odd has a different vocabulary from builtin:a: the models one probe compares must share a tokenizer');
+    await expect(switcher.use('builtin:odd')).rejects.toThrow(
+      'builtin:odd has a different vocabulary from builtin:a: the models one probe compares must share a tokenizer',
+    );
   });
 
   it('knows nothing is loaded after a failed load', async () => {
@@ -94,10 +125,27 @@ describe('a probe over several models', () => {
       { label: 'own', rope: null },
     ];
     const result = await runLossByPosition(ctx, { texts: [{ id: 'user', text: 'abcdefghij' }], ctx: 8, variants });
-    expect(result.series.map((s) => [s.variant.label, s.meanLoss])).toEqual([['a', 1], ['b ×2', 2], ['own', 3]]);
-    expect(log).toEqual(['load a', 'rope own', 'score a', 'load b', 'rope 20000', 'score b', 'load own', 'rope own', 'score own', 'rope own']);
+    expect(result.series.map((s) => [s.variant.label, s.meanLoss])).toEqual([
+      ['a', 1],
+      ['b ×2', 2],
+      ['own', 3],
+    ]);
+    expect(log).toEqual([
+      'load a',
+      'rope own',
+      'score a',
+      'load b',
+      'rope 20000',
+      'score b',
+      'load own',
+      'rope own',
+      'score own',
+      'rope own',
+    ]);
     expect(result.provenance.variantModels?.map((m) => [m.name, m.source, m.sha256])).toEqual([
-      ['a', 'builtin:a', 'a'.repeat(64)], ['b', 'builtin:b', 'b'.repeat(64)], ['own', 'builtin:own', 'own'.repeat(22).slice(0, 64)],
+      ['a', 'builtin:a', 'a'.repeat(64)],
+      ['b', 'builtin:b', 'b'.repeat(64)],
+      ['own', 'builtin:own', 'own'.repeat(22).slice(0, 64)],
     ]);
     expect(result.provenance.options.variants).toEqual(variants);
   });
@@ -120,8 +168,24 @@ describe('a probe over several models', () => {
     const { ctx, log } = scriptedContext();
     const abort = new AbortController();
     const switcher = ctx.models!;
-    ctx.models = { use: async (ref) => { await switcher.use(ref); abort.abort(); }, label: (ref) => switcher.label(ref) };
-    const run = runLossByPosition({ ...ctx, signal: abort.signal }, { texts: [{ id: 'user', text: 'abcdef' }], ctx: 8, variants: [{ label: 'a', rope: null, model: 'builtin:a' }, { label: 'b', rope: null, model: 'builtin:b' }] });
+    ctx.models = {
+      use: async (ref) => {
+        await switcher.use(ref);
+        abort.abort();
+      },
+      label: (ref) => switcher.label(ref),
+    };
+    const run = runLossByPosition(
+      { ...ctx, signal: abort.signal },
+      {
+        texts: [{ id: 'user', text: 'abcdef' }],
+        ctx: 8,
+        variants: [
+          { label: 'a', rope: null, model: 'builtin:a' },
+          { label: 'b', rope: null, model: 'builtin:b' },
+        ],
+      },
+    );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(log).toEqual(['load a', 'rope own']);
   });

@@ -27,7 +27,10 @@ describe('lab probe: option errors', () => {
     [['perplexity', '--model', 'x', '--map', '1:1'], /--map does not apply to perplexity/],
     [['--preset', 'nope'], /--preset must be one of rope-pi-abf, extend-smollm2, got 'nope'/],
     [['--preset', 'rope-pi-abf', '--model', 'x'], /--preset rope-pi-abf runs on the lab's own models/],
-    [['--preset', 'extend-smollm2', '--ctx', '512', '--model', 'x'], /the preset's context must be a multiple of 8 from 1024 to 32768 tokens, got 512/],
+    [
+      ['--preset', 'extend-smollm2', '--ctx', '512', '--model', 'x'],
+      /the preset's context must be a multiple of 8 from 1024 to 32768 tokens, got 512/,
+    ],
   ])('%j', async (args, message) => {
     await expect(probe(...args)).rejects.toThrow(CliError);
     await expect(probe(...args)).rejects.toThrow(message);
@@ -56,8 +59,27 @@ describe('lab probe: option errors', () => {
 
 describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   it('loss-by-position --json: the own RoPE and the override side by side', async () => {
-    const result = JSON.parse(await probe('loss-by-position', '--model', STORIES_GGUF, '--engine', 'cpu', '--ctx', '128', '--text-file', TINYSTORIES_TEXT, '--rope-base', '40000', '--json'));
-    expect(result.provenance).toMatchObject({ probe: 'loss-by-position', texts: [{ id: 'user', tokens: 128 }], model: { trainedContext: 2048 } });
+    const result = JSON.parse(
+      await probe(
+        'loss-by-position',
+        '--model',
+        STORIES_GGUF,
+        '--engine',
+        'cpu',
+        '--ctx',
+        '128',
+        '--text-file',
+        TINYSTORIES_TEXT,
+        '--rope-base',
+        '40000',
+        '--json',
+      ),
+    );
+    expect(result.provenance).toMatchObject({
+      probe: 'loss-by-position',
+      texts: [{ id: 'user', tokens: 128 }],
+      model: { trainedContext: 2048 },
+    });
     expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K']);
     expect(result.series[1].variant.rope).toMatchObject({ base: 40000, type: 'default', headDim: 8 });
     const own = result.series[0];
@@ -70,8 +92,26 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('--variants adds one series per override, labelled, after the own RoPE', async () => {
-    const result = JSON.parse(await probe('perplexity', '--model', STORIES_GGUF, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TINYSTORIES_TEXT,
-      '--rope-original-context', '512', '--variants', 'base:40000,linear:4,yarn:4', '--json'));
+    const result = JSON.parse(
+      await probe(
+        'perplexity',
+        '--model',
+        STORIES_GGUF,
+        '--engine',
+        'cpu',
+        '--contexts',
+        '64',
+        '--max-windows',
+        '2',
+        '--text-file',
+        TINYSTORIES_TEXT,
+        '--rope-original-context',
+        '512',
+        '--variants',
+        'base:40000,linear:4,yarn:4',
+        '--json',
+      ),
+    );
     expect(result.series.map((s: { variant: { label: string } }) => s.variant.label)).toEqual(['own', 'base 40K', 'PI ×4', 'YaRN ×4']);
     expect(result.series[3].variant.rope).toMatchObject({ type: 'yarn', factor: 4, originalContext: 512, base: 10000 });
     expect(result.series[0].points[0]).toMatchObject({ ctx: 64, windows: 2, scored: 62 });
@@ -79,7 +119,24 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
 
   it('--kv-cache f16 makes the CPU reference round its cache to half: perplexity moves, by little', async () => {
     const ppl = async (kv: string) => {
-      const result = JSON.parse(await probe('perplexity', '--model', STORIES_GGUF, '--engine', 'cpu', '--contexts', '64', '--max-windows', '2', '--text-file', TINYSTORIES_TEXT, '--kv-cache', kv, '--json'));
+      const result = JSON.parse(
+        await probe(
+          'perplexity',
+          '--model',
+          STORIES_GGUF,
+          '--engine',
+          'cpu',
+          '--contexts',
+          '64',
+          '--max-windows',
+          '2',
+          '--text-file',
+          TINYSTORIES_TEXT,
+          '--kv-cache',
+          kv,
+          '--json',
+        ),
+      );
       return result.series[0].points[0].ppl as number;
     };
     const [f32, f16] = [await ppl('f32'), await ppl('f16')];
@@ -88,15 +145,53 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('passkey --json keeps every trial', async () => {
-    const result = JSON.parse(await probe('passkey', '--model', STORIES_GGUF, '--engine', 'cpu', '--lengths', '160', '--depths', '0,1', '--trials', '1', '--seed', '3', '--max-tokens', '4', '--json'));
-    expect(result.provenance).toMatchObject({ probe: 'passkey', seed: 3, options: { lengths: [160], depths: [0, 1], trials: 1, maxTokens: 4 } });
+    const result = JSON.parse(
+      await probe(
+        'passkey',
+        '--model',
+        STORIES_GGUF,
+        '--engine',
+        'cpu',
+        '--lengths',
+        '160',
+        '--depths',
+        '0,1',
+        '--trials',
+        '1',
+        '--seed',
+        '3',
+        '--max-tokens',
+        '4',
+        '--json',
+      ),
+    );
+    expect(result.provenance).toMatchObject({
+      probe: 'passkey',
+      seed: 3,
+      options: { lengths: [160], depths: [0, 1], trials: 1, maxTokens: 4 },
+    });
     expect(result.series[0].accuracy).toHaveLength(1);
     expect(result.series[0].trials).toHaveLength(2);
     expect(result.series[0].trials[0].key).toBeGreaterThanOrEqual(10000);
   });
 
   it('--csv writes one row per trial', async () => {
-    const csv = await probe('passkey', '--model', STORIES_GGUF, '--engine', 'cpu', '--lengths', '160', '--depths', '0.5', '--trials', '2', '--max-tokens', '2', '--csv');
+    const csv = await probe(
+      'passkey',
+      '--model',
+      STORIES_GGUF,
+      '--engine',
+      'cpu',
+      '--lengths',
+      '160',
+      '--depths',
+      '0.5',
+      '--trials',
+      '2',
+      '--max-tokens',
+      '2',
+      '--csv',
+    );
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer');
     expect(lines).toHaveLength(3);
@@ -104,7 +199,17 @@ describe.skipIf(!haveStories)('lab probe on stories260K (--engine cpu)', () => {
   });
 
   it('attention-distance renders a table per head', async () => {
-    const text = await probe('attention-distance', '--model', STORIES_GGUF, '--engine', 'cpu', '--ctx', '64', '--text-file', TINYSTORIES_TEXT);
+    const text = await probe(
+      'attention-distance',
+      '--model',
+      STORIES_GGUF,
+      '--engine',
+      'cpu',
+      '--ctx',
+      '64',
+      '--text-file',
+      TINYSTORIES_TEXT,
+    );
     const lines = text.trim().split('\n');
     expect(lines[0]).toMatch(/rope\s+layer\s+head\s+mean distance\s+entropy\s+sink/);
     expect(lines).toHaveLength(1 + 5 * 8);

@@ -26,9 +26,15 @@ describe.skipIf(!haveModels)('probe runners: WebGPU engine vs CPU reference (sto
   it('loss by position agrees per position, for the own RoPE and base ×4', async () => {
     const text = tinyStories();
     const options = {
-      texts: [{ id: 'a', text: text.slice(0, 1200) }, { id: 'b', text: text.slice(30000, 31200) }],
+      texts: [
+        { id: 'a', text: text.slice(0, 1200) },
+        { id: 'b', text: text.slice(30000, 31200) },
+      ],
       ctx: 128,
-      variants: [{ label: 'own', rope: null }, { label: 'base ×4', rope: { ...cpuCtx.model.rope, base: 40000 } }],
+      variants: [
+        { label: 'own', rope: null },
+        { label: 'base ×4', rope: { ...cpuCtx.model.rope, base: 40000 } },
+      ],
     };
     const [onGpu, onCpu] = [await runLossByPosition(gpuCtx, options), await runLossByPosition(cpuCtx, options)];
     for (let v = 0; v < 2; v++) {
@@ -54,7 +60,7 @@ describe.skipIf(!haveModels)('probe runners: WebGPU engine vs CPU reference (sto
     const ids = cpuCtx.tokenizer.encode(tinyStories().slice(0, 2000)).slice(0, 200);
     // trained length 64, factor 2: at 200 tokens b' = b·(2·200/64 − 1)^(d/(d−2)); at 50 (< 64) b' = b
     const dynamic = { ...own, type: 'dynamic' as const, factor: 2, maxPositionEmbeddings: 64 };
-    const implied = (n: number) => ({ ...own, base: own.base * (2 * n / 64 - 1) ** (own.headDim / (own.headDim - 2)) });
+    const implied = (n: number) => ({ ...own, base: own.base * ((2 * n) / 64 - 1) ** (own.headDim / (own.headDim - 2)) });
     for (const engine of [gpu, cpuCtx.engine]) {
       await engine.setRope(dynamic);
       const long = await engine.score(ids, { addBos: false });

@@ -78,7 +78,9 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
         entropy: maxDiff(perQuery(onGpu, onGpu.entropy, 1), perQuery(onCpu, onCpu.entropy, 1)),
         massSum: worstMassSum(onGpu),
       };
-      console.log(`${label}: max errors ${JSON.stringify(errors)}; stats pass ${statsSeconds.toFixed(2)} s, plain score ${scoreSeconds.toFixed(2)} s`);
+      console.log(
+        `${label}: max errors ${JSON.stringify(errors)}; stats pass ${statsSeconds.toFixed(2)} s, plain score ${scoreSeconds.toFixed(2)} s`,
+      );
       expect(errors.mass).toBeLessThan(MASS_TOLERANCE);
       expect(errors.sink).toBeLessThan(MASS_TOLERANCE);
       expect(errors.entropy).toBeLessThan(10 * MASS_TOLERANCE); // nats, up to ln 200 ≈ 5.3
@@ -105,7 +107,10 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
   it('the attention map of a head equals the oracle, rows sum to 1, zeros above the diagonal', async () => {
     const short = ids.slice(0, 70); // three batches of 32: the map spans batch boundaries
     const info = (await gpu.info())!;
-    for (const [layer, head] of [[0, 0], [info.layers - 1, info.heads - 1]]) {
+    for (const [layer, head] of [
+      [0, 0],
+      [info.layers - 1, info.heads - 1],
+    ]) {
       const [onGpu, onCpu] = [await gpu.attentionMap(short, layer, head), await cpu.attentionMap(short, layer, head)];
       expect(maxDiff(onGpu, onCpu)).toBeLessThan(MASS_TOLERANCE);
       for (let row = 0; row < short.length; row++) {
@@ -124,55 +129,65 @@ describe.skipIf(!haveModels)('attention statistics: WebGPU kernel vs CPU referen
     await gpu.setRope({ ...info.rope, base: info.rope.base / 100 });
     const changed = await gpu.attentionStats(ids);
     await gpu.setRope(null);
-    expect(maxDiff(perQuery(own, own.bucketMass, own.buckets), perQuery(changed, changed.bucketMass, changed.buckets))).toBeGreaterThan(1e-2);
+    expect(maxDiff(perQuery(own, own.bucketMass, own.buckets), perQuery(changed, changed.bucketMass, changed.buckets))).toBeGreaterThan(
+      1e-2,
+    );
   });
 });
 
-describe.skipIf(!haveModels)('attention probes with an f16 KV cache: WebGPU kernels vs the CPU reference rounding alike (stories260K)', () => {
-  let gpu: WebGpuEngine;
-  let weights: Awaited<ReturnType<typeof loadStories>>['weights'];
-  let ids: number[];
-  beforeAll(async () => {
-    const stories = await loadStories();
-    weights = stories.weights;
-    ids = stories.tokenizer.encode(tinyStories()).slice(0, TOKENS);
-    gpu = testEngine();
-    await gpu.load({ kind: 'path', path: STORIES_GGUF }, undefined, { context: 256, kvCache: 'f16' });
-  });
-  afterAll(() => gpu?.destroy());
+describe.skipIf(!haveModels)(
+  'attention probes with an f16 KV cache: WebGPU kernels vs the CPU reference rounding alike (stories260K)',
+  () => {
+    let gpu: WebGpuEngine;
+    let weights: Awaited<ReturnType<typeof loadStories>>['weights'];
+    let ids: number[];
+    beforeAll(async () => {
+      const stories = await loadStories();
+      weights = stories.weights;
+      ids = stories.tokenizer.encode(tinyStories()).slice(0, TOKENS);
+      gpu = testEngine();
+      await gpu.load({ kind: 'path', path: STORIES_GGUF }, undefined, { context: 256, kvCache: 'f16' });
+    });
+    afterAll(() => gpu?.destroy());
 
-  /** The oracle of the cache the GPU's last pass left (its keys and values rounded as the GPU rounded near ties). */
-  async function oracle() {
-    const store = await tieAwareF16Store(gpu);
-    return { cpu: new ReferenceProbeEngine(weights, { isEndOfGeneration: () => false, decode: () => '', bos: 1 }, { kvStore: store.store }), store };
-  }
+    /** The oracle of the cache the GPU's last pass left (its keys and values rounded as the GPU rounded near ties). */
+    async function oracle() {
+      const store = await tieAwareF16Store(gpu);
+      return {
+        cpu: new ReferenceProbeEngine(weights, { isEndOfGeneration: () => false, decode: () => '', bos: 1 }, { kvStore: store.store }),
+        store,
+      };
+    }
 
-  it(`attention statistics equal the oracle within ${MASS_TOLERANCE}`, async () => {
-    const onGpu = await gpu.attentionStats(ids);
-    const { cpu, store } = await oracle();
-    const onCpu = await cpu.attentionStats(ids);
-    expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
-    const errors = {
-      mass: maxDiff(perQuery(onGpu, onGpu.bucketMass, onGpu.buckets), perQuery(onCpu, onCpu.bucketMass, onCpu.buckets)),
-      sink: maxDiff(perQuery(onGpu, onGpu.sinkMass, 1), perQuery(onCpu, onCpu.sinkMass, 1)),
-      entropy: maxDiff(perQuery(onGpu, onGpu.entropy, 1), perQuery(onCpu, onCpu.entropy, 1)),
-    };
-    console.log(`f16 cache: max errors ${JSON.stringify(errors)}; ${store.counts.gpuSideOfTie} of ${store.counts.values} cached values sided with the GPU`);
-    expect(errors.mass).toBeLessThan(MASS_TOLERANCE);
-    expect(errors.sink).toBeLessThan(MASS_TOLERANCE);
-    expect(errors.entropy).toBeLessThan(10 * MASS_TOLERANCE);
-    expect(worstMassSum(onGpu)).toBeLessThan(MASS_TOLERANCE);
-  });
+    it(`attention statistics equal the oracle within ${MASS_TOLERANCE}`, async () => {
+      const onGpu = await gpu.attentionStats(ids);
+      const { cpu, store } = await oracle();
+      const onCpu = await cpu.attentionStats(ids);
+      expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
+      const errors = {
+        mass: maxDiff(perQuery(onGpu, onGpu.bucketMass, onGpu.buckets), perQuery(onCpu, onCpu.bucketMass, onCpu.buckets)),
+        sink: maxDiff(perQuery(onGpu, onGpu.sinkMass, 1), perQuery(onCpu, onCpu.sinkMass, 1)),
+        entropy: maxDiff(perQuery(onGpu, onGpu.entropy, 1), perQuery(onCpu, onCpu.entropy, 1)),
+      };
+      console.log(
+        `f16 cache: max errors ${JSON.stringify(errors)}; ${store.counts.gpuSideOfTie} of ${store.counts.values} cached values sided with the GPU`,
+      );
+      expect(errors.mass).toBeLessThan(MASS_TOLERANCE);
+      expect(errors.sink).toBeLessThan(MASS_TOLERANCE);
+      expect(errors.entropy).toBeLessThan(10 * MASS_TOLERANCE);
+      expect(worstMassSum(onGpu)).toBeLessThan(MASS_TOLERANCE);
+    });
 
-  it('the attention map of the last head equals the oracle', async () => {
-    const short = ids.slice(0, 70);
-    const info = (await gpu.info())!;
-    const onGpu = await gpu.attentionMap(short, info.layers - 1, info.heads - 1);
-    const { cpu, store } = await oracle();
-    expect(maxDiff(onGpu, await cpu.attentionMap(short, info.layers - 1, info.heads - 1))).toBeLessThan(MASS_TOLERANCE);
-    expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
-  });
-});
+    it('the attention map of the last head equals the oracle', async () => {
+      const short = ids.slice(0, 70);
+      const info = (await gpu.info())!;
+      const onGpu = await gpu.attentionMap(short, info.layers - 1, info.heads - 1);
+      const { cpu, store } = await oracle();
+      expect(maxDiff(onGpu, await cpu.attentionMap(short, info.layers - 1, info.heads - 1))).toBeLessThan(MASS_TOLERANCE);
+      expect(store.counts.mismatched, store.mismatches.join('; ')).toBe(0);
+    });
+  },
+);
 
 /** Each cell's sums divided by its bin's query count. */
 function perQuery(s: AttentionStats, sums: Float32Array, perCell: number): Float64Array {

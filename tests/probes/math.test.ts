@@ -2,9 +2,23 @@
 // entropy, sink), loss averaging, perplexity window arithmetic, ROUGE-L and the seeded generator.
 import { describe, expect, it } from 'vitest';
 import { binIndex, binMeans, distanceBucket, distanceBucketCount, distanceBucketRange, logBinEdges } from '../../src/engine/bins.ts';
-import { attentionStatsFromProbabilities, headSummary, meanBucketDistance, rowStats, rowStatsFromScores } from '../../src/probes/attention-stats.ts';
+import {
+  attentionStatsFromProbabilities,
+  headSummary,
+  meanBucketDistance,
+  rowStats,
+  rowStatsFromScores,
+} from '../../src/probes/attention-stats.ts';
 import { perplexityChunks, firstScored } from '../../src/engine/perplexity.ts';
-import { addDocumentLosses, binnedLoss, chunkedPlan, emptyPositionLosses, meanLoss, slidingPlan, windowIds } from '../../src/probes/loss.ts';
+import {
+  addDocumentLosses,
+  binnedLoss,
+  chunkedPlan,
+  emptyPositionLosses,
+  meanLoss,
+  slidingPlan,
+  windowIds,
+} from '../../src/probes/loss.ts';
 import { lcsLength, rougeL, rougeTokens } from '../../src/probes/rouge.ts';
 import { mulberry32, randomInt } from '../../src/probes/random.ts';
 import { csvField, probeResultCsv } from '../../src/probes/csv.ts';
@@ -73,12 +87,21 @@ describe('attention row statistics', () => {
 
   it('the online (tiled) softmax statistics equal those of the normalised row', () => {
     const random = mulberry32(5);
-    for (const [query, tile, spread] of [[0, 32, 1], [5, 2, 3], [100, 32, 8], [257, 16, 30], [40, 1, 0.01]]) {
+    for (const [query, tile, spread] of [
+      [0, 32, 1],
+      [5, 2, 3],
+      [100, 32, 8],
+      [257, 16, 30],
+      [40, 1, 0.01],
+    ]) {
       const scores = Array.from({ length: query + 1 }, () => (random() - 0.5) * 2 * spread);
       const max = Math.max(...scores);
       const exps = scores.map((s) => Math.exp(s - max));
       const total = exps.reduce((a, b) => a + b, 0);
-      const direct = rowStats(exps.map((e) => e / total), query);
+      const direct = rowStats(
+        exps.map((e) => e / total),
+        query,
+      );
       const online = rowStatsFromScores(scores, query, undefined, tile);
       expect(online.entropy).toBeCloseTo(direct.entropy, 10);
       expect(online.sinkMass).toBeCloseTo(direct.sinkMass, 12);
@@ -142,7 +165,10 @@ describe('perplexity windows', () => {
   it("llama.cpp's chunks: ⌊n/ctx⌋ chunks, BOS over the first token, second half scored", () => {
     // 10 tokens (BOS at 0), ctx 4: chunks [0,4) [4,8); remainder 8,9 dropped; first = 2; scored 4−1−2 = 1
     const plan = chunkedPlan(10, 4, true);
-    expect(plan.map((w) => [w.start, w.end, w.firstScored, w.scored])).toEqual([[0, 4, 2, 1], [4, 8, 2, 1]]);
+    expect(plan.map((w) => [w.start, w.end, w.firstScored, w.scored])).toEqual([
+      [0, 4, 2, 1],
+      [4, 8, 2, 1],
+    ]);
     const tokens = [1, 10, 11, 12, 13, 14, 15, 16, 17, 18];
     expect(windowIds(tokens, plan[1], 1)).toEqual([1, 14, 15, 16]); // 13 overwritten by BOS
     // logprobs[i ≥ 2] of [1,14,15,16] is logprobs[2] = log p(16 | 1 14 15): token index 7 of the text
@@ -153,7 +179,10 @@ describe('perplexity windows', () => {
   it("the same chunks as the engine's llama.cpp perplexity (src/engine/perplexity.ts)", () => {
     const tokens = Array.from({ length: 2 * 64 + 37 }, (_, i) => 100 + i);
     tokens[0] = 1;
-    for (const [bos, addsBos] of [[1, true], [null, false]] as const) {
+    for (const [bos, addsBos] of [
+      [1, true],
+      [null, false],
+    ] as const) {
       const plan = chunkedPlan(tokens.length, 64, addsBos);
       expect(plan.map((w) => windowIds(tokens, w, bos))).toEqual(perplexityChunks(tokens, 64, bos));
       expect(plan.every((w) => w.firstScored === firstScored(64))).toBe(true);
@@ -174,7 +203,11 @@ describe('perplexity windows', () => {
     expect(windowIds(tokens, plan[1], 1)).toEqual([1, 12, 13, 14, 15]);
     // without BOS the first token is never predicted: 9 scored
     const bare = slidingPlan(10, 4, 3, false);
-    expect(bare.map((w) => [w.start, w.end, w.firstScored, w.scored])).toEqual([[0, 4, 0, 3], [3, 7, 0, 3], [6, 10, 0, 3]]);
+    expect(bare.map((w) => [w.start, w.end, w.firstScored, w.scored])).toEqual([
+      [0, 4, 0, 3],
+      [3, 7, 0, 3],
+      [6, 10, 0, 3],
+    ]);
     expect(() => slidingPlan(10, 4, 4, false)).toThrow(/\[1, 3\]/); // t4 would start a window unpredicted
     // non-overlapping with BOS: stride = ctx − 1
     expect(slidingPlan(9, 4, 3, true).map((w) => w.firstScored)).toEqual([0, 0, 0]);
@@ -221,27 +254,60 @@ describe('seeded randomness', () => {
 
 describe('CSV export', () => {
   const provenance = (probe: Provenance['probe']): Provenance => ({
-    probe, model: { name: 'm', trainedContext: 8, rope: { headDim: 8, base: 10000, type: 'default' } }, texts: [], seed: 1, options: {}, finishedAt: '2026-01-01T00:00:00Z',
+    probe,
+    model: { name: 'm', trainedContext: 8, rope: { headDim: 8, base: 10000, type: 'default' } },
+    texts: [],
+    seed: 1,
+    options: {},
+    finishedAt: '2026-01-01T00:00:00Z',
   });
 
   it('quotes fields as RFC 4180 says', () => {
-    expect([csvField('plain'), csvField('a,b'), csvField('say "hi"'), csvField('two\nlines'), csvField(Number.NaN), csvField(null), csvField(false)])
-      .toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', '', '', 'false']);
+    expect([
+      csvField('plain'),
+      csvField('a,b'),
+      csvField('say "hi"'),
+      csvField('two\nlines'),
+      csvField(Number.NaN),
+      csvField(null),
+      csvField(false),
+    ]).toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', '', '', 'false']);
   });
 
   it('passkey: one row per trial', () => {
     const result: PasskeyResult = {
       provenance: provenance('passkey'),
-      series: [{ variant: { label: 'base ×4', rope: null }, accuracy: [[1]], trials: [
-        { length: 512, depth: 0.5, trial: 0, key: 12345, promptTokens: 500, answer: ' 12345. Remember', recalled: 12345, correct: true },
-      ] }],
+      series: [
+        {
+          variant: { label: 'base ×4', rope: null },
+          accuracy: [[1]],
+          trials: [
+            {
+              length: 512,
+              depth: 0.5,
+              trial: 0,
+              key: 12345,
+              promptTokens: 500,
+              answer: ' 12345. Remember',
+              recalled: 12345,
+              correct: true,
+            },
+          ],
+        },
+      ],
     };
-    expect(probeResultCsv(result)).toBe('variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer\r\nbase ×4,512,0.5,0,12345,500,12345,true, 12345. Remember\r\n');
+    expect(probeResultCsv(result)).toBe(
+      'variant,length,depth,trial,key,prompt_tokens,recalled,correct,answer\r\nbase ×4,512,0.5,0,12345,500,12345,true, 12345. Remember\r\n',
+    );
   });
 
   it('attention: per-query means with distance columns', () => {
     const stats = attentionStatsFromProbabilities([[new Float32Array([1, 0, 0.25, 0.75])]], 2); // 2 tokens, 1 layer, 1 head
-    const result = { provenance: provenance('attention-distance'), ids: [1, 2], series: [{ variant: { label: 'own', rope: null }, stats, qkNorms: {} }] } as unknown as AttentionProbeResult;
+    const result = {
+      provenance: provenance('attention-distance'),
+      ids: [1, 2],
+      series: [{ variant: { label: 'own', rope: null }, stats, qkNorms: {} }],
+    } as unknown as AttentionProbeResult;
     const lines = probeResultCsv(result).trim().split('\r\n');
     expect(lines[0]).toBe('variant,layer,head,query_from,query_to,queries,entropy,sink,mass_d0,mass_d1');
     expect(lines[1]).toBe('own,0,0,0,0,1,0,1,1,0');
@@ -261,7 +327,16 @@ describe('variant labels', () => {
     expect(variantLabel(own, { ...own, type: 'xpos' })).toBe('xPos');
   });
   it('write bases as papers do, one name per method', () => {
-    expect([1e4, 5e5, 1e6, 5e6, 1e5, 12_500, 500, 82_684.4].map(formatBase)).toEqual(['10K', '500K', '1M', '5M', '100K', '12.5K', '500', '82.68K']);
+    expect([1e4, 5e5, 1e6, 5e6, 1e5, 12_500, 500, 82_684.4].map(formatBase)).toEqual([
+      '10K',
+      '500K',
+      '1M',
+      '5M',
+      '100K',
+      '12.5K',
+      '500',
+      '82.68K',
+    ]);
     expect(ropeName({ headDim: 128, base: 10000, type: 'linear', factor: 8 })).toBe('PI ×8, base 10K');
     expect(ropeName({ headDim: 128, base: 500000, type: 'default' })).toBe('base 500K');
   });

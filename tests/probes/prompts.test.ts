@@ -5,8 +5,16 @@ import { readGGUF } from '../../src/gguf/index.ts';
 import { fileSource } from '../../src/gguf/source-node.ts';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import {
-  FIRST_SENTENCE_QUESTION, PASSKEY_FILLER, PASSKEY_QUESTION, PASSKEY_TASK, firstSentence, firstSentencePrompt, passkeyPrompt, passkeyText,
-  quotedAnswer, recalledNumber,
+  FIRST_SENTENCE_QUESTION,
+  PASSKEY_FILLER,
+  PASSKEY_QUESTION,
+  PASSKEY_TASK,
+  firstSentence,
+  firstSentencePrompt,
+  passkeyPrompt,
+  passkeyText,
+  quotedAnswer,
+  recalledNumber,
 } from '../../src/probes/prompts.ts';
 import { LLAMA_SPM_VOCAB, requireTestFiles } from '../helpers/shared.ts';
 
@@ -14,13 +22,15 @@ const haveVocab = requireTestFiles('passkey prompt sizing', LLAMA_SPM_VOCAB);
 
 describe('passkey text', () => {
   it('is the landmark-attention prompt, lines joined by newlines', () => {
-    expect(passkeyText(12345, 2, 1)).toBe([
-      'There is an important info hidden inside a lot of irrelevant text. Find it and memorize them. I will quiz you about the important information there.',
-      'The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again. The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.',
-      'The pass key is 12345. Remember it. 12345 is the pass key.',
-      'The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.',
-      'What is the pass key? The pass key is',
-    ].join('\n'));
+    expect(passkeyText(12345, 2, 1)).toBe(
+      [
+        'There is an important info hidden inside a lot of irrelevant text. Find it and memorize them. I will quiz you about the important information there.',
+        'The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again. The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.',
+        'The pass key is 12345. Remember it. 12345 is the pass key.',
+        'The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.',
+        'What is the pass key? The pass key is',
+      ].join('\n'),
+    );
   });
 
   it('reads the first number of an answer', () => {
@@ -59,7 +69,10 @@ describe.skipIf(!haveVocab)('prompt sizing on the Llama 2 vocabulary', () => {
   });
 
   it('first-sentence prompts keep the document start and end with the question', () => {
-    const doc = 'Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, I thought I would sail about a little. '.repeat(40);
+    const doc =
+      'Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, I thought I would sail about a little. '.repeat(
+        40,
+      );
     const p = firstSentencePrompt(tokenizer, doc, 500);
     expect(p.answer).toBe('Call me Ishmael.');
     expect(p.ids.length).toBe(500);
@@ -73,10 +86,14 @@ describe.skipIf(!haveVocab)('prompt sizing on the Llama 2 vocabulary', () => {
 describe('first sentence and answers', () => {
   it('cuts at the first sentence end followed by space', () => {
     expect(firstSentence('  Mr. Smith went home. Then he slept.')).toBe('Mr. Smith went home.');
-    expect(firstSentence('Mr. Speaker, Mr. Vice President, Members of the Congress: I come here. Next')).toBe('Mr. Speaker, Mr. Vice President, Members of the Congress: I come here.');
+    expect(firstSentence('Mr. Speaker, Mr. Vice President, Members of the Congress: I come here. Next')).toBe(
+      'Mr. Speaker, Mr. Vice President, Members of the Congress: I come here.',
+    );
     expect(firstSentence('Harry S. Truman and the U.S. Army met. Then')).toBe('Harry S. Truman and the U.S. Army met.');
     expect(firstSentence('It cost $5. Then')).toBe('It cost $5.');
-    expect(firstSentence('Fellow-Citizens: In meeting you again I feel much satisfaction. The abundant fruits')).toBe('Fellow-Citizens: In meeting you again I feel much satisfaction.');
+    expect(firstSentence('Fellow-Citizens: In meeting you again I feel much satisfaction. The abundant fruits')).toBe(
+      'Fellow-Citizens: In meeting you again I feel much satisfaction.',
+    );
     expect(firstSentence('"Stop!" she said. Then')).toBe('"Stop!"');
     expect(firstSentence('No end at all')).toBe('No end at all');
     expect(firstSentence('Line one\nstill one. Two.')).toBe('Line one still one.');

@@ -38,7 +38,10 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
   it('bucket masses sum to 1 at every query position of every head; the sink is the map at key 0', () => {
     const n = ids.length;
     const everyPosition = Array.from({ length: n + 1 }, (_, i) => i);
-    const trace = traceReference(weights, computeRope(weights.config.rope), ids, { queryBinEdges: everyPosition, mapOf: { layer: 3, head: 5 } });
+    const trace = traceReference(weights, computeRope(weights.config.rope), ids, {
+      queryBinEdges: everyPosition,
+      mapOf: { layer: 3, head: 5 },
+    });
     const { stats } = trace;
     expect(stats.buckets).toBe(8); // distances up to 95 → buckets 0 … 7
     let worst = 0;
@@ -73,7 +76,10 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
   it('loss by position: the mean over positions equals the mean of −logprobs of score()', async () => {
     const ctx = referenceContext(weights, tokenizer);
     const text = tinyStories();
-    const texts = [{ id: 'a', text: text.slice(0, 1500) }, { id: 'b', text: text.slice(20000, 21500) }];
+    const texts = [
+      { id: 'a', text: text.slice(0, 1500) },
+      { id: 'b', text: text.slice(20000, 21500) },
+    ];
     const result = await runLossByPosition(ctx, { texts, ctx: 128, variants: [{ label: 'own', rope: null }] });
     let total = 0;
     let count = 0;
@@ -98,7 +104,15 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
     const ctx = referenceContext(weights, tokenizer);
     const text = { id: 'tiny', text: tinyStories().slice(0, 1500) };
     const base4 = { ...weights.config.rope, base: 40000 };
-    const result = await runPerplexity(ctx, { text, method: 'chunked', contexts: [64], variants: [{ label: 'own', rope: null }, { label: 'base ×4', rope: base4 }] });
+    const result = await runPerplexity(ctx, {
+      text,
+      method: 'chunked',
+      contexts: [64],
+      variants: [
+        { label: 'own', rope: null },
+        { label: 'base ×4', rope: base4 },
+      ],
+    });
     const tokens = tokenizer.encode(text.text);
     const chunks = Math.floor(tokens.length / 64);
     const own = result.series[0].points[0];
@@ -145,16 +159,29 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
       expect(t.correct).toBe(t.recalled === t.key);
       expect(t.recalled === null || String(t.answer).includes(String(t.recalled))).toBe(true);
     }
-    a.series[0].accuracy.forEach((row, li) => row.forEach((acc, di) => {
-      const cell = trials.filter((t) => t.length === options.lengths[li] && t.depth === options.depths[di]);
-      expect(acc).toBeCloseTo(cell.filter((t) => t.correct).length / cell.length, 12);
-    }));
+    a.series[0].accuracy.forEach((row, li) =>
+      row.forEach((acc, di) => {
+        const cell = trials.filter((t) => t.length === options.lengths[li] && t.depth === options.depths[di]);
+        expect(acc).toBeCloseTo(cell.filter((t) => t.correct).length / cell.length, 12);
+      }),
+    );
   });
 
   it('first-sentence retrieval scores the quoted answer with ROUGE-L', async () => {
     const ctx = referenceContext(weights, tokenizer);
-    const stories = tinyStories().split('\n').filter((s) => s.length > 600).slice(0, 3).map((text, i) => ({ id: `story-${i}`, text }));
-    const result = await runFirstSentence(ctx, { texts: stories, lengths: [192], trials: 2, seed: 1, variants: [{ label: 'own', rope: null }], extraTokens: 4 });
+    const stories = tinyStories()
+      .split('\n')
+      .filter((s) => s.length > 600)
+      .slice(0, 3)
+      .map((text, i) => ({ id: `story-${i}`, text }));
+    const result = await runFirstSentence(ctx, {
+      texts: stories,
+      lengths: [192],
+      trials: 2,
+      seed: 1,
+      variants: [{ label: 'own', rope: null }],
+      extraTokens: 4,
+    });
     const [series] = result.series;
     expect(series.trials).toHaveLength(2);
     for (const t of series.trials) {
@@ -170,7 +197,15 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
     const ctx = referenceContext(weights, tokenizer);
     const text = { id: 'tiny', text: tinyStories() };
     const pi = { ...weights.config.rope, type: 'linear' as const, factor: 4 };
-    const result = await runAttentionProbe(ctx, { text, ctx: 128, variants: [{ label: 'own', rope: null }, { label: 'PI ×4', rope: pi }], mapOf: { layer: 0, head: 1 } });
+    const result = await runAttentionProbe(ctx, {
+      text,
+      ctx: 128,
+      variants: [
+        { label: 'own', rope: null },
+        { label: 'PI ×4', rope: pi },
+      ],
+      mapOf: { layer: 0, head: 1 },
+    });
     expect(result.ids).toHaveLength(128);
     const [own, interpolated] = result.series;
     expect(own.map).toHaveLength(128 * 128);
@@ -194,16 +229,21 @@ describe.skipIf(!haveStories)('probes on stories260K (CPU reference)', () => {
   it('attention probe refuses an engine without hooks and over-long maps', async () => {
     const text = { id: 'tiny', text: tinyStories() };
     const variants = [{ label: 'own', rope: null }];
-    await expect(runAttentionProbe({ ...referenceContext(weights, tokenizer), hooks: undefined }, { text, ctx: 64, variants })).rejects.toThrow(/lacks the probe hooks/);
-    await expect(runAttentionProbe(referenceContext(weights, tokenizer), { text, ctx: MAX_MAP_TOKENS + 1, variants, mapOf: { layer: 0, head: 0 } }))
-      .rejects.toThrow(/at most 2048 tokens/);
+    await expect(
+      runAttentionProbe({ ...referenceContext(weights, tokenizer), hooks: undefined }, { text, ctx: 64, variants }),
+    ).rejects.toThrow(/lacks the probe hooks/);
+    await expect(
+      runAttentionProbe(referenceContext(weights, tokenizer), { text, ctx: MAX_MAP_TOKENS + 1, variants, mapOf: { layer: 0, head: 0 } }),
+    ).rejects.toThrow(/at most 2048 tokens/);
   });
 
   it('an abort stops a run with the AbortError and restores the RoPE', async () => {
     const controller = new AbortController();
     const ctx = referenceContext(weights, tokenizer, {
       signal: controller.signal,
-      onProgress: (p) => { if (p.done === 1) controller.abort(); },
+      onProgress: (p) => {
+        if (p.done === 1) controller.abort();
+      },
     });
     const texts = [1, 2, 3].map((i) => ({ id: `t${i}`, text: tinyStories().slice(i * 3000, i * 3000 + 800) }));
     await expect(runLossByPosition(ctx, { texts, ctx: 64, variants: [{ label: 'own', rope: null }] })).rejects.toThrow(/abort/i);

@@ -17,9 +17,21 @@ describe('parseProbeRequest', () => {
       return r.request;
     };
     expect(ok('loss-by-position', { texts: ['sotu-1790-george-washington'], ctx: 2048 }).variants).toEqual([{ label: 'own', rope: null }]);
-    expect(ok('perplexity', { text: 'moby-dick', method: 'sliding', contexts: [512, 1024], stride: 256 })).toMatchObject({ probe: 'perplexity', stride: 256 });
+    expect(ok('perplexity', { text: 'moby-dick', method: 'sliding', contexts: [512, 1024], stride: 256 })).toMatchObject({
+      probe: 'perplexity',
+      stride: 256,
+    });
     expect(ok('attention-distance', { text: 'user', ctx: 512, mapOf: { layer: 2, head: 3 } }).probe).toBe('attention-distance');
-    const passkey = ok('passkey', { lengths: [1024], depths: [0, 0.5, 1], trials: 3, seed: 42, variants: [{ label: 'own', rope: null }, { label: 'ABF', rope: { ...ROPE, base: 500000 } }] });
+    const passkey = ok('passkey', {
+      lengths: [1024],
+      depths: [0, 0.5, 1],
+      trials: 3,
+      seed: 42,
+      variants: [
+        { label: 'own', rope: null },
+        { label: 'ABF', rope: { ...ROPE, base: 500000 } },
+      ],
+    });
     expect(passkey.variants[1].rope).toMatchObject({ base: 500000, type: 'default' });
     expect(ok('first-sentence', { texts: ['moby-dick'], lengths: [256], trials: 1, seed: -7 }).probe).toBe('first-sentence');
   });
@@ -36,9 +48,21 @@ describe('parseProbeRequest', () => {
     ['loss-by-position', { texts: ['user'], ctx: 1 }, /^options\.ctx must be an integer ≥ 2/],
     ['perplexity', { text: 'user', method: 'strided', contexts: [64] }, /^options\.method must be one of chunked, sliding/],
     ['attention-distance', { text: 'user', ctx: 64, mapOf: { layer: 1 } }, /^options\.mapOf\.head is required/],
-    ['loss-by-position', { texts: ['user'], ctx: 64, variants: [{ label: 'x', rope: { ...ROPE, base: 0.5 } }] }, /^options\.variants\[0\]\.rope base must be a finite number > 1/],
-    ['loss-by-position', { texts: ['user'], ctx: 64, variants: [{ label: '', rope: null }] }, /^options\.variants\[0\]\.label must be a string/],
-    ['loss-by-position', { texts: ['user'], ctx: 64, variants: [{ label: 'a', rope: null, colour: 'red' }] }, /^options\.variants\[0\]\.colour is not a variant field/],
+    [
+      'loss-by-position',
+      { texts: ['user'], ctx: 64, variants: [{ label: 'x', rope: { ...ROPE, base: 0.5 } }] },
+      /^options\.variants\[0\]\.rope base must be a finite number > 1/,
+    ],
+    [
+      'loss-by-position',
+      { texts: ['user'], ctx: 64, variants: [{ label: '', rope: null }] },
+      /^options\.variants\[0\]\.label must be a string/,
+    ],
+    [
+      'loss-by-position',
+      { texts: ['user'], ctx: 64, variants: [{ label: 'a', rope: null, colour: 'red' }] },
+      /^options\.variants\[0\]\.colour is not a variant field/,
+    ],
   ])('%s %j is refused', (probe, options, message) => {
     const r = parseProbeRequest(probe, options);
     expect(r.ok).toBe(false);
@@ -52,11 +76,19 @@ describe.skipIf(!haveStories)('runProbeRequest on stories260K', () => {
     const parsed = parseProbeRequest('loss-by-position', { texts: ['user'], ctx: 64, binsPerOctave: 1 });
     expect(parsed.ok).toBe(true);
     const loaded: string[] = [];
-    const result = await runProbeRequest(referenceContext(weights, tokenizer), (parsed as { request: ProbeRequest }).request, async (id) => {
-      loaded.push(id);
-      return tinyStories().slice(0, 1000);
-    });
+    const result = await runProbeRequest(
+      referenceContext(weights, tokenizer),
+      (parsed as { request: ProbeRequest }).request,
+      async (id) => {
+        loaded.push(id);
+        return tinyStories().slice(0, 1000);
+      },
+    );
     expect(loaded).toEqual(['user']);
-    expect(result.provenance).toMatchObject({ probe: 'loss-by-position', texts: [{ id: 'user', tokens: 64 }], options: { ctx: 64, binsPerOctave: 1 } });
+    expect(result.provenance).toMatchObject({
+      probe: 'loss-by-position',
+      texts: [{ id: 'user', tokens: 64 }],
+      options: { ctx: 64, binsPerOctave: 1 },
+    });
   });
 });

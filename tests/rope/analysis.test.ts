@@ -1,7 +1,13 @@
 // Liu et al.'s critical dimension, full-turn pairs, the rotation matrix and the ABF-vs-PI comparison.
 import { describe, expect, it } from 'vitest';
 import {
-  computeRope, criticalDimension, equivalentPlainBase, fullTurnPairs, granularityComparison, rotationMatrix, type RopeConfig,
+  computeRope,
+  criticalDimension,
+  equivalentPlainBase,
+  fullTurnPairs,
+  granularityComparison,
+  rotationMatrix,
+  type RopeConfig,
 } from '../../src/rope/index.ts';
 
 const llama2: RopeConfig = { headDim: 128, base: 10_000, type: 'default' };
@@ -100,7 +106,13 @@ describe('granularityComparison (Llama 2 Long, Appendix B: ABF vs PI)', () => {
     [1_000_000, 4],
     [50_000_000, 32],
   ])('neighbour distance: linear in the PI factor, logarithmic in the ABF base (b′ = %d, s = %d)', (abfBase, piFactor) => {
-    const r = granularityComparison(128, { baseContext: 4096, targetContext: 4096 * piFactor, abfBase, piFactor, origBase: 10_000 }).distanceRatio;
+    const r = granularityComparison(128, {
+      baseContext: 4096,
+      targetContext: 4096 * piFactor,
+      abfBase,
+      piFactor,
+      origBase: 10_000,
+    }).distanceRatio;
     expect(r.piPredicted).toBe(1 / piFactor);
     expect(r.abfPredicted).toBeCloseTo(Math.sqrt(Math.log(10_000) / Math.log(abfBase)), 12);
     expect(Math.abs(r.pi / r.piPredicted - 1)).toBeLessThan(0.05); // small-angle limit, off by sin vs angle
@@ -108,6 +120,8 @@ describe('granularityComparison (Llama 2 Long, Appendix B: ABF vs PI)', () => {
     expect(r.abf).toBeGreaterThan(r.pi * 3);
   });
   it('rejects a target shorter than the trained context', () => {
-    expect(() => granularityComparison(128, { baseContext: 4096, targetContext: 2048, abfBase: 5e5, piFactor: 8, origBase: 1e4 })).toThrow(/targetContext/);
+    expect(() => granularityComparison(128, { baseContext: 4096, targetContext: 2048, abfBase: 5e5, piFactor: 8, origBase: 1e4 })).toThrow(
+      /targetContext/,
+    );
   });
 });

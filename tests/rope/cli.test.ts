@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { computeRope, decayCurves, wavelengths } from '../../src/rope/index.ts';
 import { runLabCli } from '../helpers/cli-runners.ts';
 
-
 function json(...args: string[]): Record<string, unknown> {
   const r = runLabCli(...args, '--json');
   expect(r.stderr).toBe('');
@@ -14,8 +13,23 @@ function json(...args: string[]): Record<string, unknown> {
 
 describe('lab rope', () => {
   it('prints {invFreq, attentionFactor, wavelengths} for a yarn config given flag by flag', () => {
-    const out = json('rope', '--head-dim', '128', '--base', '10000', '--type', 'yarn', '--factor', '8',
-      '--original-context', '4096', '--beta-fast', '32', '--beta-slow', '1');
+    const out = json(
+      'rope',
+      '--head-dim',
+      '128',
+      '--base',
+      '10000',
+      '--type',
+      'yarn',
+      '--factor',
+      '8',
+      '--original-context',
+      '4096',
+      '--beta-fast',
+      '32',
+      '--beta-slow',
+      '1',
+    );
     expect(Object.keys(out).sort()).toEqual(['attentionFactor', 'invFreq', 'wavelengths']);
     const table = computeRope({ headDim: 128, base: 10_000, type: 'yarn', factor: 8, originalContext: 4096 });
     expect(out.invFreq).toEqual(Array.from(table.invFreq));

@@ -29,13 +29,25 @@ describe('validateRopeConfig', () => {
     [{ headDim: 128, base: 1e4, type: 'linear' }, "type 'linear' needs factor"],
     [{ headDim: 128, base: 1e4, type: 'linear', factor: -2 }, 'factor must be a finite number > 0'],
     [{ headDim: 128, base: 1e4, type: 'llama3', factor: 8 }, "type 'llama3' needs originalContext"],
-    [{ headDim: 128, base: 1e4, type: 'llama3', factor: 8, originalContext: 8192, lowFreqFactor: 4, highFreqFactor: 4 }, 'highFreqFactor (4) must exceed'],
+    [
+      { headDim: 128, base: 1e4, type: 'llama3', factor: 8, originalContext: 8192, lowFreqFactor: 4, highFreqFactor: 4 },
+      'highFreqFactor (4) must exceed',
+    ],
     [{ headDim: 128, base: 1e4, type: 'yarn', factor: 8 }, "type 'yarn' needs originalContext"],
-    [{ headDim: 128, base: 1e4, type: 'yarn', factor: 8, originalContext: 4096, betaFast: 1, betaSlow: 32 }, 'betaFast (1) must be ≥ betaSlow (32)'],
+    [
+      { headDim: 128, base: 1e4, type: 'yarn', factor: 8, originalContext: 4096, betaFast: 1, betaSlow: 32 },
+      'betaFast (1) must be ≥ betaSlow (32)',
+    ],
     [{ headDim: 128, base: 1e4, type: 'yarn', factor: 8, originalContext: 4096, truncate: 'no' }, 'truncate must be true or false'],
     [{ headDim: 128, base: 1e4, type: 'dynamic', factor: 2 }, "type 'dynamic' needs maxPositionEmbeddings"],
-    [{ headDim: 128, base: 1e4, type: 'longrope', originalContext: 4096, shortFactor: [1], longFactor: [1] }, 'shortFactor must have 64 entries'],
-    [{ headDim: 128, base: 1e4, type: 'longrope', originalContext: 4096, shortFactor: [], longFactor: [] }, 'shortFactor must be a non-empty list'],
+    [
+      { headDim: 128, base: 1e4, type: 'longrope', originalContext: 4096, shortFactor: [1], longFactor: [1] },
+      'shortFactor must have 64 entries',
+    ],
+    [
+      { headDim: 128, base: 1e4, type: 'longrope', originalContext: 4096, shortFactor: [], longFactor: [] },
+      'shortFactor must be a non-empty list',
+    ],
     [{ headDim: 128, base: 1e4, type: 'default', partialRotaryFactor: 1.5 }, 'partialRotaryFactor must be a number in (0, 1]'],
     [{ headDim: 128, base: 1e4, type: 'default', partialRotaryFactor: 0.01 }, 'partialRotaryFactor leaves 1 rotated dims'],
     [{ headDim: 128, base: 1e4, type: 'default', seqLen: 10.5 }, 'seqLen must be a positive integer'],
@@ -58,9 +70,15 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     expect(ropeConfigFromGGUF(llama2Meta)).toEqual({ headDim: 128, base: 10_000, type: 'default', maxPositionEmbeddings: 4096 });
   });
   it('reads freq_base and partial rotary (dimension_count < head size), from a plain object too', () => {
-    const cfg = ropeConfigFromGGUF({
-      'phi2.embedding_length': 2560, 'phi2.attention.head_count': 32, 'phi2.rope.dimension_count': 32, 'phi2.rope.freq_base': 10000,
-    }, 'phi2');
+    const cfg = ropeConfigFromGGUF(
+      {
+        'phi2.embedding_length': 2560,
+        'phi2.attention.head_count': 32,
+        'phi2.rope.dimension_count': 32,
+        'phi2.rope.freq_base': 10000,
+      },
+      'phi2',
+    );
     expect(cfg).toEqual({ headDim: 80, base: 10_000, type: 'default', partialRotaryFactor: 0.4 });
   });
   it('linear scaling, also from the legacy rope.scale_linear key', () => {
@@ -81,7 +99,7 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     expect(cfg).toMatchObject({ type: 'yarn', factor: 8, originalContext: 4096, betaFast: 16, betaSlow: 2, mscale: 1, mscaleAllDim: 0.5 });
     expect(computeRope(cfg).attentionFactor).toBeCloseTo((0.1 * Math.log(8) + 1) / (0.05 * Math.log(8) + 1), 12);
   });
-  it('yarn attn_factor multiplies onto YaRN\'s own magnitude (ggml semantics)', () => {
+  it("yarn attn_factor multiplies onto YaRN's own magnitude (ggml semantics)", () => {
     const meta = new Map(llama2Meta);
     meta.set('llama.rope.scaling.type', 'yarn');
     meta.set('llama.rope.scaling.factor', 8);
@@ -91,7 +109,15 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     expect(computeRope(cfg).attentionFactor).toBeCloseTo(0.5 * (0.1 * Math.log(8) + 1), 12);
   });
   it("Llama 3.1's rope_freqs tensor reproduces the llama3 θ", () => {
-    const llama31: RopeConfig = { headDim: 128, base: 500_000, type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 };
+    const llama31: RopeConfig = {
+      headDim: 128,
+      base: 500_000,
+      type: 'llama3',
+      factor: 8,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalContext: 8192,
+    };
     const plain = computeRope({ headDim: 128, base: 500_000, type: 'default' }).invFreq;
     const scaled = computeRope(llama31).invFreq;
     const ropeFreqs = Float32Array.from(plain, (t, i) => t / scaled[i]); // what convert_hf_to_gguf stores
@@ -102,12 +128,15 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
     scaled.forEach((t, i) => expect(Math.abs(fromGguf[i] - t) / t).toBeLessThan(1e-6));
     expect(computeRope(cfg).attentionFactor).toBe(1);
   });
-  it.skipIf(!requireTestFiles('RoPE config of stories260K', STORIES_GGUF))('maps the real stories260K GGUF (head 64/8 = 8, rope dims 8, 2048 context)', async () => {
-    const file = await readGGUF(await fileSource(STORIES_GGUF));
-    const cfg = ropeConfigFromGGUF(file.metadata);
-    expect(cfg).toEqual({ headDim: 8, base: 10_000, type: 'default', maxPositionEmbeddings: 2048 });
-    expect(Array.from(computeRope(cfg).invFreq)).toEqual([1, 0.1, 0.01, 0.001].map(Math.fround));
-  });
+  it.skipIf(!requireTestFiles('RoPE config of stories260K', STORIES_GGUF))(
+    'maps the real stories260K GGUF (head 64/8 = 8, rope dims 8, 2048 context)',
+    async () => {
+      const file = await readGGUF(await fileSource(STORIES_GGUF));
+      const cfg = ropeConfigFromGGUF(file.metadata);
+      expect(cfg).toEqual({ headDim: 8, base: 10_000, type: 'default', maxPositionEmbeddings: 2048 });
+      expect(Array.from(computeRope(cfg).invFreq)).toEqual([1, 0.1, 0.01, 0.001].map(Math.fround));
+    },
+  );
   it('names the offending key', () => {
     expect(() => ropeConfigFromGGUF(new Map([['llama.rope.freq_base', 1e4]]))).toThrow(/llama\.rope\.dimension_count/);
     const bad = new Map(llama2Meta);
@@ -122,7 +151,15 @@ describe('ropeConfigFromGGUF (llama.cpp metadata keys)', () => {
 describe('ROPE_PRESETS', () => {
   it('has the contract ids in order', () => {
     expect(ROPE_PRESETS.map((p) => p.id)).toEqual([
-      'llama2', 'llama2-long-abf', 'pi-x4', 'pi-x8', 'ntk-x8', 'yarn-x8', 'llama3.1', 'codellama-1m', 'xpos',
+      'llama2',
+      'llama2-long-abf',
+      'pi-x4',
+      'pi-x8',
+      'ntk-x8',
+      'yarn-x8',
+      'llama3.1',
+      'codellama-1m',
+      'xpos',
     ]);
   });
   it('uses the published bases', () => {

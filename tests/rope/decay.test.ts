@@ -2,8 +2,16 @@
 // vectors, which shares no code with decay.ts.
 import { describe, expect, it } from 'vitest';
 import {
-  allOnesLogit, computeRope, decayCurves, linearDistances, logSpacedDistances, menB, roformerBound, rotatedDim,
-  ROPE_PRESETS, type RopeConfig,
+  allOnesLogit,
+  computeRope,
+  decayCurves,
+  linearDistances,
+  logSpacedDistances,
+  menB,
+  roformerBound,
+  rotatedDim,
+  ROPE_PRESETS,
+  type RopeConfig,
 } from '../../src/rope/index.ts';
 
 const llama2: RopeConfig = { headDim: 128, base: 10_000, type: 'default' };
@@ -41,8 +49,17 @@ describe('allOnesLogit (Llama 2 Long Fig. 4)', () => {
     '%s equals rotating all-ones vectors at positions (n, m), for several n − m',
     (id) => {
       const cfg = ROPE_PRESETS.find((p) => p.id === id)!.config;
-      const pairs: Array<[number, number]> = [[10, 10], [17, 5], [1000, 1], [40000, 7000], [131072, 0]];
-      const ours = allOnesLogit(cfg, pairs.map(([n, m]) => n - m));
+      const pairs: Array<[number, number]> = [
+        [10, 10],
+        [17, 5],
+        [1000, 1],
+        [40000, 7000],
+        [131072, 0],
+      ];
+      const ours = allOnesLogit(
+        cfg,
+        pairs.map(([n, m]) => n - m),
+      );
       pairs.forEach(([n, m], k) => expect(ours[k]).toBeCloseTo(bruteForceAllOnes(cfg, n, m), 8));
     },
   );
@@ -81,7 +98,10 @@ describe('roformerBound (RoFormer §3.4.3)', () => {
     }
   });
   it('decays: its mean over [1000, 2000] is well below its value at 10', () => {
-    const far = roformerBound(llama2, linearDistances(1000, 101).map((x) => x + 1000));
+    const far = roformerBound(
+      llama2,
+      linearDistances(1000, 101).map((x) => x + 1000),
+    );
     const mean = far.reduce((s, x) => s + x, 0) / far.length;
     expect(mean).toBeLessThan(roformerBound(llama2, [10])[0] / 3);
   });

@@ -51,8 +51,7 @@ describe('static NTK-aware scaling: b′ = b·s^(d/(d−2))', () => {
 });
 
 describe('dynamic NTK (transformers): the base grows only once seqLen passes the trained length', () => {
-  const dyn = (seqLen?: number) =>
-    computeRope({ ...llama2, type: 'dynamic', factor: 2, maxPositionEmbeddings: 4096, seqLen }).invFreq;
+  const dyn = (seqLen?: number) => computeRope({ ...llama2, type: 'dynamic', factor: 2, maxPositionEmbeddings: 4096, seqLen }).invFreq;
   it('equals plain RoPE at or below the trained length', () => {
     const plain = computeRope(llama2).invFreq;
     for (const n of [undefined, 100, 4096]) dyn(n).forEach((t, i) => expect(t).toBe(plain[i]));
@@ -65,7 +64,13 @@ describe('dynamic NTK (transformers): the base grows only once seqLen passes the
 
 describe('llama3 (Llama 3.1): three wavelength bands for b = 500000, L = 8192, factors 1/4, s = 8', () => {
   const cfg: RopeConfig = {
-    headDim: 128, base: 500_000, type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192,
+    headDim: 128,
+    base: 500_000,
+    type: 'llama3',
+    factor: 8,
+    lowFreqFactor: 1,
+    highFreqFactor: 4,
+    originalContext: 8192,
   };
   const plain = computeRope({ headDim: 128, base: 500_000, type: 'default' }).invFreq;
   const scaled = computeRope(cfg).invFreq;
@@ -123,7 +128,13 @@ describe('LongRoPE (Phi-3)', () => {
   const shortFactor = Array.from({ length: 48 }, (_, i) => 1 + i / 100);
   const longFactor = Array.from({ length: 48 }, (_, i) => 1 + i);
   const cfg: RopeConfig = {
-    headDim: 96, base: 10_000, type: 'longrope', originalContext: 4096, maxPositionEmbeddings: 131072, shortFactor, longFactor,
+    headDim: 96,
+    base: 10_000,
+    type: 'longrope',
+    originalContext: 4096,
+    maxPositionEmbeddings: 131072,
+    shortFactor,
+    longFactor,
   };
   const plain = computeRope({ headDim: 96, base: 10_000, type: 'default' }).invFreq;
   it('attention factor √(1 + ln 32 / ln 4096)', () => close(computeRope(cfg).attentionFactor, 1.1902380714238083, 1e-12));

@@ -30,9 +30,14 @@ describe('computeRope matches transformers', () => {
   const entries = loadReference();
 
   it('covers every transformers rope type, dynamic below/above, longrope short/long', () => {
-    const cfgs = entries.map((e) => e.config as { type: string; seqLen?: number; maxPositionEmbeddings?: number; originalContext?: number });
+    const cfgs = entries.map(
+      (e) => e.config as { type: string; seqLen?: number; maxPositionEmbeddings?: number; originalContext?: number },
+    );
     for (const type of ['default', 'linear', 'ntk', 'dynamic', 'yarn', 'longrope', 'llama3'])
-      expect(cfgs.some((c) => c.type === type), type).toBe(true);
+      expect(
+        cfgs.some((c) => c.type === type),
+        type,
+      ).toBe(true);
     expect(cfgs.some((c) => c.type === 'dynamic' && c.seqLen! < c.maxPositionEmbeddings!)).toBe(true);
     expect(cfgs.some((c) => c.type === 'dynamic' && c.seqLen! > c.maxPositionEmbeddings!)).toBe(true);
     expect(cfgs.some((c) => c.type === 'longrope' && c.seqLen! <= c.originalContext!)).toBe(true);

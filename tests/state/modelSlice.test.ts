@@ -80,7 +80,17 @@ function setup(options: { quota?: number; webgpu?: string | null; fetch?: typeof
 }
 
 const URL_ = 'https://models.example/tiny.gguf';
-const builtin = (name: string) => ({ name, file: `${name}.gguf`, title: name, description: 'd', stage: 'long-context', trainedContext: 2048, rope: 'base 10,000', bytes: 8, sha256: null });
+const builtin = (name: string) => ({
+  name,
+  file: `${name}.gguf`,
+  title: name,
+  description: 'd',
+  stage: 'long-context',
+  trainedContext: 2048,
+  rope: 'base 10,000',
+  bytes: 8,
+  sha256: null,
+});
 const BUILTINS = parseModelManifest({ version: 1, default: 'abf', models: [builtin('rope'), builtin('abf')] });
 
 describe('model slice: loading', () => {
@@ -281,7 +291,10 @@ function rangedServer(bytes: Uint8Array<ArrayBuffer>, log: string[], status = 20
     const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
     if (!m) return new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } });
     const end = Math.min(Number(m[2]), bytes.length - 1);
-    return new Response(bytes.slice(Number(m[1]), end + 1), { status: 206, headers: { 'Content-Range': `bytes ${m[1]}-${end}/${bytes.length}` } });
+    return new Response(bytes.slice(Number(m[1]), end + 1), {
+      status: 206,
+      headers: { 'Content-Range': `bytes ${m[1]}-${end}/${bytes.length}` },
+    });
   };
 }
 
@@ -339,9 +352,14 @@ describe('playground slice: chat', () => {
     t.playground().actions.setSystemPrompt('Be brief.');
     t.playground().actions.setChatInput('Hi');
     await t.playground().actions.send();
-    expect(t.engine.generated[0].prompt).toBe('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n');
+    expect(t.engine.generated[0].prompt).toBe(
+      '<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n',
+    );
     expect(t.engine.generated[0].options).toMatchObject({ parseSpecial: true, maxTokens: 3 });
-    expect(t.playground().chat).toEqual([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'bab' }]);
+    expect(t.playground().chat).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'bab' },
+    ]);
     expect(t.playground().chatInput).toBe('');
 
     // the next turn carries the whole conversation; an empty system prompt leaves the template's default

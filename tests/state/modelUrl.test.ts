@@ -12,7 +12,9 @@ describe('?model=', () => {
   });
 
   it('writes http(s) sources and removes the parameter for files, keeping other parameters', () => {
-    expect(hrefWithModel('https://lab/?s=abc&embed=1', 'https://h/m.gguf')).toBe('https://lab/?s=abc&embed=1&model=https%3A%2F%2Fh%2Fm.gguf');
+    expect(hrefWithModel('https://lab/?s=abc&embed=1', 'https://h/m.gguf')).toBe(
+      'https://lab/?s=abc&embed=1&model=https%3A%2F%2Fh%2Fm.gguf',
+    );
     expect(hrefWithModel('https://lab/?model=x&s=abc', 'file:m.gguf')).toBe('https://lab/?s=abc');
   });
 
@@ -34,9 +36,18 @@ describe('describeLoadError', () => {
   const named = (name: string, message: string) => Object.assign(new Error(message), { name });
   it('says what kind of failure it was', () => {
     expect(describeLoadError(named('GGUFError', 'bad magic'), 'x.gguf')).toBe('x.gguf is not a usable GGUF model: bad magic');
-    expect(describeLoadError(new TypeError('Failed to fetch'), 'https://h/m.gguf')).toMatch(/^Could not download https:\/\/h\/m.gguf: the request failed/);
-    expect(describeLoadError(named('EngineCrashError', 'the engine stopped: boom'), 'm')).toBe('The engine stopped: boom. Load the model again.');
-    expect(describeLoadError(new Error('output.weight needs 2.0 GiB in one buffer, but this GPU allows at most 1.0 GiB per storage binding'), 'm')).toMatch(/^The model is too big for this GPU: /);
+    expect(describeLoadError(new TypeError('Failed to fetch'), 'https://h/m.gguf')).toMatch(
+      /^Could not download https:\/\/h\/m.gguf: the request failed/,
+    );
+    expect(describeLoadError(named('EngineCrashError', 'the engine stopped: boom'), 'm')).toBe(
+      'The engine stopped: boom. Load the model again.',
+    );
+    expect(
+      describeLoadError(
+        new Error('output.weight needs 2.0 GiB in one buffer, but this GPU allows at most 1.0 GiB per storage binding'),
+        'm',
+      ),
+    ).toMatch(/^The model is too big for this GPU: /);
     expect(describeLoadError(new Error('odd'), 'm.gguf')).toBe('Loading m.gguf failed: odd');
   });
 });

@@ -60,8 +60,16 @@ describe('parseExperiment', () => {
     ['zero context', { contexts: [0] }, /contexts\[0\] must be an integer in 1\.\./],
     ['focus out of range', { focus: 3 }, /focus must be an integer in 0\.\.2, got 3/],
     ['pair out of range', { pair: 64 }, /pair \(series 0 has 64 pairs\) must be an integer in 0\.\.63/],
-    ['granularity order', { granularity: { origBase: 1e4, abfBase: 5e5, piFactor: 8, baseContext: 4096, targetContext: 4096 } }, /targetContext must exceed/],
-    ['granularity base', { granularity: { origBase: 1, abfBase: 5e5, piFactor: 8, baseContext: 4096, targetContext: 8192 } }, /origBase must be a finite number > 1/],
+    [
+      'granularity order',
+      { granularity: { origBase: 1e4, abfBase: 5e5, piFactor: 8, baseContext: 4096, targetContext: 4096 } },
+      /targetContext must exceed/,
+    ],
+    [
+      'granularity base',
+      { granularity: { origBase: 1, abfBase: 5e5, piFactor: 8, baseContext: 4096, targetContext: 8192 } },
+      /origBase must be a finite number > 1/,
+    ],
   ])('refuses %s', (_, patch, message) => {
     expect(errorOf({ ...valid(), ...patch })).toMatch(message);
   });
@@ -135,7 +143,9 @@ describe('parseExperiment: arrays as structured clone delivers them', () => {
     expect(errorOf({ ...valid(), contexts: holes })).toBe('state.contexts[1] is missing (a sparse array), not JSON data');
     expect(errorOf({ ...valid(), contexts: [4096, undefined] })).toBe('state.contexts[1] is undefined, not JSON data');
     const series = valid().series;
-    expect(errorOf({ ...valid(), series: Object.assign(new Array(2), { 0: series[0] }) })).toBe('state.series[1] is missing (a sparse array), not JSON data');
+    expect(errorOf({ ...valid(), series: Object.assign(new Array(2), { 0: series[0] }) })).toBe(
+      'state.series[1] is missing (a sparse array), not JSON data',
+    );
   });
 
   it('refuses named properties on an array (an own constructor would break map())', () => {

@@ -12,7 +12,14 @@ const request: ProbeRequest = { probe: 'loss-by-position', texts: ['user'], ctx:
 function fakeResult(finishedAt: string): ProbeResult {
   const rope = { headDim: 8, base: 10000, type: 'default' as const };
   return {
-    provenance: { probe: 'loss-by-position', model: { name: 'm', trainedContext: 512, rope }, texts: [], seed: null, options: {}, finishedAt },
+    provenance: {
+      probe: 'loss-by-position',
+      model: { name: 'm', trainedContext: 512, rope },
+      texts: [],
+      seed: null,
+      options: {},
+      finishedAt,
+    },
     ctx: 64,
     series: [],
   };
@@ -46,7 +53,12 @@ function memoryStorage(initial: StoredProbeResult[] = []): ProbeStorage & { reco
 
 type State = ProbeSlices & { model: Pick<ModelState, 'info' | 'source' | 'loading'> };
 
-function makeStore(runner: ProbeRunner | null, storage: ProbeStorage, info: ModelInfo | null = { context: 512 } as ModelInfo, after: ModelInfo | null = info) {
+function makeStore(
+  runner: ProbeRunner | null,
+  storage: ProbeStorage,
+  info: ModelInfo | null = { context: 512 } as ModelInfo,
+  after: ModelInfo | null = info,
+) {
   return createStore<State>()((set, get) => ({
     model: { info, source: 'https://models.example/m.gguf', loading: null },
     probes: createProbeSlice(set as never, get as never, { runner, storage, modelInfo: async () => after }),
@@ -94,15 +106,22 @@ describe('probe slice', () => {
     const { runner, fail } = controlledRunner();
     const store = makeStore(runner, memoryStorage());
     const first = store.getState().probes.actions.run(request);
-    expect(await store.getState().probes.actions.run(request)).toMatchObject({ ok: false, error: 'A probe is already running; cancel it or wait for it to finish.' });
+    expect(await store.getState().probes.actions.run(request)).toMatchObject({
+      ok: false,
+      error: 'A probe is already running; cancel it or wait for it to finish.',
+    });
     fail(new Error('the input has 900 tokens; the context holds 512'));
     expect(await first).toMatchObject({ ok: false, cancelled: false });
     expect(store.getState().probes.error).toBe('The probe failed: the input has 900 tokens; the context holds 512');
   });
 
   it('needs a model and a runner', async () => {
-    expect(await makeStore(controlledRunner().runner, memoryStorage(), null).getState().probes.actions.run(request)).toMatchObject({ error: 'Load a model first: the probes run on the loaded model.' });
-    expect(await makeStore(null, memoryStorage()).getState().probes.actions.run(request)).toMatchObject({ error: 'This engine cannot run probes.' });
+    expect(await makeStore(controlledRunner().runner, memoryStorage(), null).getState().probes.actions.run(request)).toMatchObject({
+      error: 'Load a model first: the probes run on the loaded model.',
+    });
+    expect(await makeStore(null, memoryStorage()).getState().probes.actions.run(request)).toMatchObject({
+      error: 'This engine cannot run probes.',
+    });
   });
 
   it('a shared request shows its stored result (whatever its key order) or waits as pending', async () => {

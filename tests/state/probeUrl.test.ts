@@ -26,7 +26,10 @@ describe('probe URL parameter', () => {
 
   it('names what is wrong with a bad parameter', () => {
     expect(probeFromSearch('?probe=%%%')).toEqual({ kind: 'invalid', error: 'the probe parameter is not valid base64url-encoded UTF-8' });
-    expect(probeFromSearch(`?probe=${encodeBase64Url('{not json')}`)).toEqual({ kind: 'invalid', error: 'the probe parameter does not hold valid JSON' });
+    expect(probeFromSearch(`?probe=${encodeBase64Url('{not json')}`)).toEqual({
+      kind: 'invalid',
+      error: 'the probe parameter does not hold valid JSON',
+    });
     const badDepth = encodeBase64Url(JSON.stringify({ probe: 'passkey', options: { lengths: [64], depths: [2], trials: 1, seed: 1 } }));
     expect(probeFromSearch(`?probe=${badDepth}`)).toEqual({
       kind: 'invalid',
@@ -37,6 +40,9 @@ describe('probe URL parameter', () => {
 
   it('encodes {probe, options} as parseProbeRequest reads it', () => {
     const decoded = JSON.parse(atob(encodeProbeParam(request).replace(/-/g, '+').replace(/_/g, '/'))) as unknown;
-    expect(decoded).toEqual({ probe: 'loss-by-position', options: { texts: ['sotu-1790-george-washington'], ctx: 256, variants: [{ label: 'own', rope: null }] } });
+    expect(decoded).toEqual({
+      probe: 'loss-by-position',
+      options: { texts: ['sotu-1790-george-washington'], ctx: 256, variants: [{ label: 'own', rope: null }] },
+    });
   });
 });

@@ -25,14 +25,14 @@ describe.skipIf(absent)('Llama 2 chat template', () => {
     return createTokenizer(metadata);
   };
 
-  it('renders the documented [INST] / <<SYS>> format with the vocabulary\'s BOS and EOS', async () => {
+  it("renders the documented [INST] / <<SYS>> format with the vocabulary's BOS and EOS", async () => {
     const tokenizer = await load();
     expect(tokenizer.applyChatTemplate(conversation)).toBe(
       '<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] What is RoPE? [/INST]',
     );
   });
 
-  it('encodes the rendered chat with the template\'s BOS only, and special tokens as tokens', async () => {
+  it("encodes the rendered chat with the template's BOS only, and special tokens as tokens", async () => {
     const tokenizer = await load();
     const ids = tokenizer.encode(tokenizer.applyChatTemplate(conversation), { parseSpecial: true });
     expect(ids.slice(0, 2)).not.toEqual([1, 1]);
@@ -43,7 +43,11 @@ describe.skipIf(absent)('Llama 2 chat template', () => {
 
   it("reports the template's own errors as TokenizerErrors", async () => {
     const tokenizer = await load();
-    const call = () => tokenizer.applyChatTemplate([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }]);
+    const call = () =>
+      tokenizer.applyChatTemplate([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ]);
     expect(call).toThrow(TokenizerError);
     expect(call).toThrow(/roles must alternate/);
   });

@@ -44,7 +44,9 @@ describe('lab tokenize', () => {
     expect(viaBin.ids.length).toBeGreaterThan(10_000);
     expect(viaBin).toEqual(viaGguf);
     await expect(tokenize('--model', STORIES_BIN, '--text', 'x')).rejects.toThrow(/llama2\.c checkpoint, which has no vocabulary/);
-    await expect(tokenize('--model', STORIES_GGUF, '--tokenizer', TOK512, '--text', 'x')).rejects.toThrow(/GGUF file with its own vocabulary/);
+    await expect(tokenize('--model', STORIES_GGUF, '--tokenizer', TOK512, '--text', 'x')).rejects.toThrow(
+      /GGUF file with its own vocabulary/,
+    );
   });
 
   it.each([

@@ -6,7 +6,20 @@ describe('Llama 3 pre-tokenizer (llama-bpe)', () => {
   const split = preTokenizer('llama-bpe');
 
   it('splits words, contractions, 3-digit number groups, punctuation and newlines', () => {
-    expect(split("Hello world's 12345678 don'T!!\n\n  x")).toEqual(['Hello', ' world', "'s", ' ', '123', '456', '78', ' don', "'T", '!!\n\n', ' ', ' x']);
+    expect(split("Hello world's 12345678 don'T!!\n\n  x")).toEqual([
+      'Hello',
+      ' world',
+      "'s",
+      ' ',
+      '123',
+      '456',
+      '78',
+      ' don',
+      "'T",
+      '!!\n\n',
+      ' ',
+      ' x',
+    ]);
     expect(split('a\r\n\r\n b')).toEqual(['a', '\r\n\r\n', ' b']);
     expect(split('x   ')).toEqual(['x', '   ']);
     expect(split('(a)')).toEqual(['(a', ')']);
@@ -32,7 +45,7 @@ describe('GPT-2 and default pre-tokenizers', () => {
     expect(preTokenizer('smollm')('abc 123x')).toEqual(['abc', ' ', '1', '2', '3', 'x']);
   });
 
-  it("default: punctuation first, then GPT-2, then digits in threes", () => {
+  it('default: punctuation first, then GPT-2, then digits in threes', () => {
     expect(preTokenizer('default')('Hi, 1234567!')).toEqual(['Hi', ',', ' ', '123', '456', '7', '!']);
   });
 });

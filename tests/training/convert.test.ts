@@ -17,7 +17,10 @@ import { vocabularyGGUF } from '../../training/tokenizer/vocab-gguf.ts';
 const work = mkdtempSync(join(tmpdir(), 'training-convert-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const vocab = trainBpe(['It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.'], { vocabSize: 300 });
+const vocab = trainBpe(
+  ['It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.'],
+  { vocabSize: 300 },
+);
 const vocabPath = join(work, 'vocab.gguf');
 writeFileSync(vocabPath, vocabularyGGUF(vocab, 'tiny vocab'));
 
@@ -50,8 +53,27 @@ async function metadataOf(path: string): Promise<Map<string, unknown>> {
 describe('lab convert with a trained vocabulary and RoPE options', () => {
   it('records the vocabulary, name and linear-scaled RoPE, and the lab reads them back', async () => {
     const out = join(work, 'pi.gguf');
-    await convertQuietly([checkpointPath, '--tokenizer', vocabPath, '-o', out, '--type', 'f32', '--name', 'tiny-pi',
-      '--rope-base', '500000', '--rope-scaling', 'linear', '--rope-factor', '8', '--rope-original-context', '16', '--context-length', '128']);
+    await convertQuietly([
+      checkpointPath,
+      '--tokenizer',
+      vocabPath,
+      '-o',
+      out,
+      '--type',
+      'f32',
+      '--name',
+      'tiny-pi',
+      '--rope-base',
+      '500000',
+      '--rope-scaling',
+      'linear',
+      '--rope-factor',
+      '8',
+      '--rope-original-context',
+      '16',
+      '--context-length',
+      '128',
+    ]);
     const metadata = await metadataOf(out);
     expect(metadata.get('general.name')).toBe('tiny-pi');
     expect(metadata.get('llama.context_length')).toBe(128);
@@ -84,13 +106,16 @@ describe('lab convert with a trained vocabulary and RoPE options', () => {
       [['--rope-scaling', 'linear'], /^missing required option --rope-factor$/],
       [['--rope-scaling', 'linear', '--rope-factor', '0'], /^--rope-factor must be in \(0, 10000\], got 0$/],
       [['--rope-factor', '8'], /^--rope-factor needs --rope-scaling linear$/],
-      [['--rope-scaling', 'linear', '--rope-factor', '8', '--rope-original-context', '1.5'], /^--rope-original-context must be an integer in 1…16777216, got 1\.5$/],
+      [
+        ['--rope-scaling', 'linear', '--rope-factor', '8', '--rope-original-context', '1.5'],
+        /^--rope-original-context must be an integer in 1…16777216, got 1\.5$/,
+      ],
       [['--name', ' '], /^--name must not be empty$/],
     ];
     for (const [extra, message] of cases) await expect(convertQuietly([...base, ...extra]), extra.join(' ')).rejects.toThrow(message);
   });
 
-  it('refuses a vocabulary whose size differs from the checkpoint\'s', async () => {
+  it("refuses a vocabulary whose size differs from the checkpoint's", async () => {
     const other = join(work, 'other.bin');
     writeFileSync(other, tinyCheckpoint(vocab.tokens.length + 1));
     await expect(convertQuietly([other, '--tokenizer', vocabPath, '-o', join(work, 'x.gguf'), '--type', 'f32'])).rejects.toThrow(
@@ -100,7 +125,18 @@ describe('lab convert with a trained vocabulary and RoPE options', () => {
 
   it('exits 2 with one line for a bad value, and refuses RoPE options for GGUF input', () => {
     const lab = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'convert', ...args], { encoding: 'utf8' });
-    const bad = lab(checkpointPath, '--tokenizer', vocabPath, '-o', join(work, 'y.gguf'), '--type', 'f32', '--rope-factor=-2', '--rope-scaling', 'linear');
+    const bad = lab(
+      checkpointPath,
+      '--tokenizer',
+      vocabPath,
+      '-o',
+      join(work, 'y.gguf'),
+      '--type',
+      'f32',
+      '--rope-factor=-2',
+      '--rope-scaling',
+      'linear',
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('--rope-factor must be in (0, 10000], got -2');

@@ -61,9 +61,16 @@ describe('training/prepare.ts', () => {
     const summary = (run: string) => ({ ...JSON.parse(readFileSync(join(work, run, 'data.json'), 'utf8')), seconds: 0 });
     const data = summary('a');
     expect(summary('b')).toEqual(data);
-    for (const file of FILES) expect(data.sha256[file]).toBe(createHash('sha256').update(readFileSync(join(work, 'a', file))).digest('hex'));
+    for (const file of FILES)
+      expect(data.sha256[file]).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(work, 'a', file)))
+          .digest('hex'),
+      );
 
-    const tokenizer = createTokenizer((await readGGUF(bytesSource(new Uint8Array(readFileSync(join(work, 'a', 'tokenizer.gguf')))))).metadata);
+    const tokenizer = createTokenizer(
+      (await readGGUF(bytesSource(new Uint8Array(readFileSync(join(work, 'a', 'tokenizer.gguf')))))).metadata,
+    );
     expect(data.vocabSize).toBe(400);
     const bin = readFileSync(join(work, 'a', 'heldout.bin'));
     const ids = Array.from({ length: bin.length / 2 }, (_, i) => bin.readUInt16LE(2 * i));

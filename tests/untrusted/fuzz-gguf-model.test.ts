@@ -29,16 +29,36 @@ const DEVICE = { limits: { maxStorageBufferBindingSize: 4 * GiB - 4, maxBufferSi
 const MACHINE = { total: 16 * GiB, source: 'the fuzz machine' };
 
 /** Where a count or number sits in the unmutated header: field offset and width in bytes. */
-interface Field { at: number; bytes: 4 | 8; float?: boolean; what: string }
+interface Field {
+  at: number;
+  bytes: 4 | 8;
+  float?: boolean;
+  what: string;
+}
 
 /** Walks the valid header once, recording the offsets of every count, length, dimension and scalar. */
 function fields(bytes: Uint8Array): Field[] {
   const v = new DataView(bytes.buffer, bytes.byteOffset);
-  const out: Field[] = [{ at: 8, bytes: 8, what: 'tensor count' }, { at: 16, bytes: 8, what: 'metadata count' }];
+  const out: Field[] = [
+    { at: 8, bytes: 8, what: 'tensor count' },
+    { at: 16, bytes: 8, what: 'metadata count' },
+  ];
   let p = 24;
-  const u64 = () => { const n = Number(v.getBigUint64(p, true)); p += 8; return n; };
-  const u32 = () => { const n = v.getUint32(p, true); p += 4; return n; };
-  const str = (what: string) => { out.push({ at: p, bytes: 8, what }); const n = u64(); p += n; };
+  const u64 = () => {
+    const n = Number(v.getBigUint64(p, true));
+    p += 8;
+    return n;
+  };
+  const u32 = () => {
+    const n = v.getUint32(p, true);
+    p += 4;
+    return n;
+  };
+  const str = (what: string) => {
+    out.push({ at: p, bytes: 8, what });
+    const n = u64();
+    p += n;
+  };
   const SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
   const value = (type: number, key: string) => {
     if (type === 8) return str(`length of ${key}`);
@@ -65,7 +85,10 @@ function fields(bytes: Uint8Array): Field[] {
     str('tensor name length');
     out.push({ at: p, bytes: 4, what: 'dimension count' });
     const dims = u32();
-    for (let d = 0; d < dims; d++) { out.push({ at: p, bytes: 8, what: `dim ${d}` }); p += 8; }
+    for (let d = 0; d < dims; d++) {
+      out.push({ at: p, bytes: 8, what: `dim ${d}` });
+      p += 8;
+    }
     out.push({ at: p, bytes: 4, what: 'tensor type' });
     p += 4;
     out.push({ at: p, bytes: 8, what: 'tensor offset' });
@@ -73,15 +96,41 @@ function fields(bytes: Uint8Array): Field[] {
   }
   // a few of each kind: the vocabulary's 3 × 512 entries would otherwise be most of the picks
   const seen = new Map<string, number>();
-  return out.filter((f) => { const n = (seen.get(f.what) ?? 0) + 1; seen.set(f.what, n); return n <= 4; });
+  return out.filter((f) => {
+    const n = (seen.get(f.what) ?? 0) + 1;
+    seen.set(f.what, n);
+    return n <= 4;
+  });
 }
 
-const EXTREME_INTS = [0, 1, 2, 3, 7, 8, 9, 16, 31, 64, 255, 256, 511, 513, 1024, 65_535, 2 ** 20, 2 ** 24, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1];
+const EXTREME_INTS = [
+  0,
+  1,
+  2,
+  3,
+  7,
+  8,
+  9,
+  16,
+  31,
+  64,
+  255,
+  256,
+  511,
+  513,
+  1024,
+  65_535,
+  2 ** 20,
+  2 ** 24,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32 - 1,
+];
 const EXTREME_U64 = [2n ** 64n - 1n, 2n ** 63n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 32n, 2n ** 40n];
 const EXTREME_FLOATS = [0, -0, -1e-5, 1e30, -1e30, Infinity, -Infinity, NaN, 1e-45, 0.5, 1e6, 3.4e38];
 
 function mutate(base: Uint8Array, header: Field[], headerEnd: number, random: () => number): Uint8Array {
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   let bytes = base.slice();
   const steps = 1 + Math.floor(random() * 2);
   for (let s = 0; s < steps; s++) {
@@ -122,7 +171,12 @@ async function runCase(bytes: Uint8Array, name: string): Promise<{ outcome: Outc
     const file = await readGGUF(bytesSource(bytes, name));
     const config = llamaConfigFromGGUF(file);
     const weights = weightFootprint(file, config, DEVICE);
-    checkLoadBudget(config, weights, { context: Math.max(2, config.trainedContext), kvCache: 'f32', batch: 32, promptAttention: 'flash' }, { device: DEVICE, memory: MACHINE });
+    checkLoadBudget(
+      config,
+      weights,
+      { context: Math.max(2, config.trainedContext), kvCache: 'f32', batch: 32, promptAttention: 'flash' },
+      { device: DEVICE, memory: MACHINE },
+    );
     if (TOKENIZER) createTokenizer(file.metadata);
     return { outcome: 'accepted', detail: '' };
   } catch (err) {
@@ -134,38 +188,51 @@ async function runCase(bytes: Uint8Array, name: string): Promise<{ outcome: Outc
 }
 
 describe.skipIf(!haveSharedModels)('fuzzing stories260K.gguf through the reader, the model config and the load budget', () => {
-  it(`${CASES} seeded cases: each accepted or refused in one named line, quickly`, async () => {
-    const base = new Uint8Array(readFileSync(STORIES_GGUF));
-    const header = fields(base);
-    const headerEnd = (await readGGUF(bytesSource(base))).dataOffset;
-    const random = mulberry32(SEED);
-    const counts = { accepted: 0, refused: 0, other: 0, slow: 0 };
-    const others: string[] = [];
-    const reasons = new Map<string, number>();
-    const started = performance.now();
-    let done = 0;
-    for (; done < CASES && performance.now() - started < SECONDS * 1000; done++) {
-      const mutant = mutate(base, header, headerEnd, random);
-      const t0 = performance.now();
-      const { outcome, detail } = await runCase(mutant, `case ${done}`);
-      const ms = performance.now() - t0;
-      counts[outcome]++;
-      if (ms > CASE_MS) { counts.slow++; others.push(`case ${done} (seed ${SEED}) took ${ms.toFixed(0)} ms`); }
-      if (outcome === 'other') others.push(`case ${done} (seed ${SEED}): ${detail}`);
-      if (outcome === 'refused') {
-        const reason = detail.replace(/^case \d+: /, '').replace(/\d+/g, 'N').slice(0, 60);
-        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  it(
+    `${CASES} seeded cases: each accepted or refused in one named line, quickly`,
+    async () => {
+      const base = new Uint8Array(readFileSync(STORIES_GGUF));
+      const header = fields(base);
+      const headerEnd = (await readGGUF(bytesSource(base))).dataOffset;
+      const random = mulberry32(SEED);
+      const counts = { accepted: 0, refused: 0, other: 0, slow: 0 };
+      const others: string[] = [];
+      const reasons = new Map<string, number>();
+      const started = performance.now();
+      let done = 0;
+      for (; done < CASES && performance.now() - started < SECONDS * 1000; done++) {
+        const mutant = mutate(base, header, headerEnd, random);
+        const t0 = performance.now();
+        const { outcome, detail } = await runCase(mutant, `case ${done}`);
+        const ms = performance.now() - t0;
+        counts[outcome]++;
+        if (ms > CASE_MS) {
+          counts.slow++;
+          others.push(`case ${done} (seed ${SEED}) took ${ms.toFixed(0)} ms`);
+        }
+        if (outcome === 'other') others.push(`case ${done} (seed ${SEED}): ${detail}`);
+        if (outcome === 'refused') {
+          const reason = detail
+            .replace(/^case \d+: /, '')
+            .replace(/\d+/g, 'N')
+            .slice(0, 60);
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        }
       }
-    }
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`fuzz-gguf-model seed ${SEED}: ${done} cases in ${seconds.toFixed(1)} s: ${counts.accepted} accepted, ${counts.refused} refused cleanly, `
-      + `${counts.other} other, ${counts.slow} over ${CASE_MS} ms; ${reasons.size} distinct refusals`);
-    if (process.env.FUZZ_VERBOSE) for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)}  ${r}`);
-    expect(others, others.slice(0, 10).join('\n')).toEqual([]);
-    expect(done).toBeGreaterThanOrEqual(Math.min(CASES, 300));
-    expect(counts.refused).toBeGreaterThan(done / 4);
-    expect(counts.accepted).toBeGreaterThan(0);
-  }, (SECONDS + 30) * 1000);
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `fuzz-gguf-model seed ${SEED}: ${done} cases in ${seconds.toFixed(1)} s: ${counts.accepted} accepted, ${counts.refused} refused cleanly, ` +
+          `${counts.other} other, ${counts.slow} over ${CASE_MS} ms; ${reasons.size} distinct refusals`,
+      );
+      if (process.env.FUZZ_VERBOSE)
+        for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)}  ${r}`);
+      expect(others, others.slice(0, 10).join('\n')).toEqual([]);
+      expect(done).toBeGreaterThanOrEqual(Math.min(CASES, 300));
+      expect(counts.refused).toBeGreaterThan(done / 4);
+      expect(counts.accepted).toBeGreaterThan(0);
+    },
+    (SECONDS + 30) * 1000,
+  );
 });
 
 describe('a refusal stays one line', () => {

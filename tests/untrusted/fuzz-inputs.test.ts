@@ -23,11 +23,22 @@ const CASES = Number(process.env.FUZZ_CASES ?? 1500);
 const CASE_BOUND_MS = 1000;
 
 type Random = () => number;
-const pick = <T,>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
+const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
 const int = (r: Random, max: number) => Math.floor(r() * (max + 1));
 
-const PROTO_KEYS = ['hasOwnProperty', 'valueOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupGetter__',
-  'isPrototypeOf', 'toString', 'constructor', '__proto__', 'prototype'];
+const PROTO_KEYS = [
+  'hasOwnProperty',
+  'valueOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupGetter__',
+  'isPrototypeOf',
+  'toString',
+  'constructor',
+  '__proto__',
+  'prototype',
+];
 
 function nested(depth: number, leaf: unknown, asObject: boolean): unknown {
   let v = leaf;
@@ -39,7 +50,8 @@ function nested(depth: number, leaf: unknown, asObject: boolean): unknown {
 function nasty(r: Random, json: boolean): unknown {
   const plain: Array<() => unknown> = [
     () => pick(r, [NaN, Infinity, -Infinity, -0, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, 2 ** 31, 5e-324, 4096, 10000, 1e21]),
-    () => pick(r, ['', 'NaN', '1e999', 'default', 'yarn', 'decay', '#4e79a7', 'user', 'builtin:abf', '<script>', 'a\nb', '\u2028', '\ud800']),
+    () =>
+      pick(r, ['', 'NaN', '1e999', 'default', 'yarn', 'decay', '#4e79a7', 'user', 'builtin:abf', '<script>', 'a\nb', '\u2028', '\ud800']),
     () => 'x'.repeat(pick(r, [61, 81, 1000, 40_000])),
     () => pick(r, [null, true, false, [], {}, [[]], [1, 2, 3], { headDim: 128 }]),
     () => new Array(int(r, 5000)).fill(pick(r, [1, 4096, 0.5, 'moby-dick'])),
@@ -49,12 +61,33 @@ function nasty(r: Random, json: boolean): unknown {
   ];
   if (json) return pick(r, plain)();
   const cloned: Array<() => unknown> = [
-    () => (r() < 0.05 ? new Uint8Array(20 * 2 ** 20) : pick(r, [(n: number) => new Uint8Array(n), (n: number) => new Float64Array(n), (n: number) => new Int32Array(n)])(int(r, 2 ** 16))),
+    () =>
+      r() < 0.05
+        ? new Uint8Array(20 * 2 ** 20)
+        : pick(r, [(n: number) => new Uint8Array(n), (n: number) => new Float64Array(n), (n: number) => new Int32Array(n)])(
+            int(r, 2 ** 16),
+          ),
     () => aliasedArrayTree(pick(r, [64, 256, 1024]), 2 + int(r, 4)),
-    () => { const c: Record<string, unknown> = { a: 1 }; c.self = c; return r() < 0.5 ? c : [c]; },
+    () => {
+      const c: Record<string, unknown> = { a: 1 };
+      c.self = c;
+      return r() < 0.5 ? c : [c];
+    },
     () => pick(r, [1n, 2n ** 70n, -5n]),
-    () => pick(r, [new Map([['a', 1]]), new Set([1]), new Date(0), /x/, new ArrayBuffer(8), Object.assign(Object.create(null), { headDim: 128 })]),
-    () => { const a: unknown[] = []; a.length = pick(r, [2000, 5000, 1e6, 2 ** 32 - 1]); return a; },
+    () =>
+      pick(r, [
+        new Map([['a', 1]]),
+        new Set([1]),
+        new Date(0),
+        /x/,
+        new ArrayBuffer(8),
+        Object.assign(Object.create(null), { headDim: 128 }),
+      ]),
+    () => {
+      const a: unknown[] = [];
+      a.length = pick(r, [2000, 5000, 1e6, 2 ** 32 - 1]);
+      return a;
+    },
     () => 'y'.repeat(pick(r, [300_000, 5_000_000])),
     () => nested(pick(r, [9, 100, 5000]), 1, r() < 0.5),
   ];
@@ -87,7 +120,12 @@ function mutate(base: unknown, r: Random, json: boolean): unknown {
     else if (action < 0.7) delete (target as Record<string, unknown>)[key];
     else if (action < 0.85 && keys.length) {
       const other = pick(r, keys); // a value moved where another belongs: right shape, wrong place
-      Object.defineProperty(target, key, { value: (target as Record<string, unknown>)[other], enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, key, {
+        value: (target as Record<string, unknown>)[other],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else Object.defineProperty(target, key, { value: pick(r, PROTO_KEYS), enumerable: true, writable: true, configurable: true });
   }
   return root.value;
@@ -102,11 +140,33 @@ function validExperiment(r: Random): Record<string, unknown> {
 
 const ROPE = { headDim: 128, base: 10000, type: 'default' };
 const REQUESTS: Array<[string, Record<string, unknown>]> = [
-  ['passkey', { lengths: [1024], depths: [0, 0.5, 1], trials: 3, seed: 42, variants: [{ label: 'own', rope: null }, { label: 'ABF', rope: { ...ROPE, base: 500000 } }] }],
+  [
+    'passkey',
+    {
+      lengths: [1024],
+      depths: [0, 0.5, 1],
+      trials: 3,
+      seed: 42,
+      variants: [
+        { label: 'own', rope: null },
+        { label: 'ABF', rope: { ...ROPE, base: 500000 } },
+      ],
+    },
+  ],
   ['loss-by-position', { texts: ['sotu-1790-george-washington', 'user'], ctx: 2048, binsPerOctave: 2 }],
   ['perplexity', { text: 'moby-dick', method: 'sliding', contexts: [512, 1024], stride: 256, maxWindows: 4 }],
   ['attention-distance', { text: 'user', ctx: 512, queryBinEdges: [0, 64, 512], mapOf: { layer: 2, head: 3 } }],
-  ['first-sentence', { texts: ['moby-dick'], lengths: [256], trials: 1, seed: -7, extraTokens: 8, variants: [{ label: 'PI', rope: { ...ROPE, type: 'linear', factor: 2 }, model: 'builtin:pi' }] }],
+  [
+    'first-sentence',
+    {
+      texts: ['moby-dick'],
+      lengths: [256],
+      trials: 1,
+      seed: -7,
+      extraTokens: 8,
+      variants: [{ label: 'PI', rope: { ...ROPE, type: 'linear', factor: 2 }, model: 'builtin:pi' }],
+    },
+  ],
 ];
 
 /** base64url of a value's JSON (a mutation may leave `undefined`, which JSON writes as nothing). */
@@ -116,10 +176,14 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value) ?? '', 'utf8')
 function mangle(text: string, r: Random): string {
   const at = int(r, text.length);
   switch (int(r, 3)) {
-    case 0: return text.slice(0, at);
-    case 1: return text.slice(0, at) + pick(r, ['%', '+', '=', '/', 'é', '\u0000', 'A'.repeat(40_000)]) + text.slice(at);
-    case 2: return text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ (1 << int(r, 6))) + text.slice(at + 1);
-    default: return text;
+    case 0:
+      return text.slice(0, at);
+    case 1:
+      return text.slice(0, at) + pick(r, ['%', '+', '=', '/', 'é', '\u0000', 'A'.repeat(40_000)]) + text.slice(at);
+    case 2:
+      return text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ (1 << int(r, 6))) + text.slice(at + 1);
+    default:
+      return text;
   }
 }
 
@@ -219,7 +283,8 @@ describe('fuzzing the URL, probe and embed parsers', () => {
         counts.cases++;
         let problem: string | null = null;
         if (outcome instanceof Error) problem = `threw ${outcome.name}: ${outcome.message.slice(0, 200)}`;
-        else if (!outcome.accepted && !isOneLine(outcome.message)) problem = `refused without a one-line message: ${JSON.stringify(String(outcome.message).slice(0, 200))}`;
+        else if (!outcome.accepted && !isOneLine(outcome.message))
+          problem = `refused without a one-line message: ${JSON.stringify(String(outcome.message).slice(0, 200))}`;
         else if (ms > CASE_BOUND_MS) problem = `took ${ms.toFixed(0)} ms`;
         if (problem) {
           counts.other++;
@@ -227,11 +292,12 @@ describe('fuzzing the URL, probe and embed parsers', () => {
         } else if ((outcome as Outcome).accepted) {
           counts.accepted++;
           if ((outcome as { ignored?: true }).ignored) counts.ignored++;
-        }
-        else counts.refused++;
+        } else counts.refused++;
       }
       const ignored = counts.ignored ? ` (${counts.ignored} of them ignored: no rope-lab: type)` : '';
-      report.push(`${name}: ${counts.cases} cases, ${counts.accepted} accepted${ignored}, ${counts.refused} refused cleanly, ${counts.other} anything else; slowest parse ${slowest.toFixed(1)} ms`);
+      report.push(
+        `${name}: ${counts.cases} cases, ${counts.accepted} accepted${ignored}, ${counts.refused} refused cleanly, ${counts.other} anything else; slowest parse ${slowest.toFixed(1)} ms`,
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(Object.prototype)).toEqual([]);

@@ -11,8 +11,16 @@ import { probeFromSearch } from '../../src/state/probeUrl.ts';
 import { decodeExperimentFromSearch, encodeBase64Url } from '../../src/state/urlCodec.ts';
 
 const PROTOTYPE_KEYS = [
-  'hasOwnProperty', 'valueOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__',
-  'isPrototypeOf', 'toString', 'constructor', '__proto__',
+  'hasOwnProperty',
+  'valueOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupSetter__',
+  'isPrototypeOf',
+  'toString',
+  'constructor',
+  '__proto__',
 ];
 
 /** `{...base, [key]: value}` as JSON.parse builds it: `__proto__` becomes an own key, as from a link or message. */
@@ -46,16 +54,27 @@ describe.each(PROTOTYPE_KEYS)('the key %s', (key) => {
   });
 
   it('in probe options (a ?probe= link, a rope-lab:run) is not an option of the probe', () => {
-    expect(parseProbeRequest('passkey', withKey(PASSKEY, key))).toEqual({ ok: false, error: `options.${key} is not an option of this probe` });
+    expect(parseProbeRequest('passkey', withKey(PASSKEY, key))).toEqual({
+      ok: false,
+      error: `options.${key} is not an option of this probe`,
+    });
     const link = encodeBase64Url(JSON.stringify({ probe: 'passkey', options: withKey(PASSKEY, key) }));
-    expect(probeFromSearch(`?probe=${link}`)).toEqual({ kind: 'invalid', error: `the probe parameter is not a valid probe: options.${key} is not an option of this probe` });
-    expect(readIncoming({ type: MESSAGE.run, probe: 'passkey', options: withKey(PASSKEY, key) }))
-      .toEqual({ error: `invalid probe: options.${key} is not an option of this probe`, request: MESSAGE.run });
+    expect(probeFromSearch(`?probe=${link}`)).toEqual({
+      kind: 'invalid',
+      error: `the probe parameter is not a valid probe: options.${key} is not an option of this probe`,
+    });
+    expect(readIncoming({ type: MESSAGE.run, probe: 'passkey', options: withKey(PASSKEY, key) })).toEqual({
+      error: `invalid probe: options.${key} is not an option of this probe`,
+      request: MESSAGE.run,
+    });
   });
 
   it('in a variant or its rope is refused naming the key', () => {
     const variant = withKey({ label: 'x', rope: null }, key);
-    expect(parseProbeRequest('passkey', { ...PASSKEY, variants: [variant] })).toEqual({ ok: false, error: `options.variants[0].${key} is not a variant field` });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, variants: [variant] })).toEqual({
+      ok: false,
+      error: `options.variants[0].${key} is not a variant field`,
+    });
     const rope = parseProbeRequest('passkey', { ...PASSKEY, variants: [{ label: 'x', rope: withKey(ROPE, key) }] });
     expect(rope).toEqual({ ok: false, error: `options.variants[0].rope unknown rope config field '${key}'` });
   });
@@ -71,22 +90,40 @@ describe('messages about untrusted keys and values', () => {
   it('quote values that JSON cannot write without throwing (bigint, cycles)', () => {
     const cycle: unknown[] = [];
     cycle.push(cycle);
-    expect(validateRopeConfig({ ...ROPE, base: cycle })).toMatchObject({ ok: false, error: expect.stringMatching(/^base must be a finite number > 1, got \[\[\[\[.*…$/) });
-    expect(parseProbeRequest('passkey', { ...PASSKEY, trials: cycle })).toEqual({ ok: false, error: 'options.trials[0][0][0][0][0] is nested too deeply (at most 6 levels)' });
-    expect(parseProbeRequest('passkey', { ...PASSKEY, trials: 3n })).toEqual({ ok: false, error: 'options.trials is a bigint, not JSON data' });
+    expect(validateRopeConfig({ ...ROPE, base: cycle })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^base must be a finite number > 1, got \[\[\[\[.*…$/),
+    });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, trials: cycle })).toEqual({
+      ok: false,
+      error: 'options.trials[0][0][0][0][0] is nested too deeply (at most 6 levels)',
+    });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, trials: 3n })).toEqual({
+      ok: false,
+      error: 'options.trials is a bigint, not JSON data',
+    });
     expect(validateRopeConfig({ ...ROPE, base: 10n })).toEqual({ ok: false, error: 'base must be a finite number > 1, got (a bigint)' });
-    expect(parseExperiment({ ...serialiseExperiment(defaultExperiment()), v: 1n })).toEqual({ ok: false, error: 'state.v is a bigint, not JSON data' });
+    expect(parseExperiment({ ...serialiseExperiment(defaultExperiment()), v: 1n })).toEqual({
+      ok: false,
+      error: 'state.v is a bigint, not JSON data',
+    });
   });
 });
 
 describe('probe options as structured clone delivers them', () => {
   it('refuses holes in a list, which forEach would skip', () => {
     const lengths = Object.assign(new Array(2), { 0: 64 });
-    expect(parseProbeRequest('passkey', { ...PASSKEY, lengths })).toEqual({ ok: false, error: 'options.lengths[1] is missing (a sparse array), not JSON data' });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, lengths })).toEqual({
+      ok: false,
+      error: 'options.lengths[1] is missing (a sparse array), not JSON data',
+    });
   });
 
   it('refuses named properties on a list (an own constructor would break map())', () => {
     const variants = Object.assign([{ label: 'own', rope: null }], { constructor: 1 });
-    expect(parseProbeRequest('passkey', { ...PASSKEY, variants })).toEqual({ ok: false, error: "options.variants has a property 'constructor' besides its entries, not JSON data" });
+    expect(parseProbeRequest('passkey', { ...PASSKEY, variants })).toEqual({
+      ok: false,
+      error: "options.variants has a property 'constructor' besides its entries, not JSON data",
+    });
   });
 });

@@ -84,11 +84,14 @@ class FakeWorker extends EventTarget implements EngineWorker {
 
 let workers: FakeWorker[] = [];
 function client(locks?: FakeLocks) {
-  return new WorkerEngine(() => {
-    const w = new FakeWorker(locks);
-    workers.push(w);
-    return w;
-  }, locks as unknown as EngineLocks | undefined);
+  return new WorkerEngine(
+    () => {
+      const w = new FakeWorker(locks);
+      workers.push(w);
+      return w;
+    },
+    locks as unknown as EngineLocks | undefined,
+  );
 }
 
 afterEach(() => {

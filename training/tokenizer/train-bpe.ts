@@ -60,7 +60,8 @@ export function trainBpe(documents: Iterable<string>, options: BpeTrainingOption
   if (!Number.isInteger(vocabSize) || vocabSize <= FIRST_ALPHABET_ID || vocabSize > MAX_VOCAB) {
     throw new RangeError(`vocabSize must be an integer in ${FIRST_ALPHABET_ID + 1}..${MAX_VOCAB}, got ${vocabSize}`);
   }
-  if (!(characterCoverage > 0 && characterCoverage <= 1)) throw new RangeError(`characterCoverage must be in (0, 1], got ${characterCoverage}`);
+  if (!(characterCoverage > 0 && characterCoverage <= 1))
+    throw new RangeError(`characterCoverage must be in (0, 1], got ${characterCoverage}`);
 
   const wordCounts = new Map<string, number>();
   for (const doc of documents) {
@@ -75,7 +76,9 @@ export function trainBpe(documents: Iterable<string>, options: BpeTrainingOption
   }
   const alphabet = chooseAlphabet(wordCounts, characterCoverage);
   if (FIRST_ALPHABET_ID + alphabet.length > vocabSize) {
-    throw new RangeError(`vocabSize ${vocabSize} leaves no room for merges: the alphabet alone needs ${FIRST_ALPHABET_ID + alphabet.length} tokens`);
+    throw new RangeError(
+      `vocabSize ${vocabSize} leaves no room for merges: the alphabet alone needs ${FIRST_ALPHABET_ID + alphabet.length} tokens`,
+    );
   }
   for (const char of alphabet) {
     tokens.push(char);
@@ -115,7 +118,10 @@ export function trainBpe(documents: Iterable<string>, options: BpeTrainingOption
   };
   for (let w = 0; w < words.length; w++) addPairs(w, 1);
 
-  interface Entry { key: number; count: number }
+  interface Entry {
+    key: number;
+    count: number;
+  }
   const queue = new Heap<Entry>((a, b) => a.count > b.count || (a.count === b.count && a.key < b.key));
   const requeueChanged = () => {
     for (const key of changed) {

@@ -67,9 +67,23 @@ export async function run(args: string[]): Promise<void> {
     const tensorsByType: Record<string, number> = {};
     for (const t of converted.tensors) tensorsByType[ggmlTypeName(t.type)] = (tensorsByType[ggmlTypeName(t.type)] ?? 0) + 1;
     const seconds = (performance.now() - started) / 1000;
-    const result = { input, output: out, type: target, format: opened.format, bytes, tensors: converted.tensors.length, tensorsByType, seconds };
-    output(values.json, result, () =>
-      `wrote ${out}: ${bytes} bytes, ${converted.tensors.length} tensors (${Object.entries(tensorsByType).map(([t, n]) => `${n} ${t}`).join(', ')}) in ${seconds.toFixed(2)} s`,
+    const result = {
+      input,
+      output: out,
+      type: target,
+      format: opened.format,
+      bytes,
+      tensors: converted.tensors.length,
+      tensorsByType,
+      seconds,
+    };
+    output(
+      values.json,
+      result,
+      () =>
+        `wrote ${out}: ${bytes} bytes, ${converted.tensors.length} tensors (${Object.entries(tensorsByType)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ')}) in ${seconds.toFixed(2)} s`,
     );
   } finally {
     await opened.close();
@@ -81,7 +95,8 @@ type Values = Partial<Record<(typeof LLAMA2C_ONLY)[number], string>>;
 /** What to record about a llama2.c checkpoint's training, checked flag by flag. */
 function llama2cOptions(values: Values): Llama2cOptions {
   const opts: Llama2cOptions = {};
-  if (values['context-length'] !== undefined) opts.contextLength = intOption('context-length', values['context-length'], undefined, MAX_TOKENS_OPTION);
+  if (values['context-length'] !== undefined)
+    opts.contextLength = intOption('context-length', values['context-length'], undefined, MAX_TOKENS_OPTION);
   if (values.name !== undefined) {
     if (values.name.trim() === '') throw new CliError('--name must not be empty');
     opts.name = values.name;
@@ -95,9 +110,10 @@ function llama2cOptions(values: Values): Llama2cOptions {
     return opts;
   }
   const factor = rangeOption('rope-factor', values['rope-factor'], ROPE_FACTOR_RANGE);
-  const originalContext = values['rope-original-context'] === undefined
-    ? undefined
-    : intOption('rope-original-context', values['rope-original-context'], undefined, MAX_TOKENS_OPTION);
+  const originalContext =
+    values['rope-original-context'] === undefined
+      ? undefined
+      : intOption('rope-original-context', values['rope-original-context'], undefined, MAX_TOKENS_OPTION);
   opts.ropeScaling = { type: 'linear', factor, ...(originalContext === undefined ? {} : { originalContext }) };
   return opts;
 }

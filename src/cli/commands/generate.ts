@@ -36,10 +36,19 @@ export async function run(args: string[]): Promise<void> {
   const { engine } = await loadModel(values.model, { ...(ctx === undefined ? {} : { context: ctx }), ...(kvCache ? { kvCache } : {}) });
   try {
     const result = await engine.generate(values.prompt, { maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed });
-    output(values.json, {
-      tokens: result.tokens, text: result.text, tokensPerSecond: result.tokensPerSecond,
-      promptTokens: result.promptTokens, promptTokensPerSecond: result.promptTokensPerSecond, stoppedBy: result.stoppedBy,
-    }, () => `${values.prompt}${result.text}\n[${result.tokens.length} tokens, ${result.tokensPerSecond.toFixed(1)} tokens/s, stopped by ${result.stoppedBy}]`);
+    output(
+      values.json,
+      {
+        tokens: result.tokens,
+        text: result.text,
+        tokensPerSecond: result.tokensPerSecond,
+        promptTokens: result.promptTokens,
+        promptTokensPerSecond: result.promptTokensPerSecond,
+        stoppedBy: result.stoppedBy,
+      },
+      () =>
+        `${values.prompt}${result.text}\n[${result.tokens.length} tokens, ${result.tokensPerSecond.toFixed(1)} tokens/s, stopped by ${result.stoppedBy}]`,
+    );
   } finally {
     await engine.destroy();
   }

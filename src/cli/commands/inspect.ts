@@ -10,7 +10,8 @@ import { resolveModelPath } from '../model-path.ts';
 
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseOptions(args, { tokenizer: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw new CliError(`inspect takes one model file, got ${positionals.length} (usage: lab inspect <model> [--json])`);
+  if (positionals.length !== 1)
+    throw new CliError(`inspect takes one model file, got ${positionals.length} (usage: lab inspect <model> [--json])`);
   const path = resolveModelPath(positionals[0], 'inspect');
   if (values.tokenizer) requireRegularFile('--tokenizer', values.tokenizer);
   if (values.tokenizer && (await isGGUFFile(path))) {
@@ -36,11 +37,17 @@ function render(s: ModelSummary): string {
     `context ${s.contextLength ?? '?'}, embedding ${s.embeddingLength ?? '?'}, feed-forward ${s.feedForwardLength ?? '?'}, layers ${s.blockCount ?? '?'}`,
     `heads ${s.headCount ?? '?'} (kv ${s.headCountKv ?? '?'}), head dim ${s.headDim ?? '?'}, vocabulary ${s.vocabSize ?? '?'}` +
       (s.fileType === null ? '' : `, file type ${s.fileTypeName} (${s.fileType})`),
-    `rope: ${Object.entries(s.rope).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') || '(no rope keys: defaults apply)'}`,
+    `rope: ${
+      Object.entries(s.rope)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ') || '(no rope keys: defaults apply)'
+    }`,
     s.tensorCount === 0
       ? 'no tensors (a vocabulary-only file)'
       : `${s.tensorCount} tensors, ${s.parameters.toLocaleString('en-US')} parameters, ${mb(s.totalTensorBytes)}: ` +
-        Object.entries(s.bytesByType).map(([type, bytes]) => `${type} ${s.tensorsByType[type]} tensors ${mb(bytes)}`).join(', '),
+        Object.entries(s.bytesByType)
+          .map(([type, bytes]) => `${type} ${s.tensorsByType[type]} tensors ${mb(bytes)}`)
+          .join(', '),
   ];
   if (s.unsupportedTensors.length) lines.push(`NOT SUPPORTED by RoPE Lab: ${s.unsupportedTensors.join(', ')}`);
   lines.push('', 'metadata:');

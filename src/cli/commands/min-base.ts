@@ -15,7 +15,8 @@ export async function run(args: string[]): Promise<void> {
     'verify-decades': { type: 'string' },
   });
   const headDim = intOption('head-dim', values['head-dim']);
-  if (headDim % 2 !== 0 || headDim < 4 || headDim > 1024) throw new CliError(`--head-dim must be an even integer in 4..1024, got ${headDim}`);
+  if (headDim % 2 !== 0 || headDim < 4 || headDim > 1024)
+    throw new CliError(`--head-dim must be an even integer in 4..1024, got ${headDim}`);
   const context = intOption('context', values.context, undefined, MAX_TOKENS_OPTION);
   const lo = rangeOption('lo', values.lo, ROPE_BASE_RANGE, 10);
   const hi = rangeOption('hi', values.hi, ROPE_BASE_RANGE, 1e12);
@@ -23,10 +24,15 @@ export async function run(args: string[]): Promise<void> {
   const stepsPerDecade = intOption('steps-per-decade', values['steps-per-decade'], 200, 10_000);
   const verifyDecades = rangeOption('verify-decades', values['verify-decades'], { min: 0, max: 15 }, 1);
   // each grid base scans B(Δ) up to the context: about a decade of bases below the answer, then the verified ones
-  checkScanWork(stepsPerDecade * (1 + verifyDecades) * context * (headDim / 2), '--context, --head-dim, --steps-per-decade and --verify-decades');
+  checkScanWork(
+    stepsPerDecade * (1 + verifyDecades) * context * (headDim / 2),
+    '--context, --head-dim, --steps-per-decade and --verify-decades',
+  );
   const result = minBase(headDim, context, { lo, hi, stepsPerDecade, verifyDecades });
   output(values.json, result, () => {
-    const lines = [`minimum base for context ${context} (head dim ${headDim}): ${formatNumber(result.minBase)} (grid step ×${result.gridRatio.toFixed(4)})`];
+    const lines = [
+      `minimum base for context ${context} (head dim ${headDim}): ${formatNumber(result.minBase)} (grid step ×${result.gridRatio.toFixed(4)})`,
+    ];
     if (result.nonMonotone.length > 0) {
       const shown = result.nonMonotone.slice(0, 10).map((f) => `${formatNumber(f.base)} (B < 0 at Δ=${f.firstNegative})`);
       lines.push(`not monotone: ${result.nonMonotone.length} larger grid bases fail again, e.g. ${shown.join(', ')}`);

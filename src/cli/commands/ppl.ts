@@ -36,9 +36,10 @@ function ropeFlags(values: Record<string, string | boolean | undefined>): RopeFl
   const base = text('rope-base') === undefined ? undefined : rangeOption('rope-base', text('rope-base'), ROPE_BASE_RANGE);
   const scaling = text('rope-scaling');
   const factor = text('rope-factor') === undefined ? undefined : rangeOption('rope-factor', text('rope-factor'), ROPE_FACTOR_RANGE);
-  const originalContext = text('rope-original-context') === undefined
-    ? undefined
-    : intOption('rope-original-context', text('rope-original-context'), undefined, MAX_TOKENS_OPTION);
+  const originalContext =
+    text('rope-original-context') === undefined
+      ? undefined
+      : intOption('rope-original-context', text('rope-original-context'), undefined, MAX_TOKENS_OPTION);
   if (scaling !== undefined && !(SCALINGS as readonly string[]).includes(scaling))
     throw new CliError(`--rope-scaling must be one of ${SCALINGS.join(', ')}, got '${scaling}'`);
   if (base === undefined && scaling === undefined && factor === undefined && originalContext === undefined) return null;
@@ -49,7 +50,11 @@ function ropeFlags(values: Record<string, string | boolean | undefined>): RopeFl
 
 /** The override the flags describe, on top of the model's own RoPE. */
 function ropeOverride(model: RopeConfig, flags: RopeFlags): RopeConfig {
-  const cfg: Record<string, unknown> = { headDim: model.headDim, base: flags.base ?? model.base, type: flags.type === 'none' ? 'default' : flags.type };
+  const cfg: Record<string, unknown> = {
+    headDim: model.headDim,
+    base: flags.base ?? model.base,
+    type: flags.type === 'none' ? 'default' : flags.type,
+  };
   if (model.partialRotaryFactor !== undefined) cfg.partialRotaryFactor = model.partialRotaryFactor;
   if (flags.type !== 'none') cfg.factor = flags.factor;
   if (flags.type === 'yarn') cfg.originalContext = flags.originalContext ?? model.originalContext ?? model.maxPositionEmbeddings;
@@ -86,11 +91,21 @@ export async function run(args: string[]): Promise<void> {
     const tokens = tokenizer.encode(text);
     const bos = tokenizer.addsBos ? tokenizer.bos : null;
     const usable = Math.min(tokens.length, maxChunks === Infinity ? tokens.length : Math.max(2, maxChunks) * ctx);
-    const result = await perplexity(tokens.slice(0, usable), ctx, bos, (chunk, first) => engine.score(chunk, { firstScored: first }),
-      (done, total, ppl) => { if (!values.json) process.stderr.write(`\rchunk ${done}/${total}: ${ppl.toFixed(4)}`); });
+    const result = await perplexity(
+      tokens.slice(0, usable),
+      ctx,
+      bos,
+      (chunk, first) => engine.score(chunk, { firstScored: first }),
+      (done, total, ppl) => {
+        if (!values.json) process.stderr.write(`\rchunk ${done}/${total}: ${ppl.toFixed(4)}`);
+      },
+    );
     if (!values.json) process.stderr.write('\n');
-    output(values.json, { ...result, ctx, rope: override ?? info.rope, kvCache: info.kvCache.dtype },
-      () => `perplexity ${result.perplexity.toFixed(4)} over ${result.chunks} chunks of ${ctx} (${result.scored} predictions)`);
+    output(
+      values.json,
+      { ...result, ctx, rope: override ?? info.rope, kvCache: info.kvCache.dtype },
+      () => `perplexity ${result.perplexity.toFixed(4)} over ${result.chunks} chunks of ${ctx} (${result.scored} predictions)`,
+    );
   } finally {
     await engine.destroy();
   }

@@ -26,15 +26,36 @@ import { loadReferenceWeights, type ReferenceWeights } from '../../engine/refere
 import { readGGUF } from '../../gguf/index.ts';
 import { fileSource } from '../../gguf/source-node.ts';
 import {
-  hasProbeHooks, headSummary, meanBucketDistance, probeResultCsv, probeResultJson, runAttentionProbe, runFirstSentence, runLossByPosition,
-  runPasskey, runPerplexity, variantLabel, type ProbeContext, type ProbeResult, type ProbeText, type RopeVariant,
+  hasProbeHooks,
+  headSummary,
+  meanBucketDistance,
+  probeResultCsv,
+  probeResultJson,
+  runAttentionProbe,
+  runFirstSentence,
+  runLossByPosition,
+  runPasskey,
+  runPerplexity,
+  variantLabel,
+  type ProbeContext,
+  type ProbeResult,
+  type ProbeText,
+  type RopeVariant,
 } from '../../probes/index.ts';
 import { ReferenceProbeEngine } from '../../probes/reference-engine.ts';
 import { ROPE_TYPES, validateRopeConfig, type RopeConfig } from '../../rope/index.ts';
 import { createTokenizer, type Tokenizer } from '../../tokenizer/index.ts';
 import type { LoadOptions } from '../../engine/types.ts';
 import {
-  CliError, describeRange, inRange, intOption, MAX_TOKENS_OPTION, numberListOption, parseOptions, rangeOption, type Range,
+  CliError,
+  describeRange,
+  inRange,
+  intOption,
+  MAX_TOKENS_OPTION,
+  numberListOption,
+  parseOptions,
+  rangeOption,
+  type Range,
 } from '../args.ts';
 import { readTextFile } from '../files.ts';
 import { KV_CACHE_OPTION, kvCacheOption } from '../kv-cache-option.ts';
@@ -46,18 +67,46 @@ const KINDS = ['loss-by-position', 'perplexity', 'attention-distance', 'passkey'
 type Kind = (typeof KINDS)[number];
 
 const OPTIONS = {
-  model: { type: 'string' }, models: { type: 'string' }, engine: { type: 'string' }, ctx: { type: 'string' }, 'text-file': { type: 'string' }, text: { type: 'string' },
-  'rope-base': { type: 'string' }, 'rope-scaling': { type: 'string' }, 'rope-factor': { type: 'string' }, 'rope-original-context': { type: 'string' },
-  variants: { type: 'string' }, 'bins-per-octave': { type: 'string' }, method: { type: 'string' }, contexts: { type: 'string' }, stride: { type: 'string' }, 'max-windows': { type: 'string' },
-  csv: { type: 'boolean' }, map: { type: 'string' }, lengths: { type: 'string' }, depths: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, 'max-tokens': { type: 'string' },
+  model: { type: 'string' },
+  models: { type: 'string' },
+  engine: { type: 'string' },
+  ctx: { type: 'string' },
+  'text-file': { type: 'string' },
+  text: { type: 'string' },
+  'rope-base': { type: 'string' },
+  'rope-scaling': { type: 'string' },
+  'rope-factor': { type: 'string' },
+  'rope-original-context': { type: 'string' },
+  variants: { type: 'string' },
+  'bins-per-octave': { type: 'string' },
+  method: { type: 'string' },
+  contexts: { type: 'string' },
+  stride: { type: 'string' },
+  'max-windows': { type: 'string' },
+  csv: { type: 'boolean' },
+  map: { type: 'string' },
+  lengths: { type: 'string' },
+  depths: { type: 'string' },
+  trials: { type: 'string' },
+  seed: { type: 'string' },
+  'max-tokens': { type: 'string' },
   ...KV_CACHE_OPTION,
 } as const;
 
 /** The options only some probes take. */
 const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, Kind[]>> = {
-  'bins-per-octave': ['loss-by-position'], method: ['perplexity'], contexts: ['perplexity'], stride: ['perplexity'], 'max-windows': ['perplexity'],
-  map: ['attention-distance'], lengths: ['passkey', 'first-sentence'], depths: ['passkey'], trials: ['passkey', 'first-sentence'],
-  seed: ['passkey', 'first-sentence'], 'max-tokens': ['passkey'], 'text-file': ['loss-by-position', 'perplexity', 'attention-distance', 'first-sentence'],
+  'bins-per-octave': ['loss-by-position'],
+  method: ['perplexity'],
+  contexts: ['perplexity'],
+  stride: ['perplexity'],
+  'max-windows': ['perplexity'],
+  map: ['attention-distance'],
+  lengths: ['passkey', 'first-sentence'],
+  depths: ['passkey'],
+  trials: ['passkey', 'first-sentence'],
+  seed: ['passkey', 'first-sentence'],
+  'max-tokens': ['passkey'],
+  'text-file': ['loss-by-position', 'perplexity', 'attention-distance', 'first-sentence'],
   text: ['loss-by-position', 'perplexity', 'attention-distance', 'first-sentence'],
 };
 
@@ -68,10 +117,12 @@ type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 export async function run(args: string[]): Promise<void> {
   if (args[0] === '--preset' || args[0]?.startsWith('--preset=')) return (await import('../probe-preset.ts')).runPreset(args);
   const [kind, ...rest] = args;
-  if (!KINDS.includes(kind as Kind)) throw new CliError(`probe needs one of ${KINDS.join(', ')} first (or --preset <name>), got '${kind ?? ''}'`);
+  if (!KINDS.includes(kind as Kind))
+    throw new CliError(`probe needs one of ${KINDS.join(', ')} first (or --preset <name>), got '${kind ?? ''}'`);
   const { values } = parseOptions(rest, OPTIONS);
   for (const [flag, kinds] of Object.entries(ONLY_FOR)) {
-    if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind)) throw new CliError(`--${flag} does not apply to ${kind}`);
+    if (values[flag as keyof Values] !== undefined && !kinds.includes(kind as Kind))
+      throw new CliError(`--${flag} does not apply to ${kind}`);
   }
   if (values.json && values.csv) throw new CliError('give --json or --csv, not both');
   const models = modelsOption(values.models, values.model);
@@ -104,7 +155,10 @@ export async function run(args: string[]): Promise<void> {
   }
   const { tokenizer, own, request, weights } = setup;
 
-  const progress = values.json || values.csv ? undefined : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
+  const progress =
+    values.json || values.csv
+      ? undefined
+      : (p: { done: number; total: number; label: string }) => process.stderr.write(`\r[${p.done}/${p.total}] ${p.label}\x1b[K`);
   const model = models
     ? { name: models[0].label, source: models[0].ref, trainedContext: own.trainedContext, rope: own.rope, sha256: models[0].sha256 }
     : { name: own.name || basename(modelPath), source: values.model, trainedContext: own.trainedContext, rope: own.rope };
@@ -139,13 +193,15 @@ interface RopeOverrides {
 }
 
 function ropeOverrides(values: Values): RopeOverrides {
-  const originalContext = values['rope-original-context'] === undefined
-    ? undefined
-    : intOption('rope-original-context', values['rope-original-context'], undefined, MAX_TOKENS_OPTION);
+  const originalContext =
+    values['rope-original-context'] === undefined
+      ? undefined
+      : intOption('rope-original-context', values['rope-original-context'], undefined, MAX_TOKENS_OPTION);
   let flags: RopeChange | null = null;
   if ([values['rope-base'], values['rope-scaling'], values['rope-factor']].some((f) => f !== undefined)) {
     const scaling = values['rope-scaling'];
-    if (scaling !== undefined && !Object.hasOwn(SCALING, scaling)) throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
+    if (scaling !== undefined && !Object.hasOwn(SCALING, scaling))
+      throw new CliError(`--rope-scaling must be one of ${Object.keys(SCALING).join(', ')}, got '${scaling}'`);
     flags = {
       type: scaling === undefined ? undefined : SCALING[scaling],
       base: values['rope-base'] === undefined ? undefined : rangeOption('rope-base', values['rope-base'], ROPE_BASE_RANGE),
@@ -162,7 +218,8 @@ function ropeOverrides(values: Values): RopeOverrides {
       throw new CliError(`--variants: '${spec}' is not base:B or TYPE:FACTOR with TYPE one of ${Object.keys(SCALING).join(', ')}`);
     }
     const range = m[1] === 'base' ? ROPE_BASE_RANGE : ROPE_FACTOR_RANGE;
-    if (!inRange(value, range)) throw new CliError(`--variants: '${spec}': ${m[1] === 'base' ? 'the base' : 'the factor'} must be ${describeRange(range)}`);
+    if (!inRange(value, range))
+      throw new CliError(`--variants: '${spec}': ${m[1] === 'base' ? 'the base' : 'the factor'} must be ${describeRange(range)}`);
     const change: RopeChange = m[1] === 'base' ? { base: value, originalContext } : { type: SCALING[m[1]], factor: value, originalContext };
     return { spec, change };
   });
@@ -195,7 +252,8 @@ function overrideVariant(own: RopeConfig, change: RopeChange, trainedContext: nu
   if (change.base !== undefined) raw.base = change.base;
   if (change.factor !== undefined) raw.factor = change.factor;
   if (change.originalContext !== undefined) raw.originalContext = change.originalContext;
-  else if (['yarn', 'llama3', 'longrope', 'dynamic'].includes(type) && raw.originalContext === undefined) raw.originalContext = trainedContext;
+  else if (['yarn', 'llama3', 'longrope', 'dynamic'].includes(type) && raw.originalContext === undefined)
+    raw.originalContext = trainedContext;
   if (type === 'default') delete raw.factor;
   const checked = validateRopeConfig(raw);
   if (!checked.ok) throw new CliError(`${what}: ${checked.error}`);
@@ -217,9 +275,10 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
   const lengths = numberListOption('lengths', v.lengths, TOKENS, MAX_LIST) ?? [ctxLength / 4, ctxLength / 2, ctxLength].map(Math.floor);
   const trials = intOption('trials', v.trials, 4, 1000);
   const seed = rangeOption('seed', v.seed, { min: 0, max: 0xffffffff, integer: true }, 1);
-  const guard = <T>(fn: () => Promise<T>) => fn().catch((err: unknown) => {
-    throw err instanceof RangeError ? new CliError(err.message) : err; // the probes' RangeErrors are bad options
-  });
+  const guard = <T>(fn: () => Promise<T>) =>
+    fn().catch((err: unknown) => {
+      throw err instanceof RangeError ? new CliError(err.message) : err; // the probes' RangeErrors are bad options
+    });
   switch (kind) {
     case 'loss-by-position': {
       const texts = await readTexts(v, 4);
@@ -233,7 +292,8 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
     case 'perplexity': {
       // several documents are scored as one stream, as llama.cpp's perplexity reads one file of concatenated texts
       const texts = await readTexts(v, 1, true);
-      const text = texts.length === 1 ? texts[0] : { id: texts.map((t) => t.id).join('+'), text: texts.map((t) => t.text.trim()).join('\n\n') };
+      const text =
+        texts.length === 1 ? texts[0] : { id: texts.map((t) => t.id).join('+'), text: texts.map((t) => t.text.trim()).join('\n\n') };
       const contexts = numberListOption('contexts', v.contexts, TOKENS, MAX_LIST) ?? [ctxLength];
       const method = v.method ?? 'chunked';
       if (method !== 'chunked' && method !== 'sliding') throw new CliError(`--method must be chunked or sliding, got '${method}'`);
@@ -244,7 +304,10 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
         run: (ctx) => guard(() => runPerplexity(ctx, { text, method, contexts, stride, maxWindows, variants })),
         render: (r) => {
           const res = r as Awaited<ReturnType<typeof runPerplexity>>;
-          return formatTable(['rope', 'ctx', 'ppl', 'scored', 'windows'], res.series.flatMap((s) => s.points.map((p) => [s.variant.label, p.ctx, p.ppl, p.scored, p.windows])));
+          return formatTable(
+            ['rope', 'ctx', 'ppl', 'scored', 'windows'],
+            res.series.flatMap((s) => s.points.map((p) => [s.variant.label, p.ctx, p.ppl, p.scored, p.windows])),
+          );
         },
       };
     }
@@ -265,21 +328,31 @@ async function probeRequest(kind: Kind, v: Values, ctxLength: number, variants: 
         run: (ctx) => guard(() => runPasskey(ctx, { lengths, depths, trials, seed, variants, maxTokens })),
         render: (r) => {
           const res = r as Awaited<ReturnType<typeof runPasskey>>;
-          return formatTable(['rope', 'length', ...depths.map((d) => `depth ${d}`)],
-            res.series.flatMap((s) => lengths.map((l, li) => [s.variant.label, l, ...s.accuracy[li]])));
+          return formatTable(
+            ['rope', 'length', ...depths.map((d) => `depth ${d}`)],
+            res.series.flatMap((s) => lengths.map((l, li) => [s.variant.label, l, ...s.accuracy[li]])),
+          );
         },
       };
     }
     case 'first-sentence': {
-      const texts = v.text === undefined && v['text-file'] === undefined
-        ? await Promise.all(nodeBuiltinTexts().filter((t) => t.corpus === 'sotu').map(async (t) => ({ id: t.id, text: await t.load() })))
-        : await readTexts(v, 1);
+      const texts =
+        v.text === undefined && v['text-file'] === undefined
+          ? await Promise.all(
+              nodeBuiltinTexts()
+                .filter((t) => t.corpus === 'sotu')
+                .map(async (t) => ({ id: t.id, text: await t.load() })),
+            )
+          : await readTexts(v, 1);
       return {
         contextNeeded: Math.max(...lengths) + 256, // the answer: the first sentence and some slack
         run: (ctx) => guard(() => runFirstSentence(ctx, { texts, lengths, trials, seed, variants })),
         render: (r) => {
           const res = r as Awaited<ReturnType<typeof runFirstSentence>>;
-          return formatTable(['rope', ...lengths.map((l) => `ROUGE-L @${l}`)], res.series.map((s) => [s.variant.label, ...s.meanRougeL]));
+          return formatTable(
+            ['rope', ...lengths.map((l) => `ROUGE-L @${l}`)],
+            res.series.map((s) => [s.variant.label, ...s.meanRougeL]),
+          );
         },
       };
     }
@@ -292,13 +365,18 @@ async function readTexts(v: Values, count: number, longest = false): Promise<Pro
   if (v['text-file'] !== undefined) return [{ id: 'user', text: readTextFile('--text-file', v['text-file']) }];
   const builtin = nodeBuiltinTexts();
   if (v.text !== undefined) {
-    return Promise.all(expandTextIds(v.text.split(',').map((id) => id.trim()), builtin).map(async (id) => {
-      try {
-        return { id, text: await findProbeText(builtin, id.trim()).load() };
-      } catch (err) {
-        throw new CliError(`--text: ${(err as Error).message}`);
-      }
-    }));
+    return Promise.all(
+      expandTextIds(
+        v.text.split(',').map((id) => id.trim()),
+        builtin,
+      ).map(async (id) => {
+        try {
+          return { id, text: await findProbeText(builtin, id.trim()).load() };
+        } catch (err) {
+          throw new CliError(`--text: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
   const sotu = builtin.filter((t) => t.corpus === 'sotu');
   const chosen = longest ? [findText(sotu, 'sotu-1981-jimmy-carter')] : sotu.slice(-count); // Carter 1981: the longest, ~46K Llama tokens
@@ -328,8 +406,10 @@ async function gpuEngine(path: string, load: LoadOptions, models: ModelChoice[] 
 function renderLoss(r: Awaited<ReturnType<typeof runLossByPosition>>): string {
   const { edges } = r.series[0].binned;
   const rows = edges.slice(0, -1).map((lo, b) => [`${lo}–${edges[b + 1] - 1}`, ...r.series.map((s) => s.binned.mean[b])]);
-  return [formatTable(['positions', ...r.series.map((s) => s.variant.label)], rows),
-    `mean loss: ${r.series.map((s) => `${s.variant.label} ${s.meanLoss.toFixed(4)}`).join(', ')} (nats, ${r.provenance.texts.length} texts)`].join('\n');
+  return [
+    formatTable(['positions', ...r.series.map((s) => s.variant.label)], rows),
+    `mean loss: ${r.series.map((s) => `${s.variant.label} ${s.meanLoss.toFixed(4)}`).join(', ')} (nats, ${r.provenance.texts.length} texts)`,
+  ].join('\n');
 }
 
 function renderAttention(r: Awaited<ReturnType<typeof runAttentionProbe>>): string {

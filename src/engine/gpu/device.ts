@@ -72,7 +72,9 @@ export function maxBindingBytes(device: HasBufferLimits): number {
 export function checkBindingSize(device: HasBufferLimits, bytes: number, what: string, hint = ''): void {
   const max = maxBindingBytes(device);
   if (bytes > max)
-    throw new MemoryBudgetError(`${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`);
+    throw new MemoryBudgetError(
+      `${what} needs ${formatBytes(bytes)} in one buffer, but this GPU allows at most ${formatBytes(max)} per storage binding${hint}`,
+    );
 }
 
 export function formatBytes(n: number): string {
@@ -90,5 +92,9 @@ export function storageBuffer(device: GPUDevice, bytes: number, label: string, e
 }
 
 export function uniformBuffer(device: GPUDevice, bytes: number, label: string): GPUBuffer {
-  return device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  return device.createBuffer({
+    label,
+    size: Math.max(16, Math.ceil(bytes / 16) * 16),
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
 }

@@ -8,11 +8,14 @@ export class KernelCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
-  constructor(private readonly device: GPUDevice, private readonly lib: ShaderLibrary) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly lib: ShaderLibrary,
+  ) {}
 
   /** The pipeline of `kernel` (e.g. 'matmul.wgsl') for override constants and a weight type / KV cache layout. */
   pipeline(kernel: string, constants: Constants, variant: KernelVariant = {}): Promise<GPUComputePipeline> {
-    const kv = readsKvCache(kernel) ? variant.kvCache ?? '' : '';
+    const kv = readsKvCache(kernel) ? (variant.kvCache ?? '') : '';
     const moduleKey = `${kernel}|${variant.weightType ?? ''}|${kv}`;
     const key = `${moduleKey}|${JSON.stringify(constants)}`;
     let pipeline = this.pipelines.get(key);
@@ -25,7 +28,11 @@ export class KernelCache {
       const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));
       // createComputePipelineAsync crashes Dawn's Node binding (webgpu 0.6.2) here; errors come through an error scope.
       this.device.pushErrorScope('validation');
-      const created = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants: numeric } });
+      const created = this.device.createComputePipeline({
+        label: key,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants: numeric },
+      });
       const compiled = module;
       pipeline = this.device.popErrorScope().then(async (error) => {
         if (!error) return created;
@@ -62,7 +69,10 @@ export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispat
   for (const d of dispatches) {
     const [x, y, z] = d.grid(nTokens, pos0);
     if (x === 0 || y === 0 || z === 0) continue;
-    if (Math.max(x, y, z) > MAX_GROUPS_PER_DIMENSION) throw new Error(`dispatch ${d.label}: grid ${x}×${y}×${z} exceeds ${MAX_GROUPS_PER_DIMENSION} workgroups per dimension (${nTokens} tokens)`);
+    if (Math.max(x, y, z) > MAX_GROUPS_PER_DIMENSION)
+      throw new Error(
+        `dispatch ${d.label}: grid ${x}×${y}×${z} exceeds ${MAX_GROUPS_PER_DIMENSION} workgroups per dimension (${nTokens} tokens)`,
+      );
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);
     pass.dispatchWorkgroups(x, y, z);
@@ -73,8 +83,11 @@ export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: Dispat
 export const groupsOf64 = (n: number) => Math.ceil(n / 64);
 
 /** The grid of `groups` workgroups as x·y, y > 1 only past the per-dimension limit (kernels flatten wg.x + wg.y·x). */
-export const grid2d = (groups: number): [number, number, number] =>
-  [Math.min(groups, MAX_GROUPS_PER_DIMENSION), Math.ceil(groups / MAX_GROUPS_PER_DIMENSION), 1];
+export const grid2d = (groups: number): [number, number, number] => [
+  Math.min(groups, MAX_GROUPS_PER_DIMENSION),
+  Math.ceil(groups / MAX_GROUPS_PER_DIMENSION),
+  1,
+];
 
 /**
  * Profiling (the benchmark, bench/): timestamps can only be written at the start and end of a compute
@@ -93,7 +106,13 @@ export interface PassTimer {
 }
 
 /** Encodes `dispatches` in one compute pass (timed whole with a PassTimer), or with a DispatchTimer one timed pass per dispatch. */
-export function encodePass(encoder: GPUCommandEncoder, dispatches: Dispatch[], nTokens: number, pos0: number, timer?: DispatchTimer | PassTimer): void {
+export function encodePass(
+  encoder: GPUCommandEncoder,
+  dispatches: Dispatch[],
+  nTokens: number,
+  pos0: number,
+  timer?: DispatchTimer | PassTimer,
+): void {
   if (!timer || 'passTimestampWrites' in timer) {
     const pass = encoder.beginComputePass(timer ? { timestampWrites: timer.passTimestampWrites() } : {});
     encodeDispatches(pass, dispatches, nTokens, pos0);

@@ -6,7 +6,16 @@ import type { RopeTable } from '../../rope/config.ts';
 import type { LlamaConfig } from '../model-config.ts';
 import type { KvCacheInfo, KvCacheType, SamplingOptions } from '../types.ts';
 import { checkBindingSize, formatBytes, maxBindingBytes, storageBuffer, uniformBuffer, type HasBufferLimits } from './device.ts';
-import { bindGroup, encodePass, grid2d, groupsOf64, type Dispatch, type DispatchTimer, type KernelCache, type PassTimer } from './kernels.ts';
+import {
+  bindGroup,
+  encodePass,
+  grid2d,
+  groupsOf64,
+  type Dispatch,
+  type DispatchTimer,
+  type KernelCache,
+  type PassTimer,
+} from './kernels.ts';
 import type { GpuModelOptions } from './model-options.ts';
 import { readBuffer } from './readback.ts';
 import { NONE, projections, splitScratchFloats } from './projections.ts';
@@ -72,18 +81,26 @@ export interface GpuModel {
   /** Uploads a RoPE table (θ per pair and the attention factor): a few hundred bytes. */
   setRope(table: RopeTable): void;
   /** Records and submits one forward pass over `tokens` at positions pos0 … pos0 + n − 1. */
-  forward(tokens: ArrayLike<number>, pos0: number, head: Head, options?: {
-    targets?: ArrayLike<number>; scoreOffset?: number; sampling?: SamplingStep; layers?: Dispatch[];
-    /**
-     * A decode step whose input is the token the previous 'sample' pass chose, copied on the GPU (`tokens`
-     * holds one placeholder): the CPU records step t+1 before it has read step t's id, so the GPU does not
-     * idle through the read-back and the next step's encoding. Not with a repetition penalty, whose
-     * window must hold the previous token.
-     */
-    chained?: boolean;
-    /** Profiling only: one timed compute pass per dispatch (DispatchTimer), or each pass timed whole (PassTimer). */
-    timer?: DispatchTimer | PassTimer;
-  }): void;
+  forward(
+    tokens: ArrayLike<number>,
+    pos0: number,
+    head: Head,
+    options?: {
+      targets?: ArrayLike<number>;
+      scoreOffset?: number;
+      sampling?: SamplingStep;
+      layers?: Dispatch[];
+      /**
+       * A decode step whose input is the token the previous 'sample' pass chose, copied on the GPU (`tokens`
+       * holds one placeholder): the CPU records step t+1 before it has read step t's id, so the GPU does not
+       * idle through the read-back and the next step's encoding. Not with a repetition penalty, whose
+       * window must hold the previous token.
+       */
+      chained?: boolean;
+      /** Profiling only: one timed compute pass per dispatch (DispatchTimer), or each pass timed whole (PassTimer). */
+      timer?: DispatchTimer | PassTimer;
+    },
+  ): void;
   /** The token id chosen by the oldest 'sample' pass not yet read (call once per 'sample' pass, in order; at most SAMPLE_SLOTS unread). */
   readSampled(): Promise<number>;
   /** Reads and drops every unread sampled id (a generation that stopped with a chained step in flight). */
@@ -116,9 +133,16 @@ export function kvCacheBytesPerLayer(c: LlamaConfig, context: number, dtype: KvC
 /** Throws, naming the context, the layout and the device's limit, when one layer's cache cannot be one storage binding. */
 export function checkKvCacheFits(device: HasBufferLimits, c: LlamaConfig, context: number, dtype: KvCacheType): void {
   const half = kvCacheBytesPerLayer(c, context, 'f16');
-  const hint = dtype === 'f32' && half <= maxBindingBytes(device) ? `; an f16 cache (kvCache 'f16', --kv-cache f16) needs ${formatBytes(half)} and fits` : '';
-  checkBindingSize(device, kvCacheBytesPerLayer(c, context, dtype),
-    `the ${dtype} KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} dims × ${KV_BYTES[dtype]} bytes per position)`, hint);
+  const hint =
+    dtype === 'f32' && half <= maxBindingBytes(device)
+      ? `; an f16 cache (kvCache 'f16', --kv-cache f16) needs ${formatBytes(half)} and fits`
+      : '';
+  checkBindingSize(
+    device,
+    kvCacheBytesPerLayer(c, context, dtype),
+    `the ${dtype} KV cache of one layer for context ${context} (${c.kvHeads} kv heads × ${c.headDim} dims × ${KV_BYTES[dtype]} bytes per position)`,
+    hint,
+  );
 }
 
 /** The head shapes the attention kernels can run (a file outside them is unsupported); checked before any weight is read. */
@@ -126,29 +150,46 @@ export function checkKernelShapes(c: LlamaConfig): void {
   if (c.headDim > 256) throw new GGUFError(`head dimension ${c.headDim} exceeds the attention kernel's 256`);
   const group = c.heads / c.kvHeads; // attention.wgsl: one workgroup per KV head serves the group's query heads
   if (group > 8 || group * c.headDim > 1024)
-    throw new GGUFError(`${group} query heads of ${c.headDim} dims per KV head exceed the attention kernel's 8 heads and 1024 dims per group`);
-  if (c.headDim % 4 !== 0) throw new GGUFError(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
+    throw new GGUFError(
+      `${group} query heads of ${c.headDim} dims per KV head exceed the attention kernel's 8 heads and 1024 dims per group`,
+    );
+  if (c.headDim % 4 !== 0)
+    throw new GGUFError(`head dimension ${c.headDim} is not a multiple of 4: the attention kernels read keys four dims at a time`);
 }
 
 /**
  * Bytes of the buffers createGpuModel makes besides the weights and the KV cache (activations, logits,
  * split-K partials, score and read-back buffers), for the load budget; mirrors the allocations below.
  */
-export function scratchBytes(c: LlamaConfig, opts: Pick<GpuModelOptions, 'context' | 'batch' | 'promptAttention'>): { device: number; readback: number } {
+export function scratchBytes(
+  c: LlamaConfig,
+  opts: Pick<GpuModelOptions, 'context' | 'batch' | 'promptAttention'>,
+): { device: number; readback: number } {
   const { context, batch: B } = opts;
   const qDim = c.heads * c.headDim;
   const kvDim = c.kvHeads * c.headDim;
   const [dimS, qS, kvS, ffnS] = [c.dim, qDim, kvDim, c.ffnDim].map((n) => roundUp(n, ROW_ALIGN));
   const splits = Math.min(targetSplits(opts.promptAttention), Math.ceil(context / ATTENTION_CHUNK_GRANULE));
   const splitTokens = opts.promptAttention === 'split' ? B : 1;
-  const floats = 2 * B * (dimS + qS + kvS + ffnS) + 2 * dimS + B * c.vocabSize
-    + splitTokens * c.heads * splits * (2 + c.headDim) + 2 * B + context + c.headDim / 2 + MAX_PENALTY_WINDOW
-    + splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, c.vocabSize], B);
+  const floats =
+    2 * B * (dimS + qS + kvS + ffnS) +
+    2 * dimS +
+    B * c.vocabSize +
+    splitTokens * c.heads * splits * (2 + c.headDim) +
+    2 * B +
+    context +
+    c.headDim / 2 +
+    MAX_PENALTY_WINDOW +
+    splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, c.vocabSize], B);
   return { device: floats * 4, readback: Math.max(16, B * c.vocabSize * 4, context * 4) + SAMPLE_SLOTS * 16 };
 }
 
 export async function createGpuModel(
-  device: GPUDevice, kernels: KernelCache, c: LlamaConfig, w: GpuWeights, opts: GpuModelOptions,
+  device: GPUDevice,
+  kernels: KernelCache,
+  c: LlamaConfig,
+  w: GpuWeights,
+  opts: GpuModelOptions,
 ): Promise<GpuModel> {
   const { context, batch: B } = opts;
   const qDim = c.heads * c.headDim;
@@ -162,7 +203,8 @@ export async function createGpuModel(
   const pairs = c.headDim / 2;
   // split-K: the chunk grows with the positions a step attends, so every step has up to maxSplits chunks
   const maxSplits = targetSplits(opts.promptAttention);
-  const chunkFor = (positions: number) => ATTENTION_CHUNK_GRANULE * Math.max(1, Math.ceil(positions / (ATTENTION_CHUNK_GRANULE * maxSplits)));
+  const chunkFor = (positions: number) =>
+    ATTENTION_CHUNK_GRANULE * Math.max(1, Math.ceil(positions / (ATTENTION_CHUNK_GRANULE * maxSplits)));
   const splits = Math.min(maxSplits, Math.ceil(context / ATTENTION_CHUNK_GRANULE));
   checkKernelShapes(c);
 
@@ -201,35 +243,71 @@ export async function createGpuModel(
   const recent = storageBuffer(device, MAX_PENALTY_WINDOW * 4, 'recent token ids (penalty window)');
   // the decode matvecs' y2/y3 when a dispatch writes only y, and their norm without NORM (writable bindings must
   // not alias; 16 bytes as matvec_int8.wgsl reads it in vec4s)
-  const spare = [storageBuffer(device, 4, 'unused output 1'), storageBuffer(device, 4, 'unused output 2'), storageBuffer(device, 16, 'unused norm weights')];
+  const spare = [
+    storageBuffer(device, 4, 'unused output 1'),
+    storageBuffer(device, 4, 'unused output 2'),
+    storageBuffer(device, 16, 'unused norm weights'),
+  ];
   const sampleSlots = Array.from({ length: SAMPLE_SLOTS }, (_, i) =>
-    device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+    device.createBuffer({ label: `sampled id readback ${i}`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+  );
   const unread: GPUBuffer[] = []; // slots of recorded 'sample' passes, oldest first
   let nextSlot = 0;
-  const readback = device.createBuffer({ label: 'readback', size: Math.max(16, B * vocab * 4, context * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const readback = device.createBuffer({
+    label: 'readback',
+    size: Math.max(16, B * vocab * 4, context * 4),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
 
   // (kv_heads, context, head_dim) of f32, or of f16 packed two per u32 (shaders/lib/kv_f16.wgsl)
-  const cache = (l: number, which: string) => storageBuffer(device, kvBytes, `${which} cache ${l} (kv_heads, context, head_dim) ${opts.kvCache}`);
+  const cache = (l: number, which: string) =>
+    storageBuffer(device, kvBytes, `${which} cache ${l} (kv_heads, context, head_dim) ${opts.kvCache}`);
   const kCache = Array.from({ length: c.layers }, (_, l) => cache(l, 'k'));
   const vCache = Array.from({ length: c.layers }, (_, l) => cache(l, 'v'));
 
   // ---- dispatches
-  const dispatchOf = async (label: string, kernel: string, constants: Record<string, number | boolean>, buffers: GPUBuffer[],
-    grid: Dispatch['grid'], weights?: GpuMatrix): Promise<Dispatch> => {
+  const dispatchOf = async (
+    label: string,
+    kernel: string,
+    constants: Record<string, number | boolean>,
+    buffers: GPUBuffer[],
+    grid: Dispatch['grid'],
+    weights?: GpuMatrix,
+  ): Promise<Dispatch> => {
     const pipeline = await kernels.pipeline(kernel, constants, { weightType: weights?.type, kvCache: opts.kvCache });
     return { label, pipeline, bindGroup: bindGroup(device, pipeline, buffers, label), grid };
   };
   // the K slices of a tiled prompt product beyond the first (projections.ts kSlices), for any product's rows
-  const splitScratch = f32(Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)), 'matmul K slices (slices − 1, batch, rows)');
-  const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({ opts, dispatchOf, stepBatch, spare, splitScratch, workgroupBytes: device.limits.maxComputeWorkgroupStorageSize });
+  const splitScratch = f32(
+    Math.max(1, splitScratchFloats([qDim + 2 * kvDim, qDim, kvDim, c.dim, c.ffnDim, vocab], B)),
+    'matmul K slices (slices − 1, batch, rows)',
+  );
+  const { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked } = projections({
+    opts,
+    dispatchOf,
+    stepBatch,
+    spare,
+    splitScratch,
+    workgroupBytes: device.limits.maxComputeWorkgroupStorageSize,
+  });
   /** An RMSNorm dispatch; `fusedInDecode` when the decode step's matvec_vec4 applies it (NORM) instead. */
   const rmsnorm = (weight: GPUBuffer, input: GPUBuffer, output: GPUBuffer, step = stepBatch, fusedInDecode = false) =>
-    dispatchOf('rmsnorm', 'rmsnorm.wgsl', { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 }, [step, input, weight, output],
-      (n) => (fusedInDecode && single(n) ? NONE : [n, 1, 1]));
+    dispatchOf(
+      'rmsnorm',
+      'rmsnorm.wgsl',
+      { DIM: c.dim, STRIDE: dimS, EPS: c.rmsEps, WG: opts.normThreads ?? 64 },
+      [step, input, weight, output],
+      (n) => (fusedInDecode && single(n) ? NONE : [n, 1, 1]),
+    );
   const fusedNorm = { NORM: true, DIM: c.dim, EPS: c.rmsEps };
-  const embed = await dispatchOf('embed', 'embed.wgsl',
+  const embed = await dispatchOf(
+    'embed',
+    'embed.wgsl',
     { CHUNKS: w.embedding.chunks, ROW_WORDS: w.embedding.rowWords, OUT_STRIDE: dimS, VOCAB: w.embedding.rows },
-    [stepBatch, w.embedding.buffer, tokenIds, x], (n) => [n, 1, 1], w.embedding);
+    [stepBatch, w.embedding.buffer, tokenIds, x],
+    (n) => [n, 1, 1],
+    w.embedding,
+  );
   const layerDispatches: Dispatch[] = [embed];
   const afterRope: number[] = []; // index in layerDispatches just past each layer's rope_store
   for (let l = 0; l < c.layers; l++) {
@@ -244,54 +322,134 @@ export async function createGpuModel(
     const tiledQkv = opts.promptMatmul === 'tiled' && adjacent([L.wq, L.wk, L.wv]);
     layerDispatches.push(
       await rmsnorm(L.attnNorm, x, xn, stepBatch, fusedQkv),
-      ...(fusedQkv ? await matvecDecode(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [x, q, k, v, L.attnNorm]) : []),
-      ...(tiledQkv ? await matmulTiled(qkvLabel, L.wq, qDim + 2 * kvDim,
-        { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim }, [xn, q, k, v]) : []),
-      ...await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
-      ...await matmul(L.wk, xn, k, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
-      ...await matmul(L.wv, xn, v, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } }),
-      await dispatchOf('rope_store', 'rope_store.wgsl',
+      ...(fusedQkv
+        ? await matvecDecode(qkvLabel, L.wq, qDim + 2 * kvDim, { MODE: 2, SPLIT1: qDim, SPLIT2: qDim + kvDim, ...fusedNorm }, [
+            x,
+            q,
+            k,
+            v,
+            L.attnNorm,
+          ])
+        : []),
+      ...(tiledQkv
+        ? await matmulTiled(
+            qkvLabel,
+            L.wq,
+            qDim + 2 * kvDim,
+            { ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: qS, OUT_STRIDE2: kvS, SPLIT1: qDim, SPLIT2: qDim + kvDim },
+            [xn, q, k, v],
+          )
+        : []),
+      ...(await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
+      ...(await matmul(L.wk, xn, k, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
+      ...(await matmul(L.wv, xn, v, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
+      await dispatchOf(
+        'rope_store',
+        'rope_store.wgsl',
         { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
-        [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]], (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1]),
+        [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]],
+        (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1],
+      ),
     );
     afterRope.push(layerDispatches.length); // just past rope_store
     layerDispatches.push(
-      await dispatchOf('attention', 'attention.wgsl',
-        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, SPLITS: splits, Q_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc], (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunkFor(pos0 + n)), c.kvHeads, n] : NONE)),
-      await dispatchOf('attention_combine', 'attention_combine.wgsl',
+      await dispatchOf(
+        'attention',
+        'attention.wgsl',
+        {
+          HEADS: c.heads,
+          KV_HEADS: c.kvHeads,
+          HEAD_DIM: c.headDim,
+          CONTEXT: context,
+          SPLITS: splits,
+          Q_STRIDE: qS,
+          SCALE: 1 / Math.sqrt(c.headDim),
+        },
+        [stepBatch, q, kCache[l], vCache[l], partMl, partAcc],
+        (n, pos0) => (useSplit(n) ? [Math.ceil((pos0 + n) / chunkFor(pos0 + n)), c.kvHeads, n] : NONE),
+      ),
+      await dispatchOf(
+        'attention_combine',
+        'attention_combine.wgsl',
         { HEADS: c.heads, HEAD_DIM: c.headDim, SPLITS: splits, OUT_STRIDE: qS },
-        [stepBatch, partMl, partAcc, attn], (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE)),
-      await dispatchOf('attention_prefill', 'attention_prefill.wgsl',
-        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) || opts.promptAttention === 'tiled' ? NONE : [c.heads, Math.ceil(n / 8), 1])),
-      ...(opts.promptAttention === 'tiled' ? [await dispatchOf('attention_prefill', 'attention_prefill_tiled.wgsl',
-        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, OUT_STRIDE: qS, SCALE: 1 / Math.sqrt(c.headDim) },
-        [stepBatch, q, kCache[l], vCache[l], attn], (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]))] : []),
-      ...await matmul(L.wo, attn, x, qS, dimS, true),
+        [stepBatch, partMl, partAcc, attn],
+        (n) => (useSplit(n) ? [groupsOf64(n * qDim), 1, 1] : NONE),
+      ),
+      await dispatchOf(
+        'attention_prefill',
+        'attention_prefill.wgsl',
+        {
+          HEADS: c.heads,
+          KV_HEADS: c.kvHeads,
+          HEAD_DIM: c.headDim,
+          CONTEXT: context,
+          Q_STRIDE: qS,
+          OUT_STRIDE: qS,
+          SCALE: 1 / Math.sqrt(c.headDim),
+        },
+        [stepBatch, q, kCache[l], vCache[l], attn],
+        (n) => (useSplit(n) || opts.promptAttention === 'tiled' ? NONE : [c.heads, Math.ceil(n / 8), 1]),
+      ),
+      ...(opts.promptAttention === 'tiled'
+        ? [
+            await dispatchOf(
+              'attention_prefill',
+              'attention_prefill_tiled.wgsl',
+              {
+                HEADS: c.heads,
+                KV_HEADS: c.kvHeads,
+                HEAD_DIM: c.headDim,
+                CONTEXT: context,
+                Q_STRIDE: qS,
+                OUT_STRIDE: qS,
+                SCALE: 1 / Math.sqrt(c.headDim),
+              },
+              [stepBatch, q, kCache[l], vCache[l], attn],
+              (n) => (useSplit(n) ? NONE : [Math.ceil((n * c.heads) / c.kvHeads / 64), c.kvHeads, 1]),
+            ),
+          ]
+        : []),
+      ...(await matmul(L.wo, attn, x, qS, dimS, true)),
       await rmsnorm(L.ffnNorm, x, xn, stepBatch, fusedFfn),
-      ...(fusedFfn ? await matvecDecode(ffnLabel, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm]) : []),
-      ...(tiledFfn ? await matmulTiled(ffnLabel, L.wGate, c.ffnDim, { GATED: true, ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: ffnS }, [xn, gate, spare[0], spare[1]]) : []),
-      ...await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } }),
-      ...await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } }),
-      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up],
-        (n) => ((fusedFfn && single(n)) || (tiledFfn && tiledAt(n)) ? NONE : grid2d(groupsOf64(n * c.ffnDim)))),
-      ...await matmul(L.wDown, gate, x, ffnS, dimS, true),
+      ...(fusedFfn
+        ? await matvecDecode(ffnLabel, L.wGate, c.ffnDim, { MODE: 1, ...fusedNorm }, [x, gate, spare[0], spare[1], L.ffnNorm])
+        : []),
+      ...(tiledFfn
+        ? await matmulTiled(ffnLabel, L.wGate, c.ffnDim, { GATED: true, ACCUMULATE: false, IN_STRIDE: dimS, OUT_STRIDE: ffnS }, [
+            xn,
+            gate,
+            spare[0],
+            spare[1],
+          ])
+        : []),
+      ...(await matmul(L.wGate, xn, gate, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } })),
+      ...(await matmul(L.wUp, xn, up, dimS, ffnS, false, { coveredBy: { decode: fusedFfn, prompt: tiledFfn } })),
+      await dispatchOf('swiglu', 'swiglu.wgsl', { DIM: c.ffnDim, STRIDE: ffnS }, [stepBatch, gate, up], (n) =>
+        (fusedFfn && single(n)) || (tiledFfn && tiledAt(n)) ? NONE : grid2d(groupsOf64(n * c.ffnDim)),
+      ),
+      ...(await matmul(L.wDown, gate, x, ffnS, dimS, true)),
     );
   }
-  const batchHead = [
-    await rmsnorm(w.outputNorm, x, xn),
-    ...await matmul(w.output, xn, logits, dimS, vocab, false),
-  ];
-  const logprobDispatch = await dispatchOf('logprob', 'logprob.wgsl', { VOCAB: vocab, STRIDE: vocab },
-    [stepBatch, logits, targets, logprobs], (n) => [n, 1, 1]);
+  const batchHead = [await rmsnorm(w.outputNorm, x, xn), ...(await matmul(w.output, xn, logits, dimS, vocab, false))];
+  const logprobDispatch = await dispatchOf(
+    'logprob',
+    'logprob.wgsl',
+    { VOCAB: vocab, STRIDE: vocab },
+    [stepBatch, logits, targets, logprobs],
+    (n) => [n, 1, 1],
+  );
   const sampleHead = [
     await rmsnorm(w.outputNorm, xLast, xnLast, stepLast),
-    ...await matmul(w.output, xnLast, logits, dimS, vocab, false, { step: stepLast }),
+    ...(await matmul(w.output, xnLast, logits, dimS, vocab, false, { step: stepLast })),
   ];
   const argmax = await dispatchOf('argmax', 'argmax.wgsl', { VOCAB: vocab, STRIDE: vocab }, [stepLast, logits, sampled], () => [1, 1, 1]);
-  const sample = await dispatchOf('sample', 'sample.wgsl', { VOCAB: vocab, STRIDE: vocab },
-    [stepLast, samplerUniform, logits, recent, sampled], () => [1, 1, 1]);
+  const sample = await dispatchOf(
+    'sample',
+    'sample.wgsl',
+    { VOCAB: vocab, STRIDE: vocab },
+    [stepLast, samplerUniform, logits, recent, sampled],
+    () => [1, 1, 1],
+  );
 
   /** Writes the sampler uniform; false when plain argmax does the same job. */
   function writeSampler(s: SamplingStep | undefined): boolean {
@@ -317,7 +475,11 @@ export async function createGpuModel(
   }
 
   const writeStep = (buffer: GPUBuffer, nTokens: number, pos0: number, outOffset: number) =>
-    device.queue.writeBuffer(buffer, 0, packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset, attn_chunk: chunkFor(pos0 + nTokens) }));
+    device.queue.writeBuffer(
+      buffer,
+      0,
+      packStep({ n_tokens: nTokens, pos0, sample_row: 0, out_offset: outOffset, attn_chunk: chunkFor(pos0 + nTokens) }),
+    );
 
   async function readSampled(): Promise<number> {
     const slot = unread[0];
@@ -365,7 +527,8 @@ export async function createGpuModel(
       if (pos0 + n > context) throw new Error(`positions ${pos0}…${pos0 + n - 1} exceed the context of ${context}`);
       if (options.chained && (n !== 1 || head !== 'sample' || unread.length === 0))
         throw new Error('a chained pass is one decode step after a recorded sample pass');
-      if (head === 'sample' && unread.length === SAMPLE_SLOTS) throw new Error(`${SAMPLE_SLOTS} sampled ids are unread: read one before recording another sample pass`);
+      if (head === 'sample' && unread.length === SAMPLE_SLOTS)
+        throw new Error(`${SAMPLE_SLOTS} sampled ids are unread: read one before recording another sample pass`);
       if (!options.chained) device.queue.writeBuffer(tokenIds, 0, Uint32Array.from(tokens));
       writeStep(stepBatch, n, pos0, options.scoreOffset ?? 0);
       writeStep(stepLast, 1, pos0 + n - 1, 0);
@@ -397,7 +560,8 @@ export async function createGpuModel(
     },
     async readKvCache(layer) {
       if (!(layer >= 0 && layer < c.layers)) throw new RangeError(`no layer ${layer} in ${c.layers}`);
-      const widen = (bytes: ArrayBuffer) => (opts.kvCache === 'f16' ? Float32Array.from(new Uint16Array(bytes), f16ToF32) : new Float32Array(bytes));
+      const widen = (bytes: ArrayBuffer) =>
+        opts.kvCache === 'f16' ? Float32Array.from(new Uint16Array(bytes), f16ToF32) : new Float32Array(bytes);
       return {
         k: widen(await readBuffer(device, kCache[layer], kvBytes, `k cache ${layer} readback`)),
         v: widen(await readBuffer(device, vCache[layer], kvBytes, `v cache ${layer} readback`)),
@@ -423,7 +587,37 @@ export async function createGpuModel(
     },
 
     destroy() {
-      for (const b of [...spare, ...sampleSlots, x, xn, q, k, v, attn, gate, up, xLast, xnLast, logits, partMl, partAcc, tokenIds, targets, sampled, logprobs, invFreq, ropeUniform, stepBatch, stepLast, samplerUniform, recent, readback, ...kCache, ...vCache]) b.destroy();
+      for (const b of [
+        ...spare,
+        ...sampleSlots,
+        x,
+        xn,
+        q,
+        k,
+        v,
+        attn,
+        gate,
+        up,
+        xLast,
+        xnLast,
+        logits,
+        partMl,
+        partAcc,
+        tokenIds,
+        targets,
+        sampled,
+        logprobs,
+        invFreq,
+        ropeUniform,
+        stepBatch,
+        stepLast,
+        samplerUniform,
+        recent,
+        readback,
+        ...kCache,
+        ...vCache,
+      ])
+        b.destroy();
     },
   };
 }

@@ -22,7 +22,9 @@ export async function nodeGpu(options: { quiet?: boolean; dawnFlags?: string[] }
   const gpu = create(flags) as GPU;
   if (await gpu.requestAdapter({ powerPreference: 'high-performance' })) return gpu;
   if (process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD))
-    throw new Error(`no WebGPU adapter found (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; SwiftShader ICD ${SWIFTSHADER_ICD} ${existsSync(SWIFTSHADER_ICD) ? 'present' : 'absent'})`);
+    throw new Error(
+      `no WebGPU adapter found (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; SwiftShader ICD ${SWIFTSHADER_ICD} ${existsSync(SWIFTSHADER_ICD) ? 'present' : 'absent'})`,
+    );
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   if (!options.quiet) process.stderr.write(`lab: no GPU adapter found; falling back to SwiftShader (CPU, slow) via ${SWIFTSHADER_ICD}\n`);
   const fallback = create(flags) as GPU;

@@ -15,17 +15,29 @@ export class AttentionMapPass {
   private layerLists: Dispatch[][] = [];
   private readonly target: GPUBuffer;
 
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline,
-    private readonly c: LlamaConfig, private readonly model: GpuModel) {
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly c: LlamaConfig,
+    private readonly model: GpuModel,
+  ) {
     this.target = uniformBuffer(device, 16, 'attention map: head and width');
   }
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionMapPass> {
     requireVec4Heads(c);
-    const pipeline = await kernels.pipeline('attention_map.wgsl', {
-      HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
-      Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim),
-    }, { kvCache: model.kvCache.dtype });
+    const pipeline = await kernels.pipeline(
+      'attention_map.wgsl',
+      {
+        HEADS: c.heads,
+        KV_HEADS: c.kvHeads,
+        HEAD_DIM: c.headDim,
+        CONTEXT: model.context,
+        Q_STRIDE: model.probeAccess.qStride,
+        SCALE: 1 / Math.sqrt(c.headDim),
+      },
+      { kvCache: model.kvCache.dtype },
+    );
     return new AttentionMapPass(device, pipeline, c, model);
   }
 
@@ -35,7 +47,8 @@ export class AttentionMapPass {
     if (!Number.isInteger(layer) || layer < 0 || layer >= c.layers || !Number.isInteger(head) || head < 0 || head >= c.heads)
       throw new RangeError(`no layer ${layer} head ${head} in ${c.layers} layers × ${c.heads} heads`);
     if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
-    if (ids.length > MAX_MAP_TOKENS) throw new RangeError(`a full attention map needs an input of at most ${MAX_MAP_TOKENS} tokens, this one has ${ids.length}`);
+    if (ids.length > MAX_MAP_TOKENS)
+      throw new RangeError(`a full attention map needs an input of at most ${MAX_MAP_TOKENS} tokens, this one has ${ids.length}`);
     const n = ids.length;
     const bytes = n * n * 4;
     this.ensureMap(bytes);
@@ -56,7 +69,8 @@ export class AttentionMapPass {
     const { step, q, kCache } = this.model.probeAccess;
     this.layerLists = kCache.map((k, layer) => {
       const dispatch: Dispatch = {
-        label: `attention_map ${layer}`, pipeline: this.pipeline,
+        label: `attention_map ${layer}`,
+        pipeline: this.pipeline,
         bindGroup: bindGroup(this.device, this.pipeline, [step, this.target, q, k, this.map!], `attention_map ${layer}`),
         grid: (nTokens) => [nTokens, 1, 1],
       };

@@ -12,8 +12,13 @@ export class QkPairNormsPass {
   private readonly layers: Dispatch[];
   private readonly buffers: GPUBuffer[];
 
-  private constructor(private readonly device: GPUDevice, pipeline: GPUComputePipeline, private readonly c: LlamaConfig,
-    private readonly model: GpuModel, private readonly sums: GPUBuffer) {
+  private constructor(
+    private readonly device: GPUDevice,
+    pipeline: GPUComputePipeline,
+    private readonly c: LlamaConfig,
+    private readonly model: GpuModel,
+    private readonly sums: GPUBuffer,
+  ) {
     const { step, q, k } = model.probeAccess;
     const threads = (c.heads + c.kvHeads) * (c.headDim / 2);
     const layerInfo = Array.from({ length: c.layers }, (_, l) => {
@@ -22,7 +27,9 @@ export class QkPairNormsPass {
       return b;
     });
     const perLayer = layerInfo.map((info, l): Dispatch => ({
-      label: `qk_pair_norms ${l}`, pipeline, bindGroup: bindGroup(device, pipeline, [step, info, q, k, sums], `qk_pair_norms ${l}`),
+      label: `qk_pair_norms ${l}`,
+      pipeline,
+      bindGroup: bindGroup(device, pipeline, [step, info, q, k, sums], `qk_pair_norms ${l}`),
       grid: () => [groupsOf64(threads), 1, 1],
     }));
     this.layers = model.layersWith((l, at) => (at === 'beforeRope' ? [perLayer[l]] : []));
@@ -31,8 +38,12 @@ export class QkPairNormsPass {
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<QkPairNormsPass> {
     const pipeline = await kernels.pipeline('qk_pair_norms.wgsl', {
-      HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, LAYERS: c.layers,
-      Q_STRIDE: model.probeAccess.qStride, KV_STRIDE: model.probeAccess.kvStride,
+      HEADS: c.heads,
+      KV_HEADS: c.kvHeads,
+      HEAD_DIM: c.headDim,
+      LAYERS: c.layers,
+      Q_STRIDE: model.probeAccess.qStride,
+      KV_STRIDE: model.probeAccess.kvStride,
     });
     const sums = storageBuffer(device, c.layers * (c.heads + c.kvHeads) * (c.headDim / 2) * 4, 'qk pair norm sums (q then k)');
     return new QkPairNormsPass(device, pipeline, c, model, sums);

@@ -32,20 +32,36 @@ export class AttentionStatsPass {
   private readonly layerInfo: GPUBuffer[];
 
   private constructor(
-    private readonly device: GPUDevice, private readonly perQuery: GPUComputePipeline,
-    private readonly reduce: GPUComputePipeline, private readonly c: LlamaConfig, private readonly model: GpuModel,
+    private readonly device: GPUDevice,
+    private readonly perQuery: GPUComputePipeline,
+    private readonly reduce: GPUComputePipeline,
+    private readonly c: LlamaConfig,
+    private readonly model: GpuModel,
   ) {
     this.binOf = storageBuffer(device, model.context * 4, 'attention stats: bin of each query position');
-    this.queryCells = storageBuffer(device, model.batch * c.heads * maxSlots(model) * 4, 'attention stats: per-query cells (batch, heads, slots)');
+    this.queryCells = storageBuffer(
+      device,
+      model.batch * c.heads * maxSlots(model) * 4,
+      'attention stats: per-query cells (batch, heads, slots)',
+    );
     this.layerInfo = Array.from({ length: c.layers }, (_, l) => uniformBuffer(device, 16, `attention stats: layer ${l} info`));
   }
 
   static async create(device: GPUDevice, kernels: KernelCache, c: LlamaConfig, model: GpuModel): Promise<AttentionStatsPass> {
     requireVec4Heads(c);
-    const perQuery = await kernels.pipeline('attention_stats.wgsl', {
-      HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: model.context,
-      Q_STRIDE: model.probeAccess.qStride, SCALE: 1 / Math.sqrt(c.headDim), MAX_SLOTS: maxSlots(model),
-    }, { kvCache: model.kvCache.dtype });
+    const perQuery = await kernels.pipeline(
+      'attention_stats.wgsl',
+      {
+        HEADS: c.heads,
+        KV_HEADS: c.kvHeads,
+        HEAD_DIM: c.headDim,
+        CONTEXT: model.context,
+        Q_STRIDE: model.probeAccess.qStride,
+        SCALE: 1 / Math.sqrt(c.headDim),
+        MAX_SLOTS: maxSlots(model),
+      },
+      { kvCache: model.kvCache.dtype },
+    );
     const reduce = await kernels.pipeline('attention_stats_reduce.wgsl', { HEADS: c.heads });
     return new AttentionStatsPass(device, perQuery, reduce, c, model);
   }
@@ -60,7 +76,11 @@ export class AttentionStatsPass {
     const slots = buckets + EXTRA_SLOTS;
     const bytes = c.layers * c.heads * bins * slots * 4;
     this.ensureStats(bytes);
-    device.queue.writeBuffer(this.binOf, 0, Uint32Array.from(ids, (_, pos) => binIndex(result.queryBinEdges, pos)));
+    device.queue.writeBuffer(
+      this.binOf,
+      0,
+      Uint32Array.from(ids, (_, pos) => binIndex(result.queryBinEdges, pos)),
+    );
     // StatsLayer (shaders/lib/stats_layer.wgsl): layer, query bins, distance buckets, padding
     this.layerInfo.forEach((b, layer) => device.queue.writeBuffer(b, 0, Uint32Array.of(layer, bins, buckets, 0)));
     clearBuffer(device, this.stats!, bytes);
@@ -85,15 +105,25 @@ export class AttentionStatsPass {
     this.stats = storageBuffer(this.device, bytes, 'attention stats (layers, heads, bins, buckets + 2)');
     const { step, q, kCache } = this.model.probeAccess;
     const heads = this.c.heads;
-    const perLayer = kCache.map((k, layer): Dispatch[] => [{
-      label: `attention_stats ${layer}`, pipeline: this.perQuery,
-      bindGroup: bindGroup(this.device, this.perQuery, [step, this.layerInfo[layer], q, k, this.queryCells], `attention_stats ${layer}`),
-      grid: (nTokens) => [heads, nTokens, 1],
-    }, {
-      label: `attention_stats_reduce ${layer}`, pipeline: this.reduce,
-      bindGroup: bindGroup(this.device, this.reduce, [step, this.layerInfo[layer], this.queryCells, this.binOf, this.stats!], `attention_stats_reduce ${layer}`),
-      grid: () => [groupsOf64(heads * maxSlots(this.model)), 1, 1],
-    }]);
+    const perLayer = kCache.map((k, layer): Dispatch[] => [
+      {
+        label: `attention_stats ${layer}`,
+        pipeline: this.perQuery,
+        bindGroup: bindGroup(this.device, this.perQuery, [step, this.layerInfo[layer], q, k, this.queryCells], `attention_stats ${layer}`),
+        grid: (nTokens) => [heads, nTokens, 1],
+      },
+      {
+        label: `attention_stats_reduce ${layer}`,
+        pipeline: this.reduce,
+        bindGroup: bindGroup(
+          this.device,
+          this.reduce,
+          [step, this.layerInfo[layer], this.queryCells, this.binOf, this.stats!],
+          `attention_stats_reduce ${layer}`,
+        ),
+        grid: () => [groupsOf64(heads * maxSlots(this.model)), 1, 1],
+      },
+    ]);
     this.layers = this.model.layersWith((layer, at) => (at === 'afterRope' ? perLayer[layer] : []));
   }
 

@@ -77,7 +77,14 @@ type Constants = Record<string, number | boolean>;
 export interface ProjectionContext {
   opts: Pick<GpuModelOptions, 'decodeKernels' | 'decodeActivations' | 'promptMatmul' | 'threadsPerRow'>;
   /** The model's dispatch factory: a pipeline for `kernel` (composed for the weights' type) and its bind group. */
-  dispatchOf: (label: string, kernel: string, constants: Constants, buffers: GPUBuffer[], grid: Dispatch['grid'], weights?: GpuMatrix) => Promise<Dispatch>;
+  dispatchOf: (
+    label: string,
+    kernel: string,
+    constants: Constants,
+    buffers: GPUBuffer[],
+    grid: Dispatch['grid'],
+    weights?: GpuMatrix,
+  ) => Promise<Dispatch>;
   stepBatch: GPUBuffer;
   /** Unused outputs (y2, y3) and norm weights for the kernels' optional bindings (writable bindings must not alias). */
   spare: GPUBuffer[];
@@ -95,24 +102,70 @@ export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch, 
    * Every dispatch of W·X for `m`. `coveredBy` names the products a fused dispatch already does for this
    * matrix: 'decode' (a fused matvec_vec4), 'prompt' (a stacked matmul_tiled), so they are not recorded twice.
    */
-  const matmul = async (m: GpuMatrix, input: GPUBuffer, output: GPUBuffer, inStride: number, outStride: number, accumulate: boolean,
-    { step = stepBatch, coveredBy = {} }: { step?: GPUBuffer; coveredBy?: { decode?: boolean; prompt?: boolean } } = {}): Promise<Dispatch[]> => {
-    const batched = await dispatchOf(`matmul ${m.name}`, 'matmul.wgsl',
-      { TPR: tpr, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, IN_STRIDE: inStride, OUT_STRIDE: outStride, ACCUMULATE: accumulate },
+  const matmul = async (
+    m: GpuMatrix,
+    input: GPUBuffer,
+    output: GPUBuffer,
+    inStride: number,
+    outStride: number,
+    accumulate: boolean,
+    { step = stepBatch, coveredBy = {} }: { step?: GPUBuffer; coveredBy?: { decode?: boolean; prompt?: boolean } } = {},
+  ): Promise<Dispatch[]> => {
+    const batched = await dispatchOf(
+      `matmul ${m.name}`,
+      'matmul.wgsl',
+      {
+        TPR: tpr,
+        CHUNKS: m.chunks,
+        ROWS: m.rows,
+        ROW_WORDS: m.rowWords,
+        ROW_OFFSET: m.rowOffset,
+        IN_STRIDE: inStride,
+        OUT_STRIDE: outStride,
+        ACCUMULATE: accumulate,
+      },
       [step, m.buffer, input, output],
       (n) => {
         if (single(n) || tiledAt(n)) return NONE;
         const groups = Math.ceil(m.rows / (64 / tpr));
         return [Math.min(groups, 65535), Math.ceil(groups / 65535), Math.ceil(n / 8)];
-      }, m);
-    const tiled = opts.promptMatmul === 'tiled' && !coveredBy.prompt
-      ? await matmulTiled(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride }, [input, output, spare[0], spare[1]], step) : [];
+      },
+      m,
+    );
+    const tiled =
+      opts.promptMatmul === 'tiled' && !coveredBy.prompt
+        ? await matmulTiled(
+            `matmul ${m.name}`,
+            m,
+            m.rows,
+            { ACCUMULATE: accumulate, IN_STRIDE: inStride, OUT_STRIDE: outStride },
+            [input, output, spare[0], spare[1]],
+            step,
+          )
+        : [];
     if (opts.decodeKernels === 'matmul' || coveredBy.decode) return [batched, ...tiled];
-    if (vec4Decode(m)) return [...await matvecDecode(`matmul ${m.name}`, m, m.rows, { ACCUMULATE: accumulate }, [input, output, spare[0], spare[1], spare[2]], step), batched, ...tiled];
+    if (vec4Decode(m))
+      return [
+        ...(await matvecDecode(
+          `matmul ${m.name}`,
+          m,
+          m.rows,
+          { ACCUMULATE: accumulate },
+          [input, output, spare[0], spare[1], spare[2]],
+          step,
+        )),
+        batched,
+        ...tiled,
+      ];
     const groups = Math.ceil(m.rows / (MATVEC_WG / MATVEC_TPR));
-    const vector = await dispatchOf(`matmul ${m.name}`, 'matvec.wgsl',
+    const vector = await dispatchOf(
+      `matmul ${m.name}`,
+      'matvec.wgsl',
       { TPR: MATVEC_TPR, CHUNKS: m.chunks, ROWS: m.rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ACCUMULATE: accumulate },
-      [step, m.buffer, input, output], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m);
+      [step, m.buffer, input, output],
+      (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE),
+      m,
+    );
     return [vector, batched, ...tiled];
   };
   const tiledAt = (n: number) => opts.promptMatmul === 'tiled' && n >= TILED_MIN_TOKENS;
@@ -121,35 +174,71 @@ export function projections({ opts, dispatchOf, stepBatch, spare, splitScratch, 
    * along K where it has few tiles (kSlices), with the matmul_partials.wgsl dispatch that adds the slices
    * for each slice count; GATED products (silu(gate)·up, `rows` pairs of rows) are never split.
    */
-  const matmulTiled = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
+  const matmulTiled = async (
+    label: string,
+    m: GpuMatrix,
+    rows: number,
+    constants: Constants,
+    io: GPUBuffer[],
+    step = stepBatch,
+  ): Promise<Dispatch[]> => {
     const gated = constants.GATED === true;
     const slices = (n: number) => (gated ? 1 : kSlices(rows, n));
-    const product = await dispatchOf(label, 'matmul_tiled.wgsl', { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
-      [step, m.buffer, ...io, splitScratch], (n) => (tiledAt(n) ? [Math.ceil(rows / (gated ? TILE_ROWS / 2 : TILE_ROWS)), Math.ceil(n / TILE_TOKENS), slices(n)] : NONE), m);
+    const product = await dispatchOf(
+      label,
+      'matmul_tiled.wgsl',
+      { CHUNKS: m.chunks, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...constants },
+      [step, m.buffer, ...io, splitScratch],
+      (n) => (tiledAt(n) ? [Math.ceil(rows / (gated ? TILE_ROWS / 2 : TILE_ROWS)), Math.ceil(n / TILE_TOKENS), slices(n)] : NONE),
+      m,
+    );
     if (gated) return [product];
     const routing: Constants = {};
     for (const key of ['OUT_STRIDE', 'SPLIT1', 'SPLIT2', 'OUT_STRIDE2']) if (key in constants) routing[key] = constants[key];
     const sums: Dispatch[] = [];
     for (let s = 2; s <= MAX_K_SLICES; s++)
-      sums.push(await dispatchOf(`split-K sum ${s}`, 'matmul_partials.wgsl', { ROWS: rows, PARTS: s - 1, ...routing }, [step, splitScratch, ...io.slice(1)],
-        (n) => (tiledAt(n) && slices(n) === s ? grid2d(Math.ceil((n * rows) / 64)) : NONE)));
+      sums.push(
+        await dispatchOf(
+          `split-K sum ${s}`,
+          'matmul_partials.wgsl',
+          { ROWS: rows, PARTS: s - 1, ...routing },
+          [step, splitScratch, ...io.slice(1)],
+          (n) => (tiledAt(n) && slices(n) === s ? grid2d(Math.ceil((n * rows) / 64)) : NONE),
+        ),
+      );
     return [product, ...sums];
   };
   /**
    * The decode dispatch of W·x over `rows` output rows, matvec_vec4.wgsl or for Q4_0/Q8_0 with int8
    * activations matvec_int8.wgsl (same bindings); `io` = [x, y, y2, y3, norm weights].
    */
-  const matvecDecode = async (label: string, m: GpuMatrix, rows: number, constants: Constants, io: GPUBuffer[], step = stepBatch): Promise<Dispatch[]> => {
+  const matvecDecode = async (
+    label: string,
+    m: GpuMatrix,
+    rows: number,
+    constants: Constants,
+    io: GPUBuffer[],
+    step = stepBatch,
+  ): Promise<Dispatch[]> => {
     const int8 = opts.decodeActivations === 'int8' && hasInt8Matvec(m.type);
     const rpt = int8 ? int8RowsPerSlot(rows) : vec4RowsPerSlot(rows);
     const groups = Math.ceil(rows / (VEC4_SLOTS * rpt));
     const kernel = int8 ? 'matvec_int8.wgsl' : 'matvec_vec4.wgsl';
     const tile: Constants = int8 ? { XT: int8TileGroups(m.chunks / 4, workgroupBytes, constants.NORM === true) } : {};
-    return [await dispatchOf(label, kernel, { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...tile, ...constants },
-      [step, m.buffer, ...io], (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE), m)];
+    return [
+      await dispatchOf(
+        label,
+        kernel,
+        { RPT: rpt, GROUPS: m.chunks / 4, ROWS: rows, ROW_WORDS: m.rowWords, ROW_OFFSET: m.rowOffset, ...tile, ...constants },
+        [step, m.buffer, ...io],
+        (n) => (single(n) ? [Math.min(groups, 65535), Math.ceil(groups / 65535), 1] : NONE),
+        m,
+      ),
+    ];
   };
   const fuse = opts.decodeKernels === 'fused';
-  const adjacent = (ms: GpuMatrix[]) => ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
+  const adjacent = (ms: GpuMatrix[]) =>
+    ms.every((m, i) => m.buffer === ms[0].buffer && m.rowOffset === (i === 0 ? 0 : ms[i - 1].rowOffset + ms[i - 1].rows));
   const stacked = (ms: GpuMatrix[]) => fuse && vec4Decode(ms[0]) && adjacent(ms);
   return { single, tiledAt, matmul, matmulTiled, matvecDecode, adjacent, stacked };
 }

@@ -83,7 +83,12 @@ const KERNEL_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
 
 /** Kernels that read or write the KV cache: each is composed with the cache layout's KvPair/KvQuad library. */
 const KV_CACHE_KERNELS: ReadonlySet<string> = new Set([
-  'rope_store.wgsl', 'attention.wgsl', 'attention_prefill.wgsl', 'attention_prefill_tiled.wgsl', 'attention_stats.wgsl', 'attention_map.wgsl',
+  'rope_store.wgsl',
+  'attention.wgsl',
+  'attention_prefill.wgsl',
+  'attention_prefill_tiled.wgsl',
+  'attention_stats.wgsl',
+  'attention_map.wgsl',
 ]);
 const KV_CACHE_FILES: Readonly<Record<KvCacheType, string>> = { f32: 'lib/kv_f32.wgsl', f16: 'lib/kv_f16.wgsl' };
 

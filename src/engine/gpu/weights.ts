@@ -48,13 +48,24 @@ export const ROW_ALIGN = 32;
 const ALIGNED_BLOCK_TYPES = new Set([GGMLType.Q4_1, GGMLType.Q4_K, GGMLType.Q5_K]);
 
 export const GPU_WEIGHT_TYPES: ReadonlySet<GGMLType> = new Set([
-  GGMLType.F32, GGMLType.F16, GGMLType.BF16, ...SPLIT_ROW_TYPES.keys(), ...BLOCK_PADDING.keys(), ...ALIGNED_BLOCK_TYPES,
+  GGMLType.F32,
+  GGMLType.F16,
+  GGMLType.BF16,
+  ...SPLIT_ROW_TYPES.keys(),
+  ...BLOCK_PADDING.keys(),
+  ...ALIGNED_BLOCK_TYPES,
 ]);
 
 export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /** The word-aligned GPU layout of a (rows, cols) tensor in ggml type `type`. */
-export function repack(name: string, type: GGMLType, bytes: Uint8Array, rows: number, cols: number): { type: GGMLType; data: Uint8Array; rowWords: number; chunks: number } {
+export function repack(
+  name: string,
+  type: GGMLType,
+  bytes: Uint8Array,
+  rows: number,
+  cols: number,
+): { type: GGMLType; data: Uint8Array; rowWords: number; chunks: number } {
   if (type === GGMLType.BF16) return repack(name, GGMLType.F32, new Uint8Array(dequantize(type, bytes, rows * cols).buffer), rows, cols);
   if (type === GGMLType.F32 || type === GGMLType.F16) {
     const elemBytes = type === GGMLType.F32 ? 4 : 2;
@@ -65,9 +76,12 @@ export function repack(name: string, type: GGMLType, bytes: Uint8Array, rows: nu
     return { type, data, rowWords: (padded * elemBytes) / 4, chunks: padded / 8 };
   }
   if (!GPU_WEIGHT_TYPES.has(type))
-    throw new Error(`tensor ${name} has type ${ggmlTypeName(type)}, which the GPU engine cannot read (supported: ${[...GPU_WEIGHT_TYPES].map(ggmlTypeName).join(', ')})`);
+    throw new Error(
+      `tensor ${name} has type ${ggmlTypeName(type)}, which the GPU engine cannot read (supported: ${[...GPU_WEIGHT_TYPES].map(ggmlTypeName).join(', ')})`,
+    );
   const { blockSize, bytesPerBlock } = typeInfo(type);
-  if (cols % blockSize !== 0) throw new Error(`tensor ${name}: row length ${cols} is not a multiple of ${ggmlTypeName(type)}'s block of ${blockSize}`);
+  if (cols % blockSize !== 0)
+    throw new Error(`tensor ${name}: row length ${cols} is not a multiple of ${ggmlTypeName(type)}'s block of ${blockSize}`);
   const blocks = (rows * cols) / blockSize;
   const quantBytes = SPLIT_ROW_TYPES.get(type);
   if (quantBytes !== undefined) return { type, ...splitRows(bytes, rows, cols / blockSize, quantBytes), chunks: cols / 8 };
@@ -155,7 +169,17 @@ export async function uploadMatrix(device: GPUDevice, file: GGUFFile, t: GGUFTen
   checkBindingSize(device, packed.data.byteLength, `tensor ${t.name}`);
   const buffer = storageBuffer(device, packed.data.byteLength, t.name);
   device.queue.writeBuffer(buffer, 0, packed.data);
-  return { name: t.name, buffer, type: packed.type, rows, cols, chunks: packed.chunks, rowWords: packed.rowWords, bytes: packed.data.byteLength, rowOffset: 0 };
+  return {
+    name: t.name,
+    buffer,
+    type: packed.type,
+    rows,
+    cols,
+    chunks: packed.chunks,
+    rowWords: packed.rowWords,
+    bytes: packed.data.byteLength,
+    rowOffset: 0,
+  };
 }
 
 /**
@@ -169,7 +193,8 @@ export async function uploadStack(device: GPUDevice, file: GGUFFile, tensors: GG
   const stackable = tensors.every((t, i) => t.type === tensors[0].type && shapes[i].cols === shapes[0].cols);
   if (!stackable) return Promise.all(tensors.map((t) => uploadMatrix(device, file, t)));
   const packed: ReturnType<typeof repack>[] = [];
-  for (const [i, t] of tensors.entries()) packed.push(repack(t.name, t.type, await readTensorBytes(file, t), shapes[i].rows, shapes[i].cols));
+  for (const [i, t] of tensors.entries())
+    packed.push(repack(t.name, t.type, await readTensorBytes(file, t), shapes[i].rows, shapes[i].cols));
   const total = packed.reduce((sum, p) => sum + p.data.byteLength, 0);
   if (total > maxBindingBytes(device)) {
     return Promise.all(tensors.map((t) => uploadMatrix(device, file, t)));
@@ -180,7 +205,16 @@ export async function uploadStack(device: GPUDevice, file: GGUFFile, tensors: GG
   return tensors.map((t, i) => {
     const p = packed[i];
     device.queue.writeBuffer(buffer, offset, p.data);
-    const view: GpuMatrix = { name: t.name, buffer, type: p.type, ...shapes[i], chunks: p.chunks, rowWords: p.rowWords, bytes: p.data.byteLength, rowOffset };
+    const view: GpuMatrix = {
+      name: t.name,
+      buffer,
+      type: p.type,
+      ...shapes[i],
+      chunks: p.chunks,
+      rowWords: p.rowWords,
+      bytes: p.data.byteLength,
+      rowOffset,
+    };
     offset += p.data.byteLength;
     rowOffset += shapes[i].rows;
     return view;

@@ -55,7 +55,7 @@ function roundShift(value: number, shift: number): number {
   const kept = value >>> shift;
   const rest = value & ((1 << shift) - 1);
   const half = 1 << (shift - 1);
-  return rest > half || (rest === half && (kept & 1)) ? kept + 1 : kept;
+  return rest > half || (rest === half && kept & 1) ? kept + 1 : kept;
 }
 
 export function dequantizeF32(bytes: Uint8Array, n: number): Float32Array {

@@ -16,10 +16,7 @@ function halfAt(bytes: Uint8Array, at: number): number {
  */
 export function scaleMinK4(j: number, scales: Uint8Array, at: number): [scale: number, min: number] {
   if (j < 4) return [scales[at + j] & 63, scales[at + j + 4] & 63];
-  return [
-    (scales[at + j + 4] & 0x0f) | ((scales[at + j - 4] >> 6) << 4),
-    (scales[at + j + 4] >> 4) | ((scales[at + j] >> 6) << 4),
-  ];
+  return [(scales[at + j + 4] & 0x0f) | ((scales[at + j - 4] >> 6) << 4), (scales[at + j + 4] >> 4) | ((scales[at + j] >> 6) << 4)];
 }
 
 /** block_q4_K (144 bytes): F16 d, F16 dmin, 12 scale bytes, 128 bytes of nibbles. value = d*sc*q - dmin*m. */
@@ -33,7 +30,10 @@ export function dequantizeQ4_K(bytes: Uint8Array, n: number): Float32Array {
     for (let sub = 0; sub < 8; sub += 2) {
       const [sc1, m1] = scaleMinK4(sub, bytes, at + 4);
       const [sc2, m2] = scaleMinK4(sub + 1, bytes, at + 4);
-      const d1 = d * sc1, min1 = dmin * m1, d2 = d * sc2, min2 = dmin * m2;
+      const d1 = d * sc1,
+        min1 = dmin * m1,
+        d2 = d * sc2,
+        min2 = dmin * m2;
       for (let l = 0; l < 32; l++) out[y++] = d1 * (bytes[q + l] & 0x0f) - min1;
       for (let l = 0; l < 32; l++) out[y++] = d2 * (bytes[q + l] >> 4) - min2;
       q += 32;
@@ -51,11 +51,15 @@ export function dequantizeQ5_K(bytes: Uint8Array, n: number): Float32Array {
     const dmin = halfAt(bytes, at + 2);
     const qh = at + 16;
     let ql = at + 48;
-    let u1 = 1, u2 = 2;
+    let u1 = 1,
+      u2 = 2;
     for (let sub = 0; sub < 8; sub += 2) {
       const [sc1, m1] = scaleMinK4(sub, bytes, at + 4);
       const [sc2, m2] = scaleMinK4(sub + 1, bytes, at + 4);
-      const d1 = d * sc1, min1 = dmin * m1, d2 = d * sc2, min2 = dmin * m2;
+      const d1 = d * sc1,
+        min1 = dmin * m1,
+        d2 = d * sc2,
+        min2 = dmin * m2;
       for (let l = 0; l < 32; l++) out[y++] = d1 * ((bytes[ql + l] & 0x0f) + (bytes[qh + l] & u1 ? 16 : 0)) - min1;
       for (let l = 0; l < 32; l++) out[y++] = d2 * ((bytes[ql + l] >> 4) + (bytes[qh + l] & u2 ? 16 : 0)) - min2;
       ql += 32;

@@ -50,12 +50,7 @@ export function plotBox(width: number, height: number, legendItems?: LegendItem[
   };
 }
 
-export function ChartSvg(props: {
-  box: PlotBox;
-  title: string;
-  svgRef?: Ref<SVGSVGElement>;
-  children: ReactNode;
-}) {
+export function ChartSvg(props: { box: PlotBox; title: string; svgRef?: Ref<SVGSVGElement>; children: ReactNode }) {
   const { box, title, svgRef, children } = props;
   return (
     <svg
@@ -111,11 +106,7 @@ export function LeftAxis(props: { ticks: Tick[]; y: (v: number) => number; box: 
         </g>
       ))}
       <line className="axis-line" x1={0} x2={0} y1={0} y2={box.innerHeight} />
-      <text
-        className="axis-label"
-        transform={`translate(${-MARGIN.left + 14},${box.innerHeight / 2}) rotate(-90)`}
-        textAnchor="middle"
-      >
+      <text className="axis-label" transform={`translate(${-MARGIN.left + 14},${box.innerHeight / 2}) rotate(-90)`} textAnchor="middle">
         {label}
       </text>
     </g>
@@ -188,7 +179,14 @@ function Legend({ layout }: { layout: LegendLayout }) {
  * Dashed reference line (a context length) across the plot, labelled at its end. `halo` puts a white
  * line under the dash and around the label, so both show on any background (the rotation heat map).
  */
-export function MarkerLine(props: { orientation: 'horizontal' | 'vertical'; at: number; box: PlotBox; label: string; halo?: boolean; labelRow?: number }) {
+export function MarkerLine(props: {
+  orientation: 'horizontal' | 'vertical';
+  at: number;
+  box: PlotBox;
+  label: string;
+  halo?: boolean;
+  labelRow?: number;
+}) {
   // labelRow: vertical lines close together (4K and 32K on a 1M axis) alternate rows so labels do not overlap
   const { orientation, at, box, label, halo = false, labelRow = 0 } = props;
   if (!Number.isFinite(at)) return null;

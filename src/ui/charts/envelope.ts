@@ -14,7 +14,12 @@ export interface ColumnEnvelope {
  * sample's column as a real number (its pixel x), floored here. Samples outside [0, columns) and
  * non-finite ys are skipped.
  */
-export function columnEnvelope(xs: ArrayLike<number>, ys: ArrayLike<number>, columnOf: (x: number) => number, columns: number): ColumnEnvelope {
+export function columnEnvelope(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  columnOf: (x: number) => number,
+  columns: number,
+): ColumnEnvelope {
   if (xs.length !== ys.length) throw new RangeError(`xs (${xs.length}) and ys (${ys.length}) differ in length`);
   const count = Math.max(0, Math.floor(columns));
   const min = new Float64Array(count).fill(NaN);

@@ -5,7 +5,10 @@ import { LIMITS } from '../../state/experiment.ts';
 import { selectActions, selectContexts } from '../../state/labStore.ts';
 
 function parseContexts(text: string): number[] | string {
-  const items = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const items = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   if (items.length > LIMITS.maxContexts) return `at most ${LIMITS.maxContexts} context lengths`;
   const values = items.map(Number);
   const bad = items.find((_, i) => !Number.isInteger(values[i]) || values[i] < 1 || values[i] > LIMITS.maxContext);

@@ -14,7 +14,11 @@ const CONTEXT: InputSpec = {
   integer: true,
 };
 
-export function PretrainedFields(props: { value: PretrainedWith | undefined; ownBase: number; onChange: (value: PretrainedWith | undefined) => void }) {
+export function PretrainedFields(props: {
+  value: PretrainedWith | undefined;
+  ownBase: number;
+  onChange: (value: PretrainedWith | undefined) => void;
+}) {
   const { value, ownBase, onChange } = props;
   // what was typed, kept while only one of the two is given (only complete pairs reach the store)
   const [typed, setTyped] = useState<{ base?: number; context?: number }>(value ?? {});

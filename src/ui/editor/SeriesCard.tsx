@@ -15,7 +15,8 @@ const BASE_SLIDER = { min: 1, max: 7, step: 0.01 } as const;
 /** Memoised: dragging one series' slider re-renders only that card. */
 export const SeriesCard = memo(function SeriesCard(props: { series: Series; index: number; canAdd: boolean; canRemove: boolean }) {
   const { series, index, canAdd, canRemove } = props;
-  const { setSeriesConfig, setSeriesPretrained, renameSeries, recolorSeries, applyPreset, duplicateSeries, removeSeries } = useLab(selectActions);
+  const { setSeriesConfig, setSeriesPretrained, renameSeries, recolorSeries, applyPreset, duplicateSeries, removeSeries } =
+    useLab(selectActions);
   const { config } = series;
 
   /** Applies a candidate config if it validates; otherwise returns the reason (shown by the field). */
@@ -28,7 +29,8 @@ export const SeriesCard = memo(function SeriesCard(props: { series: Series; inde
   const fieldInput = (spec: FieldSpec) => {
     const value = config[spec.key as keyof RopeConfig];
     const onPropose = (v: number | number[] | boolean | undefined) => propose(withField(config, spec.key, v), spec.key);
-    if (spec.key === 'truncate') return <BooleanField key={spec.key} spec={spec} value={value as boolean | undefined} onPropose={onPropose} />;
+    if (spec.key === 'truncate')
+      return <BooleanField key={spec.key} spec={spec} value={value as boolean | undefined} onPropose={onPropose} />;
     if (spec.key === 'shortFactor' || spec.key === 'longFactor')
       return <ListField key={spec.key} spec={spec} value={value as number[] | undefined} onPropose={onPropose} />;
     return <NumberField key={spec.key} spec={spec} value={value as number | undefined} onPropose={onPropose} />;
@@ -53,10 +55,24 @@ export const SeriesCard = memo(function SeriesCard(props: { series: Series; inde
           value={series.name}
           onChange={(e) => renameSeries(series.id, e.target.value.slice(0, LIMITS.maxNameLength))}
         />
-        <button type="button" className="icon-button" title="Duplicate" aria-label={`Duplicate ${label}`} disabled={!canAdd} onClick={() => duplicateSeries(series.id)}>
+        <button
+          type="button"
+          className="icon-button"
+          title="Duplicate"
+          aria-label={`Duplicate ${label}`}
+          disabled={!canAdd}
+          onClick={() => duplicateSeries(series.id)}
+        >
           <DuplicateIcon />
         </button>
-        <button type="button" className="icon-button" title="Remove" aria-label={`Remove ${label}`} disabled={!canRemove} onClick={() => removeSeries(series.id)}>
+        <button
+          type="button"
+          className="icon-button"
+          title="Remove"
+          aria-label={`Remove ${label}`}
+          disabled={!canRemove}
+          onClick={() => removeSeries(series.id)}
+        >
           <RemoveIcon />
         </button>
       </div>

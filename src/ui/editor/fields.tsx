@@ -52,7 +52,15 @@ export function parseNumberText(text: string, spec: InputSpec): { value: number 
   return { value };
 }
 
-export function NumberField({ spec, value, onPropose }: { spec: InputSpec; value: number | undefined; onPropose: Propose<number | undefined> }) {
+export function NumberField({
+  spec,
+  value,
+  onPropose,
+}: {
+  spec: InputSpec;
+  value: number | undefined;
+  onPropose: Propose<number | undefined>;
+}) {
   const id = useId();
   const { draft, setDraft, error, setError, setFocused } = useDraft(value === undefined ? '' : String(value));
   return (
@@ -77,7 +85,15 @@ export function NumberField({ spec, value, onPropose }: { spec: InputSpec; value
   );
 }
 
-export function ListField({ spec, value, onPropose }: { spec: InputSpec; value: number[] | undefined; onPropose: Propose<number[] | undefined> }) {
+export function ListField({
+  spec,
+  value,
+  onPropose,
+}: {
+  spec: InputSpec;
+  value: number[] | undefined;
+  onPropose: Propose<number[] | undefined>;
+}) {
   const id = useId();
   const { draft, setDraft, error, setError, setFocused } = useDraft(value === undefined ? '' : value.join(', '));
   return (
@@ -91,7 +107,10 @@ export function ListField({ spec, value, onPropose }: { spec: InputSpec; value: 
         onBlur={() => setFocused(false)}
         onChange={(e) => {
           setDraft(e.target.value);
-          const items = e.target.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+          const items = e.target.value
+            .split(',')
+            .map((t) => t.trim())
+            .filter((t) => t !== '');
           const numbers = items.map(Number);
           if (items.length === 0) setError(spec.required ? `${spec.label} is required` : onPropose(undefined));
           else if (numbers.some((n) => !Number.isFinite(n))) setError(`${spec.label} must be numbers separated by commas`);
@@ -102,7 +121,15 @@ export function ListField({ spec, value, onPropose }: { spec: InputSpec; value: 
   );
 }
 
-export function BooleanField({ spec, value, onPropose }: { spec: InputSpec; value: boolean | undefined; onPropose: Propose<boolean | undefined> }) {
+export function BooleanField({
+  spec,
+  value,
+  onPropose,
+}: {
+  spec: InputSpec;
+  value: boolean | undefined;
+  onPropose: Propose<boolean | undefined>;
+}) {
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   return (

@@ -1,5 +1,13 @@
 // Small stroke icons for the series buttons (system fonts lack a reliable "duplicate" glyph).
-const common = { width: 14, height: 14, viewBox: '0 0 16 16', fill: 'none', stroke: 'currentColor', strokeWidth: 1.6, 'aria-hidden': true } as const;
+const common = {
+  width: 14,
+  height: 14,
+  viewBox: '0 0 16 16',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 1.6,
+  'aria-hidden': true,
+} as const;
 
 export function DuplicateIcon() {
   return (

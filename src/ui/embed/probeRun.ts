@@ -17,7 +17,12 @@ function modelSettled(store: LabStore): Promise<void> {
   });
 }
 
-export async function runForHost(store: LabStore, request: ProbeRequest, text: string | undefined, onProgress: (p: ProbeProgress) => void): Promise<ProbeOutcome> {
+export async function runForHost(
+  store: LabStore,
+  request: ProbeRequest,
+  text: string | undefined,
+  onProgress: (p: ProbeProgress) => void,
+): Promise<ProbeOutcome> {
   const { model } = store.getState();
   if (!model.info && !model.loading) await model.actions.load({ kind: 'builtin' });
   await modelSettled(store);

@@ -20,7 +20,11 @@ export function BuiltinModels() {
   return (
     <section className="model-builtins" aria-label="Built-in models">
       <h3>The lab’s models</h3>
-      {builtinsError && <p className="model-cache-error" role="alert">{builtinsError}</p>}
+      {builtinsError && (
+        <p className="model-cache-error" role="alert">
+          {builtinsError}
+        </p>
+      )}
       {!builtins && !builtinsError && <p className="model-empty">Reading the list…</p>}
       {builtins && (
         <ul className="model-builtin-list">
@@ -36,7 +40,12 @@ export function BuiltinModels() {
                 {loaded ? (
                   <span className="model-builtin-state">Loaded</span>
                 ) : (
-                  <button type="button" aria-label={`Load ${m.title}`} disabled={loading !== null} onClick={() => void actions.load({ kind: 'builtin', name: m.name })}>
+                  <button
+                    type="button"
+                    aria-label={`Load ${m.title}`}
+                    disabled={loading !== null}
+                    onClick={() => void actions.load({ kind: 'builtin', name: m.name })}
+                  >
                     Load
                   </button>
                 )}

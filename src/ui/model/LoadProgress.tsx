@@ -18,7 +18,12 @@ export function LoadProgress() {
       <div className="model-progress-detail">
         {stageLabel(stage)}
         {totalBytes > 0 && ` · ${formatMegabytes(loadedBytes)} of ${formatMegabytes(totalBytes)} (${percent!.toFixed(0)}%)`}
-        {tensor && stage === 'weights' && <> · <code>{tensor}</code></>}
+        {tensor && stage === 'weights' && (
+          <>
+            {' '}
+            · <code>{tensor}</code>
+          </>
+        )}
       </div>
       <button type="button" onClick={cancelLoad}>
         Cancel

@@ -42,7 +42,12 @@ export function ModelCatalogue() {
               </div>
               {(loaded || isCached) && <span className="model-builtin-state">{loaded ? 'Loaded' : 'Cached'}</span>}
               {!loaded && (
-                <button type="button" aria-label={`Load ${m.title}`} disabled={loading !== null} onClick={() => void actions.load({ kind: 'url', url })}>
+                <button
+                  type="button"
+                  aria-label={`Load ${m.title}`}
+                  disabled={loading !== null}
+                  onClick={() => void actions.load({ kind: 'url', url })}
+                >
                   Load
                 </button>
               )}

@@ -26,7 +26,9 @@ export function GenerationStats() {
           <span data-stat="prompt">
             prompt {result.promptTokens} tokens at {result.promptTokensPerSecond.toFixed(1)} tokens/s
           </span>
-          <span data-stat="stopped-by">{mode === 'chat' && result.stoppedBy === 'eos' ? 'end of turn' : STOP_REASONS[result.stoppedBy]}</span>
+          <span data-stat="stopped-by">
+            {mode === 'chat' && result.stoppedBy === 'eos' ? 'end of turn' : STOP_REASONS[result.stoppedBy]}
+          </span>
         </>
       )}
     </p>

@@ -32,7 +32,14 @@ export function Playground() {
       <div className="playground-mode" role="radiogroup" aria-label="Playground mode">
         {MODES.map(([value, label]) => (
           <label key={value}>
-            <input type="radio" name={name} value={value} checked={mode === value} disabled={status !== 'idle'} onChange={() => actions.setMode(value)} />
+            <input
+              type="radio"
+              name={name}
+              value={value}
+              checked={mode === value}
+              disabled={status !== 'idle'}
+              onChange={() => actions.setMode(value)}
+            />
             {label}
           </label>
         ))}

@@ -10,7 +10,8 @@ export function ModelVariantPicker({ chosen, onChange }: { chosen: string[]; onC
     void actions.refreshBuiltins();
   }, [actions]);
   if (!builtins) return null;
-  const toggle = (name: string, on: boolean) => onChange(on ? builtins.models.map((m) => m.name).filter((n) => n === name || chosen.includes(n)) : chosen.filter((n) => n !== name));
+  const toggle = (name: string, on: boolean) =>
+    onChange(on ? builtins.models.map((m) => m.name).filter((n) => n === name || chosen.includes(n)) : chosen.filter((n) => n !== name));
   return (
     <fieldset className="probe-variants">
       <legend>Also on the lab’s models</legend>

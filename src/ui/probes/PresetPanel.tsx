@@ -14,17 +14,17 @@ import { runPresetOnItsModel } from './runPreset.ts';
 const DESCRIPTIONS: Record<string, ReactNode> = {
   [ROPE_PI_ABF]: (
     <>
-      The lab’s four models on held-out State of the Union addresses: stage 1 (trained at 256 tokens) beside its three
-      continuations to 2,048 tokens — RoPE unchanged, position interpolation (PI ×8), base 500K (ABF). Loss by position,
-      attention over distance and passkey retrieval, each model under its own RoPE.
+      The lab’s four models on held-out State of the Union addresses: stage 1 (trained at 256 tokens) beside its three continuations to
+      2,048 tokens — RoPE unchanged, position interpolation (PI ×8), base 500K (ABF). Loss by position, attention over distance and passkey
+      retrieval, each model under its own RoPE.
     </>
   ),
   [EXTEND_SMOLLM2]: (
     <>
-      A real pretrained model, SmolLM2-135M-Instruct (trained at 8,192 tokens, RoPE base 100,000), pushed to 4× its
-      context with no retraining: its own RoPE beside a raised base (×5, ×10, ×50), position interpolation (×2, ×4),
-      static and dynamic NTK, YaRN and Llama 3.1 scaling (×4). Perplexity, loss by position, passkey retrieval
-      (lengths × depths) and attention by distance with the first token’s share, at ⅛, ¼, ½ and all of the context.
+      A real pretrained model, SmolLM2-135M-Instruct (trained at 8,192 tokens, RoPE base 100,000), pushed to 4× its context with no
+      retraining: its own RoPE beside a raised base (×5, ×10, ×50), position interpolation (×2, ×4), static and dynamic NTK, YaRN and Llama
+      3.1 scaling (×4). Perplexity, loss by position, passkey retrieval (lengths × depths) and attention by distance with the first token’s
+      share, at ⅛, ¼, ½ and all of the context.
     </>
   ),
 };
@@ -101,18 +101,31 @@ function PresetCard({ preset }: { preset: string }) {
           onChange={(e) => setCtx(Number(e.target.value))}
         />
       </label>
-      {error && <p className="field-error" role="alert">{error}</p>}
-      <button type="button" className="button primary" disabled={running !== null || (!model && preset === ROPE_PI_ABF)} onClick={() => void start()}>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button
+        type="button"
+        className="button primary"
+        disabled={running !== null || (!model && preset === ROPE_PI_ABF)}
+        onClick={() => void start()}
+      >
         Run {title}
       </button>{' '}
-      <button type="button" className="button" onClick={() => void open()}>Show results</button>
+      <button type="button" className="button" onClick={() => void open()}>
+        Show results
+      </button>
       {published.length > 0 && (
         <p className="hint">
           Measured on a GPU and published with the page at{' '}
           {published.map((c, i) => (
             <span key={c}>
               {i > 0 && ', '}
-              <button type="button" className="link-button" onClick={() => void open(c)}>{c.toLocaleString('en-US')} tokens</button>
+              <button type="button" className="link-button" onClick={() => void open(c)}>
+                {c.toLocaleString('en-US')} tokens
+              </button>
             </span>
           ))}
           .

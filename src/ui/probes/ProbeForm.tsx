@@ -40,7 +40,12 @@ export interface FormValues {
 }
 
 const lengthsFor = (trained: number) => [trained / 4, trained / 2, trained].map(Math.floor).join(', ');
-const numberList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+const numberList = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
 
 /** The request the form describes, or the first problem. */
 export function requestFromForm(v: FormValues, model: ModelInfo): { ok: true; request: ProbeRequest } | { ok: false; error: string } {
@@ -73,8 +78,17 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   const { setUserText } = useLab(selectProbeActions);
   const trained = model?.trainedContext ?? 512;
   const [v, setV] = useState<FormValues>({
-    probe: 'loss-by-position', texts: [], ctx: trained, lengths: lengthsFor(trained), depths: '0, 0.5, 1',
-    trials: 2, seed: 1, method: 'chunked', variants: [], mapHead: '', models: [],
+    probe: 'loss-by-position',
+    texts: [],
+    ctx: trained,
+    lengths: lengthsFor(trained),
+    depths: '0, 0.5, 1',
+    trials: 2,
+    seed: 1,
+    method: 'chunked',
+    variants: [],
+    mapHead: '',
+    models: [],
   });
   const [error, setError] = useState<string | null>(null);
   // lengths follow the model's trained context when a (new) model arrives
@@ -102,12 +116,24 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
   };
 
   return (
-    <form className="panel probe-form" aria-label="Probe settings" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+    <form
+      className="panel probe-form"
+      aria-label="Probe settings"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
       <h2>Probe</h2>
       <label className="field">
         <span>Probe</span>
         <select aria-label="Probe" value={v.probe} onChange={(e) => change({ probe: e.target.value as ProbeKind })}>
-          {PROBE_KINDS.map((k) => <option key={k} value={k}>{PROBE_LABELS[k]}</option>)}
+          {PROBE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {PROBE_LABELS[k]}
+            </option>
+          ))}
         </select>
       </label>
       {usesText && (
@@ -122,10 +148,22 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
           >
             <option value="user">Your own text (paste below)</option>
             <optgroup label="Held out from the lab’s models">
-              {texts.filter((t) => t.trainedOn === false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
+              {texts
+                .filter((t) => t.trainedOn === false)
+                .map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                  </option>
+                ))}
             </optgroup>
             <optgroup label="Trained on by the lab’s models">
-              {texts.filter((t) => t.trainedOn !== false).map((t) => <option key={t.id} value={t.id}>{t.title}</option>)}
+              {texts
+                .filter((t) => t.trainedOn !== false)
+                .map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                  </option>
+                ))}
             </optgroup>
           </select>
         </label>
@@ -166,7 +204,11 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
               <option value="">no map</option>
               {Array.from({ length: model.layers * model.heads }, (_, i) => {
                 const [layer, head] = [Math.floor(i / model.heads), i % model.heads];
-                return <option key={i} value={`${layer}:${head}`}>layer {layer} · head {head}</option>;
+                return (
+                  <option key={i} value={`${layer}:${head}`}>
+                    layer {layer} · head {head}
+                  </option>
+                );
               })}
             </select>
           </label>
@@ -176,8 +218,14 @@ export function ProbeForm({ model, onRun }: { model: ModelInfo | null; onRun(req
       </div>
       <VariantPicker choices={v.variants} onChange={(variants) => change({ variants })} />
       <ModelVariantPicker chosen={v.models ?? []} onChange={(models) => change({ models })} />
-      {error && <p className="field-error" role="alert">{error}</p>}
-      <button type="submit" className="button primary" disabled={running !== null || !model}>Run probe</button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button primary" disabled={running !== null || !model}>
+        Run probe
+      </button>
       <ProbeModelStatus />
     </form>
   );

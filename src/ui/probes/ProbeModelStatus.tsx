@@ -18,7 +18,10 @@ export function ProbeModelStatus() {
     const percent = totalBytes > 0 ? Math.min(100, (100 * loadedBytes) / totalBytes) : null;
     return (
       <div className="probe-model-status" role="status" aria-label="Model for the probes" title={label}>
-        <span>Loading the model… {stageLabel(stage)}{percent !== null && ` · ${formatMegabytes(loadedBytes)} of ${formatMegabytes(totalBytes)} (${percent.toFixed(0)}%)`}</span>
+        <span>
+          Loading the model… {stageLabel(stage)}
+          {percent !== null && ` · ${formatMegabytes(loadedBytes)} of ${formatMegabytes(totalBytes)} (${percent.toFixed(0)}%)`}
+        </span>
         <progress max={100} value={percent ?? undefined} />
       </div>
     );
@@ -27,7 +30,9 @@ export function ProbeModelStatus() {
   return (
     <div className="probe-model-status" role="status" aria-label="Model for the probes">
       <span>{error ? `No model is loaded (${error})` : 'No model is loaded.'}</span>{' '}
-      <button type="button" className="button small" onClick={() => void actions.load({ kind: 'builtin' })}>Load the lab’s {name} model</button>
+      <button type="button" className="button small" onClick={() => void actions.load({ kind: 'builtin' })}>
+        Load the lab’s {name} model
+      </button>
     </div>
   );
 }

@@ -52,25 +52,42 @@ export function ProbesSection() {
       <div className="probes-main">
         {pending && !running && (
           <div className="panel probe-pending" role="region" aria-label="Shared probe">
-            <p>This link asks for a <strong>{pending.probe}</strong> probe under {pending.variants.map((v) => v.label).join(', ')}; no stored result matches it in this browser.</p>
-            <button type="button" className="button primary" disabled={!model} onClick={() => start(pending)}>Run the shared probe</button>
+            <p>
+              This link asks for a <strong>{pending.probe}</strong> probe under {pending.variants.map((v) => v.label).join(', ')}; no stored
+              result matches it in this browser.
+            </p>
+            <button type="button" className="button primary" disabled={!model} onClick={() => start(pending)}>
+              Run the shared probe
+            </button>
             {!model && <span className="hint"> ({modelWaitHint(modelLoading)})</span>}
           </div>
         )}
         {pendingSuite && !running && !suite?.published && (
           <div className="panel probe-pending" role="region" aria-label="Shared experiment">
-            <p>This link asks for the <strong>{pendingSuite.title}</strong> experiment at {pendingSuite.ctx.toLocaleString('en-US')} tokens ({pendingSuite.requests.map((r) => r.probe).join(', ')}); some of its results are not stored in this browser.</p>
-            <button type="button" className="button primary" disabled={!model} onClick={() => void runSuite(pendingSuite)}>Run the experiment</button>
+            <p>
+              This link asks for the <strong>{pendingSuite.title}</strong> experiment at {pendingSuite.ctx.toLocaleString('en-US')} tokens (
+              {pendingSuite.requests.map((r) => r.probe).join(', ')}); some of its results are not stored in this browser.
+            </p>
+            <button type="button" className="button primary" disabled={!model} onClick={() => void runSuite(pendingSuite)}>
+              Run the experiment
+            </button>
             {!model && <span className="hint"> ({modelWaitHint(modelLoading)})</span>}
           </div>
         )}
         <RunProgress />
         {(error || notice) && (
           <p className={error ? 'probe-message error' : 'probe-message'} role={error ? 'alert' : 'status'}>
-            {error ?? notice} <button type="button" className="link-button" onClick={dismissError}>Dismiss</button>
+            {error ?? notice}{' '}
+            <button type="button" className="link-button" onClick={dismissError}>
+              Dismiss
+            </button>
           </p>
         )}
-        {selected ? <ResultView key={selected.id} record={selected} onError={(m) => notify('error', m)} /> : <SuiteView onError={(m) => notify('error', m)} />}
+        {selected ? (
+          <ResultView key={selected.id} record={selected} onError={(m) => notify('error', m)} />
+        ) : (
+          <SuiteView onError={(m) => notify('error', m)} />
+        )}
         <ResultList />
       </div>
     </div>

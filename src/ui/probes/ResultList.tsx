@@ -23,8 +23,13 @@ export function ResultList() {
             <button type="button" className="link-button" aria-current={r.id === selectedId} onClick={() => select(r.id)}>
               {describeResult(r)}
             </button>
-            <span className="hint"> {new Date(r.result.provenance.finishedAt).toLocaleString()} · {(r.runMs / 1000).toFixed(1)} s</span>
-            <button type="button" className="button small" aria-label={`Delete ${describeResult(r)}`} onClick={() => void remove(r.id)}>Delete</button>
+            <span className="hint">
+              {' '}
+              {new Date(r.result.provenance.finishedAt).toLocaleString()} · {(r.runMs / 1000).toFixed(1)} s
+            </span>
+            <button type="button" className="button small" aria-label={`Delete ${describeResult(r)}`} onClick={() => void remove(r.id)}>
+              Delete
+            </button>
           </li>
         ))}
       </ul>

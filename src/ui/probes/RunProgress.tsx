@@ -31,12 +31,21 @@ export function RunProgress() {
   return (
     <div className="panel probe-progress" role="status" aria-label="Probe progress">
       <div className="probe-progress-line">
-        <span>{step ? `${step.title} · step ${step.index + 1} of ${step.count} · ${what}` : what}<span className="probe-eta" data-testid="probe-eta">{left}</span></span>
-        <button type="button" className="button small" onClick={cancel}>Cancel</button>
+        <span>
+          {step ? `${step.title} · step ${step.index + 1} of ${step.count} · ${what}` : what}
+          <span className="probe-eta" data-testid="probe-eta">
+            {left}
+          </span>
+        </span>
+        <button type="button" className="button small" onClick={cancel}>
+          Cancel
+        </button>
       </div>
-      {step
-        ? <progress max={step.count} value={step.index + fraction} />
-        : <progress max={progress?.total || 1} value={progress?.done ?? 0} />}
+      {step ? (
+        <progress max={step.count} value={step.index + fraction} />
+      ) : (
+        <progress max={progress?.total || 1} value={progress?.done ?? 0} />
+      )}
     </div>
   );
 }

@@ -19,14 +19,18 @@ export function SuiteView({ onError }: { onError(message: string): void }) {
   const { title, ctx, requests } = suite.suite;
   return (
     <section className="panel probe-suite" aria-label={`${title} results`}>
-      <h2>{title} · {ctx.toLocaleString('en-US')} tokens</h2>
+      <h2>
+        {title} · {ctx.toLocaleString('en-US')} tokens
+      </h2>
       {suite.published && <PublishedBanner shown={suite} published={suite.published} />}
       <div className="probe-suite-grid">
         {records.map((record, i) =>
           record ? (
             <ResultView key={record.id} record={record} onError={onError} />
           ) : (
-            <p key={requests[i].probe + i} className="hint probe-suite-waiting">{requests[i].probe}: not run yet</p>
+            <p key={requests[i].probe + i} className="hint probe-suite-waiting">
+              {requests[i].probe}: not run yet
+            </p>
           ),
         )}
       </div>
@@ -54,7 +58,13 @@ function PublishedBanner({ shown, published }: { shown: ShownSuite; published: P
       <button type="button" className="button primary" disabled={running !== null || (!fits && !entry)} onClick={() => void rerun()}>
         {fits ? 'Re-run on your GPU' : `Load ${entry?.title ?? needed?.name} and re-run on your GPU`}
       </button>
-      {!fits && entry && <span className="hint"> ({(entry.bytes / 1e6).toFixed(0)} MB download unless cached; the run at {shown.suite.ctx.toLocaleString('en-US')} tokens takes minutes on a fast GPU)</span>}
+      {!fits && entry && (
+        <span className="hint">
+          {' '}
+          ({(entry.bytes / 1e6).toFixed(0)} MB download unless cached; the run at {shown.suite.ctx.toLocaleString('en-US')} tokens takes
+          minutes on a fast GPU)
+        </span>
+      )}
     </div>
   );
 }

@@ -14,18 +14,37 @@ export function VariantPicker({ choices, onChange }: { choices: VariantChoice[];
         {choices.map((c, i) => (
           <li key={`${c.kind}-${c.factor}-${i}`} className="chip">
             {label(c)}
-            <button type="button" aria-label={`Remove ${label(c)}`} onClick={() => onChange(choices.filter((_, j) => j !== i))}>×</button>
+            <button type="button" aria-label={`Remove ${label(c)}`} onClick={() => onChange(choices.filter((_, j) => j !== i))}>
+              ×
+            </button>
           </li>
         ))}
       </ul>
       <div className="probe-variant-add">
         <select aria-label="Override kind" value={kind} onChange={(e) => setKind(e.target.value as VariantKind)}>
-          {VARIANT_KINDS.map((k) => <option key={k.kind} value={k.kind} title={k.hint}>{k.label}</option>)}
+          {VARIANT_KINDS.map((k) => (
+            <option key={k.kind} value={k.kind} title={k.hint}>
+              {k.label}
+            </option>
+          ))}
         </select>
         <label>
-          k <input aria-label="Override factor" type="number" min={0} step="any" value={factor} onChange={(e) => setFactor(Number(e.target.value))} />
+          k{' '}
+          <input
+            aria-label="Override factor"
+            type="number"
+            min={0}
+            step="any"
+            value={factor}
+            onChange={(e) => setFactor(Number(e.target.value))}
+          />
         </label>
-        <button type="button" className="button small" disabled={choices.length >= 7} onClick={() => onChange([...choices, { kind, factor }])}>
+        <button
+          type="button"
+          className="button small"
+          disabled={choices.length >= 7}
+          onClick={() => onChange([...choices, { kind, factor }])}
+        >
           Add variant
         </button>
       </div>

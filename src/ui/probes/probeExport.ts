@@ -19,7 +19,9 @@ export function figureSvg(figure: HTMLElement): { text: string; width: number; h
     const x = Math.round(r.left - frame.left);
     const y = Math.round(r.top - frame.top);
     if (element instanceof HTMLCanvasElement) {
-      parts.push(`<image x="${x}" y="${y}" width="${Math.round(r.width)}" height="${Math.round(r.height)}" href="${element.toDataURL('image/png')}"/>`);
+      parts.push(
+        `<image x="${x}" y="${y}" width="${Math.round(r.width)}" height="${Math.round(r.height)}" href="${element.toDataURL('image/png')}"/>`,
+      );
     } else {
       parts.push(svgText(element).replace(/^<svg/, `<svg x="${x}" y="${y}"`));
     }

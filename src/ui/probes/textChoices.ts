@@ -23,10 +23,13 @@ export function textChoices(catalog: readonly BuiltinText[]): TextChoice[] {
     const whole = heldOutDocument(catalog);
     heldOut.push({ id: whole.id, title: whole.title, trainedOn: false });
   }
-  const trained = newestFirst.filter((t) => !heldOutIds.has(t.id)).map((t): TextChoice =>
-    t.corpus === 'moby-dick'
-      ? { id: t.id, title: `${t.title} (trained on, except chapters ${FIRST_HELD_OUT_CHAPTER}– and the epilogue)`, trainedOn: 'partly' }
-      : { id: t.id, title: `${t.title} ${TRAINED_ON_MARK}`, trainedOn: true });
+  const trained = newestFirst
+    .filter((t) => !heldOutIds.has(t.id))
+    .map((t): TextChoice =>
+      t.corpus === 'moby-dick'
+        ? { id: t.id, title: `${t.title} (trained on, except chapters ${FIRST_HELD_OUT_CHAPTER}– and the epilogue)`, trainedOn: 'partly' }
+        : { id: t.id, title: `${t.title} ${TRAINED_ON_MARK}`, trainedOn: true },
+    );
   return [...heldOut, ...trained];
 }
 

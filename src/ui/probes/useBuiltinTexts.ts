@@ -17,7 +17,10 @@ export function useBuiltinTexts(): TextChoice[] {
   const [texts, setTexts] = useState<TextChoice[]>([]);
   useEffect(() => {
     let live = true;
-    loadCatalog().then((t) => live && setTexts(t), () => live && setTexts([]));
+    loadCatalog().then(
+      (t) => live && setTexts(t),
+      () => live && setTexts([]),
+    );
     return () => {
       live = false;
     };

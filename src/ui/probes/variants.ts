@@ -20,7 +20,8 @@ export const VARIANT_KINDS: ReadonlyArray<{ kind: VariantKind; label: string; hi
 
 /** The override a choice describes, on top of the model's own RoPE; throws with the validator's message. */
 export function variantFromChoice(own: RopeConfig, trainedContext: number, choice: VariantChoice): RopeVariant {
-  if (!(Number.isFinite(choice.factor) && choice.factor > 0)) throw new RangeError(`the factor must be a positive number, got ${choice.factor}`);
+  if (!(Number.isFinite(choice.factor) && choice.factor > 0))
+    throw new RangeError(`the factor must be a positive number, got ${choice.factor}`);
   const raw: Record<string, unknown> = { ...own };
   if (choice.kind === 'base') {
     raw.base = own.base * choice.factor;

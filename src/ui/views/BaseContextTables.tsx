@@ -57,7 +57,10 @@ export function BaseContextTables(props: {
         </tbody>
       </table>
       {skipped.length > 0 && (
-        <p className="hint">Not computed for contexts above {formatNumber(MIN_BASE_CONTEXT_LIMIT)} ({skipped.map(formatNumber).join(', ')}): the scan is too slow for a page.</p>
+        <p className="hint">
+          Not computed for contexts above {formatNumber(MIN_BASE_CONTEXT_LIMIT)} ({skipped.map(formatNumber).join(', ')}): the scan is too
+          slow for a page.
+        </p>
       )}
       <table className="data-table">
         <caption>Your series</caption>

@@ -110,14 +110,12 @@ export function BaseContextView() {
       }
       explanation={
         <p>
-          Men et al. (2024) show that a similar token keeps more attention than a random one only while
-          B(Δ) = Σᵢ cos(Δθᵢ) ≥ 0, so the first negative Δ bounds the context a base supports. The black line is plain
-          RoPE per base; dots are your series, each at its own first negative Δ. NTK-aware scaling has the
-          frequencies of a plain RoPE with base b·s^(d/(d−2)) and sits there, on the curve; PI, YaRN and llama3 scale
-          pairs unevenly (or every θ alike, PI), match no plain base, and are drawn hollow at their nominal base
-          (the table says where each sits). The curve is not monotone: a
-          larger base can fail earlier, so the smallest base per context is found by scanning upward, and the
-          larger bases that fail again are listed below. Scans stop at Δ = {formatTokens(SCAN_LIMIT)}.
+          Men et al. (2024) show that a similar token keeps more attention than a random one only while B(Δ) = Σᵢ cos(Δθᵢ) ≥ 0, so the first
+          negative Δ bounds the context a base supports. The black line is plain RoPE per base; dots are your series, each at its own first
+          negative Δ. NTK-aware scaling has the frequencies of a plain RoPE with base b·s^(d/(d−2)) and sits there, on the curve; PI, YaRN
+          and llama3 scale pairs unevenly (or every θ alike, PI), match no plain base, and are drawn hollow at their nominal base (the table
+          says where each sits). The curve is not monotone: a larger base can fail earlier, so the smallest base per context is found by
+          scanning upward, and the larger bases that fail again are listed below. Scans stop at Δ = {formatTokens(SCAN_LIMIT)}.
         </p>
       }
       footer={<BaseContextTables series={series} negatives={seriesNegatives.value} minBases={minBases.value} contexts={contexts} />}
@@ -127,8 +125,12 @@ export function BaseContextView() {
           ...lines.map((l, k) => ({ key: `d${l.headDim}`, name: `plain RoPE, d = ${l.headDim}`, color: '#1f2933', dashed: k > 0 })),
           ...series.map((s) => ({ key: s.id, name: s.name, color: s.color, marker: 'dot' as const })),
         ]);
-        const x = scaleLog().domain([SWEEP_BASES[0], SWEEP_BASES[SWEEP_BASES.length - 1]]).range([0, box.innerWidth]);
-        const y = scaleLog().domain([10, SCAN_LIMIT * 2]).range([box.innerHeight, 0]);
+        const x = scaleLog()
+          .domain([SWEEP_BASES[0], SWEEP_BASES[SWEEP_BASES.length - 1]])
+          .range([0, box.innerWidth]);
+        const y = scaleLog()
+          .domain([10, SCAN_LIMIT * 2])
+          .range([box.innerHeight, 0]);
         const yOf = (d: number | null) => y(d ?? SCAN_LIMIT * 1.6);
         const path = line<{ base: number; firstNegativeDistance: number | null }>()
           .x((p) => x(p.base))
@@ -151,7 +153,14 @@ export function BaseContextView() {
             ))}
             {(minBases.value ?? []).map((m) =>
               'error' in m || m.minBase > SWEEP_BASES[SWEEP_BASES.length - 1] ? null : (
-                <line key={`${m.headDim}-${m.context}`} className="marker-line" x1={x(m.minBase)} x2={x(m.minBase)} y1={y(m.context)} y2={box.innerHeight} />
+                <line
+                  key={`${m.headDim}-${m.context}`}
+                  className="marker-line"
+                  x1={x(m.minBase)}
+                  x2={x(m.minBase)}
+                  y1={y(m.context)}
+                  y2={box.innerHeight}
+                />
               ),
             )}
             {series.map((s, i) => {
@@ -159,11 +168,34 @@ export function BaseContextView() {
               const at = seriesPlacement(s.config);
               if (negative === undefined || at.base < SWEEP_BASES[0] || at.base > SWEEP_BASES[SWEEP_BASES.length - 1]) return null;
               // hollow: no plain base describes this RoPE (PI, YaRN…), so it sits at its nominal base, off the curve
-              return at.onCurve
-                ? <circle key={s.id} data-series={s.name} cx={x(at.base)} cy={yOf(negative)} r={6} fill={s.color} stroke="#ffffff" strokeWidth={1.5} />
-                : <circle key={s.id} data-series={s.name} data-off-curve="" cx={x(at.base)} cy={yOf(negative)} r={5} fill="#ffffff" stroke={s.color} strokeWidth={2.5} />;
+              return at.onCurve ? (
+                <circle
+                  key={s.id}
+                  data-series={s.name}
+                  cx={x(at.base)}
+                  cy={yOf(negative)}
+                  r={6}
+                  fill={s.color}
+                  stroke="#ffffff"
+                  strokeWidth={1.5}
+                />
+              ) : (
+                <circle
+                  key={s.id}
+                  data-series={s.name}
+                  data-off-curve=""
+                  cx={x(at.base)}
+                  cy={yOf(negative)}
+                  r={5}
+                  fill="#ffffff"
+                  stroke={s.color}
+                  strokeWidth={2.5}
+                />
+              );
             })}
-            {hoverBase !== null && <line className="crosshair" data-export="skip" x1={x(hoverBase)} x2={x(hoverBase)} y1={0} y2={box.innerHeight} />}
+            {hoverBase !== null && (
+              <line className="crosshair" data-export="skip" x1={x(hoverBase)} x2={x(hoverBase)} y1={0} y2={box.innerHeight} />
+            )}
             <rect
               width={box.innerWidth}
               height={box.innerHeight}

@@ -4,14 +4,7 @@ import { extent, scaleLinear, scaleLog } from 'd3';
 import { useMemo, useRef, useState } from 'react';
 import { useLab } from '../LabStoreContext.tsx';
 import { DECAY_METRICS, type DecayMetric } from '../../state/experiment.ts';
-import {
-  selectActions,
-  selectContexts,
-  selectDecayMetric,
-  selectMaxDistance,
-  selectSeries,
-  selectXScale,
-} from '../../state/labStore.ts';
+import { selectActions, selectContexts, selectDecayMetric, selectMaxDistance, selectSeries, selectXScale } from '../../state/labStore.ts';
 import type { RopeConfig } from '../../rope/index.ts';
 import { cachedDecay, cachedTable } from '../analytics/cache.ts';
 import { useMeasuredMemo } from '../analytics/useMeasuredMemo.ts';
@@ -29,7 +22,7 @@ import { ViewFrame } from './ViewFrame.tsx';
 export const DECAY_METRIC_LABELS: Record<DecayMetric, { name: string; axis: string }> = {
   allOnesLogit: { name: 'all-ones logit (Llama 2 Long Fig. 4)', axis: 'logit q·R(Δ)k/√d, q = k = 1' },
   roformerBound: { name: 'RoFormer decay bound', axis: 'relative upper bound (1/(d/2))·Σⱼ|Sⱼ|' },
-  menB: { name: "Men et al. B(Δ) = Σ cos(Δθᵢ)", axis: 'B(Δ) = Σᵢ cos(Δθᵢ)' },
+  menB: { name: 'Men et al. B(Δ) = Σ cos(Δθᵢ)', axis: 'B(Δ) = Σᵢ cos(Δθᵢ)' },
 };
 
 const SAMPLES = { log: 1000, linear: 1000 } as const;
@@ -42,7 +35,9 @@ const DRAW_SAMPLES = 8192;
  */
 export function legendName(series: { name: string; config: RopeConfig }, metric: DecayMetric): string {
   const a = cachedTable(series.config).attentionFactor;
-  return metric === 'allOnesLogit' && Math.abs(a - 1) > 1e-9 ? `${series.name} (× a² = ${(a * a).toFixed(3)}, attention factor)` : series.name;
+  return metric === 'allOnesLogit' && Math.abs(a - 1) > 1e-9
+    ? `${series.name} (× a² = ${(a * a).toFixed(3)}, attention factor)`
+    : series.name;
 }
 
 export function DecayView() {
@@ -126,7 +121,11 @@ export function DecayView() {
       }
       readout={
         <Readout
-          heading={hoverDistance === null ? null : `Δ = ${formatNumber(Math.round(hoverDistance * 100) / 100)} ${hoverDistance === 1 ? 'token' : 'tokens'}`}
+          heading={
+            hoverDistance === null
+              ? null
+              : `Δ = ${formatNumber(Math.round(hoverDistance * 100) / 100)} ${hoverDistance === 1 ? 'token' : 'tokens'}`
+          }
           rows={
             hoverIndex === null
               ? []
@@ -138,30 +137,35 @@ export function DecayView() {
       explanation={
         <>
           <p>
-            <b>All-ones logit</b> (Llama 2 Long, Fig. 4): with q = k = (1,…,1) the attention logit at distance Δ is
-            (1/√d)·Σᵢ 2cos(Δθᵢ). A larger base makes it decay more slowly and stay positive far longer, which the
-            paper links to ABF's better long-context results; PI instead stretches the curve by its factor. YaRN and
-            LongRoPE scale cos and sin by an attention factor a, so their logit carries a² (YaRN ×8: 1.46, a start near
-            16.5 instead of 11.3); the legend gives a² for such series.
+            <b>All-ones logit</b> (Llama 2 Long, Fig. 4): with q = k = (1,…,1) the attention logit at distance Δ is (1/√d)·Σᵢ 2cos(Δθᵢ). A
+            larger base makes it decay more slowly and stay positive far longer, which the paper links to ABF's better long-context results;
+            PI instead stretches the curve by its factor. YaRN and LongRoPE scale cos and sin by an attention factor a, so their logit
+            carries a² (YaRN ×8: 1.46, a start near 16.5 instead of 11.3); the legend gives a² for such series.
           </p>
           <p>
             <b>RoFormer bound</b> is the upper bound on |q·R(Δ)k| relative to max |qᵢkᵢ| (Su et al., §3.4.3).
-            <b> B(Δ)</b> (Men et al. 2024): while B ≥ 0 a similar token still beats a random one, so the first
-            negative Δ bounds the usable context. Each pixel column draws the min–max of the {DRAW_SAMPLES}{' '}
-            {xScale}-spaced samples that fall in it, so a curve that oscillates faster than the pixels (long
-            linear axes) shows as a band of its range, not as wiggles of whichever phase one sample hit; the
-            readout and the exports give exact values at {SAMPLES[xScale]} distances.
+            <b> B(Δ)</b> (Men et al. 2024): while B ≥ 0 a similar token still beats a random one, so the first negative Δ bounds the usable
+            context. Each pixel column draws the min–max of the {DRAW_SAMPLES} {xScale}-spaced samples that fall in it, so a curve that
+            oscillates faster than the pixels (long linear axes) shows as a band of its range, not as wiggles of whichever phase one sample
+            hit; the readout and the exports give exact values at {SAMPLES[xScale]} distances.
           </p>
         </>
       }
       chart={(size) => {
-        const box = plotBox(size.width, size.height, curves.map((c) => ({ key: c.id, name: legendName(c, metric), color: c.color })));
+        const box = plotBox(
+          size.width,
+          size.height,
+          curves.map((c) => ({ key: c.id, name: legendName(c, metric), color: c.color })),
+        );
         const x =
           xScale === 'log'
             ? scaleLog().domain([1, maxDistance]).range([0, box.innerWidth])
             : scaleLinear().domain([0, maxDistance]).range([0, box.innerWidth]);
         const [lo, hi] = extent(dense.flatMap((values) => Array.from(values))) as [number, number];
-        const y = scaleLinear().domain([Math.min(lo, 0), hi]).nice().range([box.innerHeight, 0]);
+        const y = scaleLinear()
+          .domain([Math.min(lo, 0), hi])
+          .nice()
+          .range([box.innerHeight, 0]);
         const band = (values: Float64Array) => envelopePath(columnEnvelope(drawGrid.distances, values, x, Math.ceil(box.innerWidth)), y);
         return (
           <ChartSvg box={box} title={`${DECAY_METRIC_LABELS[metric].name} over distance`} svgRef={svgRef}>
@@ -174,7 +178,15 @@ export function DecayView() {
                 <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} labelRow={k % 2} />
               ))}
             {curves.map((c, k) => (
-              <path key={c.id} className="series band" data-series={c.name} stroke={c.color} style={{ fill: c.color }} fillOpacity={0.35} d={band(dense[k])} />
+              <path
+                key={c.id}
+                className="series band"
+                data-series={c.name}
+                stroke={c.color}
+                style={{ fill: c.color }}
+                fillOpacity={0.35}
+                d={band(dense[k])}
+              />
             ))}
             {hoverDistance !== null && (
               <line className="crosshair" data-export="skip" x1={x(hoverDistance)} x2={x(hoverDistance)} y1={0} y2={box.innerHeight} />

@@ -82,12 +82,12 @@ export function GranularityView() {
       }
       explanation={
         <p>
-          Extending the context from {formatTokens(settings.baseContext)} to {formatTokens(settings.targetContext)} tokens:
-          PI divides every θᵢ by {formatNumber(settings.piFactor)}, so even the fastest pair moves only 1/
-          {formatNumber(settings.piFactor)} radian per token and neighbouring positions crowd together. ABF raises
-          the base instead; the fastest pairs keep their step, and ABF's step exceeds PI's on{' '}
-          {comparison.abfFinerPairs} of {comparison.pairs} pairs (d = {headDim}, from the heat-map series).
-          The three curves are this view's own configurations, set by the inputs above, not the series panel's.
+          Extending the context from {formatTokens(settings.baseContext)} to {formatTokens(settings.targetContext)} tokens: PI divides every
+          θᵢ by {formatNumber(settings.piFactor)}, so even the fastest pair moves only 1/
+          {formatNumber(settings.piFactor)} radian per token and neighbouring positions crowd together. ABF raises the base instead; the
+          fastest pairs keep their step, and ABF's step exceeds PI's on {comparison.abfFinerPairs} of {comparison.pairs} pairs (d ={' '}
+          {headDim}, from the heat-map series). The three curves are this view's own configurations, set by the inputs above, not the series
+          panel's.
         </p>
       }
       footer={
@@ -119,8 +119,14 @@ export function GranularityView() {
         </table>
       }
       chart={(size) => {
-        const box = plotBox(size.width, size.height, METHODS.map((m) => ({ key: m.key, name: names[m.key], color: m.color, dashed: m.dashed })));
-        const x = scaleLinear().domain([0, comparison.pairs - 1]).range([0, box.innerWidth]);
+        const box = plotBox(
+          size.width,
+          size.height,
+          METHODS.map((m) => ({ key: m.key, name: names[m.key], color: m.color, dashed: m.dashed })),
+        );
+        const x = scaleLinear()
+          .domain([0, comparison.pairs - 1])
+          .range([0, box.innerWidth]);
         const steps = METHODS.flatMap((m) => comparison[m.key].angularStep);
         const y = scaleLog()
           .domain([Math.min(...steps) * 0.7, Math.max(...steps) * 1.4])
@@ -142,15 +148,15 @@ export function GranularityView() {
                 d={path(comparison[m.key].angularStep) ?? ''}
               />
             ))}
-            {hoverPair !== null && <line className="crosshair" data-export="skip" x1={x(hoverPair)} x2={x(hoverPair)} y1={0} y2={box.innerHeight} />}
+            {hoverPair !== null && (
+              <line className="crosshair" data-export="skip" x1={x(hoverPair)} x2={x(hoverPair)} y1={0} y2={box.innerHeight} />
+            )}
             <rect
               width={box.innerWidth}
               height={box.innerHeight}
               fill="transparent"
               data-export="skip"
-              onPointerMove={(e) =>
-                setHoverPair(Math.max(0, Math.min(comparison.pairs - 1, Math.round(x.invert(pointerX(e))))))
-              }
+              onPointerMove={(e) => setHoverPair(Math.max(0, Math.min(comparison.pairs - 1, Math.round(x.invert(pointerX(e))))))}
               onPointerLeave={() => setHoverPair(null)}
               aria-label="Read the per-token angles at a pair (arrow keys)"
               {...keyboardHover(hoverPair, comparison.pairs, setHoverPair)}

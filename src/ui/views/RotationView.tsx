@@ -129,12 +129,11 @@ export function RotationView() {
       }
       explanation={
         <p>
-          RoPE rotates pair <i>i</i> of a query and a key by their positions; their product depends only on the
-          distance Δ, through cos(Δθ<sub>i</sub>) (red: aligned, blue: opposed). Fast pairs (top) wrap around
-          within a few tokens; slow pairs (bottom) barely turn even at long distances, and only those carry
-          coarse position information. Each pixel column shows cos averaged over the distances it spans
-          (computed exactly), so a pair that turns many times within one column fades to white instead of
-          drawing bands of whichever phase a sample hit; the readout gives cos at the hovered Δ. The circle shows pair {shownPair} of every series after Δ ={' '}
+          RoPE rotates pair <i>i</i> of a query and a key by their positions; their product depends only on the distance Δ, through cos(Δθ
+          <sub>i</sub>) (red: aligned, blue: opposed). Fast pairs (top) wrap around within a few tokens; slow pairs (bottom) barely turn
+          even at long distances, and only those carry coarse position information. Each pixel column shows cos averaged over the distances
+          it spans (computed exactly), so a pair that turns many times within one column fades to white instead of drawing bands of
+          whichever phase a sample hit; the readout gives cos at the hovered Δ. The circle shows pair {shownPair} of every series after Δ ={' '}
           {formatNumber(Math.round(shownDistance))} tokens.
         </p>
       }
@@ -158,15 +157,37 @@ export function RotationView() {
         });
         return (
           <ChartSvg box={box} title={`cos(Δθᵢ) of ${focused.name}`} svgRef={svgRef}>
-            <HeatImage config={focused.config} pairs={heat.pairs} xScale={xScale} maxDistance={maxDistance} width={box.innerWidth} height={box.innerHeight} />
-            <BottomAxis ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label="distance Δ (tokens)" grid={false} />
+            <HeatImage
+              config={focused.config}
+              pairs={heat.pairs}
+              xScale={xScale}
+              maxDistance={maxDistance}
+              width={box.innerWidth}
+              height={box.innerHeight}
+            />
+            <BottomAxis
+              ticks={xScale === 'log' ? logTicks(x) : linearTicks(x, 6)}
+              x={x}
+              box={box}
+              label="distance Δ (tokens)"
+              grid={false}
+            />
             <LeftAxis ticks={pairTicks} y={y} box={box} label="pair index i (fast → slow)" grid={false} />
             {contexts
               .filter((c) => c <= maxDistance)
               .map((c, k) => (
                 <MarkerLine key={c} orientation="vertical" at={x(c)} box={box} label={formatTokens(c)} labelRow={k % 2} halo />
               ))}
-            <rect className="pair-highlight" x={0} y={y(pair)} width={box.innerWidth} height={Math.max(1, y(pair + 1) - y(pair))} fill="none" stroke="#1f2933" strokeWidth={1.5} />
+            <rect
+              className="pair-highlight"
+              x={0}
+              y={y(pair)}
+              width={box.innerWidth}
+              height={Math.max(1, y(pair + 1) - y(pair))}
+              fill="none"
+              stroke="#1f2933"
+              strokeWidth={1.5}
+            />
             <rect
               width={box.innerWidth}
               height={box.innerHeight}
@@ -182,14 +203,23 @@ export function RotationView() {
             />
             {stacked ? (
               <g transform={`translate(0,${box.innerHeight + 52})`}>
-                <UnitCircle size={STACKED_CIRCLE} hands={hands} legendBeside caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
+                <UnitCircle
+                  size={STACKED_CIRCLE}
+                  hands={hands}
+                  legendBeside
+                  caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`}
+                />
                 <ColorKey x={10 - MARGIN.left} height={STACKED_CIRCLE} />
               </g>
             ) : (
               <>
                 <ColorKey x={box.innerWidth + 24} height={box.innerHeight} />
                 <g transform={`translate(${box.innerWidth + 70},0)`}>
-                  <UnitCircle size={Math.max(40, Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40 - hands.length * LEGEND_ROW))} hands={hands} caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`} />
+                  <UnitCircle
+                    size={Math.max(40, Math.min(CIRCLE_PANEL - 80, box.innerHeight - 40 - hands.length * LEGEND_ROW))}
+                    hands={hands}
+                    caption={`pair ${shownPair}, Δ = ${formatNumber(Math.round(shownDistance))}`}
+                  />
                 </g>
               </>
             )}

@@ -33,13 +33,22 @@ export function SpectrumTable({ series, contexts }: { series: Series[]; contexts
           ))}
           {anyCritical && (
             <>
-              <th scope="col" title="The plain RoPE base and context the model was pretrained with (set per series under “pretrained with”)">
+              <th
+                scope="col"
+                title="The plain RoPE base and context the model was pretrained with (set per series under “pretrained with”)"
+              >
                 pretrained with
               </th>
-              <th scope="col" title="Liu et al. 2023: rotated dims whose pairs saw a full period in pretraining, 2⌈(d/2)·log_b(T_train/2π)⌉">
+              <th
+                scope="col"
+                title="Liu et al. 2023: rotated dims whose pairs saw a full period in pretraining, 2⌈(d/2)·log_b(T_train/2π)⌉"
+              >
                 critical dim d<sub>extra</sub>
               </th>
-              <th scope="col" title="2π·β^(d_extra/d): the critical pair's period under this series' RoPE; beyond it the pair meets angles never trained on">
+              <th
+                scope="col"
+                title="2π·β^(d_extra/d): the critical pair's period under this series' RoPE; beyond it the pair meets angles never trained on"
+              >
                 extrapolation limit T<sub>extra</sub>
               </th>
             </>
@@ -66,7 +75,13 @@ export function SpectrumTable({ series, contexts }: { series: Series[]; contexts
                 <>
                   <td>{pre ? `base ${formatNumber(pre.config.base)}, ${formatTokens(pre.context)}` : '—'}</td>
                   <td>{critical ? critical.criticalDim : '—'}</td>
-                  <td>{!critical ? '—' : Number.isFinite(critical.extrapolationLimit) ? `${Math.round(critical.extrapolationLimit).toLocaleString('en-US')} tokens` : 'none (every pair turns)'}</td>
+                  <td>
+                    {!critical
+                      ? '—'
+                      : Number.isFinite(critical.extrapolationLimit)
+                        ? `${Math.round(critical.extrapolationLimit).toLocaleString('en-US')} tokens`
+                        : 'none (every pair turns)'}
+                  </td>
                 </>
               )}
             </tr>

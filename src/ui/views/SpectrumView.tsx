@@ -76,19 +76,24 @@ export function SpectrumView() {
       }
       explanation={
         <p>
-          Each rotated pair <i>i</i> of a head turns by θ<sub>i</sub> radians per token, so it repeats every
-          2π/θ<sub>i</sub> tokens (its wavelength). Pairs whose wavelength lies below a context line complete a
-          full turn inside that context and were trained on every angle; pairs above it only ever saw part of
-          the circle. Raising the base (ABF) lifts the slow end of the spectrum; position interpolation divides
-          every frequency by its factor, shifting the whole curve up, including the fast pairs.
+          Each rotated pair <i>i</i> of a head turns by θ<sub>i</sub> radians per token, so it repeats every 2π/θ<sub>i</sub> tokens (its
+          wavelength). Pairs whose wavelength lies below a context line complete a full turn inside that context and were trained on every
+          angle; pairs above it only ever saw part of the circle. Raising the base (ABF) lifts the slow end of the spectrum; position
+          interpolation divides every frequency by its factor, shifting the whole curve up, including the fast pairs.
         </p>
       }
       footer={<SpectrumTable series={series} contexts={contexts} />}
       chart={(size) => {
-        const box = plotBox(size.width, size.height, curves.map((c) => ({ key: c.id, name: c.name, color: c.color })));
+        const box = plotBox(
+          size.width,
+          size.height,
+          curves.map((c) => ({ key: c.id, name: c.name, color: c.color })),
+        );
         const pairs = Math.max(...curves.map((c) => c.wavelength.length));
         const all = curves.flatMap((c) => c.wavelength).concat(contexts);
-        const x = scaleLinear().domain([0, pairs - 1]).range([0, box.innerWidth]);
+        const x = scaleLinear()
+          .domain([0, pairs - 1])
+          .range([0, box.innerWidth]);
         const y = scaleLog()
           .domain([Math.min(...all) * 0.8, Math.max(...all) * 1.25])
           .range([box.innerHeight, 0]);

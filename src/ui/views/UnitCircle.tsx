@@ -12,7 +12,17 @@ export interface CircleHand {
 export const LEGEND_ROW = 15;
 
 /** `legendBeside`: the legend to the right of the circle (narrow charts, where the circle sits below the heat map). */
-export function UnitCircle({ size, hands, caption, legendBeside = false }: { size: number; hands: CircleHand[]; caption: string; legendBeside?: boolean }) {
+export function UnitCircle({
+  size,
+  hands,
+  caption,
+  legendBeside = false,
+}: {
+  size: number;
+  hands: CircleHand[];
+  caption: string;
+  legendBeside?: boolean;
+}) {
   const r = Math.max(20, size / 2);
   // Markers shrink in drawing order, so series at the same angle show as nested rings, each visible.
   const step = hands.length > 1 ? Math.min(2.5, 10 / (hands.length - 1)) : 0;
@@ -37,7 +47,10 @@ export function UnitCircle({ size, hands, caption, legendBeside = false }: { siz
       })}
       <circle r={2.5} fill="#1f2933" />
       {hands.map((h, k) => (
-        <g key={h.key} transform={legendBeside ? `translate(${r + 22},${-r + 6 + k * LEGEND_ROW})` : `translate(${-r},${r + 22 + k * LEGEND_ROW})`}>
+        <g
+          key={h.key}
+          transform={legendBeside ? `translate(${r + 22},${-r + 6 + k * LEGEND_ROW})` : `translate(${-r},${r + 22 + k * LEGEND_ROW})`}
+        >
           <rect y={-5} width={10} height={10} rx={2} fill={h.color} />
           <text className="legend-text" x={16} dy="0.32em">
             {h.name.length > 23 ? `${h.name.slice(0, 22)}…` : h.name}

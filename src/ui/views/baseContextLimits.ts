@@ -20,7 +20,11 @@ export function seriesPlacement(config: RopeConfig): { base: number; onCurve: bo
   const equivalent = equivalentPlainBase(config);
   if (equivalent !== null) {
     const moved = Math.abs(equivalent - config.base) > 1e-6 * config.base;
-    return { base: equivalent, onCurve: true, note: moved ? `base ${formatNumber(equivalent)} (its θ equal plain RoPE's there)` : `base ${formatNumber(config.base)}` };
+    return {
+      base: equivalent,
+      onCurve: true,
+      note: moved ? `base ${formatNumber(equivalent)} (its θ equal plain RoPE's there)` : `base ${formatNumber(config.base)}`,
+    };
   }
   const why = config.type === 'linear' ? `every θ divided by ${config.factor}` : 'pairs scaled unevenly';
   return { base: config.base, onCurve: false, note: `nominal base ${formatNumber(config.base)}, off the curve (${why})` };

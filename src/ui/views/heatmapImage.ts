@@ -5,7 +5,9 @@ import { interpolateRdBu } from 'd3';
 const LUT_SIZE = 256;
 const lut = Array.from({ length: LUT_SIZE }, (_, k) => {
   // cos = +1 (aligned) is red, −1 (opposed) blue, 0 white.
-  const rgb = interpolateRdBu(1 - k / (LUT_SIZE - 1)).match(/\d+/g)!.map(Number);
+  const rgb = interpolateRdBu(1 - k / (LUT_SIZE - 1))
+    .match(/\d+/g)!
+    .map(Number);
   return rgb;
 });
 

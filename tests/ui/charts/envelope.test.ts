@@ -41,7 +41,9 @@ describe('columnEnvelope', () => {
     // the same curve through one sample per column (what a 100-point grid draws): within a column it only
     // spans the step to the next sample, and in most columns that misses one end of [−1, 1]
     const samples = Array.from({ length: columns }, (_, c) => [c + 0.5, Math.sin(2.1 * c * 2000)] as [number, number]);
-    const pointSampled = line<[number, number]>().x((p) => p[0]).y((p) => y(p[1]))(samples)!;
+    const pointSampled = line<[number, number]>()
+      .x((p) => p[0])
+      .y((p) => y(p[1]))(samples)!;
     const missed = Array.from({ length: columns - 1 }, (_, c) => yRangeInColumn(pointSampled, c + 0.5)).filter(
       ([top, bottom]) => top > y(0.9) || bottom < y(-0.9),
     );

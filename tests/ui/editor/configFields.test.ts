@@ -35,9 +35,24 @@ describe('editor fields', () => {
     // Every optional field of RopeConfig (src/rope/config.ts) except `type`, which has its own select.
     expect([...shown].sort()).toEqual(
       [
-        'attentionFactor', 'base', 'betaFast', 'betaSlow', 'factor', 'headDim', 'highFreqFactor', 'longFactor',
-        'lowFreqFactor', 'maxPositionEmbeddings', 'mscale', 'mscaleAllDim', 'originalContext', 'partialRotaryFactor',
-        'seqLen', 'shortFactor', 'truncate', 'xposScaleBase',
+        'attentionFactor',
+        'base',
+        'betaFast',
+        'betaSlow',
+        'factor',
+        'headDim',
+        'highFreqFactor',
+        'longFactor',
+        'lowFreqFactor',
+        'maxPositionEmbeddings',
+        'mscale',
+        'mscaleAllDim',
+        'originalContext',
+        'partialRotaryFactor',
+        'seqLen',
+        'shortFactor',
+        'truncate',
+        'xposScaleBase',
       ].sort(),
     );
   });

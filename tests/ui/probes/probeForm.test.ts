@@ -5,17 +5,25 @@ import { requestFromForm, type FormValues } from '../../../src/ui/probes/ProbeFo
 // requestFromForm reads only the model's RoPE and trained context
 const model = { rope: { headDim: 8, base: 10000, type: 'default' }, trainedContext: 512, layers: 5, heads: 8 } as ModelInfo;
 const form: FormValues = {
-  probe: 'attention-distance', texts: ['sotu-2016-barack-obama'], ctx: 128, lengths: '', depths: '', trials: 1, seed: 1,
-  method: 'chunked', variants: [], mapHead: '',
+  probe: 'attention-distance',
+  texts: ['sotu-2016-barack-obama'],
+  ctx: 128,
+  lengths: '',
+  depths: '',
+  trials: 1,
+  seed: 1,
+  method: 'chunked',
+  variants: [],
+  mapHead: '',
 };
 
 describe('the probe form as a request', () => {
-  it('an attention run asks for the chosen head\'s map', () => {
+  it("an attention run asks for the chosen head's map", () => {
     const built = requestFromForm({ ...form, mapHead: '4:7' }, model);
     expect(built).toMatchObject({ ok: true, request: { probe: 'attention-distance', ctx: 128, mapOf: { layer: 4, head: 7 } } });
   });
 
-  it('adds one variant per chosen built-in model, under its own RoPE, after the loaded model\'s', () => {
+  it("adds one variant per chosen built-in model, under its own RoPE, after the loaded model's", () => {
     const built = requestFromForm({ ...form, variants: [{ kind: 'base', factor: 4 }], models: ['rope', 'abf'] }, model);
     expect(built.ok && built.request.variants).toEqual([
       { label: 'own', rope: null },
@@ -32,6 +40,9 @@ describe('the probe form as a request', () => {
       expect(built.ok).toBe(true);
       expect(built.ok && 'mapOf' in built.request).toBe(false);
     }
-    expect(requestFromForm({ ...form, ctx: 2048, mapHead: '0:0' }, model)).toMatchObject({ ok: true, request: { mapOf: { layer: 0, head: 0 } } });
+    expect(requestFromForm({ ...form, ctx: 2048, mapHead: '0:0' }, model)).toMatchObject({
+      ok: true,
+      request: { mapOf: { layer: 0, head: 0 } },
+    });
   });
 });

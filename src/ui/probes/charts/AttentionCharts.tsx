@@ -6,7 +6,15 @@ import { useState } from 'react';
 import type { AttentionProbeResult } from '../../../probes/index.ts';
 import { formatTokens } from '../../charts/ticks.ts';
 import { AttentionMaps } from './AttentionMap.tsx';
-import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, seriesModel, trainedContextMarkers, type HeadChoice } from './attentionSeries.ts';
+import {
+  analyticDecay,
+  bucketMiddle,
+  meanBucketMass,
+  pairUsage,
+  seriesModel,
+  trainedContextMarkers,
+  type HeadChoice,
+} from './attentionSeries.ts';
 import { variantColor } from './palette.ts';
 import { ProbeLineChart } from './ProbeLineChart.tsx';
 
@@ -19,8 +27,17 @@ export function AttentionDistanceCharts({ result }: { result: AttentionProbeResu
     points: meanBucketMass(s.stats, choice).map((m, b) => [bucketMiddle(b), m] as [number, number]),
   }));
   // each series under its own model's RoPE: a family run compares models trained with different ones
-  const usage = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), points: pairUsage(s.qkNorms, seriesModel(result, i).rope, choice) }));
-  const decay = result.series.map((s, i) => ({ name: s.variant.label, color: variantColor(i), dashed: true, points: analyticDecay(seriesModel(result, i).rope, result.ids.length) }));
+  const usage = result.series.map((s, i) => ({
+    name: s.variant.label,
+    color: variantColor(i),
+    points: pairUsage(s.qkNorms, seriesModel(result, i).rope, choice),
+  }));
+  const decay = result.series.map((s, i) => ({
+    name: s.variant.label,
+    color: variantColor(i),
+    dashed: true,
+    points: analyticDecay(seriesModel(result, i).rope, result.ids.length),
+  }));
   return (
     <div className="probe-attention">
       <label className="probe-head-picker">
@@ -34,13 +51,28 @@ export function AttentionDistanceCharts({ result }: { result: AttentionProbeResu
         >
           <option value="all">all layers and heads (mean)</option>
           {Array.from({ length: layers * heads }, (_, i) => (
-            <option key={i} value={`${Math.floor(i / heads)}:${i % heads}`}>layer {Math.floor(i / heads)} · head {i % heads}</option>
+            <option key={i} value={`${Math.floor(i / heads)}:${i % heads}`}>
+              layer {Math.floor(i / heads)} · head {i % heads}
+            </option>
           ))}
         </select>
       </label>
       <div className="probe-chart-pair">
-        <ProbeLineChart title="Attention mass by distance" series={mass} xLabel="distance (tokens, log buckets)" yLabel="attention mass" xScale="log" yDomain={[0, 1]} />
-        <ProbeLineChart title="Analytic RoPE decay of the same configurations" series={decay} xLabel="distance (tokens)" yLabel="all-ones logit (RoPE alone)" xScale="log" />
+        <ProbeLineChart
+          title="Attention mass by distance"
+          series={mass}
+          xLabel="distance (tokens, log buckets)"
+          yLabel="attention mass"
+          xScale="log"
+          yDomain={[0, 1]}
+        />
+        <ProbeLineChart
+          title="Analytic RoPE decay of the same configurations"
+          series={decay}
+          xLabel="distance (tokens)"
+          yLabel="all-ones logit (RoPE alone)"
+          xScale="log"
+        />
       </div>
       <ProbeLineChart
         title="Which rotary wavelengths carry q·k"
@@ -51,9 +83,8 @@ export function AttentionDistanceCharts({ result }: { result: AttentionProbeResu
         markers={trainedContextMarkers(result, formatTokens)}
       />
       <p className="hint">
-        Norms of q and k per rotary pair, taken before the rotation, so the weights decide them; an override
-        only moves each pair along the wavelength axis. Pairs right of the trained context never turned a
-        full period in training.
+        Norms of q and k per rotary pair, taken before the rotation, so the weights decide them; an override only moves each pair along the
+        wavelength axis. Pairs right of the trained context never turned a full period in training.
       </p>
       <AttentionMaps result={result} />
     </div>

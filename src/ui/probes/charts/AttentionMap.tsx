@@ -12,7 +12,12 @@ import { mapTicks, shownToken } from './attentionMapAxes.ts';
 const SIDE = 320;
 const MARGIN = { left: 64, top: 64, right: 8, bottom: 8 };
 
-interface Hover { variant: string; query: number; key: number; weight: number }
+interface Hover {
+  variant: string;
+  query: number;
+  key: number;
+  weight: number;
+}
 
 export function AttentionMaps({ result }: { result: AttentionProbeResult }) {
   const [hover, setHover] = useState<Hover | null>(null);
@@ -24,11 +29,19 @@ export function AttentionMaps({ result }: { result: AttentionProbeResult }) {
   const label = (i: number) => `${i} ${result.tokens?.[i] ? JSON.stringify(shownToken(result.tokens[i])) : `#${result.ids[i]}`}`;
   return (
     <section className="probe-maps" aria-label="Attention maps">
-      <h3>Attention map · layer {mapOf.layer} · head {mapOf.head} · {formatTokens(n)} tokens (colour: √weight)</h3>
+      <h3>
+        Attention map · layer {mapOf.layer} · head {mapOf.head} · {formatTokens(n)} tokens (colour: √weight)
+      </h3>
       <div className="probe-heatmaps">
         {maps.map((s) => (
           <figure key={s.variant.label}>
-            <MapCanvas map={s.map!} n={n} tokens={result.tokens} onHover={(cell) => setHover(cell && { variant: s.variant.label, ...cell })} variant={s.variant.label} />
+            <MapCanvas
+              map={s.map!}
+              n={n}
+              tokens={result.tokens}
+              onHover={(cell) => setHover(cell && { variant: s.variant.label, ...cell })}
+              variant={s.variant.label}
+            />
             <figcaption>{s.variant.label}</figcaption>
           </figure>
         ))}
@@ -42,8 +55,17 @@ export function AttentionMaps({ result }: { result: AttentionProbeResult }) {
   );
 }
 
-function MapCanvas({ map, n, tokens, variant, onHover }: {
-  map: Float32Array; n: number; tokens?: string[]; variant: string;
+function MapCanvas({
+  map,
+  n,
+  tokens,
+  variant,
+  onHover,
+}: {
+  map: Float32Array;
+  n: number;
+  tokens?: string[];
+  variant: string;
   onHover(cell: { query: number; key: number; weight: number } | null): void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);

@@ -53,33 +53,51 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
   const xDomain: [number, number] = x0 === x1 ? [x0, x0 * 2] : [x0, x1];
   const x = (xScale === 'log' ? scaleLog() : scaleLinear()).domain(xDomain).range([0, box.innerWidth]);
   const pad = y0 === y1 ? Math.abs(y0) * 0.1 || 1 : 0;
-  const y = scaleLinear().domain([y0 - pad, y1 + pad]).range([box.innerHeight, 0]).nice();
+  const y = scaleLinear()
+    .domain([y0 - pad, y1 + pad])
+    .range([box.innerHeight, 0])
+    .nice();
   const path = line<[number, number]>()
     .defined(([px, py]) => Number.isFinite(py) && (xScale === 'linear' || px > 0))
     .x(([px]) => x(px))
     .y(([, py]) => y(py));
   const hoverX = hover === null || hover >= xs.length ? null : xs[hover];
   /** Each series' point nearest the hovered x on screen (series may sit at different x, e.g. wavelengths). */
-  const readoutRows = hoverX === null ? [] : series.map((s) => {
-    let best: [number, number] | null = null;
-    for (const p of s.points) if (usable(p) && (best === null || Math.abs(x(p[0]) - x(hoverX)) < Math.abs(x(best[0]) - x(hoverX)))) best = p;
-    const value = best === null ? '–' : best[0] === hoverX ? best[1].toPrecision(4) : `${best[1].toPrecision(4)} at ${formatNumber(best[0])}`;
-    return { key: s.name, color: s.color, name: s.name, value };
-  });
+  const readoutRows =
+    hoverX === null
+      ? []
+      : series.map((s) => {
+          let best: [number, number] | null = null;
+          for (const p of s.points)
+            if (usable(p) && (best === null || Math.abs(x(p[0]) - x(hoverX)) < Math.abs(x(best[0]) - x(hoverX)))) best = p;
+          const value =
+            best === null ? '–' : best[0] === hoverX ? best[1].toPrecision(4) : `${best[1].toPrecision(4)} at ${formatNumber(best[0])}`;
+          return { key: s.name, color: s.color, name: s.name, value };
+        });
   const xName = xLabel.replace(/\s*\(.*\)$/, '');
   return (
     <div ref={holder} className="probe-chart">
       {width > 0 && (
         <ChartSvg box={box} title={title}>
-          <BottomAxis ticks={xTicks ? xTicks.map((value) => ({ value, label: formatTokens(value) })) : xScale === 'log' ? logTicks(x) : linearTicks(x, 6)} x={x} box={box} label={xLabel} />
+          <BottomAxis
+            ticks={
+              xTicks ? xTicks.map((value) => ({ value, label: formatTokens(value) })) : xScale === 'log' ? logTicks(x) : linearTicks(x, 6)
+            }
+            x={x}
+            box={box}
+            label={xLabel}
+          />
           <LeftAxis ticks={linearTicks(y, 6)} y={y} box={box} label={yLabel} />
-          {markers.map((m) => <MarkerLine key={m.label} orientation="vertical" at={x(m.x)} box={box} label={m.label} />)}
+          {markers.map((m) => (
+            <MarkerLine key={m.label} orientation="vertical" at={x(m.x)} box={box} label={m.label} />
+          ))}
           {series.map((s) => (
             <g key={s.name}>
               <path className="series" d={path(s.points) ?? ''} stroke={s.color} strokeDasharray={s.dashed ? '5 4' : undefined} />
-              {s.points.length <= 24 && s.points.filter(([, py]) => Number.isFinite(py)).map(([px, py]) => (
-                <circle key={px} cx={x(px)} cy={y(py)} r={2.6} fill={s.color} />
-              ))}
+              {s.points.length <= 24 &&
+                s.points
+                  .filter(([, py]) => Number.isFinite(py))
+                  .map(([px, py]) => <circle key={px} cx={x(px)} cy={y(py)} r={2.6} fill={s.color} />)}
             </g>
           ))}
           {hoverX !== null && <line className="crosshair" data-export="skip" x1={x(hoverX)} x2={x(hoverX)} y1={0} y2={box.innerHeight} />}
@@ -89,7 +107,14 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
               height={box.innerHeight}
               fill="transparent"
               data-export="skip"
-              onPointerMove={(e) => setHover(nearestIndex(xs.map((v) => x(v)), pointerX(e)))}
+              onPointerMove={(e) =>
+                setHover(
+                  nearestIndex(
+                    xs.map((v) => x(v)),
+                    pointerX(e),
+                  ),
+                )
+              }
               onPointerLeave={() => setHover(null)}
               aria-label={`Read the curves at a ${xName} (arrow keys)`}
               {...keyboardHover(hover, xs.length, setHover)}
@@ -98,7 +123,11 @@ export function ProbeLineChart({ title, series, xLabel, yLabel, xScale, xTicks, 
         </ChartSvg>
       )}
       <div className="readout probe-readout" aria-live="polite">
-        <Readout heading={hoverX === null ? null : `${xName} ${formatNumber(hoverX)}`} rows={readoutRows} hint="Hover the chart to read every series at one point." />
+        <Readout
+          heading={hoverX === null ? null : `${xName} ${formatNumber(hoverX)}`}
+          rows={readoutRows}
+          hint="Hover the chart to read every series at one point."
+        />
       </div>
     </div>
   );

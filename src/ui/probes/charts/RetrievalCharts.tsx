@@ -11,7 +11,9 @@ export function PasskeyHeatmaps({ result }: { result: PasskeyResult }) {
     <div className="probe-heatmaps">
       {result.series.map((s) => (
         <figure key={s.variant.label}>
-          <figcaption>{s.variant.label} · {trials} trial(s) per cell</figcaption>
+          <figcaption>
+            {s.variant.label} · {trials} trial(s) per cell
+          </figcaption>
           <Heatmap
             title={`Passkey accuracy, ${s.variant.label}`}
             rows={lengths.map(String)}

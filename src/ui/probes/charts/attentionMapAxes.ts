@@ -5,11 +5,16 @@ import { ticks } from 'd3';
 /** Up to this many tokens, every token is labelled with its text (10 px labels on a 320 px side). */
 export const TOKEN_LABEL_LIMIT = 32;
 
-export interface MapTick { index: number; text: string }
+export interface MapTick {
+  index: number;
+  text: string;
+}
 
 export function mapTicks(n: number, tokens?: string[]): MapTick[] {
   if (tokens && n <= TOKEN_LABEL_LIMIT) return tokens.slice(0, n).map((t, index) => ({ index, text: shownToken(t) }));
-  return ticks(0, n - 1, 8).filter((i) => Number.isInteger(i)).map((index) => ({ index, text: String(index) }));
+  return ticks(0, n - 1, 8)
+    .filter((i) => Number.isInteger(i))
+    .map((index) => ({ index, text: String(index) }));
 }
 
 /** A token's text made visible in a short label: whitespace shown as symbols, long pieces cut, ∅ for none. */

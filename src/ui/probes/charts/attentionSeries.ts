@@ -1,16 +1,25 @@
 // The numbers behind the attention-over-distance chart, kept apart from the drawing so they can be
 // checked: the mass by distance bucket averaged over one head or all heads (each head weighted
 // equally), each bucket placed at its geometric middle, and the analytic decay of a RoPE config.
-import { distanceBucketRange, headSummary, pairContribution, type AttentionProbeResult, type AttentionStats, type ModelLabel, type QkPairNorms } from '../../../probes/index.ts';
+import {
+  distanceBucketRange,
+  headSummary,
+  pairContribution,
+  type AttentionProbeResult,
+  type AttentionStats,
+  type ModelLabel,
+  type QkPairNorms,
+} from '../../../probes/index.ts';
 import { computeRope, decayCurves, logSpacedDistances, wavelengths, type RopeConfig } from '../../../rope/index.ts';
 
 export type HeadChoice = { layer: number; head: number } | 'all';
 
 /** Mean mass per distance bucket over the chosen heads (sums to 1 up to rounding). */
 export function meanBucketMass(stats: AttentionStats, choice: HeadChoice): number[] {
-  const heads = choice === 'all'
-    ? Array.from({ length: stats.layers * stats.heads }, (_, i) => ({ layer: Math.floor(i / stats.heads), head: i % stats.heads }))
-    : [choice];
+  const heads =
+    choice === 'all'
+      ? Array.from({ length: stats.layers * stats.heads }, (_, i) => ({ layer: Math.floor(i / stats.heads), head: i % stats.heads }))
+      : [choice];
   const sum = new Array<number>(stats.buckets).fill(0);
   for (const h of heads) headSummary(stats, h.layer, h.head).bucketMass.forEach((m, b) => (sum[b] += m));
   return sum.map((m) => m / heads.length);
@@ -35,9 +44,10 @@ export function analyticDecay(rope: RopeConfig, tokens: number): Array<[number, 
  * rotated part have no wavelength and are left out. Points: [wavelength, share], by pair.
  */
 export function pairUsage(norms: QkPairNorms, rope: RopeConfig, choice: HeadChoice): Array<[number, number]> {
-  const heads = choice === 'all'
-    ? Array.from({ length: norms.layers * norms.heads }, (_, i) => ({ layer: Math.floor(i / norms.heads), head: i % norms.heads }))
-    : [choice];
+  const heads =
+    choice === 'all'
+      ? Array.from({ length: norms.layers * norms.heads }, (_, i) => ({ layer: Math.floor(i / norms.heads), head: i % norms.heads }))
+      : [choice];
   const share = new Array<number>(norms.pairs).fill(0);
   for (const h of heads) pairContribution(norms, h.layer, h.head).forEach((s, i) => (share[i] += s / heads.length));
   const lambda = wavelengths(computeRope(rope));
@@ -55,7 +65,10 @@ export function seriesModel(result: AttentionProbeResult, i: number): { model: M
 }
 
 /** One vertical marker per distinct trained context, naming the series trained there when they differ. */
-export function trainedContextMarkers(result: AttentionProbeResult, format: (tokens: number) => string): Array<{ x: number; label: string }> {
+export function trainedContextMarkers(
+  result: AttentionProbeResult,
+  format: (tokens: number) => string,
+): Array<{ x: number; label: string }> {
   const byContext = new Map<number, string[]>();
   result.series.forEach((s, i) => {
     const trained = seriesModel(result, i).model.trainedContext;

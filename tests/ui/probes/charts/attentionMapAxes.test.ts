@@ -3,7 +3,11 @@ import { mapTicks, shownToken, TOKEN_LABEL_LIMIT } from '../../../../src/ui/prob
 
 describe('attention map axis labels', () => {
   it('short inputs: every token, in order, with whitespace made visible', () => {
-    expect(mapTicks(3, ['<s>', ' Once', '\n'])).toEqual([{ index: 0, text: '<s>' }, { index: 1, text: '·Once' }, { index: 2, text: '↵' }]);
+    expect(mapTicks(3, ['<s>', ' Once', '\n'])).toEqual([
+      { index: 0, text: '<s>' },
+      { index: 1, text: '·Once' },
+      { index: 2, text: '↵' },
+    ]);
   });
 
   it('longer inputs: position ticks at round numbers within 0 … n − 1', () => {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { attentionStatsFromProbabilities, emptyQkPairNorms, type AttentionProbeResult, type ModelLabel } from '../../../../src/probes/index.ts';
-import { analyticDecay, bucketMiddle, meanBucketMass, pairUsage, seriesModel, trainedContextMarkers } from '../../../../src/ui/probes/charts/attentionSeries.ts';
+import {
+  attentionStatsFromProbabilities,
+  emptyQkPairNorms,
+  type AttentionProbeResult,
+  type ModelLabel,
+} from '../../../../src/probes/index.ts';
+import {
+  analyticDecay,
+  bucketMiddle,
+  meanBucketMass,
+  pairUsage,
+  seriesModel,
+  trainedContextMarkers,
+} from '../../../../src/ui/probes/charts/attentionSeries.ts';
 
 /** (tokens)² causal attention where query q puts all its weight on key `key(q)`. */
 function oneHot(tokens: number, key: (q: number) => number): Float32Array {
@@ -75,7 +87,13 @@ describe('a family run: each series under its own model', () => {
   const stats = attentionStatsFromProbabilities([[oneHot(4, (q) => q)]], 4);
   const result: AttentionProbeResult = {
     provenance: {
-      probe: 'attention-distance' as const, model: models[0], variantModels: models, texts: [], seed: null, options: {}, finishedAt: '',
+      probe: 'attention-distance' as const,
+      model: models[0],
+      variantModels: models,
+      texts: [],
+      seed: null,
+      options: {},
+      finishedAt: '',
     },
     ids: Array.from({ length: 4096 }, (_, i) => i),
     series: labels.map((label, i) => ({ variant: { label, rope: null, model: `builtin:${models[i].name}` }, stats, qkNorms: norms })),
@@ -105,7 +123,10 @@ describe('a family run: each series under its own model', () => {
 
   it('a run on one model with overrides keeps one unlabelled marker and applies each override', () => {
     const single = { ...result, provenance: { ...result.provenance, variantModels: undefined } };
-    single.series = [{ ...result.series[0], variant: { label: 'own', rope: null } }, { ...result.series[0], variant: { label: 'PI ×8', rope: models[2].rope } }];
+    single.series = [
+      { ...result.series[0], variant: { label: 'own', rope: null } },
+      { ...result.series[0], variant: { label: 'PI ×8', rope: models[2].rope } },
+    ];
     expect(trainedContextMarkers(single, String)).toEqual([{ x: 256, label: 'trained context 256' }]);
     expect(seriesModel(single, 1).rope).toBe(models[2].rope);
     expect(seriesModel(single, 0).rope).toBe(base);
