@@ -1,7 +1,7 @@
 // The browser's half of the kernel cases of tests/helpers/kernel-cases.ts (each WGSL kernel against the CPU
 // reference on seeded random shapes) in Chromium's WebGPU, through e2e/fixtures/kernels.html;
-// tests/engine/kernels.test.ts runs the other half on Dawn in Node, and every kernel is in both halves. Missing WebGPU is a failure here, not a skip: this spec exists to prove
-// the kernels in a browser.
+// tests/engine/kernels.test.ts runs the other half on Dawn in Node, and every kernel is in both halves.
+// Missing WebGPU is a failure here, not a skip: this spec exists to prove the kernels in a browser.
 import { expect, test, type Page } from '@playwright/test';
 import type { KernelPageState } from './fixtures/kernels-page.ts';
 

@@ -13,7 +13,10 @@
 // logit[tok] − max − log(sum). llama-perplexity packs n_batch / n_ctx chunks into one decode as separate
 // sequences; each chunk is causal and alone in its sequence, so one chunk per decode is the same sum.
 
-/** Options for controlledEvaluate asking for the unfiltered logits; temperature 0 leaves only the greedy sampler, which does not touch them. */
+/**
+ * Options for controlledEvaluate asking for the unfiltered logits; temperature 0 leaves only the greedy sampler,
+ * which does not touch them.
+ */
 export function rawLogits() {
   return { generateNext: { logits: true, options: { temperature: 0 } } };
 }

@@ -50,7 +50,9 @@ const DEFAULT_MAX_CONTEXT = 4096;
 const DEFAULT_BATCH = 32;
 /** Decode steps recorded ahead of the last id read (each holds one of the model's SAMPLE_SLOTS read-backs). */
 const DECODE_LOOKAHEAD = 2;
-const DEFAULT_GPU_BATCH = 1024; // 16 of matmul_tiled.wgsl's 64-token tiles (H100, 1B Q4_0: prefill +15–20% at 512 over 256; a 32K prompt 3,914 tok/s against 3,708 at 512)
+// 16 of matmul_tiled.wgsl's 64-token tiles (H100, 1B Q4_0: prefill +15–20% at 512 over 256; a 32K prompt
+// 3,914 tok/s against 3,708 at 512)
+const DEFAULT_GPU_BATCH = 1024;
 
 /** The GPU batch: DEFAULT_GPU_BATCH, less (in 64-token tiles) where the batch's logits would not fit one binding. */
 const gpuBatch = (device: GPUDevice, vocab: number) =>

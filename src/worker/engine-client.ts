@@ -172,7 +172,8 @@ export class WorkerEngine implements Engine, ProbeRunner {
     const onMessageError = () => crash('a message from the engine worker could not be read');
     const watchLock = (name: string) => {
       if (!this.locks || connection.dead) return;
-      this.locks.request(name, { signal: stopWatching.signal }, () => crash(WORKER_CLOSED)).catch(() => {}); // aborted: we ended the worker ourselves
+      // a rejection means the request was aborted: we ended the worker ourselves
+      this.locks.request(name, { signal: stopWatching.signal }, () => crash(WORKER_CLOSED)).catch(() => {});
     };
     const onMessage = (event: Event) => {
       const data = (event as MessageEvent).data;

@@ -21,7 +21,10 @@ import { requireTestFiles, STORIES_GGUF } from '../helpers/shared.ts';
 const work = mkdtempSync(join(tmpdir(), 'cli-limits-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A child `lab` that is killed after `timeout` ms (status null) if it hangs or runs on; one process (tsx as a loader), so the kill reaches it. */
+/**
+ * A child `lab` that is killed after `timeout` ms (status null) if it hangs or runs on; one process (tsx as a
+ * loader), so the kill reaches it.
+ */
 const lab = (timeout: number, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
 

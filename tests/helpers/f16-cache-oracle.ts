@@ -6,8 +6,8 @@
 // instead only where that half is the rounding of some value within TIE_SLACK × the largest |value| of
 // the position's k (or v) of its own (f32 noise scales with the projection's terms, not with the entry:
 // a small entry is a sum of larger terms, and RoPE mixes each pair) — near a tie, or for entries so
-// small that f32 noise spans halves. Every other value must equal the GPU's bit for bit. With both sides rounding alike, the logits then meet
-// the f32 tolerance.
+// small that f32 noise spans halves. Every other value must equal the GPU's bit for bit. With both sides
+// rounding alike, the logits then meet the f32 tolerance.
 import type { KvStore } from '../../src/engine/reference.ts';
 import type { WebGpuEngine } from '../../src/engine/webgpu-engine.ts';
 import { f16ToF32, f32ToF16 } from '../../src/gguf/index.ts';

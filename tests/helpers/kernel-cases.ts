@@ -320,7 +320,11 @@ const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
   };
 });
 
-/** Decode attention's shapes: 32-position chunks (part of a tile each, 19 of them: a batch of 16 and a rest in the combine); 256-position chunks (tiles of 64, the last partial) with head dim 128; one query head per KV head with an odd count of dim quads. */
+/**
+ * Decode attention's shapes: 32-position chunks (part of a tile each, 19 of them: a batch of 16 and a rest in
+ * the combine); 256-position chunks (tiles of 64, the last partial) with head dim 128; one query head per KV
+ * head with an odd count of dim quads.
+ */
 const SPLIT_SHAPES = [
   { heads: 6, kvHeads: 2, headDim: 16, chunk: 32 },
   { heads: 8, kvHeads: 2, headDim: 128, chunk: 256 },
