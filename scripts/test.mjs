@@ -1,5 +1,5 @@
 // `npm test`: every test. First the static checks side by side (type check; ESLint and the import-cycle
-// check), each timed, failing the run if any fails; then the unit + WebGPU kernel tests (Vitest,
+// check; Prettier's check), each timed, failing the run if any fails; then the unit + WebGPU kernel tests (Vitest,
 // Node + Dawn/SwiftShader) and Playwright in the system Chromium side by side: Vitest runs one file at a time
 // and most of its long files are one JS thread (the CPU reference scoring a real model), so on a 2-core
 // machine the browser suite fits beside it. Each line is prefixed with its suite; fails early, in one line,
@@ -33,6 +33,7 @@ function report(results) {
 const checks = [
   ['typecheck', ['tsc', '--noEmit'], 'npx'],
   ['lint', ['run', '-s', 'lint'], 'npm'],
+  ['format', ['run', '-s', 'format:check', '--', '--log-level', 'warn'], 'npm'],
 ];
 if (!report(await Promise.all(checks.map(([name, args, command]) => suite(name, args, command))))) process.exit(1);
 
