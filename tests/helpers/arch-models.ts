@@ -1,26 +1,30 @@
 // Small random-weight F32 GGUFs of every family the lab means to run, laid out as llama.cpp's
 // converter (convert_hf_to_gguf.py + conversion/*.py) writes them and as llama.cpp's loader
 // (src/llama-model.cpp, src/models/<arch>.cpp, commit de3ff81 bundled with node-llama-cpp) reads them.
-// What each family's file holds, beyond the llama layout:
-//   llama, mistral  `llama` arch; RoPE adjacent pairs (NORM). Mistral converts to `llama` too, and
+// What each family's file holds, beyond the llama layout (every family: attention scale 1/sqrt(headDim)):
+//   llama, mistral  `llama` arch; RoPE on adjacent pairs (NORM). Mistral converts to `llama` too, and
 //                   llama.cpp reads no sliding window for it.
-//   qwen2           attn_q/k/v biases; NEOX RoPE; q width = dim.
-//   qwen3           attn_q_norm / attn_k_norm ([headDim], RMS over each head before RoPE); NEOX;
-//                   key_length may make heads·headDim ≠ dim.
-//   gemma3          embeddings × sqrt(dim); q/k norms; post_attention_norm and post_ffw_norm; GeGLU
-//                   (tanh GELU); NEOX; attention.sliding_window with every 6th layer global (layer i is
-//                   local when i % 6 < 5), rope.freq_base for global layers and rope.freq_base_swa for
+//   qwen2           attn_q/k/v biases; NEOX RoPE (pairs i, i + d/2); q width = dim.
+//   qwen3           attn_q_norm / attn_k_norm ([headDim], RMSNorm of each head before RoPE); NEOX;
+//                   key_length lets heads·headDim differ from dim.
+//   gemma3          embeddings × sqrt(dim); q/k norms; post_attention_norm and post_ffw_norm; GeGLU with
+//                   tanh GELU (ggml's CPU build reads it from an f16 table: the gate rounded to f16, the
+//                   GELU value too, ~1e-3 relative off exact GELU); NEOX; attention.sliding_window (a
+//                   local query sees the window's keys, itself included), layer i local when
+//                   i % 6 < 5; rope.freq_base for global layers, rope.freq_base_swa (default 10000) for
 //                   local ones. Norm weights are stored as 1 + w already (the converter adds the one),
 //                   so every norm is a plain RMSNorm times the stored weight.
 //   phi3            fused attn_qkv (rows q | k | v) and ffn_up (rows gate | up, SiLU on the gate half);
 //                   NEOX over the first rope.dimension_count dims of each head; the LongRoPE shape adds
-//                   rope_factors_long/short.weight ([ropeDim/2], dividing the frequencies),
-//                   rope.scaling.type "longrope", original_context_length and attn_factor.
-//   smollm3         NORM RoPE; layer i has no RoPE when (i + 1) % 4 == 0 — llama.cpp hard-codes the
-//                   interval 4 and reads no key for it; the YaRN shape adds rope.scaling.{type,factor,
+//                   rope_factors_long/short.weight ([ropeDim/2], dividing each pair's frequency),
+//                   rope.scaling.type "longrope", original_context_length and attn_factor (scaling
+//                   cos and sin).
+//   smollm3         NORM RoPE; layer i has no RoPE when (i + 1) % 4 == 0: llama.cpp hard-codes the
+//                   interval and reads no key for it. The YaRN shape adds rope.scaling.{type, factor,
 //                   original_context_length}.
-// Each tensor's values depend only on (seed, tensor name, shape). Weights are N(0, 1/fan_in) (std 1/sqrt(fan_in)), embeddings N(0, 1) (N(0, 1/dim) when tied), norms 1 + N(0, 0.1²), biases
-// N(0, 0.5²): every parameter matters and activations stay O(1).
+// Each tensor's values depend only on (seed, tensor name, shape): N(0, 1/fan_in) for weights, N(0, 1)
+// for embeddings (N(0, 1/dim) when tied), 1 + N(0, 0.1²) for norms, N(0, 0.5²) for biases, so every
+// parameter matters and activations stay O(1).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,182 +61,44 @@ export interface ArchShape {
   tied?: boolean;
 }
 
-const shape = (s: ArchShape): ArchShape => s;
+type Extra = Omit<ArchShape, 'name' | 'dim' | 'layers' | 'heads' | 'kvHeads' | 'headDim' | 'ffnDim' | 'vocab' | 'context'>;
+
+/** A shape from [dim, layers, heads, kvHeads, headDim, ffnDim, vocab, context] and its family extras. */
+function tiny(name: string, [dim, layers, heads, kvHeads, headDim, ffnDim, vocab, context]: number[], extra: Extra = {}): ArchShape {
+  return { name, dim, layers, heads, kvHeads, headDim, ffnDim, vocab, context, ...extra };
+}
 
 /** Several tiny shapes per family: GQA and MHA, odd head counts, head dims 64 / 128 / 256. */
 export const ARCH_SHAPES: Record<ArchName, ArchShape[]> = {
+  // [dim, layers, heads, kvHeads, headDim, ffnDim, vocab, context]
   llama: [
-    shape({ name: 'llama-3h-gqa', dim: 192, layers: 2, heads: 3, kvHeads: 1, headDim: 64, ffnDim: 384, vocab: 320, context: 512 }),
-    shape({
-      name: 'llama-hd128',
-      dim: 256,
-      layers: 2,
-      heads: 2,
-      kvHeads: 2,
-      headDim: 128,
-      ffnDim: 512,
-      vocab: 384,
-      context: 1024,
-      tied: true,
-    }),
+    tiny('llama-3h-gqa', [192, 2, 3, 1, 64, 384, 320, 512]),
+    tiny('llama-hd128', [256, 2, 2, 2, 128, 512, 384, 1024], { tied: true }),
   ],
-  mistral: [
-    shape({
-      name: 'mistral-5h-gqa',
-      dim: 320,
-      layers: 2,
-      heads: 5,
-      kvHeads: 1,
-      headDim: 64,
-      ffnDim: 640,
-      vocab: 320,
-      context: 1024,
-      ropeBase: 1e6,
-    }),
-  ],
+  mistral: [tiny('mistral-5h-gqa', [320, 2, 5, 1, 64, 640, 320, 1024], { ropeBase: 1e6 })],
   qwen2: [
-    shape({
-      name: 'qwen2-3h-gqa',
-      dim: 192,
-      layers: 2,
-      heads: 3,
-      kvHeads: 1,
-      headDim: 64,
-      ffnDim: 448,
-      vocab: 320,
-      context: 1024,
-      ropeBase: 1e6,
-    }),
-    shape({
-      name: 'qwen2-hd128-tied',
-      dim: 256,
-      layers: 3,
-      heads: 2,
-      kvHeads: 1,
-      headDim: 128,
-      ffnDim: 512,
-      vocab: 384,
-      context: 1024,
-      ropeBase: 1e6,
-      tied: true,
-    }),
+    tiny('qwen2-3h-gqa', [192, 2, 3, 1, 64, 448, 320, 1024], { ropeBase: 1e6 }),
+    tiny('qwen2-hd128-tied', [256, 3, 2, 1, 128, 512, 384, 1024], { ropeBase: 1e6, tied: true }),
   ],
   qwen3: [
     // q width heads·headDim = 256 ≠ dim, as in the real Qwen3 models.
-    shape({
-      name: 'qwen3-4h-wide-q',
-      dim: 128,
-      layers: 3,
-      heads: 4,
-      kvHeads: 2,
-      headDim: 64,
-      ffnDim: 384,
-      vocab: 320,
-      context: 1024,
-      ropeBase: 1e6,
-      tied: true,
-    }),
-    shape({
-      name: 'qwen3-hd128-3h',
-      dim: 256,
-      layers: 2,
-      heads: 3,
-      kvHeads: 1,
-      headDim: 128,
-      ffnDim: 512,
-      vocab: 384,
-      context: 1024,
-      ropeBase: 1e6,
-    }),
+    tiny('qwen3-4h-wide-q', [128, 3, 4, 2, 64, 384, 320, 1024], { ropeBase: 1e6, tied: true }),
+    tiny('qwen3-hd128-3h', [256, 2, 3, 1, 128, 512, 384, 1024], { ropeBase: 1e6 }),
   ],
   gemma3: [
     // Layers 0–4 local, 5 global.
-    shape({
-      name: 'gemma3-hd256',
-      dim: 256,
-      layers: 6,
-      heads: 2,
-      kvHeads: 1,
-      headDim: 256,
-      ffnDim: 512,
-      vocab: 320,
-      context: 1024,
-      ropeBase: 1e6,
-      slidingWindow: 8,
-      swaRopeBase: 1e4,
-      tied: true,
-    }),
+    tiny('gemma3-hd256', [256, 6, 2, 1, 256, 512, 320, 1024], { ropeBase: 1e6, slidingWindow: 8, swaRopeBase: 1e4, tied: true }),
     // Layers 0–4 and 6 local, 5 global.
-    shape({
-      name: 'gemma3-hd64-5h',
-      dim: 192,
-      layers: 7,
-      heads: 5,
-      kvHeads: 1,
-      headDim: 64,
-      ffnDim: 384,
-      vocab: 384,
-      context: 1024,
-      ropeBase: 1e6,
-      slidingWindow: 6,
-      swaRopeBase: 1e4,
-      tied: true,
-    }),
+    tiny('gemma3-hd64-5h', [192, 7, 5, 1, 64, 384, 384, 1024], { ropeBase: 1e6, slidingWindow: 6, swaRopeBase: 1e4, tied: true }),
   ],
   phi3: [
-    shape({
-      name: 'phi3-partial-rope',
-      dim: 192,
-      layers: 2,
-      heads: 3,
-      kvHeads: 3,
-      headDim: 64,
-      ffnDim: 384,
-      vocab: 320,
-      context: 1024,
-      ropeDim: 32,
-    }),
-    shape({
-      name: 'phi3-longrope',
-      dim: 256,
-      layers: 2,
-      heads: 4,
-      kvHeads: 2,
-      headDim: 64,
-      ffnDim: 512,
-      vocab: 320,
-      context: 4096,
-      ropeDim: 48,
-      longRope: { originalContext: 64 },
-    }),
+    tiny('phi3-partial-rope', [192, 2, 3, 3, 64, 384, 320, 1024], { ropeDim: 32 }),
+    tiny('phi3-longrope', [256, 2, 4, 2, 64, 512, 320, 4096], { ropeDim: 48, longRope: { originalContext: 64 } }),
   ],
   smollm3: [
-    shape({
-      name: 'smollm3-nope',
-      dim: 192,
-      layers: 4,
-      heads: 3,
-      kvHeads: 1,
-      headDim: 64,
-      ffnDim: 384,
-      vocab: 320,
-      context: 1024,
-      ropeBase: 5e6,
-      tied: true,
-    }),
-    shape({
-      name: 'smollm3-yarn',
-      dim: 256,
-      layers: 5,
-      heads: 2,
-      kvHeads: 1,
-      headDim: 128,
-      ffnDim: 512,
-      vocab: 384,
-      context: 4096,
-      ropeBase: 1e5,
-      yarn: { factor: 4, originalContext: 1024 },
-    }),
+    // Layer 3 has no RoPE.
+    tiny('smollm3-nope', [192, 4, 3, 1, 64, 384, 320, 1024], { ropeBase: 5e6, tied: true }),
+    tiny('smollm3-yarn', [256, 5, 2, 1, 128, 512, 384, 4096], { ropeBase: 1e5, yarn: { factor: 4, originalContext: 1024 } }),
   ],
 };
 
