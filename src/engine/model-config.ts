@@ -1,12 +1,20 @@
-// A Llama model's hyperparameters and tensor list, read from GGUF metadata (llama.cpp's key names) and
-// checked against the tensors' shapes, so a bad file fails at load with the tensor named, not later as
-// garbage output.
+// A model's description: hyperparameters, tensor list and the per-family differences from Llama as data
+// (architectures.ts), read from GGUF metadata (llama.cpp's key names) and checked against the tensors'
+// shapes, so a bad file fails at load with the tensor named, not later as garbage output.
 import { GGUFError, type GGUFFile, type GGUFTensorInfo } from '../gguf/index.ts';
 import type { RopeConfig } from '../rope/config.ts';
-import { ropeConfigFromGGUF } from '../rope/gguf.ts';
+import { rotatedDim } from '../rope/frequencies.ts';
+import { ropeConfigFromGGUF, type RopeFactorTensors } from '../rope/gguf.ts';
+import {
+  architectureTraits,
+  layerAttentionOf,
+  type FeedForwardActivation,
+  type LayerAttention,
+  type RotationPairing,
+} from './architectures.ts';
 import { checkBlockCount, checkRmsEps, checkRopeDims, expectTensorDim, metaNumber, metaPositiveInt } from './model-checks.ts';
 
-export interface LlamaConfig {
+export interface ModelConfig {
   architecture: string;
   name: string;
   dim: number;
@@ -14,22 +22,49 @@ export interface LlamaConfig {
   heads: number;
   kvHeads: number;
   headDim: number;
+  /** Per gate (and up) projection; a fused `ffn_up` holds 2 × ffnDim rows. */
   ffnDim: number;
   vocabSize: number;
   /** `<arch>.context_length`. */
   trainedContext: number;
   rmsEps: number;
-  /** RoPE of the metadata; includes `rope_freqs.weight` divisors when the file has them. */
+  /** RoPE of the metadata; includes `rope_freqs.weight` divisors or LongRoPE factor tensors when passed. */
   rope: RopeConfig;
   hasRopeFreqs: boolean;
   /** No `output.weight`: the LM head is the token embedding (tied weights). */
   tiedOutput: boolean;
+  pairing: RotationPairing;
+  activation: FeedForwardActivation;
+  /** q, k, v from one `attn_qkv.weight` ((heads + 2·kvHeads)·headDim rows, q then k then v). */
+  fusedQkv: boolean;
+  /** q/k/v biases: none, `attn_q/k/v.bias`, or one fused `attn_qkv.bias`. */
+  qkvBias: 'none' | 'separate' | 'fused';
+  /** `ffn_up` holds gate then up rows; no `ffn_gate`. */
+  fusedGateUp: boolean;
+  /** Per-head RMSNorm of q and k before RoPE (`attn_q_norm`, `attn_k_norm`). */
+  qkNorm: boolean;
+  /** RMSNorm of each sublayer's output before its residual add (`post_attention_norm`, `post_ffw_norm`). */
+  postNorms: boolean;
+  /** Multiplies the embedding row (√dim in f32 for Gemma, else 1). */
+  embeddingScale: number;
+  /** Multiplies q·k (1/√headDim for most). */
+  attentionScale: number;
+  /** logits = c·tanh(logits/c); 0: none. */
+  logitSoftcap: number;
+  /** `output.bias` added to the logits. */
+  outputBias: boolean;
+  /** One entry per layer. */
+  layerAttention: LayerAttention[];
+  /** The RoPE of 'local' layers (Gemma 3's sliding-window layers); absent when no layer is local. */
+  localRope?: RopeConfig;
 }
 
-/** The GGUF architectures whose tensors follow llama.cpp's `llama` layout. */
-const LLAMA_LIKE = new Set(['llama', 'mistral']);
+export type { LayerAttention } from './architectures.ts';
 
-/** The tensors of one transformer block, by llama.cpp name. */
+/** The model description's former name, from when only Llama files were read. */
+export type LlamaConfig = ModelConfig;
+
+/** The tensors of one transformer block, by llama.cpp name (which of them a file has: ModelConfig). */
 export function layerTensorNames(layer: number) {
   const p = `blk.${layer}.`;
   return {
@@ -37,11 +72,20 @@ export function layerTensorNames(layer: number) {
     wq: `${p}attn_q.weight`,
     wk: `${p}attn_k.weight`,
     wv: `${p}attn_v.weight`,
+    wqkv: `${p}attn_qkv.weight`,
+    bq: `${p}attn_q.bias`,
+    bk: `${p}attn_k.bias`,
+    bv: `${p}attn_v.bias`,
+    bqkv: `${p}attn_qkv.bias`,
+    qNorm: `${p}attn_q_norm.weight`,
+    kNorm: `${p}attn_k_norm.weight`,
     wo: `${p}attn_output.weight`,
+    postAttnNorm: `${p}post_attention_norm.weight`,
     ffnNorm: `${p}ffn_norm.weight`,
     wGate: `${p}ffn_gate.weight`,
     wUp: `${p}ffn_up.weight`,
     wDown: `${p}ffn_down.weight`,
+    postFfnNorm: `${p}post_ffw_norm.weight`,
   };
 }
 
@@ -49,32 +93,43 @@ export const GLOBAL_TENSORS = {
   embedding: 'token_embd.weight',
   outputNorm: 'output_norm.weight',
   output: 'output.weight',
+  outputBias: 'output.bias',
   ropeFreqs: 'rope_freqs.weight',
+  ropeFactorsShort: 'rope_factors_short.weight',
+  ropeFactorsLong: 'rope_factors_long.weight',
 } as const;
 
+/** The RoPE factor tensors a file has, by the RopeFactorTensors field they fill (the caller reads them). */
+export function ropeFactorTensorNames(file: GGUFFile): Partial<Record<keyof RopeFactorTensors, string>> {
+  const names: Partial<Record<keyof RopeFactorTensors, string>> = {};
+  if (file.tensorsByName.has(GLOBAL_TENSORS.ropeFreqs)) names.ropeFreqs = GLOBAL_TENSORS.ropeFreqs;
+  if (file.tensorsByName.has(GLOBAL_TENSORS.ropeFactorsShort)) names.ropeFactorsShort = GLOBAL_TENSORS.ropeFactorsShort;
+  if (file.tensorsByName.has(GLOBAL_TENSORS.ropeFactorsLong)) names.ropeFactorsLong = GLOBAL_TENSORS.ropeFactorsLong;
+  return names;
+}
+
 /**
- * Hyperparameters of a Llama-architecture GGUF. `ropeFreqs` is the dequantized `rope_freqs.weight`
- * when the file has one (the caller reads tensor data; this function only reads metadata, so calling it
- * first without `ropeFreqs` checks that tensor's size before anyone reads it).
- * Every count is checked against the tensors present before anything is derived from it; a bad file
- * throws a GGUFError naming the key.
+ * The description of a GGUF model of any supported family. `factors` are the dequantized RoPE factor
+ * tensors the file has (ropeFactorTensorNames; the caller reads tensor data, this function only reads
+ * metadata, so calling it first without them checks those tensors' sizes before anyone reads them).
+ * Every count is checked against the tensors present before anything is derived from it; a bad file or
+ * an unsupported architecture throws a GGUFError naming the key.
  */
-export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): LlamaConfig {
+export function modelConfigFromGGUF(file: GGUFFile, factors: RopeFactorTensors = {}): ModelConfig {
   const meta = file.metadata;
   const architectureValue = meta.get('general.architecture');
   const architecture = typeof architectureValue === 'string' ? architectureValue : undefined;
   if (!architecture) throw new GGUFError('GGUF metadata lacks general.architecture');
-  if (!LLAMA_LIKE.has(architecture))
-    throw new GGUFError(
-      `unsupported architecture ${JSON.stringify(architecture.slice(0, 40))} (this engine runs ${[...LLAMA_LIKE].join(', ')})`,
-    );
+  const traits = architectureTraits(architecture);
   const key = (suffix: string) => `${architecture}.${suffix}`;
   const int = (suffix: string, fallback?: number) => metaPositiveInt(meta, key(suffix), fallback);
+  const has = (name: string) => file.tensorsByName.has(name);
 
   // The layer count first: everything after loops over it.
   const layers = int('block_count');
   checkBlockCount(file, key('block_count'), layers);
   const l0 = layerTensorNames(0);
+  const fusedQkv = has(l0.wqkv);
 
   const embedding = file.tensorsByName.get(GLOBAL_TENSORS.embedding);
   if (!embedding) throw new GGUFError(`GGUF lacks the tensor ${GLOBAL_TENSORS.embedding}`);
@@ -99,16 +154,14 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): L
     throw new GGUFError(
       `GGUF metadata ${key('attention.value_length')} is ${valueLength}, but the key length is ${headDim} (this engine needs them equal)`,
     );
-  expectTensorDim(file, `${key('attention.head_count')} is ${heads} (× ${headDim} dims = ${heads * headDim})`, heads * headDim, l0.wq, 1);
-  expectTensorDim(
-    file,
-    `${key('attention.head_count_kv')} is ${kvHeads} (× ${headDim} dims = ${kvHeads * headDim})`,
-    kvHeads * headDim,
-    l0.wk,
-    1,
-  );
+  const headsClaim = `${key('attention.head_count')} is ${heads} (× ${headDim} dims = ${heads * headDim})`;
+  const kvClaim = `${key('attention.head_count_kv')} is ${kvHeads} (× ${headDim} dims = ${kvHeads * headDim})`;
+  if (fusedQkv) expectTensorDim(file, `${headsClaim} and ${kvClaim}, so q, k, v`, (heads + 2 * kvHeads) * headDim, l0.wqkv, 1);
+  expectTensorDim(file, headsClaim, heads * headDim, l0.wq, 1);
+  expectTensorDim(file, kvClaim, kvHeads * headDim, l0.wk, 1);
   const ffnDim = int('feed_forward_length');
-  expectTensorDim(file, `${key('feed_forward_length')} is ${ffnDim}`, ffnDim, l0.wGate, 1);
+  if (traits.fusedGateUp) expectTensorDim(file, `${key('feed_forward_length')} is ${ffnDim} (gate and up)`, 2 * ffnDim, l0.wUp, 1);
+  else expectTensorDim(file, `${key('feed_forward_length')} is ${ffnDim}`, ffnDim, l0.wGate, 1);
 
   const vocabRows = embedding.dims[1] ?? 1;
   const tokens = meta.get('tokenizer.ggml.tokens');
@@ -126,10 +179,16 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): L
 
   const rmsEps = metaNumber(meta, key('attention.layer_norm_rms_epsilon')) ?? 1e-5;
   checkRmsEps(key('attention.layer_norm_rms_epsilon'), rmsEps);
-  checkRopeDims(key('rope.dimension_count'), metaNumber(meta, key('rope.dimension_count')), headDim);
+  const ropeDims = metaNumber(meta, key('rope.dimension_count'));
+  checkRopeDims(key('rope.dimension_count'), ropeDims, headDim);
   const name = meta.get('general.name');
+  const logitSoftcap = traits.logitSoftcap ? (metaNumber(meta, key('final_logit_softcapping')) ?? 0) : 0;
+  if (!(logitSoftcap >= 0)) throw new GGUFError(`GGUF metadata ${key('final_logit_softcapping')} is ${logitSoftcap}; it must be ≥ 0`);
 
-  const config: LlamaConfig = {
+  const trainedContext = int('context_length');
+  const rope = ropeOf(file, architecture, traits.longRopeFactors, factors);
+  const { layerAttention, localRope } = layerAttentionOf(meta, key, layers, traits, rope);
+  const config: ModelConfig = {
     architecture,
     name: typeof name === 'string' ? name : 'unnamed model',
     dim,
@@ -139,27 +198,96 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): L
     headDim,
     ffnDim,
     vocabSize,
-    trainedContext: int('context_length'),
+    trainedContext,
     rmsEps,
-    rope: ropeOf(file, architecture, ropeFreqs),
-    hasRopeFreqs: ropeFreqs !== undefined,
-    tiedOutput: !file.tensorsByName.has(GLOBAL_TENSORS.output),
+    rope,
+    hasRopeFreqs: factors.ropeFreqs !== undefined,
+    tiedOutput: !has(GLOBAL_TENSORS.output),
+    pairing: traits.pairing,
+    activation: traits.activation,
+    fusedQkv,
+    qkvBias: has(l0.bqkv) ? 'fused' : has(l0.bq) ? 'separate' : 'none',
+    fusedGateUp: traits.fusedGateUp,
+    qkNorm: traits.qkNorm,
+    postNorms: traits.postNorms,
+    embeddingScale: traits.embeddingScale ? Math.fround(Math.sqrt(dim)) : 1,
+    attentionScale: traits.attentionScale?.({ layers, dim, heads, headDim }) ?? 1 / Math.sqrt(headDim),
+    logitSoftcap,
+    outputBias: has(GLOBAL_TENSORS.outputBias),
+    layerAttention,
+    ...(localRope ? { localRope } : {}),
   };
   checkTensorShapes(file, config);
   return config;
 }
 
+/** The Llama-era entry point: `ropeFreqs` is the dequantized `rope_freqs.weight` when the file has one. */
+export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): ModelConfig {
+  return modelConfigFromGGUF(file, ropeFreqs ? { ropeFreqs } : {});
+}
+
 /** The metadata's RoPE; its validation errors become GGUFErrors (a bad file, not a bug). */
-function ropeOf(file: GGUFFile, architecture: string, ropeFreqs: Float32Array | undefined): RopeConfig {
+function ropeOf(file: GGUFFile, architecture: string, longRopeFactors: boolean, factors: RopeFactorTensors): RopeConfig {
   try {
-    return ropeConfigFromGGUF(file.metadata, architecture, ropeFreqs ? { ropeFreqs } : {});
+    const rope = ropeConfigFromGGUF(file.metadata, architecture, factors.ropeFreqs ? { ropeFreqs: factors.ropeFreqs } : {});
+    const { ropeFactorsShort: short, ropeFactorsLong: long } = factors;
+    if (!longRopeFactors || !short || !long) return rope;
+    // LongRoPE as llama.cpp runs Phi-3: θ_i / factor_i, the set chosen by context length, cos/sin × attn_factor.
+    if (rope.type !== 'default') throw new TypeError(`LongRoPE factor tensors with RoPE scaling type '${rope.type}' are not supported`);
+    const trained = metaNumber(file.metadata, `${architecture}.context_length`);
+    const original = metaNumber(file.metadata, `${architecture}.rope.scaling.original_context_length`) ?? trained;
+    const attentionFactor = metaNumber(file.metadata, `${architecture}.rope.scaling.attn_factor`) ?? 1;
+    return {
+      ...rope,
+      type: 'longrope',
+      shortFactor: Array.from(short),
+      longFactor: Array.from(long),
+      originalContext: original,
+      attentionFactor,
+    };
   } catch (err) {
     throw new GGUFError(`GGUF RoPE metadata: ${(err as Error).message}`.split('\n')[0]);
   }
 }
 
+/**
+ * What a model asks beyond the Llama forward pass (adjacent pairs, SwiGLU, one global RoPE, full causal
+ * attention, no biases, norms or scales of its own): what the GPU kernels and the probes' traced pass do
+ * not model yet. Empty for a Llama-shaped model.
+ */
+export function beyondLlama(c: ModelConfig): string[] {
+  const gaps: [boolean, string][] = [
+    [c.pairing !== 'adjacent', 'NEOX rotation pairs'],
+    [c.activation !== 'silu', 'GeGLU'],
+    [c.fusedQkv, 'fused QKV'],
+    [c.qkvBias !== 'none', 'q/k/v biases'],
+    [c.fusedGateUp, 'fused gate|up'],
+    [c.qkNorm, 'q/k RMSNorm'],
+    [c.postNorms, 'post-attention/FFN norms'],
+    [c.embeddingScale !== 1, 'embedding scale'],
+    [c.attentionScale !== 1 / Math.sqrt(c.headDim), 'attention scale'],
+    [c.logitSoftcap !== 0, 'logit softcapping'],
+    [c.outputBias, 'output bias'],
+    [c.layerAttention.some((a) => a.rope === 'local'), 'per-layer RoPE bases'],
+    [c.layerAttention.some((a) => a.window > 0), 'sliding-window attention'],
+    [c.layerAttention.some((a) => a.rope === 'none'), 'NoPE layers'],
+    [c.rope.type === 'longrope' && !c.hasRopeFreqs, 'LongRoPE factors'],
+  ];
+  return gaps.filter(([on]) => on).map(([, what]) => what);
+}
+
+/** Why the GPU engine refuses this model (it runs Llama-shaped models only for now), or null when it can run it. */
+export function gpuEngineRefusal(c: ModelConfig): string | null {
+  const beyond = beyondLlama(c);
+  if (beyond.length === 0) return null;
+  return (
+    `the GPU engine cannot run this ${c.architecture} model yet: its kernels lack ${beyond.join(', ')}. ` +
+    'The CPU reference runs it (`lab probe --engine cpu`: loss, perplexity, passkey and first-sentence probes; small models).'
+  );
+}
+
 /** ggml dims of every tensor the forward pass reads: [row length, rows]. */
-export function expectedShapes(c: LlamaConfig): Map<string, number[]> {
+export function expectedShapes(c: ModelConfig): Map<string, number[]> {
   const qDim = c.heads * c.headDim;
   const kvDim = c.kvHeads * c.headDim;
   const shapes = new Map<string, number[]>([
@@ -167,23 +295,44 @@ export function expectedShapes(c: LlamaConfig): Map<string, number[]> {
     [GLOBAL_TENSORS.outputNorm, [c.dim]],
   ]);
   if (!c.tiedOutput) shapes.set(GLOBAL_TENSORS.output, [c.dim, c.vocabSize]);
+  if (c.outputBias) shapes.set(GLOBAL_TENSORS.outputBias, [c.vocabSize]);
   for (let l = 0; l < c.layers; l++) {
     const t = layerTensorNames(l);
     shapes.set(t.attnNorm, [c.dim]);
-    shapes.set(t.wq, [c.dim, qDim]);
-    shapes.set(t.wk, [c.dim, kvDim]);
-    shapes.set(t.wv, [c.dim, kvDim]);
+    if (c.fusedQkv) {
+      shapes.set(t.wqkv, [c.dim, qDim + 2 * kvDim]);
+    } else {
+      shapes.set(t.wq, [c.dim, qDim]);
+      shapes.set(t.wk, [c.dim, kvDim]);
+      shapes.set(t.wv, [c.dim, kvDim]);
+    }
+    if (c.qkvBias === 'fused') shapes.set(t.bqkv, [qDim + 2 * kvDim]);
+    if (c.qkvBias === 'separate') {
+      shapes.set(t.bq, [qDim]);
+      shapes.set(t.bk, [kvDim]);
+      shapes.set(t.bv, [kvDim]);
+    }
+    if (c.qkNorm) {
+      shapes.set(t.qNorm, [c.headDim]);
+      shapes.set(t.kNorm, [c.headDim]);
+    }
     shapes.set(t.wo, [qDim, c.dim]);
+    if (c.postNorms) shapes.set(t.postAttnNorm, [c.dim]);
     shapes.set(t.ffnNorm, [c.dim]);
-    shapes.set(t.wGate, [c.dim, c.ffnDim]);
-    shapes.set(t.wUp, [c.dim, c.ffnDim]);
+    if (c.fusedGateUp) {
+      shapes.set(t.wUp, [c.dim, 2 * c.ffnDim]);
+    } else {
+      shapes.set(t.wGate, [c.dim, c.ffnDim]);
+      shapes.set(t.wUp, [c.dim, c.ffnDim]);
+    }
     shapes.set(t.wDown, [c.ffnDim, c.dim]);
+    if (c.postNorms) shapes.set(t.postFfnNorm, [c.dim]);
   }
   return shapes;
 }
 
 /** Throws naming the first tensor that is missing or whose shape disagrees with the metadata. */
-export function checkTensorShapes(file: GGUFFile, c: LlamaConfig): void {
+export function checkTensorShapes(file: GGUFFile, c: ModelConfig): void {
   for (const [name, dims] of expectedShapes(c)) {
     const t = file.tensorsByName.get(name);
     if (!t) throw new GGUFError(`GGUF lacks the tensor ${name}`);
@@ -194,6 +343,20 @@ export function checkTensorShapes(file: GGUFFile, c: LlamaConfig): void {
   const ropeFreqs = file.tensorsByName.get(GLOBAL_TENSORS.ropeFreqs);
   if (ropeFreqs && ropeFreqs.nElements * 2 > c.headDim)
     throw new GGUFError(`tensor ${GLOBAL_TENSORS.ropeFreqs} has ${ropeFreqs.nElements} entries, more than head_dim/2 = ${c.headDim / 2}`);
+  checkLongRopeTensors(file, c);
+}
+
+/** LongRoPE factor tensors: both or neither, one factor per rotated pair (Phi-3 only; elsewhere llama.cpp ignores them). */
+function checkLongRopeTensors(file: GGUFFile, c: ModelConfig): void {
+  if (!architectureTraits(c.architecture).longRopeFactors) return;
+  const short = file.tensorsByName.get(GLOBAL_TENSORS.ropeFactorsShort);
+  const long = file.tensorsByName.get(GLOBAL_TENSORS.ropeFactorsLong);
+  if (!short && !long) return;
+  if (!short || !long)
+    throw new GGUFError(`GGUF has ${short ? GLOBAL_TENSORS.ropeFactorsShort : GLOBAL_TENSORS.ropeFactorsLong} without its pair`);
+  const pairs = rotatedDim(c.rope) / 2;
+  for (const t of [short, long])
+    if (t.nElements !== pairs) throw new GGUFError(`tensor ${t.name} has ${t.nElements} entries, expected one per rotated pair (${pairs})`);
 }
 
 /** The tensor info of a name the forward pass needs (the LM head falls back to the embedding when tied). */

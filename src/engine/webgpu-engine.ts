@@ -22,7 +22,14 @@ import {
   type MachineMemory,
   type WeightFootprint,
 } from './load-budget.ts';
-import { GLOBAL_TENSORS, expectedShapes, layerTensorNames, llamaConfigFromGGUF, type LlamaConfig } from './model-config.ts';
+import {
+  GLOBAL_TENSORS,
+  expectedShapes,
+  gpuEngineRefusal,
+  layerTensorNames,
+  llamaConfigFromGGUF,
+  type LlamaConfig,
+} from './model-config.ts';
 import type { AttentionStats, AttentionStatsOptions, ProbeHooks, QkPairNorms } from './probe-hooks.ts';
 import type {
   Engine,
@@ -141,6 +148,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
   ): Promise<ModelInfo> {
     // Metadata and shapes first, from the header alone: that also bounds rope_freqs before it is read.
     let config = llamaConfigFromGGUF(file);
+    const refusal = gpuEngineRefusal(config);
+    if (refusal) throw new Error(refusal);
     checkKernelShapes(config);
     const ropeFreqsTensor = file.tensorsByName.get(GLOBAL_TENSORS.ropeFreqs);
     if (ropeFreqsTensor) config = llamaConfigFromGGUF(file, await readVector(file, ropeFreqsTensor));

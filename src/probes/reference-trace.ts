@@ -13,6 +13,7 @@ import {
   type ReferenceOptions,
   type ReferenceWeights,
 } from '../engine/reference.ts';
+import { beyondLlama } from '../engine/model-config.ts';
 import type { RopeTable } from '../rope/config.ts';
 import { accumulateRow, emptyAttentionStats, type AttentionStats } from './attention-stats.ts';
 import { addPairNorms, emptyQkPairNorms, type QkPairNorms } from './qk-norms.ts';
@@ -39,6 +40,11 @@ export function traceReference(w: ReferenceWeights, rope: RopeTable, ids: readon
   const n = ids.length;
   if (n === 0) throw new RangeError('tracing needs at least one token');
   if (rope.xposZeta) throw new RangeError('the reference trace does not model xPos (the reference forward pass has no xPos either)');
+  const beyond = beyondLlama(c);
+  if (beyond.length > 0)
+    throw new RangeError(
+      `the reference trace follows the Llama forward pass only; this ${c.architecture} model needs ${beyond.join(', ')}`,
+    );
   const { mapOf } = options;
   if (mapOf && (mapOf.layer < 0 || mapOf.layer >= c.layers || mapOf.head < 0 || mapOf.head >= c.heads)) {
     throw new RangeError(`no layer ${mapOf.layer} head ${mapOf.head} in ${c.layers} layers × ${c.heads} heads`);

@@ -2,7 +2,7 @@
 // the way the engine will check it, so a link to something that is not a GGUF, or to a model this engine
 // cannot run, fails in seconds instead of after a download of hundreds of MB. Servers that do not answer
 // ranges (status 200) skip the check: the downloaded file is checked when the engine reads it.
-import { llamaConfigFromGGUF } from '../engine/model-config.ts';
+import { gpuEngineRefusal, llamaConfigFromGGUF } from '../engine/model-config.ts';
 import { GGUFError, readGGUF, urlSource } from '../gguf/index.ts';
 
 /** The server's refusal as one sentence; 401/403 from the Hub usually means a gated repository. */
@@ -23,7 +23,8 @@ export async function checkRemoteHeader(url: string, fetchFn: typeof fetch, sign
   if (probe.status !== 206) return;
   const file = await readGGUF(await urlSource(url, { fetch: fetchAborting }));
   try {
-    llamaConfigFromGGUF(file);
+    const refusal = gpuEngineRefusal(llamaConfigFromGGUF(file));
+    if (refusal) throw new Error(refusal);
   } catch (err) {
     throw new GGUFError((err as Error).message);
   }
