@@ -106,7 +106,8 @@ describe('family-specific parts of the files are what llama.cpp reads', () => {
     const llamaMeta = { 'llama.attention.layer_norm_rms_epsilon': meta.f32(1e-6) };
     const reordered = await logitsOf('llama', shape, { transform: asNorm, metadata: llamaMeta });
     const unordered = await logitsOf('llama', shape, { metadata: llamaMeta });
-    expect(maxDiff(noBias, reordered)).toBeLessThan(1e-4);
+    // Measured 1.1e-6: rounding only (the rows go through the matmul in another order).
+    expect(maxDiff(noBias, reordered)).toBeLessThan(1e-5);
     expect(maxDiff(noBias, unordered)).toBeGreaterThan(CHANGED);
   });
 
@@ -186,7 +187,7 @@ describe('family-specific parts of the files are what llama.cpp reads', () => {
     const llamaMeta = { 'llama.attention.layer_norm_rms_epsilon': meta.f32(1e-6) };
     const three = { ...base, layers: 3 };
     // Three layers all rotate: the same weights as a llama file give the same logits.
-    expect(maxDiff(await logitsOf('smollm3', three), await logitsOf('llama', three, { metadata: llamaMeta }))).toBeLessThan(1e-4);
+    expect(maxDiff(await logitsOf('smollm3', three), await logitsOf('llama', three, { metadata: llamaMeta }))).toBeLessThan(SAME);
     // The fourth (layer 3) does not.
     expect(maxDiff(await logitsOf('smollm3', base), await logitsOf('llama', base, { metadata: llamaMeta }))).toBeGreaterThan(CHANGED);
   });
