@@ -229,7 +229,11 @@ export function llamaConfigFromGGUF(file: GGUFFile, ropeFreqs?: Float32Array): M
 /** The metadata's RoPE; its validation errors become GGUFErrors (a bad file, not a bug). */
 function ropeOf(file: GGUFFile, architecture: string, longRopeFactors: boolean, factors: RopeFactorTensors): RopeConfig {
   try {
-    const rope = ropeConfigFromGGUF(file.metadata, architecture, factors.ropeFreqs ? { ropeFreqs: factors.ropeFreqs } : {});
+    // A 'longrope' scaling type changes nothing in llama.cpp (no factor: freq_scale 1, no YaRN); the factor
+    // tensors carry LongRoPE, so the type is read as none here and the tensors applied below.
+    const typeKey = `${architecture}.rope.scaling.type`;
+    const meta = longRopeFactors && file.metadata.get(typeKey) === 'longrope' ? withoutKey(file.metadata, typeKey) : file.metadata;
+    const rope = ropeConfigFromGGUF(meta, architecture, factors.ropeFreqs ? { ropeFreqs: factors.ropeFreqs } : {});
     const { ropeFactorsShort: short, ropeFactorsLong: long } = factors;
     if (!longRopeFactors || !short || !long) return rope;
     // LongRoPE as llama.cpp runs Phi-3: θ_i / factor_i, the set chosen by context length, cos/sin × attn_factor.
@@ -248,6 +252,12 @@ function ropeOf(file: GGUFFile, architecture: string, longRopeFactors: boolean, 
   } catch (err) {
     throw new GGUFError(`GGUF RoPE metadata: ${(err as Error).message}`.split('\n')[0]);
   }
+}
+
+function withoutKey<V>(meta: Map<string, V>, key: string): Map<string, V> {
+  const copy = new Map(meta);
+  copy.delete(key);
+  return copy;
 }
 
 /**
