@@ -4,6 +4,7 @@
 import { GGUFError, type GGUFFile } from '../gguf/index.ts';
 import type { RopeConfig } from '../rope/config.ts';
 import { ropeConfigFromGGUF, type RopeFactorTensors } from '../rope/gguf.ts';
+import { validateRopeConfig } from '../rope/validate.ts';
 import { architectureTraits, layerAttentionOf } from './architectures.ts';
 import { checkBlockCount, checkRmsEps, checkRopeDims, expectTensorDim, metaNumber, metaPositiveInt } from './model-checks.ts';
 import type { ModelConfig } from './model-description.ts';
@@ -146,14 +147,16 @@ function ropeOf(file: GGUFFile, architecture: string, longRopeFactors: boolean, 
     const trained = metaNumber(file.metadata, `${architecture}.context_length`);
     const original = metaNumber(file.metadata, `${architecture}.rope.scaling.original_context_length`) ?? trained;
     const attentionFactor = metaNumber(file.metadata, `${architecture}.rope.scaling.attn_factor`) ?? 1;
-    return {
+    const checked = validateRopeConfig({
       ...rope,
       type: 'longrope',
       shortFactor: Array.from(short),
       longFactor: Array.from(long),
       originalContext: original,
       attentionFactor,
-    };
+    });
+    if (!checked.ok) throw new TypeError(checked.error);
+    return checked.config;
   } catch (err) {
     throw new GGUFError(`GGUF RoPE metadata: ${(err as Error).message}`.split('\n')[0]);
   }

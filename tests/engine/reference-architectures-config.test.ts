@@ -100,6 +100,23 @@ describe('model description: each family as data', () => {
     }
   });
 
+  it("a family's own keys out of range are refused naming the key", async () => {
+    const refusal = (arch: ArchName, shape: number, key: string, value: ReturnType<typeof meta.f32>) =>
+      configOf(arch, shape, { metadata: { [key]: value } }).then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      );
+    expect(await refusal('gemma3', 0, 'gemma3.rope.freq_base_swa', meta.f32(0))).toMatch(/gemma3\.rope\.freq_base_swa is 0/);
+    expect(await refusal('gemma3', 0, 'gemma3.attention.sliding_window', meta.i32(-1))).toMatch(
+      /gemma3\.attention\.sliding_window must be/,
+    );
+    expect(await refusal('gemma3', 0, 'gemma3.final_logit_softcapping', meta.f32(-30))).toMatch(/gemma3\.final_logit_softcapping is -30/);
+    expect(await refusal('gemma3', 0, 'gemma3.attention.sliding_window_pattern', meta.str('6'))).toMatch(
+      /sliding_window_pattern must be a number/,
+    );
+    expect(await refusal('phi3', 1, 'phi3.rope.scaling.attn_factor', meta.f32(-1))).toMatch(/GGUF RoPE metadata: .*attentionFactor/);
+  });
+
   it('any other architecture is refused, naming it and listing the supported ones', async () => {
     const file = await readGGUF(bytesSource(writeGGUF([['general.architecture', meta.str('bert')]], [])));
     expect(() => modelConfigFromGGUF(file)).toThrow(
