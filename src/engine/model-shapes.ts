@@ -108,7 +108,21 @@ export function checkTensorShapes(file: GGUFFile, c: ModelConfig): void {
   if (ropeFreqs && ropeFreqs.nElements * 2 > c.headDim)
     throw new GGUFError(`tensor ${GLOBAL_TENSORS.ropeFreqs} has ${ropeFreqs.nElements} entries, more than head_dim/2 = ${c.headDim / 2}`);
   checkLongRopeTensors(file, c);
+  const unread = UNREAD_BIASES.find((suffix) => file.tensors.some((t) => t.name.endsWith(suffix)));
+  if (unread)
+    throw new GGUFError(`GGUF has ${unread} tensors, which llama.cpp adds and this engine does not: running without them would be wrong`);
 }
+
+/** Optional tensors llama.cpp's loader reads for some families that no description here includes. */
+const UNREAD_BIASES = [
+  'attn_output.bias',
+  'ffn_gate.bias',
+  'ffn_up.bias',
+  'ffn_down.bias',
+  'attn_norm.bias',
+  'ffn_norm.bias',
+  'output_norm.bias',
+];
 
 /** LongRoPE factor tensors: both or neither, one factor per rotated pair (Phi-3 only; elsewhere llama.cpp ignores them). */
 function checkLongRopeTensors(file: GGUFFile, c: ModelConfig): void {

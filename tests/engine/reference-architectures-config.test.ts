@@ -117,6 +117,16 @@ describe('model description: each family as data', () => {
     expect(await refusal('phi3', 1, 'phi3.rope.scaling.attn_factor', meta.f32(-1))).toMatch(/GGUF RoPE metadata: .*attentionFactor/);
   });
 
+  it('a bias llama.cpp would add and the engine would not is refused, not ignored', async () => {
+    const source = await fileSource(await writeArchModel('llama', ARCH_SHAPES.llama[0]));
+    const file = await readGGUF(source).finally(() => source.close?.());
+    // A copy of a tensor under the bias's name, as a header listing it would read.
+    const copy = { ...file.tensorsByName.get('blk.1.attn_norm.weight')!, name: 'blk.1.attn_output.bias' };
+    file.tensors.push(copy);
+    file.tensorsByName.set(copy.name, copy);
+    expect(() => modelConfigFromGGUF(file)).toThrow(/attn_output\.bias tensors, which llama\.cpp adds and this engine does not/);
+  });
+
   it('any other architecture is refused, naming it and listing the supported ones', async () => {
     const file = await readGGUF(bytesSource(writeGGUF([['general.architecture', meta.str('bert')]], [])));
     expect(() => modelConfigFromGGUF(file)).toThrow(
