@@ -6,7 +6,7 @@ describe('model catalogue', () => {
     expect(catalogueProblems(CATALOGUE)).toEqual([]);
   });
 
-  it('lists the models issue #17 names, each with the licence its makers publish', () => {
+  it('lists the chat models the lab offers, each with the licence its makers publish', () => {
     const byId = new Map(CATALOGUE.map((m) => [m.id, m]));
     for (const id of ['smollm2-135m-instruct', 'smollm2-360m-instruct', 'smollm2-1.7b-instruct', 'tinyllama-1.1b-chat']) {
       expect(byId.get(id)?.licence.name, id).toBe('Apache-2.0');
