@@ -2,6 +2,9 @@
 // data (structured-clone friendly) and callbacks are passed as function arguments (comlink.proxy).
 import type { RopeConfig } from '../rope/config.ts';
 import type { ChatFormat } from '../tokenizer/index.ts';
+import type { LayerAttention } from './architectures.ts';
+
+export type { LayerAttention } from './architectures.ts';
 
 /** Where the GGUF file comes from. `path` exists only in Node (the CLI and tests). */
 export type ModelSource =
@@ -52,6 +55,10 @@ export interface ModelInfo {
   rope: RopeConfig;
   /** Llama 3.1 style per-pair frequency divisors stored as the tensor `rope_freqs.weight`. */
   hasRopeFreqs: boolean;
+  /** Which RoPE each layer applies ('global': `rope`, 'local': `localRope`, 'none': NoPE) and its attention window. */
+  layerAttention: LayerAttention[];
+  /** The RoPE of 'local' (sliding-window) layers, e.g. Gemma 3's base 10K; absent when no layer is local. */
+  localRope?: RopeConfig;
   /** Tensor count per GGML type name, e.g. { Q8_0: 35, F32: 11 }. */
   tensorTypes: Record<string, number>;
   /** Bytes of tensor data in the file. */

@@ -238,6 +238,8 @@ export class WebGpuEngine implements Engine, ProbeHooks {
       rmsEps: config.rmsEps,
       rope: config.rope,
       hasRopeFreqs: config.hasRopeFreqs,
+      layerAttention: config.layerAttention.map((a) => ({ ...a })),
+      ...(config.localRope ? { localRope: config.localRope } : {}),
       tensorTypes,
       totalBytes,
       device: this.gpuContext.description,

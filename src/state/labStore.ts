@@ -3,6 +3,7 @@
 // Components read it through the module-level selectors below and change it only through `actions`.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ROPE_PRESETS, ropeName, rotatedDim, type RopeConfig } from '../rope/index.ts';
+import { loadedModelSeries, type LoadedModelRope } from './loadedModelSeries.ts';
 import { createModelSlices, type ModelLabSlices } from './modelStore.ts';
 import { copyConfig, defaultExperiment, nextColor, presetById, seriesFromPreset } from './defaults.ts';
 import {
@@ -58,6 +59,8 @@ export interface LabActions {
   renameSeries(id: string, name: string): void;
   recolorSeries(id: string, color: string): void;
   addSeries(presetId: string): void;
+  /** Adds the loaded model's RoPE as series (one per distinct per-layer RoPE), as many as fit. */
+  addModelSeries(model: LoadedModelRope): void;
   duplicateSeries(id: string): void;
   removeSeries(id: string): void;
   notify(kind: Notice['kind'], text: string): void;
@@ -139,6 +142,19 @@ export function createLabStore(initial: ExperimentState = defaultExperiment()): 
             ? e
             : { ...e, series: [...e.series, withId(seriesFromPreset(presetId, nextColor(e.series)))] },
         ),
+      addModelSeries: (model) => {
+        const { series, note } = loadedModelSeries(model);
+        const room = LIMITS.maxSeries - get().experiment.series.length;
+        if (series.length > 0 && room > 0)
+          edit((e) => {
+            const added: SeriesState[] = [];
+            for (const s of series.slice(0, room)) added.push({ ...s, color: nextColor([...e.series, ...added]) });
+            return { ...e, series: [...e.series, ...added.map(withId)] };
+          });
+        if (note) actions.notify('info', note);
+        if (series.length > room)
+          actions.notify('error', `Only ${Math.max(0, room)} of the model's ${series.length} series fit (at most ${LIMITS.maxSeries}).`);
+      },
       duplicateSeries: (id) =>
         edit((e) => {
           const index = e.series.findIndex((s) => s.id === id);
