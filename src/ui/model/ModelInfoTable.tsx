@@ -2,13 +2,14 @@
 import type { ModelInfo } from '../../state/modelStore.ts';
 import { useLab } from '../LabStoreContext.tsx';
 import { selectModelInfo } from '../../state/modelStore.ts';
-import { describeRope, formatMegabytes } from './format.ts';
+import { describeLayerRope, describeRope, formatMegabytes } from './format.ts';
 
 function rows(info: ModelInfo): [string, string][] {
   const types = Object.entries(info.tensorTypes)
     .sort((a, b) => b[1] - a[1])
     .map(([type, count]) => `${type} × ${count}`)
     .join(', ');
+  const perLayer = describeLayerRope(info);
   return [
     ['Architecture', info.architecture],
     ['Trained context', info.trainedContext.toLocaleString('en-US')],
@@ -19,6 +20,7 @@ function rows(info: ModelInfo): [string, string][] {
     ['FFN dim', String(info.ffnDim)],
     ['Vocabulary', info.vocabSize.toLocaleString('en-US')],
     ['RoPE', describeRope(info.rope) + (info.hasRopeFreqs ? ', per-pair rope_freqs' : '')],
+    ...(perLayer ? [['RoPE per layer', perLayer] as [string, string]] : []),
     ['Tensor types', types],
     ['Chat template', info.chatTemplate ? 'yes: the playground’s Chat mode uses it' : 'none: completion only'],
     ['Size', formatMegabytes(info.totalBytes)],
