@@ -314,7 +314,9 @@ describe('model slice: header check before a download', () => {
     const log: string[] = [];
     const t = setup({ fetch: rangedServer(writeGGUF([['general.architecture', meta.str('bert')]], []), log) });
     await t.model().actions.load({ kind: 'url', url: URL_ });
-    expect(t.model().error).toContain('is not a usable GGUF model: unsupported architecture "bert" (this engine runs llama, mistral, qwen2, qwen3, gemma3, phi3, smollm3)');
+    expect(t.model().error).toContain(
+      'is not a usable GGUF model: unsupported architecture "bert" (this engine runs llama, mistral, qwen2, qwen3, gemma3, phi3, smollm3)',
+    );
     expect(log).not.toContain('GET');
   });
 
