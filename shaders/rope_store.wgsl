@@ -1,13 +1,17 @@
 // Rotary position embedding of the batch's queries and keys, fused with appending keys and values to
-// one layer's KV cache (one dispatch instead of three). Adjacent pairs (2i, 2i+1) of every head
-// (llama.cpp's "normal" mode, which GGUF llama models use) turn by angle p·θ_i at position
-// p = pos0 + t; cos and sin are scaled by the attention factor (yarn's mscale). θ comes from a small
+// one layer's KV cache (one dispatch instead of three). Pair i of every head turns by angle p·θ_i at
+// position p = pos0 + t; the pair is dims (2i, 2i+1) (llama.cpp's "normal" mode, Llama) or, with NEOX,
+// dims (i, i + R) for R rotated pairs (llama.cpp's NEOX mode: Qwen, Gemma, Phi). A layer without RoPE
+// (ROTATE false: SmolLM3's NoPE layers) only stores k and v. cos and sin are scaled by the attention
+// factor (yarn's mscale). θ comes from a small
 // per-pair table, so changing RoPE at run time rewrites only that table and this uniform; pairs past
 // `rotated_pairs` (partial rotary) pass through unscaled.
 // cos/sin are computed here, not with the builtins: Vulkan lets those be off by 2⁻¹¹ (SwiftShader
 // is), which moves logits by 1e-4 relative. The angle is reduced in turns — fract(p·θ/2π), then to an
 // octant [−π/4, π/4] plus a quadrant — where short Taylor series are exact to f32 (error < 2e−9).
-// Threads: per token, HEADS·PAIRS query pairs, then KV_HEADS·PAIRS key/value pairs.
+// Threads: per token, HEADS·PAIRS query pairs, then KV_HEADS·PAIRS key/value pairs. A query thread
+// rotates its pair in place (with NEOX, threads i ≥ R have nothing to do: those dims pass through); a
+// key thread writes cache word i, dims (2i, 2i+1), which NEOX takes from two pairs, each read from k.
 // Cache layout (kv_heads, context, head_dim), so attention reads one head's keys contiguously; each
 // thread's pair is one KvPair, stored as f32 or packed f16 (lib/kv_f32.wgsl or lib/kv_f16.wgsl).
 
@@ -17,6 +21,8 @@ override HEAD_DIM: u32;
 override CONTEXT: u32;
 override Q_STRIDE: u32;  // floats between consecutive tokens' queries
 override KV_STRIDE: u32; // floats between consecutive tokens' keys (and values)
+override NEOX: bool = false;  // pairs (i, i + R) instead of (2i, 2i + 1)
+override ROTATE: bool = true; // false: a NoPE layer, q and k pass through
 
 struct Rope {
   attention_factor: f32,
@@ -53,11 +59,23 @@ fn cos_sin_turns(turns: f32) -> vec2<f32> {
 
 // The pair (a, b) rotated by pair i's angle at position pos (identity past the rotated pairs).
 fn rotate(a: f32, b: f32, i: u32, pos: u32) -> vec2<f32> {
-  if (i >= rope.rotated_pairs) {
+  if (!ROTATE || i >= rope.rotated_pairs) {
     return vec2<f32>(a, b);
   }
   let cs = cos_sin_turns(f32(pos) * (inv_freq[i] * INV_TWO_PI)) * rope.attention_factor;
   return vec2<f32>(a * cs.x - b * cs.y, a * cs.y + b * cs.x);
+}
+
+// Dim d of the key head at k[head …] after NEOX rotation: the first (d < R) or second half of pair d mod R.
+fn neox_dim(head: u32, d: u32, pos: u32) -> f32 {
+  let r = rope.rotated_pairs;
+  if (d < r) {
+    return rotate(k[head + d], k[head + d + r], d, pos).x;
+  }
+  if (d < 2u * r) {
+    return rotate(k[head + d - r], k[head + d], d - r, pos).y;
+  }
+  return k[head + d];
 }
 
 @compute @workgroup_size(64)
@@ -72,15 +90,30 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let i = slot % pairs;
   if (slot < HEADS * pairs) {
-    let j = t * Q_STRIDE + (slot / pairs) * HEAD_DIM + 2u * i;
-    let r = rotate(q[j], q[j + 1u], i, pos);
-    q[j] = r.x;
-    q[j + 1u] = r.y;
+    let head = t * Q_STRIDE + (slot / pairs) * HEAD_DIM;
+    if (NEOX) {
+      if (i < rope.rotated_pairs) {
+        let j = head + i;
+        let j2 = j + rope.rotated_pairs;
+        let r = rotate(q[j], q[j2], i, pos);
+        q[j] = r.x;
+        q[j2] = r.y;
+      }
+    } else {
+      let j = head + 2u * i;
+      let r = rotate(q[j], q[j + 1u], i, pos);
+      q[j] = r.x;
+      q[j + 1u] = r.y;
+    }
   } else if (pos < CONTEXT) {
     let h = (slot - HEADS * pairs) / pairs;
-    let src = t * KV_STRIDE + h * HEAD_DIM + 2u * i;
+    let src = t * KV_STRIDE + h * HEAD_DIM;
     let dst = (h * CONTEXT + pos) * pairs + i;
-    k_cache[dst] = kv_pack2(rotate(k[src], k[src + 1u], i, pos));
-    v_cache[dst] = kv_pack2(vec2<f32>(v[src], v[src + 1u]));
+    if (NEOX) {
+      k_cache[dst] = kv_pack2(vec2<f32>(neox_dim(src, 2u * i, pos), neox_dim(src, 2u * i + 1u, pos)));
+    } else {
+      k_cache[dst] = kv_pack2(rotate(k[src + 2u * i], k[src + 2u * i + 1u], i, pos));
+    }
+    v_cache[dst] = kv_pack2(vec2<f32>(v[src + 2u * i], v[src + 2u * i + 1u]));
   }
 }

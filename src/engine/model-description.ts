@@ -77,9 +77,19 @@ export function beyondLlama(c: ModelConfig): string[] {
   return gaps.filter(([on]) => on).map(([, what]) => what);
 }
 
-/** Why the GPU engine refuses this model (it runs Llama-shaped models only for now), or null when it can run it. */
+/**
+ * What a model asks beyond the GPU engine's kernels: beyondLlama less what they apply as data (NEOX
+ * pairing, separate q/k/v biases, per-head q/k RMSNorm, NoPE layers). Empty when the GPU engine runs it.
+ */
+export function beyondGpu(c: ModelConfig): string[] {
+  const gpuHas = new Set(['NEOX rotation pairs', 'q/k/v biases', 'q/k RMSNorm', 'NoPE layers']);
+  const fusedBias = c.qkvBias === 'fused' ? ['fused q/k/v bias'] : [];
+  return [...beyondLlama(c).filter((gap) => !gpuHas.has(gap)), ...fusedBias];
+}
+
+/** Why the GPU engine refuses this model (its kernels lack something the model asks), or null when it can run it. */
 export function gpuEngineRefusal(c: ModelConfig): string | null {
-  const beyond = beyondLlama(c);
+  const beyond = beyondGpu(c);
   if (beyond.length === 0) return null;
   return (
     `the GPU engine cannot run this ${c.architecture} model yet: its kernels lack ${beyond.join(', ')}. ` +

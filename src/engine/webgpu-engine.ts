@@ -557,7 +557,14 @@ async function uploadWeights(device: GPUDevice, file: GGUFFile, c: LlamaConfig, 
     const wo = await matrix(n.wo);
     const ffnNorm = await vector(n.ffnNorm);
     const [wGate, wUp] = await stack(n.wGate, n.wUp);
-    layers.push({ attnNorm, wq, wk, wv, wo, ffnNorm, wGate, wUp, wDown: await matrix(n.wDown) });
+    // the family's extra vectors (ModelConfig qkvBias 'separate', qkNorm)
+    const biases = c.qkvBias === 'separate';
+    const bq = biases ? await vector(n.bq) : undefined;
+    const bk = biases ? await vector(n.bk) : undefined;
+    const bv = biases ? await vector(n.bv) : undefined;
+    const qNorm = c.qkNorm ? await vector(n.qNorm) : undefined;
+    const kNorm = c.qkNorm ? await vector(n.kNorm) : undefined;
+    layers.push({ attnNorm, wq, wk, wv, bq, bk, bv, qNorm, kNorm, wo, ffnNorm, wGate, wUp, wDown: await matrix(n.wDown) });
   }
   const outputNorm = await vector(GLOBAL_TENSORS.outputNorm);
   const output = c.tiedOutput ? embedding : await matrix(GLOBAL_TENSORS.output);

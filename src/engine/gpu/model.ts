@@ -27,6 +27,13 @@ export interface GpuLayerWeights {
   wq: GpuMatrix; // (heads·headDim, dim)
   wk: GpuMatrix; // (kvHeads·headDim, dim)
   wv: GpuMatrix; // (kvHeads·headDim, dim)
+  /** q/k/v biases (Qwen2), (heads·headDim) and (kvHeads·headDim) f32; absent without. */
+  bq?: GPUBuffer;
+  bk?: GPUBuffer;
+  bv?: GPUBuffer;
+  /** Per-head q/k RMSNorm weights (Qwen3), (headDim) f32 each; absent without. */
+  qNorm?: GPUBuffer;
+  kNorm?: GPUBuffer;
   wo: GpuMatrix; // (dim, heads·headDim)
   ffnNorm: GPUBuffer; // (dim) f32
   wGate: GpuMatrix; // (ffnDim, dim)
@@ -300,6 +307,28 @@ export async function createGpuModel(
       (n) => (fusedInDecode && single(n) ? NONE : [n, 1, 1]),
     );
   const fusedNorm = { NORM: true, DIM: c.dim, EPS: c.rmsEps };
+  /** y += bias on every token's row (none without a bias). */
+  const biasAdd = async (bias: GPUBuffer | undefined, y: GPUBuffer, dim: number, stride: number): Promise<Dispatch[]> =>
+    bias
+      ? [
+          await dispatchOf('bias_add', 'bias_add.wgsl', { DIM: dim, STRIDE: stride }, [stepBatch, y, bias], (n) =>
+            grid2d(groupsOf64(n * dim)),
+          ),
+        ]
+      : [];
+  /** RMSNorm of each head of every token's row, in place (none without the weights). */
+  const headNorm = async (weight: GPUBuffer | undefined, y: GPUBuffer, heads: number, stride: number): Promise<Dispatch[]> =>
+    weight
+      ? [
+          await dispatchOf(
+            'head_rmsnorm',
+            'head_rmsnorm.wgsl',
+            { HEADS: heads, HEAD_DIM: c.headDim, STRIDE: stride, EPS: c.rmsEps, WG: 64 },
+            [stepBatch, y, weight],
+            (n) => [n, heads, 1],
+          ),
+        ]
+      : [];
   const embed = await dispatchOf(
     'embed',
     'embed.wgsl',
@@ -343,10 +372,25 @@ export async function createGpuModel(
       ...(await matmul(L.wq, xn, q, dimS, qS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
       ...(await matmul(L.wk, xn, k, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
       ...(await matmul(L.wv, xn, v, dimS, kvS, false, { coveredBy: { decode: fusedQkv, prompt: tiledQkv } })),
+      // the family's extras on the projected q, k, v: biases (Qwen2), then per-head RMSNorm of q and k (Qwen3)
+      ...(await biasAdd(L.bq, q, qDim, qS)),
+      ...(await biasAdd(L.bk, k, kvDim, kvS)),
+      ...(await biasAdd(L.bv, v, kvDim, kvS)),
+      ...(await headNorm(L.qNorm, q, c.heads, qS)),
+      ...(await headNorm(L.kNorm, k, c.kvHeads, kvS)),
       await dispatchOf(
         'rope_store',
         'rope_store.wgsl',
-        { HEADS: c.heads, KV_HEADS: c.kvHeads, HEAD_DIM: c.headDim, CONTEXT: context, Q_STRIDE: qS, KV_STRIDE: kvS },
+        {
+          HEADS: c.heads,
+          KV_HEADS: c.kvHeads,
+          HEAD_DIM: c.headDim,
+          CONTEXT: context,
+          Q_STRIDE: qS,
+          KV_STRIDE: kvS,
+          NEOX: c.pairing === 'neox',
+          ROTATE: c.layerAttention[l].rope !== 'none',
+        },
         [stepBatch, ropeUniform, invFreq, q, k, v, kCache[l], vCache[l]],
         (n) => [groupsOf64(n * (c.heads + c.kvHeads) * pairs), 1, 1],
       ),
