@@ -4,6 +4,7 @@
 // Tolerances are stated in each name, relative to the scale of the values involved.
 import { ROW_ALIGN, roundUp, repack } from '../../src/engine/gpu/weights.ts';
 import { applyRope, attention, logProb, rmsnorm, roundToF16, swiglu } from '../../src/engine/reference.ts';
+import type { RotationPairing } from '../../src/engine/architectures.ts';
 import type { KvCacheType } from '../../src/engine/types.ts';
 import { GGMLType, dequantize, f16ToF32, f32ToF16, ggmlTypeName, typeInfo } from '../../src/gguf/index.ts';
 import { ErrorTracker, type KernelCase } from './engine-kernel-check.ts';
@@ -12,6 +13,7 @@ import { randomF32, rng, runKernelOn } from './engine-kernel-run.ts';
 import { randomTensor } from './engine-random-tensors.ts';
 import { matmulPartialsCase, matmulTiledCases } from './kernel-cases-matmul-tiled.ts';
 import { decodeMatvecCases } from './kernel-cases-matvec.ts';
+import { biasAddCase, headRmsnormCase } from './kernel-cases-families.ts';
 
 const WEIGHT_TYPES = [
   GGMLType.F32,
@@ -244,10 +246,11 @@ function cacheValues(bytes: ArrayBuffer, layout: KvCacheType): Float32Array {
 /** Half the spacing of halves around |x|: what rounding to f16 may move a value (normal range). */
 const halfUlpF16 = (x: number) => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(x), 2 ** -14))) - 11);
 
-const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
+const ropeStoreCase = (layout: KvCacheType, pairing: RotationPairing): KernelCase => {
   const f16 = layout === 'f16';
+  const neox = pairing === 'neox';
   const name =
-    `rope_store.wgsl, ${layout} cache: rotates q in place and stores rotated k and v in the cache; partial rotary, attention factor, far positions ` +
+    `rope_store.wgsl, ${layout} cache, ${neox ? 'NEOX pairs (i, i + R)' : 'adjacent pairs'}: rotates q in place and stores rotated k and v in the cache; partial rotary, attention factor, far positions ` +
     `(|err| ≤ (1e-6 + 1e-7·pos)·1.25${f16 ? ' + half an f16 ulp; v = its nearest half, ties to even, exactly' : ''})`;
   return {
     kernel: 'rope_store.wgsl',
@@ -283,7 +286,15 @@ const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
         kernel: 'rope_store.wgsl',
         kvCache: layout,
         step: { n_tokens: tokens, pos0 },
-        constants: { HEADS: heads, KV_HEADS: kvHeads, HEAD_DIM: headDim, CONTEXT: context, Q_STRIDE: qStride, KV_STRIDE: kvStride },
+        constants: {
+          HEADS: heads,
+          KV_HEADS: kvHeads,
+          HEAD_DIM: headDim,
+          CONTEXT: context,
+          Q_STRIDE: qStride,
+          KV_STRIDE: kvStride,
+          NEOX: neox,
+        },
         bindings: [
           { data: new Uint8Array(ropeUniform), uniform: true },
           { data: invFreq },
@@ -303,10 +314,10 @@ const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
       for (let t = 0; t < tokens; t++) {
         const tol = (1e-6 + 1e-7 * (pos0 + t)) * 1.25;
         const rq = q.slice(t * qStride, t * qStride + heads * headDim);
-        applyRope(rq, heads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
+        applyRope(rq, heads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25, pairing);
         rq.forEach((x, i) => check.compare(gq[t * qStride + i], x, tol, `q token ${t} value ${i}`));
         const rk = k.slice(t * kvStride, t * kvStride + kvHeads * headDim);
-        applyRope(rk, kvHeads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25);
+        applyRope(rk, kvHeads, headDim, pos0 + t, invFreq.subarray(0, rotated), 1.25, pairing);
         for (let h = 0; h < kvHeads; h++)
           for (let d = 0; d < headDim; d++) {
             const at = (h * context + pos0 + t) * headDim + d;
@@ -318,7 +329,15 @@ const ropeStoreCases = KV_LAYOUTS.map((layout): KernelCase => {
       return check.result(name);
     },
   };
-});
+};
+
+// in this order so that each runner (kernelCasesFor alternates) takes both pairings and both layouts
+const ropeStoreCases = [
+  ropeStoreCase('f32', 'adjacent'),
+  ropeStoreCase('f32', 'neox'),
+  ropeStoreCase('f16', 'neox'),
+  ropeStoreCase('f16', 'adjacent'),
+];
 
 /**
  * Decode attention's shapes: 32-position chunks (part of a tile each, 19 of them: a batch of 16 and a rest in
@@ -508,6 +527,8 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   rmsnormCase,
   swigluCase,
   ...ropeStoreCases,
+  biasAddCase,
+  headRmsnormCase,
   ...splitAttentionCases,
   ...prefillAttentionCases,
   ...tiledPrefillAttentionCases,
