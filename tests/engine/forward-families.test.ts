@@ -85,6 +85,11 @@ describe('GPU logits = CPU reference logits, families beyond Llama (random F32 f
         console.log(`${shape.name}: worst relative logit error ${plain.toExponential(2)}, override ${overridden.toExponential(2)}`);
       });
 
+  it('the q/k pair norms probe (adjacent pairs only) refuses a NEOX model instead of splitting its pairs wrongly', async () => {
+    await engine.load({ kind: 'path', path: await writeArchModel('qwen2', ARCH_SHAPES.qwen2[0]) }, undefined, { context: CONTEXT });
+    await expect(engine.qkPairNorms([1, 2, 3])).rejects.toThrow(/reads adjacent pairs; this qwen2 model rotates NEOX pairs/);
+  });
+
   // one family (~40 s on SwiftShader, compiling the tiled kernels): the bias and norm kernels run alike on every path
   {
     const arch: ArchName = 'qwen2';
