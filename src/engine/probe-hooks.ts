@@ -113,9 +113,9 @@ export interface QkPairNorms {
   rotatedPairs: number;
   /** Positions averaged. */
   tokens: number;
-  /** Mean over positions of ‖(q_2i, q_2i+1)‖: (layers, heads, pairs). */
+  /** Mean over positions of ‖(q_2i, q_2i+1)‖ (NEOX models: ‖(q_i, q_i+pairs)‖): (layers, heads, pairs). */
   q: Float32Array;
-  /** Mean over positions of ‖(k_2i, k_2i+1)‖: (layers, kvHeads, pairs). */
+  /** Mean over positions of ‖(k_2i, k_2i+1)‖ (NEOX models: ‖(k_i, k_i+pairs)‖): (layers, kvHeads, pairs). */
   k: Float32Array;
 }
 

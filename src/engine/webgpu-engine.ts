@@ -457,9 +457,6 @@ export class WebGpuEngine implements Engine, ProbeHooks {
 
   qkPairNorms(ids: number[]): Promise<QkPairNorms> {
     return this.probe(ids, async (l, checked) => {
-      // qk_pair_norms.wgsl sums adjacent dims (2i, 2i+1): on NEOX pairs that would be a silently wrong split
-      if (l.config.pairing !== 'adjacent')
-        throw new Error(`the q/k pair norms probe reads adjacent pairs; this ${l.config.architecture} model rotates NEOX pairs`);
       const pass = await (l.probes.qkNorms ??= QkPairNormsPass.create(this.gpuContext!.device, l.kernels, l.config, l.model));
       return pass.run(checked, l.rotatedPairs, () => this.cancelled);
     });

@@ -85,9 +85,40 @@ describe('GPU logits = CPU reference logits, families beyond Llama (random F32 f
         console.log(`${shape.name}: worst relative logit error ${plain.toExponential(2)}, override ${overridden.toExponential(2)}`);
       });
 
-  it('the q/k pair norms probe (adjacent pairs only) refuses a NEOX model instead of splitting its pairs wrongly', async () => {
-    await engine.load({ kind: 'path', path: await writeArchModel('qwen2', ARCH_SHAPES.qwen2[0]) }, undefined, { context: CONTEXT });
-    await expect(engine.qkPairNorms([1, 2, 3])).rejects.toThrow(/reads adjacent pairs; this qwen2 model rotates NEOX pairs/);
+  it('the q/k pair norms probe splits a NEOX model into its pairs (i, i + d/2): its k norms equal those of the rotated K cache (|err| ≤ 1e-5·max)', async () => {
+    const shape = ARCH_SHAPES.qwen3[0];
+    await engine.load({ kind: 'path', path: await writeArchModel('qwen3', shape) }, undefined, { context: CONTEXT });
+    const random = rng(9);
+    const ids = Array.from({ length: 12 }, () => Math.floor(random() * shape.vocab));
+    const norms = await engine.qkPairNorms(ids);
+    const pairs = shape.headDim / 2;
+    // a rotation keeps each pair's norm (attention factor 1): the cache's pairs give the probe's k norms
+    const fromCache = (layerK: Float32Array, split: (i: number) => [number, number]) =>
+      Array.from({ length: shape.kvHeads * pairs }, (_, slot) => {
+        const [h, i] = [Math.floor(slot / pairs), slot % pairs];
+        const [a, b] = split(i);
+        let sum = 0;
+        for (let t = 0; t < ids.length; t++) {
+          const row = (h * CONTEXT + t) * shape.headDim;
+          sum += Math.hypot(layerK[row + a], layerK[row + b]);
+        }
+        return sum / ids.length;
+      });
+    for (let l = 0; l < shape.layers; l++) {
+      const { k } = await engine.kvCache(l);
+      const probe = norms.k.subarray(l * shape.kvHeads * pairs, (l + 1) * shape.kvHeads * pairs);
+      const neox = maxAbsDiff(
+        probe,
+        fromCache(k, (i) => [i, i + pairs]),
+      );
+      expect(neox.err, `layer ${l}`).toBeLessThanOrEqual(1e-5 * neox.scale);
+      // adjacent pairs would be another split: the check tells them apart
+      const adjacent = maxAbsDiff(
+        probe,
+        fromCache(k, (i) => [2 * i, 2 * i + 1]),
+      );
+      expect(adjacent.err, `layer ${l}, adjacent split`).toBeGreaterThan(1e-2 * adjacent.scale);
+    }
   });
 
   // one family (~40 s on SwiftShader, compiling the tiled kernels): the bias and norm kernels run alike on every path

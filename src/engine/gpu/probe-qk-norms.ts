@@ -44,6 +44,7 @@ export class QkPairNormsPass {
       LAYERS: c.layers,
       Q_STRIDE: model.probeAccess.qStride,
       KV_STRIDE: model.probeAccess.kvStride,
+      NEOX: c.pairing === 'neox',
     });
     const sums = storageBuffer(device, c.layers * (c.heads + c.kvHeads) * (c.headDim / 2) * 4, 'qk pair norm sums (q then k)');
     return new QkPairNormsPass(device, pipeline, c, model, sums);
@@ -53,6 +54,11 @@ export class QkPairNormsPass {
   async run(ids: number[], rotatedPairs: number, isCancelled: () => boolean): Promise<QkPairNorms> {
     const { c, model, device } = this;
     if (ids.length > model.context) throw new Error(`the input has ${ids.length} tokens; the context holds ${model.context}`);
+    // NEOX pairs (i, i + R) depend on the rotated count R; the kernel pairs (i, i + head_dim/2)
+    if (c.pairing === 'neox' && rotatedPairs !== c.headDim / 2)
+      throw new Error(
+        `the q/k pair norms of NEOX pairs under partial rotary (${rotatedPairs} of ${c.headDim / 2} pairs) are not implemented`,
+      );
     const result = emptyQkPairNorms(c.layers, c.heads, c.kvHeads, c.headDim, rotatedPairs);
     clearBuffer(device, this.sums, this.sums.size);
     for (let i = 0; i < ids.length; i += model.batch) {
