@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the GPU machine: the extend-smollm2 preset (32K unless [ctx] says otherwise) on SmolLM2-135M-Instruct Q4_1, resumable across
 # calls (the machine allows 10 minutes a command). Needs .gpu/ from scripts/gpu/kit.sh and the model at
-# $MODEL (default /root/stash/SmolLM2-135M-Instruct.Q4_1.gguf). Writes $OUT/extend-smollm2.json.
+# $MODEL (default /root/stash/SmolLM2-135M-Instruct.Q4_1.gguf): scripts/gpu/parts.sh carries both. Writes $OUT/extend-smollm2.json.
 #   bash scripts/gpu/extend-smollm2.sh [ctx]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
