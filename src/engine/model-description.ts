@@ -57,34 +57,43 @@ export type LlamaConfig = ModelConfig;
  * not model yet. Empty for a Llama-shaped model.
  */
 export function beyondLlama(c: ModelConfig): string[] {
-  const gaps: [boolean, string][] = [
-    [c.pairing !== 'adjacent', 'NEOX rotation pairs'],
-    [c.activation !== 'silu', 'GeGLU'],
-    [c.fusedQkv, 'fused QKV'],
-    [c.qkvBias !== 'none', 'q/k/v biases'],
-    [c.fusedGateUp, 'fused gate|up'],
-    [c.qkNorm, 'q/k RMSNorm'],
-    [c.postNorms, 'post-attention/FFN norms'],
-    [c.embeddingScale !== 1, 'embedding scale'],
-    [c.attentionScale !== 1 / Math.sqrt(c.headDim), 'attention scale'],
-    [c.logitSoftcap !== 0, 'logit softcapping'],
-    [c.outputBias, 'output bias'],
-    [c.layerAttention.some((a) => a.rope === 'local'), 'per-layer RoPE bases'],
-    [c.layerAttention.some((a) => a.window > 0), 'sliding-window attention'],
-    [c.layerAttention.some((a) => a.rope === 'none'), 'NoPE layers'],
-    [c.rope.type === 'longrope' && !c.hasRopeFreqs, 'LongRoPE factors'],
-  ];
-  return gaps.filter(([on]) => on).map(([, what]) => what);
+  return familyTraits(c).map(({ what }) => what);
 }
 
 /**
  * What a model asks beyond the GPU engine's kernels: beyondLlama less what they apply as data (NEOX
- * pairing, separate q/k/v biases, per-head q/k RMSNorm, NoPE layers). Empty when the GPU engine runs it.
+ * pairing, q/k/v biases when separate, per-head q/k RMSNorm, NoPE layers). Empty when the GPU engine runs it.
  */
 export function beyondGpu(c: ModelConfig): string[] {
-  const gpuHas = new Set(['NEOX rotation pairs', 'q/k/v biases', 'q/k RMSNorm', 'NoPE layers']);
   const fusedBias = c.qkvBias === 'fused' ? ['fused q/k/v bias'] : [];
-  return [...beyondLlama(c).filter((gap) => !gpuHas.has(gap)), ...fusedBias];
+  return [
+    ...familyTraits(c)
+      .filter(({ onGpu }) => !onGpu)
+      .map(({ what }) => what),
+    ...fusedBias,
+  ];
+}
+
+/** The model's departures from Llama, each with whether the GPU kernels apply it (a fused bias is refused apart). */
+function familyTraits(c: ModelConfig): { what: string; onGpu: boolean }[] {
+  const traits: [boolean, string, boolean][] = [
+    [c.pairing !== 'adjacent', 'NEOX rotation pairs', true],
+    [c.activation !== 'silu', 'GeGLU', false],
+    [c.fusedQkv, 'fused QKV', false],
+    [c.qkvBias !== 'none', 'q/k/v biases', true],
+    [c.fusedGateUp, 'fused gate|up', false],
+    [c.qkNorm, 'q/k RMSNorm', true],
+    [c.postNorms, 'post-attention/FFN norms', false],
+    [c.embeddingScale !== 1, 'embedding scale', false],
+    [c.attentionScale !== 1 / Math.sqrt(c.headDim), 'attention scale', false],
+    [c.logitSoftcap !== 0, 'logit softcapping', false],
+    [c.outputBias, 'output bias', false],
+    [c.layerAttention.some((a) => a.rope === 'local'), 'per-layer RoPE bases', false],
+    [c.layerAttention.some((a) => a.window > 0), 'sliding-window attention', false],
+    [c.layerAttention.some((a) => a.rope === 'none'), 'NoPE layers', true],
+    [c.rope.type === 'longrope' && !c.hasRopeFreqs, 'LongRoPE factors', false],
+  ];
+  return traits.filter(([on]) => on).map(([, what, onGpu]) => ({ what, onGpu }));
 }
 
 /** Why the GPU engine refuses this model (its kernels lack something the model asks), or null when it can run it. */
