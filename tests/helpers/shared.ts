@@ -4,15 +4,15 @@
 // - the shared folder beside the checkout (../shared, or $ROPE_LAB_SHARED): stories260K in several
 //   types, the Llama SPM vocabulary and its llama.cpp vectors, TinyStories text;
 // - the test-model cache that `node scripts/test-models.mjs` fills ($ROPE_LAB_CACHE, else
-//   $XDG_CACHE_HOME/rope-lab, else ~/.cache/rope-lab; the same rule as that script): SmolLM2-135M.
+//   $XDG_CACHE_HOME/rope-lab, else ~/.cache/rope-lab: that script's `cacheDir`): SmolLM2-135M.
 //
 // `requireTestFiles` is the only way a test should decide to skip on a missing file: under CI=true a
 // missing file fails the run (CI fetches both, so absence is a broken setup, not a reason to skip),
 // elsewhere the test skips with one loud line naming the file and how to get it.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir, SMOLLM2 } from '../../scripts/test-models.mjs';
 
 const withSlash = (dir: string) => (dir.endsWith('/') ? dir : `${dir}/`);
 
@@ -32,12 +32,10 @@ export const STORIES_FILES = ['stories260K.gguf', 'stories260K-F16.gguf', 'stori
 export const LLAMA_SPM_VOCAB = sharedModel('ggml-vocab-llama-spm.gguf');
 export const TINYSTORIES_TEXT = sharedText('tinystories-sample-60k.txt');
 
-const TEST_MODEL_CACHE = join(
-  process.env.ROPE_LAB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rope-lab'),
-  'models',
-);
-export const SMOLLM2_Q4_1 = join(TEST_MODEL_CACHE, 'SmolLM2-135M-Instruct.Q4_1.gguf');
-export const SMOLLM2_F32 = join(TEST_MODEL_CACHE, 'SmolLM2-135M-Instruct.F32.gguf');
+// the cache scripts/test-models.mjs fills, by its own rule
+const TEST_MODEL_CACHE = cacheDir();
+export const SMOLLM2_Q4_1 = join(TEST_MODEL_CACHE, SMOLLM2.file);
+export const SMOLLM2_F32 = join(TEST_MODEL_CACHE, SMOLLM2.f32);
 
 /** How to get a missing file, by where it should have been. */
 function howToGet(path: string): string {
